@@ -1,0 +1,126 @@
+"""Opening the books: which database, with which settings, at which schema version.
+
+SQLite is reached through APSW, which ships its own current SQLite: the one Python links here
+(3.40) carries the WAL-reset corruption bug fixed in 3.51.3, which strikes exactly when several
+operators write to one file at once. Every write transaction begins IMMEDIATE so that two writers
+queue for the lock instead of deadlocking on a read-to-write upgrade.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import apsw
+from peewee import Database, PostgresqlDatabase
+from playhouse.apsw_ext import APSWDatabase
+from playhouse.migrations import Runner
+
+from store.errors import StorageError
+from store.fields import IsoDateTimeField
+from store.models import database_proxy
+
+MIN_SQLITE = (3, 51, 3)
+BUSY_TIMEOUT_S = 30.0
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": 2,  # FULL: a commit that returned survives a power cut
+    "cache_size": -32000,
+    "temp_store": 2,
+}
+
+
+def default_database_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("billfold", appauthor=False) / "billfold.db"
+
+
+def resolve_target(target: str | None) -> str:
+    """--db beats BILLFOLD_DB beats the file in the user data directory."""
+    return target or os.environ.get("BILLFOLD_DB") or str(default_database_path())
+
+
+def sqlite_version() -> tuple[int, ...]:
+    return tuple(int(p) for p in apsw.sqlite_lib_version().split("."))
+
+
+def _open_sqlite(path: str) -> Database:
+    if sqlite_version() < MIN_SQLITE:
+        raise StorageError(
+            f"SQLite {apsw.sqlite_lib_version()} has the WAL-reset corruption bug; "
+            f"{'.'.join(map(str, MIN_SQLITE))} or newer is required (upgrade the apsw package)"
+        )
+    if path != ":memory:":
+        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = str(Path(path).expanduser())
+    return APSWDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+
+
+def _open_url(url: str) -> Database:
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in ("sqlite", "apsw"):
+        return _open_sqlite(url.split("://", 1)[1] or ":memory:")
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg2"):
+        from playhouse.db_url import parse
+
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            raise StorageError("PostgreSQL needs the psycopg2 package: pip install 'billfold[postgres]'") from None
+        params = parse(url.replace("postgresql+psycopg2", "postgresql"))
+        return PostgresqlDatabase(autorollback=True, **params)
+    raise StorageError(f"database URL scheme '{scheme}' is not supported (use a file path, sqlite:// or postgresql://)")
+
+
+def open_database(target: str | None = None, migrate: bool = True) -> Database:
+    """Open (and by default bring to the current schema) the database named by `target`."""
+    target = resolve_target(target)
+    database = _open_url(target) if "://" in target else _open_sqlite(target)
+    database_proxy.initialize(database)
+    database.connect(reuse_if_open=True)
+    if isinstance(database, APSWDatabase):
+        mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            raise StorageError(f"{target}: could not switch to WAL journal mode (got {mode})")
+    if migrate:
+        migrate_database(database)
+    return database
+
+
+class _Runner(Runner):
+    """playhouse's runner, with its history timestamps stored as text: APSW binds no datetimes."""
+
+    def __init__(self, database: Database, directory: str) -> None:
+        super().__init__(database, directory)
+        applied = self.History._meta.fields["applied"]
+        applied.db_value = IsoDateTimeField().db_value  # type: ignore[method-assign]
+        applied.python_value = IsoDateTimeField().python_value  # type: ignore[method-assign]
+
+
+def migration_runner(database: Database) -> Runner:
+    return _Runner(database, str(MIGRATIONS_DIR))
+
+
+def migrate_database(database: Database, target: str | None = None) -> list[str]:
+    """Apply pending schema migrations; returns their names."""
+    runner = migration_runner(database)
+    pending = [m for m in runner.status() if m.path and not m.applied]
+    if not pending:
+        return []
+    return runner.up(target)
+
+
+def describe(database: Database) -> str:
+    """A short label for the header line: the file name or the server/database."""
+    if isinstance(database, PostgresqlDatabase):
+        params = database.connect_params
+        return f"pg:{params.get('host', 'localhost')}/{database.database}"
+    return Path(str(database.database)).name
+
+
+def close_database() -> None:
+    database = database_proxy.obj
+    if database is not None and not database.is_closed():
+        database.close()

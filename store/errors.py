@@ -1,0 +1,27 @@
+"""Errors the books raise on purpose: each one is a sentence an operator can act on."""
+from __future__ import annotations
+
+
+class BooksError(Exception):
+    """Base of every refusal by the books. Nothing was written when one is raised."""
+
+
+class ValidationError(BooksError):
+    """Bad input: names the field and what is wrong with it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class NotFound(BooksError):
+    """A record asked for by its key does not exist."""
+
+
+class Conflict(BooksError):
+    """The request clashes with the state of the books (posted, locked, changed by someone else)."""
+
+
+class StorageError(BooksError):
+    """The database cannot be used as asked (old SQLite library, unknown URL, ...)."""

@@ -1,0 +1,396 @@
+"""The tables of the books. Only store/ imports this module.
+
+Posted invoices and credit notes, their lines, allocations, journal entries and lines and audit
+events are append-only: services never change them and database triggers (see migrations)
+refuse it as well. What does change as money moves (how much of a document is still open,
+how much of a payment is still unallocated) lives in small state columns kept apart from the
+documents themselves, and `verify` recomputes each of them from the append-only rows.
+"""
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BlobField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from store.fields import (
+    DecimalTextField,
+    IsoDateField,
+    IsoDateTimeField,
+    JsonField,
+    MinorField,
+    utcnow,
+)
+
+database_proxy = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Operator(BaseModel):
+    login = CharField(unique=True)
+    name = TextField()
+    role = CharField(default="clerk")  # clerk, supervisor, admin
+    created_at = IsoDateTimeField(default=utcnow)
+
+
+class NumberSeries(BaseModel):
+    """One counter row per series; taken inside the posting transaction, so numbers are gapless."""
+
+    code = CharField(primary_key=True)
+    prefix = CharField()
+    width = IntegerField(default=6)
+    next_value = IntegerField(default=1)
+
+
+class Account(BaseModel):
+    code = CharField(primary_key=True)
+    name = TextField()
+    kind = CharField()  # asset, liability, income, expense
+
+
+class Customer(BaseModel):
+    account_no = CharField(unique=True)
+    name = TextField()
+    contact_name = TextField(default="")
+    address1 = TextField(default="")
+    address2 = TextField(default="")
+    city = TextField(default="")
+    postcode = TextField(default="")
+    country = CharField(default="GB")
+    email = TextField(default="")
+    phone = TextField(default="")
+    currency = CharField(max_length=3)
+    terms_days = IntegerField(default=30)
+    credit_limit_minor = MinorField(default=0)  # 0: no limit
+    tax_id = TextField(default="")
+    status = CharField(default="active")  # active, on_hold, in_collections, closed
+    hold_reason = TextField(default="")
+    channel = CharField(default="email")  # email, post
+    notes = TextField(default="")
+    # Normalised copies for lookup; written by the customer services only.
+    name_key = TextField(index=True)
+    phone_digits = CharField(default="", index=True)
+    postcode_key = CharField(default="", index=True)
+    email_key = TextField(default="", index=True)
+    version = IntegerField(default=1)
+    created_at = IsoDateTimeField(default=utcnow)
+    updated_at = IsoDateTimeField(default=utcnow)
+    updated_by = CharField(default="")
+
+
+class CustomerNote(BaseModel):
+    customer = ForeignKeyField(Customer, backref="note_rows")
+    text = TextField()
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class TaxCode(BaseModel):
+    code = CharField(primary_key=True)
+    name = TextField()
+    rate = DecimalTextField()  # percent, e.g. 20
+    active = BooleanField(default=True)
+
+
+class Item(BaseModel):
+    code = CharField(unique=True)
+    description = TextField()
+    unit_price_minor = MinorField()
+    currency = CharField(max_length=3)
+    tax_code = ForeignKeyField(TaxCode, column_name="tax_code")
+    active = BooleanField(default=True)
+
+
+class JournalEntry(BaseModel):
+    entry_date = IsoDateField(index=True)
+    kind = CharField()  # invoice, credit_note, void, payment, allocation, refund, write_off, ...
+    memo = TextField(default="")
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class Invoice(BaseModel):
+    """An invoice or a credit note (kind). Drafts change freely; posted ones never change."""
+
+    kind = CharField(default="invoice")  # invoice, credit_note
+    number = CharField(null=True, unique=True)
+    series = CharField()
+    seq = IntegerField(null=True)
+    customer = ForeignKeyField(Customer, backref="invoices")
+    status = CharField(default="draft")  # draft, posted
+    issue_date = IsoDateField()
+    due_date = IsoDateField()
+    currency = CharField(max_length=3)
+    reference = TextField(default="")
+    memo = TextField(default="")
+    tax_rounding = CharField(default="line")  # line, invoice
+    subtotal_minor = MinorField(default=0)
+    tax_minor = MinorField(default=0)
+    total_minor = MinorField(default=0)
+    credited_invoice = ForeignKeyField("self", null=True, backref="credit_notes")
+    journal_entry = ForeignKeyField(JournalEntry, null=True)
+    version = IntegerField(default=1)
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+    posted_at = IsoDateTimeField(null=True)
+    posted_by = CharField(null=True)
+
+    class Meta:
+        indexes = ((("customer", "status", "issue_date"), False),)
+
+
+class InvoiceLine(BaseModel):
+    invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE")
+    position = IntegerField()
+    item = ForeignKeyField(Item, null=True)
+    description = TextField()
+    quantity = DecimalTextField()
+    unit_price_minor = MinorField()
+    discount_percent = DecimalTextField(default="0")
+    tax_code = ForeignKeyField(TaxCode, column_name="tax_code")
+    tax_rate = DecimalTextField()  # the rate as it was when the line was keyed
+    net_minor = MinorField()
+    tax_minor = MinorField()
+    credited_line = ForeignKeyField("self", null=True)
+
+
+class OpenItem(BaseModel):
+    """What is still open on a posted document: + owed on an invoice, - unapplied on a credit note."""
+
+    document = ForeignKeyField(Invoice, unique=True, backref="open_item")
+    customer = ForeignKeyField(Customer, backref="open_items")
+    currency = CharField(max_length=3)
+    due_date = IsoDateField()
+    open_minor = MinorField()
+
+    class Meta:
+        indexes = ((("customer", "due_date"), False),)
+
+
+class InvoiceVoid(BaseModel):
+    invoice = ForeignKeyField(Invoice, unique=True, backref="void_rows")
+    reason = TextField()
+    journal_entry = ForeignKeyField(JournalEntry)
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class ImportBatch(BaseModel):
+    filename = TextField()
+    file_sha256 = CharField(index=True)
+    format = CharField()
+    statement_account = TextField(default="")
+    new_count = IntegerField(default=0)
+    duplicate_count = IntegerField(default=0)
+    skipped_count = IntegerField(default=0)
+    skipped = JsonField(default=list)
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class Payment(BaseModel):
+    number = CharField(unique=True)
+    customer = ForeignKeyField(Customer, null=True, backref="payments")
+    received_date = IsoDateField(index=True)
+    method = CharField()  # cash, cheque, card, bank_transfer, direct_debit, other
+    amount_minor = MinorField()
+    currency = CharField(max_length=3)
+    reference = TextField(default="")
+    payer = TextField(default="")
+    payer_account = TextField(default="")
+    bank_txn_id = CharField(null=True, unique=True)
+    fingerprint = CharField(null=True, unique=True)
+    import_batch = ForeignKeyField(ImportBatch, null=True, backref="payments")
+    unallocated_minor = MinorField()
+    status = CharField(default="open")  # open, returned
+    note = TextField(default="")
+    claimed_by = CharField(null=True)
+    claimed_at = IsoDateTimeField(null=True)
+    version = IntegerField(default=1)
+    journal_entry = ForeignKeyField(JournalEntry)
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class Refund(BaseModel):
+    number = CharField(unique=True)
+    customer = ForeignKeyField(Customer, backref="refunds")
+    amount_minor = MinorField()
+    currency = CharField(max_length=3)
+    method = CharField()
+    reference = TextField(default="")
+    status = CharField(default="posted")  # requested, posted, rejected
+    requested_by = CharField()
+    requested_at = IsoDateTimeField(default=utcnow)
+    approved_by = CharField(null=True)
+    approved_at = IsoDateTimeField(null=True)
+    journal_entry = ForeignKeyField(JournalEntry, null=True)
+
+
+class Allocation(BaseModel):
+    """Money moved from a source (payment, credit note) to a target (invoice, refund).
+
+    Append-only: undoing one adds a row with the opposite amount that `reverses` it.
+    """
+
+    payment = ForeignKeyField(Payment, null=True, backref="allocations")
+    credit_note = ForeignKeyField(Invoice, null=True, backref="applications")
+    invoice = ForeignKeyField(Invoice, null=True, backref="allocations")
+    refund = ForeignKeyField(Refund, null=True, backref="sources")
+    amount_minor = MinorField()
+    reverses = ForeignKeyField("self", null=True)
+    journal_entry = ForeignKeyField(JournalEntry)
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class WriteOff(BaseModel):
+    invoice = ForeignKeyField(Invoice, backref="write_offs")
+    amount_minor = MinorField()
+    reason = TextField()
+    journal_entry = ForeignKeyField(JournalEntry)
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class JournalLine(BaseModel):
+    entry = ForeignKeyField(JournalEntry, backref="lines")
+    account = ForeignKeyField(Account, column_name="account")
+    customer = ForeignKeyField(Customer, null=True)
+    document = ForeignKeyField(Invoice, null=True)
+    payment = ForeignKeyField(Payment, null=True)
+    tax_code = CharField(null=True)
+    currency = CharField(max_length=3)
+    debit_minor = MinorField(default=0)
+    credit_minor = MinorField(default=0)
+
+    class Meta:
+        indexes = ((("account", "customer"), False),)
+
+
+class Dispute(BaseModel):
+    invoice = ForeignKeyField(Invoice, backref="disputes")
+    amount_minor = MinorField()
+    reason = TextField()
+    note = TextField(default="")
+    status = CharField(default="open")  # open, credited, rejected
+    credit_note = ForeignKeyField(Invoice, null=True)
+    opened_at = IsoDateTimeField(default=utcnow)
+    opened_by = CharField()
+    resolved_at = IsoDateTimeField(null=True)
+    resolved_by = CharField(null=True)
+    resolution_note = TextField(default="")
+
+
+class PromiseToPay(BaseModel):
+    customer = ForeignKeyField(Customer, backref="promises")
+    promised_date = IsoDateField()
+    amount_minor = MinorField()
+    currency = CharField(max_length=3)
+    note = TextField(default="")
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class Delivery(BaseModel):
+    """A document sent: how, to whom, the result, and the exact bytes that went."""
+
+    document = ForeignKeyField(Invoice, null=True, backref="deliveries")
+    customer = ForeignKeyField(Customer, backref="deliveries")
+    kind = CharField()  # invoice, credit_note, statement, reminder, collections_packet
+    channel = CharField()  # email, post
+    recipient = TextField(default="")
+    status = CharField(default="pending")  # pending, sent, failed, printed
+    message_id = TextField(default="")
+    error = TextField(default="")
+    attempts = IntegerField(default=0)
+    batch = CharField(null=True, index=True)
+    pdf = BlobField(null=True)
+    pdf_sha256 = CharField(null=True)
+    created_at = IsoDateTimeField(default=utcnow)
+    sent_at = IsoDateTimeField(null=True)
+    created_by = CharField()
+
+
+class DunningNotice(BaseModel):
+    customer = ForeignKeyField(Customer, backref="dunning_notices")
+    level = IntegerField()
+    notice_date = IsoDateField()
+    items = JsonField()  # [{"invoice": number, "days_overdue": n, "amount_minor": n}]
+    total_minor = MinorField()
+    currency = CharField(max_length=3)
+    channel = CharField()
+    delivery = ForeignKeyField(Delivery, null=True)
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+
+class CollectionCase(BaseModel):
+    customer = ForeignKeyField(Customer, backref="collection_cases")
+    status = CharField(default="open")  # open, closed
+    agency = TextField(default="")
+    note = TextField(default="")
+    amount_minor = MinorField()
+    currency = CharField(max_length=3)
+    opened_at = IsoDateTimeField(default=utcnow)
+    opened_by = CharField()
+    closed_at = IsoDateTimeField(null=True)
+
+
+class AuditEvent(BaseModel):
+    at = IsoDateTimeField(default=utcnow)
+    operator = CharField()
+    action = CharField()
+    entity = CharField()
+    entity_id = CharField()
+    customer = ForeignKeyField(Customer, null=True, backref="audit_events")
+    before = JsonField(null=True)
+    after = JsonField(null=True)
+    prev_hash = CharField()
+    hash = CharField(unique=True)
+
+
+class AuditHead(BaseModel):
+    """The end of the audit chain: one row, updated first so writers queue for it in order."""
+
+    id = IntegerField(primary_key=True)
+    last_hash = CharField()
+    count = IntegerField(default=0)
+
+
+class IdempotencyKey(BaseModel):
+    key = CharField(primary_key=True)
+    service = CharField()
+    request_sha256 = CharField()
+    result = JsonField()
+    created_at = IsoDateTimeField(default=utcnow)
+
+
+class CsvMappingRecord(BaseModel):
+    name = CharField(primary_key=True)
+    mapping = JsonField()
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Setting, Operator, NumberSeries, Account, Customer, CustomerNote, TaxCode, Item,
+    JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
+    Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
+    CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord,
+]

@@ -1,0 +1,49 @@
+"""Who is working: the operator is the OS login, known to the books as an Operator row."""
+from __future__ import annotations
+
+import getpass
+import os
+
+from store.errors import Conflict
+from store.models import Operator
+
+ROLES = ("clerk", "supervisor", "admin")
+_RANK = {role: i for i, role in enumerate(ROLES)}
+_current: str | None = None
+
+
+def current_operator() -> str:
+    """The login every service records; BILLFOLD_OPERATOR overrides it (tests, shared service accounts)."""
+    if _current:
+        return _current
+    return os.environ.get("BILLFOLD_OPERATOR") or getpass.getuser()
+
+
+def set_operator(login: str | None) -> None:
+    global _current
+    _current = login
+
+
+def operator_role(login: str | None = None) -> str:
+    login = login or current_operator()
+    row = Operator.get_or_none(Operator.login == login)
+    return row.role if row else "clerk"
+
+
+def require_role(role: str, action: str) -> str:
+    """The current login, if its role is at least `role`; otherwise a refusal naming the action."""
+    login = current_operator()
+    have = operator_role(login)
+    if _RANK[have] < _RANK[role]:
+        raise Conflict(f"{action} needs a {role}; {login} is a {have}")
+    return login
+
+
+def ensure_operator(login: str, name: str | None = None, role: str = "clerk") -> Operator:
+    if role not in ROLES:
+        raise ValueError(role)
+    row, created = Operator.get_or_create(login=login, defaults={"name": name or login, "role": role})
+    if not created and row.role != role:
+        Operator.update(role=role).where(Operator.id == row.id).execute()
+        row.role = role
+    return row
