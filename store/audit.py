@@ -33,8 +33,8 @@ def record_event(action: str, entity: str, entity_id: Any, *, customer_id: int |
     """Append one audit event; must run inside the transaction of the change it describes."""
     # Updating the head row first makes concurrent writers queue for it (a row lock in
     # PostgreSQL; SQLite writers are serialised already), so the chain never forks.
-    AuditHead.update(count=AuditHead.count + 1).where(AuditHead.id == 1).execute()
-    head = AuditHead.get_by_id(1)
+    head = (AuditHead.update(count=AuditHead.count + 1).where(AuditHead.id == 1)
+            .returning(AuditHead.last_hash).objects().execute()[0])
     at = utcnow()
     operator = current_operator()
     before, after = canonical(before), canonical(after)

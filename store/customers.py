@@ -64,21 +64,21 @@ def parse_customer_fields(raw: Mapping[str, str], base: CustomerData | None = No
                           ) -> tuple[CustomerData | None, dict[str, str]]:
     """What an operator typed, as CustomerData; or every field's message. Unknown keys are refused."""
     errors: dict[str, str] = {}
-    values: dict[str, object] = asdict(base) if base else {}
-    for key, text in raw.items():
+    values: dict[str, object] = asdict(base or CustomerData(name=""))
+    # Currency first: the credit limit is parsed in it (GBP while the currency itself is wrong).
+    for key in sorted(raw, key=lambda k: k != "currency"):
         if key not in EDITABLE:
             errors[key] = "is not a customer field"
             continue
-        text = (text or "").strip()
+        currency = str(values["currency"]) if "currency" not in errors else "GBP"
         try:
-            values[key] = _parse_field(key, text, str(values.get("currency") or raw.get("currency") or "GBP"))
+            values[key] = _parse_field(key, (raw[key] or "").strip(), currency)
         except ValidationError as exc:
             errors[key] = exc.message
-    if not str(values.get("name", "")).strip():
+    if not str(values["name"]).strip():
         errors.setdefault("name", "is required")
-    if values.get("channel") == "email" and not values.get("email") and "email" not in errors:
-        if "channel" in raw or "email" in raw or base is None:
-            errors["email"] = "is required when invoices go by e-mail (or set channel to post)"
+    if values["channel"] == "email" and not values["email"] and "email" not in errors:
+        errors["email"] = "is required when invoices go by e-mail (or set channel to post)"
     if errors:
         return None, errors
     return CustomerData(**values), {}  # type: ignore[arg-type]

@@ -120,6 +120,10 @@ def describe(database: Database) -> str:
     return Path(str(database.database)).name
 
 
+def current_label() -> str:
+    return describe(database_proxy.obj)
+
+
 def close_database() -> None:
     database = database_proxy.obj
     if database is not None and not database.is_closed():

@@ -163,7 +163,8 @@ def preview_totals(lines: Sequence[LineInput]) -> PricedInvoice:
 
 def _write_lines(invoice_id: int, lines: Sequence[LineInput], priced: PricedInvoice,
                  rates: Mapping[str, Decimal], credited: Sequence[int | None] | None = None) -> None:
-    items = {i.code: i.id for i in Item.select(Item.id, Item.code)}
+    codes = {ln.item_code for ln in lines if ln.item_code}
+    items = {i.code: i.id for i in Item.select(Item.id, Item.code).where(Item.code.in_(codes))} if codes else {}
     InvoiceLine.insert_many([
         {"invoice": invoice_id, "position": n, "item": items.get(ln.item_code or ""), "description": ln.description,
          "quantity": ln.quantity, "unit_price_minor": ln.unit_price_minor, "discount_percent": ln.discount_percent,
@@ -243,26 +244,20 @@ def _document_postings(invoice: Invoice) -> list[Posting]:
     cur = invoice.currency
     postings = [ledger.debit(ledger.RECEIVABLES, invoice.total_minor, cur, **refs),
                 ledger.credit(ledger.SALES, invoice.subtotal_minor, cur, **refs)]
-    taxes = (InvoiceLine.select(InvoiceLine.tax_code, fn.SUM(InvoiceLine.net_minor).alias("net"))
-             .where(InvoiceLine.invoice == invoice.id).group_by(InvoiceLine.tax_code))
-    tax_by_code = _invoice_tax_by_code(invoice, {row.tax_code_id: row.net for row in taxes})
-    postings += [ledger.credit(ledger.TAX_PAYABLE, amount, cur, tax_code=code, **refs)
-                 for code, amount in sorted(tax_by_code.items())]
-    return ledger.reverse(postings) if invoice.kind == "credit_note" else postings
-
-
-def _invoice_tax_by_code(invoice: Invoice, net_by_code: Mapping[str, int]) -> dict[str, int]:
-    lines = list(invoice.lines.order_by(InvoiceLine.position))
+    lines = (InvoiceLine.select(InvoiceLine.quantity, InvoiceLine.unit_price_minor, InvoiceLine.discount_percent,
+                                InvoiceLine.tax_code, InvoiceLine.tax_rate)
+             .where(InvoiceLine.invoice == invoice.id).order_by(InvoiceLine.position))
     priced = price_lines([(ln.quantity, ln.unit_price_minor, ln.discount_percent, ln.tax_code_id, ln.tax_rate)
                           for ln in lines], invoice.tax_rounding)
-    if priced.tax_minor != invoice.tax_minor:  # the header was priced from these lines when saved
-        raise Conflict(f"document {invoice.id}: tax total does not match its lines")
-    return {t.code: t.tax_minor for t in priced.taxes}
+    if priced.total_minor != invoice.total_minor:  # the header was priced from these lines when saved
+        raise Conflict(f"document {invoice.id}: its total does not match its lines")
+    postings += [ledger.credit(ledger.TAX_PAYABLE, t.tax_minor, cur, tax_code=t.code, **refs) for t in priced.taxes]
+    return ledger.reverse(postings) if invoice.kind == "credit_note" else postings
 
 
 def _finalise(invoice: Invoice) -> Invoice:
     """Number, post and open the item of a draft, inside the caller's transaction."""
-    if not invoice.lines.exists():
+    if invoice.total_minor <= 0 and not invoice.lines.exists():
         raise ValidationError("lines", "an invoice needs at least one line")
     if invoice.total_minor <= 0:
         raise ValidationError("total", "must be more than zero")
@@ -276,7 +271,8 @@ def _finalise(invoice: Invoice) -> Invoice:
     record_event(f"{invoice.kind}.post", invoice.kind, number, customer_id=invoice.customer_id,
                  after={"number": number, "total_minor": invoice.total_minor, "currency": invoice.currency,
                         "issue_date": invoice.issue_date, "due_date": invoice.due_date})
-    return Invoice.get_by_id(invoice.id)
+    invoice.status, invoice.number, invoice.seq, invoice.journal_entry = "posted", number, seq, entry.id
+    return invoice
 
 
 def _check_can_invoice(customer: Customer, total: int, allow_over_limit: bool) -> None:

@@ -7,7 +7,7 @@ from store.models import NumberSeries
 def take_number(series: str) -> tuple[int, str]:
     """The next (sequence, number) of a series. A rollback gives the number back, so none is skipped."""
     # Incrementing before reading takes the row lock in PostgreSQL; SQLite already holds the write lock.
-    NumberSeries.update(next_value=NumberSeries.next_value + 1).where(NumberSeries.code == series).execute()
-    row = NumberSeries.get_by_id(series)
+    row = (NumberSeries.update(next_value=NumberSeries.next_value + 1).where(NumberSeries.code == series)
+           .returning(NumberSeries.prefix, NumberSeries.width, NumberSeries.next_value).objects().execute()[0])
     seq = row.next_value - 1
     return seq, f"{row.prefix}{seq:0{row.width}d}"

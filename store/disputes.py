@@ -1,0 +1,89 @@
+"""Disputes: a customer contests (part of) an invoice; resolved by a credit note or rejected."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.audit import record_event
+from store.errors import Conflict, NotFound, ValidationError
+from store.fields import utcnow
+from store.invoices import credit_invoice, get_posted, is_void
+from store.models import Dispute, Invoice
+from store.money import format_money
+from store.service import run_service
+from store.session import current_operator
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeResult:
+    id: int
+    invoice: str
+    status: str
+    amount_minor: int
+    credit_note: str | None = None
+
+
+def _result(d: Dispute) -> DisputeResult:
+    return DisputeResult(d.id, d.invoice.number, d.status, d.amount_minor,
+                         d.credit_note.number if d.credit_note_id else None)
+
+
+def open_dispute(invoice_number: str, amount_minor: int, reason: str, note: str = "") -> DisputeResult:
+    if not reason.strip():
+        raise ValidationError("reason", "is required")
+
+    def body() -> DisputeResult:
+        invoice = get_posted(invoice_number)
+        if is_void(invoice.id):
+            raise Conflict(f"invoice {invoice.number} is void")
+        if not 0 < amount_minor <= invoice.total_minor:
+            raise ValidationError("amount", f"is more than zero and at most the invoice total "
+                                            f"{format_money(invoice.total_minor, invoice.currency)}")
+        if Dispute.select().where((Dispute.invoice == invoice.id) & (Dispute.status == "open")).exists():
+            raise Conflict(f"invoice {invoice.number} already has an open dispute")
+        dispute = Dispute.create(invoice=invoice.id, amount_minor=amount_minor, reason=reason.strip(),
+                                 note=note.strip(), opened_by=current_operator())
+        record_event("dispute.open", "dispute", dispute.id, customer_id=invoice.customer_id,
+                     after={"invoice": invoice.number, "amount_minor": amount_minor, "reason": reason.strip()})
+        return _result(dispute)
+
+    return run_service("open_dispute", {}, None, DisputeResult, body)
+
+
+def _get_open(dispute_id: int) -> Dispute:
+    dispute = Dispute.get_or_none(Dispute.id == dispute_id)
+    if dispute is None:
+        raise NotFound(f"dispute {dispute_id}: no such dispute")
+    if dispute.status != "open":
+        raise Conflict(f"dispute {dispute_id} is already {dispute.status}")
+    return dispute
+
+
+def resolve_with_credit(dispute_id: int, note: str = "") -> DisputeResult:
+    """Accept the dispute: a credit note for the disputed amount (through the credit note service)."""
+    def body() -> DisputeResult:
+        dispute = _get_open(dispute_id)
+        invoice: Invoice = dispute.invoice
+        credit = credit_invoice(invoice.number, f"dispute {dispute.id}: {dispute.reason}",
+                                amount_minor=dispute.amount_minor)
+        Dispute.update(status="credited", credit_note=credit.id, resolved_at=utcnow(), resolved_by=current_operator(),
+                       resolution_note=note.strip()).where(Dispute.id == dispute.id).execute()
+        record_event("dispute.credit", "dispute", dispute.id, customer_id=invoice.customer_id,
+                     before={"status": "open"}, after={"status": "credited", "credit_note": credit.number})
+        return _result(Dispute.get_by_id(dispute.id))
+
+    return run_service("resolve_dispute", {}, None, DisputeResult, body)
+
+
+def reject_dispute(dispute_id: int, note: str) -> DisputeResult:
+    if not note.strip():
+        raise ValidationError("note", "say why the dispute is rejected")
+
+    def body() -> DisputeResult:
+        dispute = _get_open(dispute_id)
+        Dispute.update(status="rejected", resolved_at=utcnow(), resolved_by=current_operator(),
+                       resolution_note=note.strip()).where(Dispute.id == dispute.id).execute()
+        record_event("dispute.reject", "dispute", dispute.id, customer_id=dispute.invoice.customer_id,
+                     before={"status": "open"}, after={"status": "rejected", "note": note.strip()})
+        return _result(Dispute.get_by_id(dispute.id))
+
+    return run_service("reject_dispute", {}, None, DisputeResult, body)

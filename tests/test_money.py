@@ -1,0 +1,81 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.errors import ValidationError
+from store.money import Money, format_amount, format_money, parse_amount, parse_quantity, plain_amount, round_minor
+from store.pricing import price_lines, split_gross
+
+
+@pytest.mark.parametrize("text,currency,minor", [
+    ("1234.5", "GBP", 123450), ("1,234.50", "GBP", 123450), ("-12", "GBP", -1200), ("12.", "GBP", 1200),
+    ("0.05", "EUR", 5), ("(5.00)", "GBP", -500), ("12.00-", "GBP", -1200), ("1500", "JPY", 1500),
+    ("1.234", "KWD", 1234), ("  7.1 ", "USD", 710),
+])
+def test_parse_amount_accepts_what_operators_type(text: str, currency: str, minor: int) -> None:
+    assert parse_amount(text, currency) == minor
+
+
+def test_parse_amount_with_comma_decimal() -> None:
+    assert parse_amount("1.234,56", "EUR", decimal_sep=",") == 123456
+
+
+@pytest.mark.parametrize("text,currency,message", [
+    ("1.234", "GBP", "at most 2 decimal places"), ("12.5", "JPY", "at most 0 decimal places"),
+    ("abc", "GBP", "is not an amount"), ("", "GBP", "is required"), ("1,23", "GBP", "misplaced thousands"),
+    ("1.2.3", "GBP", "is not an amount"),
+])
+def test_parse_amount_refuses_with_the_field_named(text: str, currency: str, message: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        parse_amount(text, currency, "unit_price")
+    assert err.value.field == "unit_price"
+    assert message in str(err.value)
+
+
+def test_format_by_locale() -> None:
+    assert format_money(-123450, "GBP") == "-£1,234.50"
+    assert format_money(123450, "EUR", locale="de_DE") == "1.234,50\xa0€"
+    assert format_amount(123456789, "JPY") == "123,456,789"
+    assert plain_amount(-5, "GBP") == "-0.05"
+
+
+def test_rounding_is_half_away_from_zero() -> None:
+    assert round_minor(Decimal("2.5")) == 3
+    assert round_minor(Decimal("-2.5")) == -3
+    assert round_minor(Decimal("2.4999")) == 2
+
+
+def test_money_refuses_floats_and_mixed_currencies() -> None:
+    with pytest.raises(TypeError):
+        Money(1.5, "GBP")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        Money(1, "GBP") + Money(1, "EUR")
+    assert Money(150, "GBP") - Money(50, "GBP") == Money(100, "GBP")
+
+
+def test_quantity_is_exact() -> None:
+    assert parse_quantity("1.5") == Decimal("1.5")
+    with pytest.raises(ValidationError):
+        parse_quantity("1.0001")
+
+
+def test_tax_rounding_per_line_and_per_invoice_differ_as_expected() -> None:
+    # Three lines of 0.33 at 20%: per line each tax is 0.066 -> 0.07 (0.21); per invoice 0.99 * 20% = 0.198 -> 0.20.
+    lines = [(Decimal(1), 33, Decimal(0), "S", Decimal(20))] * 3
+    assert price_lines(lines, "line").tax_minor == 21
+    assert price_lines(lines, "invoice").tax_minor == 20
+    assert price_lines(lines, "invoice").total_minor == 119
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_plain_amount_round_trips(minor: int) -> None:
+    assert parse_amount(plain_amount(minor, "GBP"), "GBP") == minor
+    assert parse_amount(format_amount(minor, "GBP"), "GBP") == minor
+
+
+@given(st.integers(min_value=1, max_value=10**10), st.sampled_from([Decimal(0), Decimal(5), Decimal(20)]))
+def test_split_gross_adds_up(gross: int, rate: Decimal) -> None:
+    net, tax = split_gross(gross, rate)
+    assert net + tax == gross
