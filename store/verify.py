@@ -43,13 +43,13 @@ def _grouped(query: object) -> dict[object, int]:
     return {row.k: int(row.n) for row in query.objects()}  # type: ignore[attr-defined]
 
 
-def _compare(what: str, expected: dict[object, int], actual: dict[object, int], label: Callable[[object], str]
-             ) -> list[str]:
+def _compare(what: str, expected: dict[object, int], actual: dict[object, int], label: Callable[[object], str],
+             sides: tuple[str, str] = ("expected", "found")) -> list[str]:
     out = []
     for key in sorted(set(expected) | set(actual), key=str):
         a, b = expected.get(key, 0), actual.get(key, 0)
         if a != b:
-            out.append(f"{what} {label(key)}: expected {a}, found {b} (difference {b - a})")
+            out.append(f"{what} {label(key)}: {sides[0]} {a}, {sides[1]} {b} (difference {b - a})")
     return out
 
 
@@ -70,15 +70,17 @@ def check_customer_balances() -> list[str]:
                          .where(Payment.customer.is_null(False)).group_by(Payment.customer))
     unidentified = _grouped(Payment.select(Payment.currency.alias("k"), fn.SUM(Payment.unallocated_minor).alias("n"))
                             .where(Payment.customer.is_null()).group_by(Payment.currency))
+    open_vs_journal = ("open items", "journal")
     out = _compare("receivables of customer", open_by_customer, _net(ledger.RECEIVABLES, JournalLine.customer),
-                   lambda k: f"#{k}")
+                   lambda k: f"#{k}", open_vs_journal)
     out += _compare("receivables of document", _grouped(OpenItem.select(OpenItem.document.alias("k"),
                                                                         OpenItem.open_minor.alias("n"))),
-                    _net(ledger.RECEIVABLES, JournalLine.document), lambda k: f"#{k}")
+                    _net(ledger.RECEIVABLES, JournalLine.document), lambda k: f"#{k}", open_vs_journal)
+    payments_vs_journal = ("payments", "journal")
     out += _compare("unapplied cash of customer", unapplied, _net(ledger.UNAPPLIED_CASH, JournalLine.customer, -1),
-                    lambda k: f"#{k}")
+                    lambda k: f"#{k}", payments_vs_journal)
     out += _compare("unidentified receipts in", unidentified, _net(ledger.UNIDENTIFIED, JournalLine.currency, -1),
-                    str)
+                    str, payments_vs_journal)
     return out
 
 
