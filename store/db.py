@@ -70,7 +70,7 @@ def _open_url(url: str) -> Database:
         except ImportError:
             raise StorageError("PostgreSQL needs the psycopg2 package: pip install 'billfold[postgres]'") from None
         params = parse(url.replace("postgresql+psycopg2", "postgresql"))
-        return PostgresqlDatabase(autorollback=True, **params)
+        return PostgresqlDatabase(**params)
     raise StorageError(f"database URL scheme '{scheme}' is not supported (use a file path, sqlite:// or postgresql://)")
 
 

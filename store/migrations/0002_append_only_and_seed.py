@@ -65,9 +65,10 @@ def _sqlite_triggers() -> list[str]:
 
 
 def _postgres_triggers() -> list[str]:
+    # psycopg2 reads '%' as a parameter marker, so PL/pgSQL's own '%' is written '%%'.
     sql = [
         f"""CREATE FUNCTION billfold_refuse() RETURNS trigger AS $$
-            BEGIN RAISE EXCEPTION '{REFUSAL} (%)', TG_TABLE_NAME; END $$ LANGUAGE plpgsql""",
+            BEGIN RAISE EXCEPTION '{REFUSAL} (%%)', TG_TABLE_NAME; END $$ LANGUAGE plpgsql""",
         f"""CREATE FUNCTION billfold_refuse_posted_line() RETURNS trigger AS $$
             DECLARE parent_status text;
             BEGIN
