@@ -6,16 +6,16 @@ so a form can show every field's message at once and the services can trust thei
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
-from store.models import Customer, CustomerNote, OpenItem, Payment
+from store.models import Customer, CustomerNote, OpenItem, Payment, SearchToken
 from store.money import check_currency, format_money, parse_amount
 from store.numbering import take_number
+from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 from store.service import transaction
 from store.session import current_operator
 
@@ -44,20 +44,6 @@ class CustomerData:
 
 
 EDITABLE = tuple(f.name for f in fields(CustomerData))
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: the key names are searched by ('Zoë' is found by 'zoe')."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def digits_of(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
-def postcode_key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", fold(text))
 
 
 def parse_customer_fields(raw: Mapping[str, str], base: CustomerData | None = None
@@ -118,6 +104,13 @@ def _search_keys(data: CustomerData) -> dict[str, str]:
             "postcode_key": postcode_key(data.postcode), "email_key": data.email.casefold()}
 
 
+def _index(customer_id: int, account_no: str, data: CustomerData) -> None:
+    """Rewrite the words the account is found by (inside the caller's transaction)."""
+    SearchToken.delete().where(SearchToken.customer == customer_id).execute()
+    tokens = tokens_for(account_no, data.name, data.contact_name, data.email, data.phone, data.postcode)
+    SearchToken.insert_many([{"customer": customer_id, "token": t} for t in sorted(tokens)]).execute()
+
+
 def customer_data(row: Customer) -> CustomerData:
     return CustomerData(**{name: getattr(row, name) for name in EDITABLE})
 
@@ -134,6 +127,7 @@ def create_customer(data: CustomerData) -> Customer:
         _, account_no = take_number("CUST")
         row = Customer.create(account_no=account_no, updated_by=current_operator(),
                               **asdict(data), **_search_keys(data))
+        _index(row.id, account_no, data)
         record_event("customer.create", "customer", account_no, customer_id=row.id, after=asdict(data))
         return row
 
@@ -151,6 +145,7 @@ def update_customer(account_no: str, data: CustomerData, expected_version: int) 
         if not changed:
             raise Conflict(f"account {account_no} was changed by {row.updated_by} at "
                            f"{row.updated_at:%Y-%m-%d %H:%M} after you opened it; reopen it and make your change again")
+        _index(row.id, account_no, data)
         diff_before = {k: v for k, v in asdict(before).items() if getattr(data, k) != v}
         diff_after = {k: getattr(data, k) for k in diff_before}
         record_event("customer.update", "customer", account_no, customer_id=row.id,

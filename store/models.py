@@ -94,6 +94,16 @@ class Customer(BaseModel):
     updated_by = CharField(default="")
 
 
+class SearchToken(BaseModel):
+    """A word an account is found by (see store.search_tokens); rewritten with the customer."""
+
+    customer = ForeignKeyField(Customer, backref="search_tokens", on_delete="CASCADE")
+    token = CharField()
+
+    class Meta:
+        indexes = ((("token", "customer"), True),)
+
+
 class CustomerNote(BaseModel):
     customer = ForeignKeyField(Customer, backref="note_rows")
     text = TextField()
@@ -393,7 +403,7 @@ class CsvMappingRecord(BaseModel):
 
 
 ALL_MODELS: list[type[BaseModel]] = [
-    Setting, Operator, NumberSeries, Account, Customer, CustomerNote, TaxCode, Item,
+    Setting, Operator, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
     CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord,

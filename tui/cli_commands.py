@@ -27,6 +27,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def table(rows: list[tuple[Any, ...]], headers: list[str], align: str) -> str:
+    """A plain-text table; `align` is one letter per column (l or r). Amounts stay as formatted."""
+    colalign = tuple("right" if a == "r" else "left" for a in align)
+    return tabulate(rows, headers=headers, colalign=colalign, disable_numparse=True)
+
+
 def emit(args: argparse.Namespace, value: Any, text: Callable[[], str]) -> int:
     """JSON of `value` with --json, else the human text."""
     if getattr(args, "json", False):
@@ -94,9 +100,8 @@ def cmd_customer_show(args: argparse.Namespace) -> int:
         ]
         rows = [(d.number, d.issue_date, d.due_date, format_amount(d.total_minor, cur), format_amount(d.open_minor, cur),
                  max(d.days_past_due, 0), "disputed" if d.disputed else "") for d in docs]
-        table = tabulate(rows, headers=["document", "issued", "due", "total", "open", "days late", ""],
-                         colalign=("left", "left", "left", "right", "right", "right", "left"))
-        return "\n".join(head) + "\n\n" + (table if rows else "no open items")
+        listing = table(rows, ["document", "issued", "due", "total", "open", "days late", ""], "lllrrrl")
+        return "\n".join(head) + "\n\n" + (listing if rows else "no open items")
 
     return emit(args, {"customer": view, "open_items": docs}, text)
 
@@ -146,13 +151,12 @@ def _invoice_text(v: queries.InvoiceView) -> str:
     rows = [(ln.position, ln.item_code, ln.description, ln.quantity, format_amount(ln.unit_price_minor, cur),
              f"{ln.discount_percent}%" if ln.discount_percent else "", ln.tax_code, format_amount(ln.net_minor, cur))
             for ln in v.lines]
-    table = tabulate(rows, headers=["#", "item", "description", "qty", "price", "disc", "tax", "net"],
-                     colalign=("right", "left", "left", "right", "right", "right", "left", "right"))
+    listing = table(rows, ["#", "item", "description", "qty", "price", "disc", "tax", "net"], "rllrrrlr")
     foot = [f"subtotal {format_money(v.subtotal_minor, cur)}  tax {format_money(v.tax_minor, cur)}  "
             f"total {format_money(v.total_minor, cur)}  open {format_money(v.open_minor, cur)}"]
     if v.void_reason:
         foot.append(f"void: {v.void_reason}")
-    return "\n".join(head) + "\n\n" + table + "\n\n" + "\n".join(foot)
+    return "\n".join(head) + "\n\n" + listing + "\n\n" + "\n".join(foot)
 
 
 def cmd_invoice_show(args: argparse.Namespace) -> int:
@@ -231,5 +235,31 @@ def cmd_write_off(args: argparse.Namespace) -> int:
                                       f" {format_money(result.open_minor, result.currency)} still open")
 
 
+def cmd_find(args: argparse.Namespace) -> int:
+    from store.lookup import find_accounts
+
+    page = find_accounts(" ".join(args.text), offset=args.offset, limit=args.limit)
+
+    def text() -> str:
+        if not page.hits:
+            return f"no account matches '{page.text}'"
+        rows = [(h.account_no, h.name, h.city, format_amount(h.balance_minor, h.currency),
+                 format_amount(h.overdue_minor, h.currency), _flags(h.status, h.disputed), h.why) for h in page.hits]
+        more = f"\n{page.total - page.offset - len(page.hits)} more (--offset {page.offset + len(page.hits)})" \
+            if page.more else ""
+        return table(rows, ["account", "name", "city", "balance", "overdue", "flags", "found by"], "lllrrll") + more
+
+    return emit(args, page, text)
+
+
+def _flags(status: str, disputed: bool) -> str:
+    marks = {"on_hold": "HOLD", "in_collections": "COLL", "closed": "CLOSED"}
+    return " ".join(m for m in (marks.get(status, ""), "DISP" if disputed else "") if m)
+
+
 def register_more(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
-    """Subcommands of later features register here (find, import, match, pdf, report, ...)."""
+    """Subcommands of later features register here (import, match, pdf, report, ...)."""
+    p = command("find", cmd_find, "find accounts by number, name, e-mail, phone, postcode or invoice number")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=int, default=20)

@@ -1,0 +1,45 @@
+"""The words an account is found by: one row per word, searched by prefix through one index.
+
+Kinds are kept apart by a one-letter prefix so a typed prefix only meets words of the kinds it
+can mean: `n:` name words, `a:` account number, `e:` e-mail, `d:` e-mail domain, `z:` postcode,
+`p:` every tail of the phone number's digits (so typing the number with or without its country
+code or trunk zero finds it by prefix).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MIN_PHONE_TAIL = 4
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Zoë' is found by 'zoe'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def digits_of(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def postcode_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
+def name_words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^0-9a-z]+", fold(text).replace("'", "")) if w]
+
+
+def tokens_for(account_no: str, name: str, contact_name: str, email: str, phone: str, postcode: str) -> set[str]:
+    tokens = {f"a:{account_no}"}
+    tokens.update(f"n:{w}" for w in name_words(name) + name_words(contact_name))
+    if email:
+        mail = email.casefold()
+        tokens.add(f"e:{mail}")
+        tokens.add(f"d:{mail.partition('@')[2]}")
+    digits = digits_of(phone)
+    tokens.update(f"p:{digits[i:]}" for i in range(max(len(digits) - MIN_PHONE_TAIL + 1, 0)))
+    if postcode:
+        tokens.add(f"z:{postcode_key(postcode)}")
+    return tokens
