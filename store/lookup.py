@@ -96,7 +96,7 @@ def _close_words(word: str) -> list[str]:
                                                    limit=8)]
 
 
-def _name_candidates(words: list[str]) -> dict[int, tuple[int, str]]:
+def accounts_named(words: list[str]) -> dict[int, tuple[int, str]]:
     """Accounts every typed word matches (by exact word, prefix, or a close misspelling)."""
     result: dict[int, tuple[int, str]] | None = None
     for word in words:
@@ -146,7 +146,7 @@ def _candidates(text: str) -> dict[int, tuple[int, str]]:
         add(_ids(_prefix(f"z:{postcode_key(raw)}")), POSTCODE, "postcode")
     words = name_words(raw)
     if words and not compact.isdigit():
-        for cid, (rank, why) in _name_candidates(words).items():
+        for cid, (rank, why) in accounts_named(words).items():
             add([cid], rank, why)
     return found
 

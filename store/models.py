@@ -198,6 +198,11 @@ OpenItem.add_index(OpenItem.index(OpenItem.customer, OpenItem.due_date, name="op
                    .where(OpenItem.open_minor != 0))
 
 
+# Cash application looks open balances up by amount (migration 0004).
+OpenItem.add_index(OpenItem.index(OpenItem.currency, OpenItem.open_minor, name="open_item_amount")
+                   .where(OpenItem.open_minor > 0))
+
+
 class InvoiceVoid(BaseModel):
     invoice = ForeignKeyField(Invoice, unique=True, backref="void_rows")
     reason = TextField()
@@ -241,6 +246,11 @@ class Payment(BaseModel):
     journal_entry = ForeignKeyField(JournalEntry)
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
+
+
+# The matching queue: payments still to allocate, oldest first (migration 0004).
+Payment.add_index(Payment.index(Payment.received_date, Payment.id, name="payment_queue")
+                  .where((Payment.status == "open") & (Payment.unallocated_minor > 0)))
 
 
 class Refund(BaseModel):

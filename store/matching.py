@@ -1,0 +1,361 @@
+"""Cash application: the queue of payments still to allocate, ranked suggestions, claims and auto-match.
+
+Suggestions explain themselves: each carries the reasons it was proposed, in the operator's words.
+Claims stop two operators working the same payment: a payment claimed by one shows as taken to
+the others, and the allocation services refuse an allocation that lost a race in any case.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from peewee import JOIN, fn
+from rapidfuzz import fuzz
+
+from store.errors import Conflict, ValidationError
+from store.fields import utcnow
+from store.lookup import accounts_named
+from store.models import Customer, Invoice, OpenItem, Payment
+from store.payments import AllocationResult, PaymentResult, allocate_payment, assign_payment, get_payment
+from store.search_tokens import fold, name_words
+from store.service import transaction
+from store.session import current_operator
+
+CLAIM_MINUTES = 15
+INVOICE_REF = re.compile(r"\b(?:INV)[\s\-_/#]*0*(\d{1,9})\b", re.IGNORECASE)
+MAX_SUBSET_ITEMS = 16
+MAX_SUBSET_SIZE = 4
+
+# Weights of the reasons a suggestion is made; the suggestion's score is their sum.
+W_REFERENCE, W_EXACT, W_SUM, W_PAYER, W_USUAL, W_ACCOUNT = 60, 30, 25, 20, 10, 15
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    number: str
+    received_date: dt.date
+    method: str
+    amount_minor: int
+    unallocated_minor: int
+    currency: str
+    reference: str
+    payer: str
+    account_no: str | None
+    claimed_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    account_no: str
+    customer_name: str
+    allocations: tuple[tuple[str, int], ...]  # (invoice number, amount); empty: leave as credit on the account
+    score: int
+    reasons: tuple[str, ...]
+
+    @property
+    def total_minor(self) -> int:
+        return sum(a for _n, a in self.allocations)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    amount_min: int | None = None
+    amount_max: int | None = None
+    method: str | None = None
+    text: str = ""
+
+
+def match_queue(flt: QueueFilter = QueueFilter(), limit: int = 200, after: str | None = None) -> list[QueueRow]:
+    """Payments not yet fully allocated, oldest first (a page after the payment number `after`)."""
+    query = (Payment.select(Payment, Customer.account_no).join(Customer, on=(Payment.customer == Customer.id),
+                                                                join_type=JOIN.LEFT_OUTER)
+             .where((Payment.status == "open") & (Payment.unallocated_minor > 0)))
+    if flt.date_from:
+        query = query.where(Payment.received_date >= flt.date_from)
+    if flt.date_to:
+        query = query.where(Payment.received_date <= flt.date_to)
+    if flt.amount_min is not None:
+        query = query.where(Payment.unallocated_minor >= flt.amount_min)
+    if flt.amount_max is not None:
+        query = query.where(Payment.unallocated_minor <= flt.amount_max)
+    if flt.method:
+        query = query.where(Payment.method == flt.method)
+    text = flt.text.strip()
+    if text:
+        query = query.where(Payment.reference.contains(text) | Payment.payer.contains(text)
+                            | (Payment.number == text.upper()))
+    if after:
+        pivot = get_payment(after)
+        query = query.where((Payment.received_date > pivot.received_date)
+                            | ((Payment.received_date == pivot.received_date) & (Payment.id > pivot.id)))
+    rows = query.order_by(Payment.received_date, Payment.id).limit(limit).objects()
+    return [QueueRow(p.number, p.received_date, p.method, p.amount_minor, p.unallocated_minor, p.currency, p.reference,
+                     p.payer, p.account_no, _live_claim(p.claimed_by, p.claimed_at)) for p in rows]
+
+
+def _live_claim(by: str | None, at: dt.datetime | None) -> str | None:
+    if by and at and utcnow() - at < dt.timedelta(minutes=CLAIM_MINUTES):
+        return by
+    return None
+
+
+# ---------------------------------------------------------------- claims
+
+def claim_payment(number: str) -> str | None:
+    """Take a payment to work on. Returns None when it is ours, or who has it."""
+    me = current_operator()
+    stale = utcnow() - dt.timedelta(minutes=CLAIM_MINUTES)
+    with transaction():
+        payment = get_payment(number)
+        changed = (Payment.update(claimed_by=me, claimed_at=utcnow())
+                   .where((Payment.id == payment.id)
+                          & (Payment.claimed_by.is_null() | (Payment.claimed_by == me) | (Payment.claimed_at < stale)))
+                   .execute())
+        if changed:
+            return None
+        return Payment.get_by_id(payment.id).claimed_by
+
+
+def release_payment(number: str) -> None:
+    me = current_operator()
+    with transaction():
+        Payment.update(claimed_by=None, claimed_at=None).where(
+            (Payment.number == number.upper()) & (Payment.claimed_by == me)).execute()
+
+
+def _check_claim(number: str) -> None:
+    holder = claim_payment(number)
+    if holder is not None:
+        raise Conflict(f"payment {number} is being worked by {holder}; nothing was applied")
+
+
+# ---------------------------------------------------------------- suggestions
+
+@dataclass
+class _Candidate:
+    account_no: str
+    name: str
+    allocations: tuple[tuple[str, int], ...]
+    reasons: list[tuple[int, str]]
+
+    def add(self, weight: int, reason: str) -> None:
+        if reason not in (r for _w, r in self.reasons):
+            self.reasons.append((weight, reason))
+
+
+def _open_items(customer_ids: list[int], currency: str) -> dict[int, list[tuple[str, int, dt.date]]]:
+    rows = (OpenItem.select(OpenItem.customer, OpenItem.open_minor, OpenItem.due_date, Invoice.number)
+            .join(Invoice).where(OpenItem.customer.in_(customer_ids) & (OpenItem.open_minor > 0)
+                                 & (OpenItem.currency == currency) & (Invoice.kind == "invoice"))
+            .order_by(OpenItem.due_date, Invoice.number).objects())
+    out: dict[int, list[tuple[str, int, dt.date]]] = {}
+    for r in rows:
+        out.setdefault(r.customer_id, []).append((r.number, r.open_minor, r.due_date))
+    return out
+
+
+def _subset_matching(items: list[tuple[str, int, dt.date]], amount: int) -> tuple[tuple[str, int], ...] | None:
+    """Oldest combination of 2 to 4 open invoices whose balances add up to exactly `amount`."""
+    pool = items[:MAX_SUBSET_ITEMS]
+    for size in range(2, MAX_SUBSET_SIZE + 1):
+        for combo in itertools.combinations(pool, size):
+            if sum(c[1] for c in combo) == amount:
+                return tuple((c[0], c[1]) for c in combo)
+    return None
+
+
+def _oldest_first(items: list[tuple[str, int, dt.date]], amount: int) -> tuple[tuple[str, int], ...]:
+    out, left = [], amount
+    for number, open_minor, _due in items:
+        if left <= 0:
+            break
+        take = min(left, open_minor)
+        out.append((number, take))
+        left -= take
+    return tuple(out)
+
+
+def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
+    """Ranked ways to apply a payment, each with the reasons it is suggested."""
+    payment = get_payment(number)
+    amount, currency = payment.unallocated_minor, payment.currency
+    cands: dict[tuple[str, tuple[tuple[str, int], ...]], _Candidate] = {}
+    customers: dict[int, tuple[str, str]] = {}
+
+    def customer(cid: int) -> tuple[str, str]:
+        if cid not in customers:
+            c = Customer.get_by_id(cid)
+            customers[cid] = (c.account_no, c.name)
+        return customers[cid]
+
+    def propose(cid: int, allocations: tuple[tuple[str, int], ...], weight: int, reason: str) -> _Candidate:
+        account, name = customer(cid)
+        key = (account, allocations)
+        if key not in cands:
+            cands[key] = _Candidate(account, name, allocations, [])
+        cands[key].add(weight, reason)
+        return cands[key]
+
+    # Accounts worth looking at: the payment's own, those named in the reference, close payer names.
+    related: dict[int, list[tuple[int, str]]] = {}
+    if payment.customer_id:
+        related.setdefault(payment.customer_id, []).append((W_ACCOUNT, "payment is on this account"))
+    referenced = {int(m.group(1)) for m in INVOICE_REF.finditer(payment.reference or "")}
+    for inv in Invoice.select(Invoice.id, Invoice.number, Invoice.customer).where(
+            Invoice.seq.in_(list(referenced)) & (Invoice.kind == "invoice") & (Invoice.status == "posted")):
+        item = OpenItem.get_or_none(OpenItem.document == inv.id)
+        if item is None or item.open_minor <= 0 or item.currency != currency:
+            continue
+        if payment.customer_id and inv.customer_id != payment.customer_id:
+            continue
+        take = min(amount, item.open_minor)
+        cand = propose(inv.customer_id, ((inv.number, take),), W_REFERENCE, f"invoice {inv.number} is in the reference")
+        if item.open_minor == amount:
+            cand.add(W_EXACT, f"amount equals the open balance of {inv.number}")
+        related.setdefault(inv.customer_id, [])
+    payer_words = [w for w in name_words(payment.payer or "") if len(w) > 1]
+    if payer_words and not payment.customer_id:
+        for cid in list(accounts_named(payer_words[:3]))[:10]:
+            similarity = fuzz.token_set_ratio(fold(payment.payer), fold(customer(cid)[1]))
+            if similarity >= 70:
+                related.setdefault(cid, []).append((W_PAYER, f"payer '{payment.payer}' is close to the name"))
+    # Exact amount of one open invoice, anywhere when we do not know who paid.
+    exact = OpenItem.select(OpenItem.customer, Invoice.number).join(Invoice).where(
+        (OpenItem.open_minor == amount) & (OpenItem.currency == currency) & (Invoice.kind == "invoice"))
+    if payment.customer_id:
+        exact = exact.where(OpenItem.customer == payment.customer_id)
+    for row in exact.limit(20).objects():
+        propose(row.customer_id, ((row.number, amount),), W_EXACT, f"amount equals the open balance of {row.number}")
+        related.setdefault(row.customer_id, [])
+    items = _open_items(list(related), currency)
+    usual = _usual_amounts(list(related))
+    for cid, why in related.items():
+        open_items = items.get(cid, [])
+        bonus = list(why)
+        if usual.get(cid) == amount:
+            bonus.append((W_USUAL, "the account's usual payment amount"))
+        combo = _subset_matching(open_items, amount) if open_items else None
+        if combo:
+            cand = propose(cid, combo, W_SUM, f"exact sum of {len(combo)} open invoices")
+            for w, r in bonus:
+                cand.add(w, r)
+        if open_items:
+            cand = propose(cid, _oldest_first(open_items, amount), 5, "oldest open invoices first")
+            for w, r in bonus:
+                cand.add(w, r)
+        credit = propose(cid, (), 1, "leave as credit on the account")
+        for w, r in bonus:
+            credit.add(w, r)
+    # Boost suggestions that also name the account for other reasons.
+    for cand in cands.values():
+        for w, r in related.get(_id_of(cand.account_no, customers), []):
+            cand.add(w, r)
+    ranked = sorted(cands.values(), key=lambda c: (-sum(w for w, _r in c.reasons), c.account_no, c.allocations))
+    return [Suggestion(c.account_no, c.name, c.allocations, sum(w for w, _ in c.reasons),
+                       tuple(r for _w, r in sorted(c.reasons, key=lambda x: -x[0]))) for c in ranked[:limit]]
+
+
+def _id_of(account_no: str, customers: dict[int, tuple[str, str]]) -> int:
+    return next((cid for cid, (acc, _n) in customers.items() if acc == account_no), -1)
+
+
+def _usual_amounts(customer_ids: list[int]) -> dict[int, int]:
+    """The amount each account pays most often (two payments or more)."""
+    out: dict[int, int] = {}
+    counts: dict[int, Counter[int]] = {}
+    for p in (Payment.select(Payment.customer, Payment.amount_minor)
+              .where(Payment.customer.in_(customer_ids)).order_by(Payment.id.desc()).limit(500)):
+        counts.setdefault(p.customer_id, Counter())[p.amount_minor] += 1
+    for cid, counter in counts.items():
+        amount, n = counter.most_common(1)[0]
+        if n >= 2:
+            out[cid] = amount
+    return out
+
+
+# ---------------------------------------------------------------- applying
+
+def accept_suggestion(number: str, suggestion: Suggestion) -> AllocationResult | PaymentResult:
+    """Apply what the operator chose: allocations, or leave the payment as credit on the account."""
+    _check_claim(number)
+    if not suggestion.allocations:
+        return assign_payment(number, suggestion.account_no)
+    return allocate_payment(number, list(suggestion.allocations))
+
+
+def split_payment(number: str, allocations: list[tuple[str, int]]) -> AllocationResult:
+    if not allocations:
+        raise ValidationError("allocations", "type an amount against at least one invoice")
+    _check_claim(number)
+    return allocate_payment(number, allocations)
+
+
+@dataclass(frozen=True, slots=True)
+class AutoMatch:
+    payment: str
+    invoice: str
+    amount_minor: int
+    currency: str
+    rule: str
+    reason: str
+    applied: bool = False
+    error: str = ""
+
+
+def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch]:
+    """Apply the certain matches: the reference names exactly one open invoice and the amount is its balance.
+
+    A dry run lists what would be applied and why; applying is one transaction per payment, and a
+    payment someone else is working on, or that changed meanwhile, is reported and left alone.
+    """
+    found: list[AutoMatch] = []
+    query = (Payment.select().where((Payment.status == "open") & (Payment.unallocated_minor > 0)
+                                    & (Payment.reference != ""))
+             .order_by(Payment.received_date, Payment.id))
+    if limit:
+        query = query.limit(limit)
+    seqs: dict[int, list[Payment]] = {}
+    for payment in query:
+        refs = {int(m.group(1)) for m in INVOICE_REF.finditer(payment.reference)}
+        if len(refs) == 1:
+            seqs.setdefault(refs.pop(), []).append(payment)
+    if not seqs:
+        return []
+    invoices = {i.seq: i for i in (Invoice.select(Invoice.id, Invoice.seq, Invoice.number, Invoice.customer,
+                                                  Invoice.currency, OpenItem.open_minor)
+                                   .join(OpenItem, on=(OpenItem.document == Invoice.id))
+                                   .where((Invoice.kind == "invoice") & (Invoice.status == "posted")
+                                          & Invoice.seq.in_(list(seqs))).objects())}
+    for seq, payments in seqs.items():
+        inv = invoices.get(seq)
+        for payment in payments:
+            if inv is None or inv.open_minor <= 0 or inv.currency != payment.currency \
+                    or inv.open_minor != payment.unallocated_minor \
+                    or (payment.customer_id and payment.customer_id != inv.customer_id):
+                continue
+            found.append(AutoMatch(payment.number, inv.number, inv.open_minor, inv.currency, "reference+amount",
+                                   f"reference '{payment.reference}' names {inv.number} and the amount equals its "
+                                   f"open balance"))
+            inv.open_minor = 0  # a second payment naming the same invoice no longer matches it exactly
+    if dry_run:
+        return found
+    applied = []
+    for m in found:
+        try:
+            _check_claim(m.payment)
+            allocate_payment(m.payment, [(m.invoice, m.amount_minor)])
+            release_payment(m.payment)
+            applied.append(replace(m, applied=True))
+        except (Conflict, ValidationError) as exc:
+            applied.append(replace(m, error=str(exc)))
+    return applied
+
+
+def queue_size() -> int:
+    return int(Payment.select(fn.COUNT(Payment.id)).where((Payment.status == "open")
+                                                           & (Payment.unallocated_minor > 0)).scalar() or 0)
