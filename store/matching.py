@@ -218,9 +218,14 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
         if item.open_minor == amount:
             cand.add(W_EXACT, f"amount equals the open balance of {inv.number}")
         related.setdefault(inv.customer_id, [])
-    payer_words = [w for w in name_words(payment.payer or "") if len(w) > 1]
+    payer_words = [w for w in name_words(payment.payer or "") if len(w) > 2]
     if payer_words and not payment.customer_id:
-        for cid in list(accounts_named(payer_words[:3]))[:10]:
+        # Any one word may be misspelt or missing ('and' for '&'): gather accounts matching each word,
+        # then keep those whose whole name is close to the payer's.
+        named: dict[int, None] = {}
+        for word in payer_words[:4]:
+            named.update(dict.fromkeys(list(accounts_named([word]))[:25]))
+        for cid in named:
             similarity = fuzz.token_set_ratio(fold(payment.payer), fold(customer(cid)[1]))
             if similarity >= 70:
                 related.setdefault(cid, []).append((W_PAYER, f"payer '{payment.payer}' is close to the name"))
@@ -284,15 +289,24 @@ def accept_suggestion(number: str, suggestion: Suggestion) -> AllocationResult |
     """Apply what the operator chose: allocations, or leave the payment as credit on the account."""
     _check_claim(number)
     if not suggestion.allocations:
-        return assign_payment(number, suggestion.account_no)
-    return allocate_payment(number, list(suggestion.allocations))
+        view = get_payment(number)
+        if view.customer_id and view.customer.account_no == suggestion.account_no:
+            release_payment(number)  # already on that account: leaving it as credit changes nothing
+            return PaymentResult(view.id, view.number, view.amount_minor, view.unallocated_minor, view.currency)
+        result: AllocationResult | PaymentResult = assign_payment(number, suggestion.account_no)
+    else:
+        result = allocate_payment(number, list(suggestion.allocations))
+    release_payment(number)
+    return result
 
 
 def split_payment(number: str, allocations: list[tuple[str, int]]) -> AllocationResult:
     if not allocations:
         raise ValidationError("allocations", "type an amount against at least one invoice")
     _check_claim(number)
-    return allocate_payment(number, allocations)
+    result = allocate_payment(number, allocations)
+    release_payment(number)
+    return result
 
 
 @dataclass(frozen=True, slots=True)

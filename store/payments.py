@@ -207,7 +207,6 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *,
         elif payment.customer_id not in customers:
             raise ValidationError("invoice", f"{invoices[0][0].number} belongs to another account than "
                                              f"payment {payment.number}")
-        total = 0
         postings: list[ledger.Posting] = []
         for invoice, amount in invoices:
             if amount <= 0:
@@ -215,12 +214,13 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *,
             if invoice.currency != payment.currency:
                 raise ValidationError("currency", f"payment {payment.number} is in {payment.currency}; invoice "
                                                   f"{invoice.number} is in {invoice.currency}")
+        total = sum(amount for _inv, amount in invoices)
+        _take_from_payment(payment, total)  # first: a race for the same payment is refused in its own words
+        for invoice, amount in invoices:
             _settle_item(invoice, amount)
-            total += amount
             refs = {"customer_id": invoice.customer_id, "payment_id": payment.id}
             postings += [ledger.debit(ledger.UNAPPLIED_CASH, amount, invoice.currency, **refs),
                          ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs)]
-        _take_from_payment(payment, total)
         entry = ledger.post_entry("allocation", dt.date.today(), postings, memo=payment.number)
         Allocation.insert_many([{"payment": payment.id, "invoice": inv.id, "amount_minor": amount,
                                  "journal_entry": entry.id, "created_by": current_operator(), "created_at": utcnow()}

@@ -257,8 +257,30 @@ def _flags(status: str, disputed: bool) -> str:
     return " ".join(m for m in (marks.get(status, ""), "DISP" if disputed else "") if m)
 
 
+def cmd_match(args: argparse.Namespace) -> int:
+    from store.matching import auto_match
+
+    matches = auto_match(dry_run=args.dry_run)
+
+    def text() -> str:
+        if not matches:
+            return "no certain matches"
+        rows = [(m.payment, m.invoice, format_amount(m.amount_minor, m.currency),
+                 "would apply" if args.dry_run else ("applied" if m.applied else f"left: {m.error}"), m.reason)
+                for m in matches]
+        done = sum(m.applied for m in matches)
+        tail = f"\n{len(matches)} certain matches" + ("" if args.dry_run else f", {done} applied")
+        return table(rows, ["payment", "invoice", "amount", "result", "why"], "llrll") + tail
+
+    emit(args, matches, text)
+    return 0
+
+
 def register_more(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
-    """Subcommands of later features register here (import, match, pdf, report, ...)."""
+    """Subcommands of later features register here (import, pdf, report, ...)."""
+    p = command("match", cmd_match, "apply the certain payment matches (reference names one invoice, amount "
+                                    "equals its balance)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be applied and why; write nothing")
     p = command("find", cmd_find, "find accounts by number, name, e-mail, phone, postcode or invoice number")
     p.add_argument("text", nargs="+")
     p.add_argument("--offset", type=int, default=0)

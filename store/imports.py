@@ -1,0 +1,102 @@
+"""Bank statements in: each line of money in becomes a payment, once, whatever overlaps.
+
+A line is known again by the bank's own transaction id (scoped to the statement's account) or,
+where the bank gives none, by a fingerprint of its date, amount, reference and position. The
+whole file is parsed before anything is written, and written in one transaction: a malformed
+file imports nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from store.audit import record_event
+from store.errors import NotFound, ValidationError
+from store.importers import parse_statement
+from store.importers.csv_statement import CsvMapping
+from store.importers.records import Statement, StatementLine, fingerprint
+from store.models import CsvMappingRecord, ImportBatch, Payment
+from store.money import format_money
+from store.payments import PaymentInput, insert_payment
+from store.service import transaction
+from store.session import current_operator
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    position: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    batch_id: int
+    filename: str
+    format: str
+    new: int
+    duplicate: int
+    skipped: int
+    payments: list[str] = field(default_factory=list)
+    skipped_lines: list[dict[str, object]] = field(default_factory=list)
+
+
+def save_mapping(mapping: CsvMapping) -> None:
+    """Keep a CSV column mapping by its name, so the next statement from that bank needs none."""
+    if not mapping.name.strip():
+        raise ValidationError("mapping name", "is required")
+    with transaction():
+        CsvMappingRecord.insert(name=mapping.name, mapping=mapping.to_dict()).on_conflict(
+            conflict_target=[CsvMappingRecord.name], update={CsvMappingRecord.mapping: mapping.to_dict()}).execute()
+        record_event("import.mapping", "csv_mapping", mapping.name, after=mapping.to_dict())
+
+
+def load_mapping(name: str) -> CsvMapping:
+    row = CsvMappingRecord.get_or_none(CsvMappingRecord.name == name)
+    if row is None:
+        raise NotFound(f"CSV mapping '{name}': no such mapping (save one first)")
+    return CsvMapping.from_dict(row.mapping)
+
+
+def mapping_names() -> list[str]:
+    return [r.name for r in CsvMappingRecord.select(CsvMappingRecord.name).order_by(CsvMappingRecord.name)]
+
+
+def _bank_id(statement: Statement, line: StatementLine) -> str | None:
+    return f"{statement.account or '-'}:{line.bank_txn_id}" if line.bank_txn_id else None
+
+
+def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | None = None) -> ImportResult:
+    """Parse a statement file and record each new line of money in as an unidentified payment."""
+    csv_mapping = load_mapping(mapping) if isinstance(mapping, str) else mapping
+    statement = parse_statement(data, filename, csv_mapping)  # raises before anything is written
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction():
+        batch = ImportBatch.create(filename=filename, file_sha256=digest, format=statement.format,
+                                   statement_account=statement.account or "", created_by=current_operator())
+        new: list[str] = []
+        skipped: list[SkippedLine] = []
+        duplicate = 0
+        for line in statement.lines:
+            if line.amount_minor <= 0:
+                skipped.append(SkippedLine(line.position, "money out" if line.amount_minor else "zero amount"))
+                continue
+            bank_id, print_ = _bank_id(statement, line), fingerprint(line)
+            seen = Payment.select().where((Payment.bank_txn_id == bank_id) if bank_id
+                                          else (Payment.fingerprint == print_)).exists()
+            if seen:
+                duplicate += 1
+                continue
+            payment = insert_payment(PaymentInput(
+                line.amount_minor, line.currency, "bank_transfer", line.booking_date, None, line.reference,
+                line.payer, line.payer_account, bank_id, None if bank_id else print_, batch.id))
+            new.append(payment.number)
+        skipped_rows = [{"position": s.position, "reason": s.reason} for s in skipped]
+        ImportBatch.update(new_count=len(new), duplicate_count=duplicate, skipped_count=len(skipped),
+                           skipped=skipped_rows).where(ImportBatch.id == batch.id).execute()
+        total = sum(ln.amount_minor for ln in statement.lines if ln.amount_minor > 0)
+        record_event("import.statement", "import_batch", batch.id,
+                     after={"file": filename, "sha256": digest, "format": statement.format, "new": len(new),
+                            "duplicate": duplicate, "skipped": len(skipped),
+                            "money_in": format_money(total, statement.currency) if statement.currency else total})
+        return ImportResult(batch.id, filename, statement.format, len(new), duplicate, len(skipped), new,
+                            skipped_rows)
