@@ -110,7 +110,8 @@ def _settle(rng: random.Random, habit: str, account: str, number: str, total: in
     roll = rng.random()
     open_minor = total
     if roll < 0.03:
-        open_minor -= credit_invoice(number, "Goods returned damaged", positions=[1]).applied_minor
+        returned = min(issued + dt.timedelta(days=rng.randint(3, 20)), today)
+        open_minor -= credit_invoice(number, "Goods returned damaged", positions=[1], on=returned).applied_minor
     elif roll < 0.05:
         open_dispute(number, total // 2 or total, "Customer says the work was not completed")
         return
@@ -123,7 +124,7 @@ def _settle(rng: random.Random, habit: str, account: str, number: str, total: in
     payment = record_payment(PaymentInput(amount, "GBP", method, paid_on, account, reference=number,
                                           payer=f"{account} {number}"))
     if open_minor > 0:
-        allocate_payment(payment.number, [(number, min(open_minor, amount))])
+        allocate_payment(payment.number, [(number, min(open_minor, amount))], on=paid_on)
 
 
 def demo_summary() -> str:

@@ -358,7 +358,8 @@ def _credited_lines(invoice: Invoice) -> set[int]:
 
 
 def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None = None,
-                   amount_minor: int | None = None, idempotency_key: str | None = None) -> PostedDocument:
+                   amount_minor: int | None = None, on: dt.date | None = None,
+                   idempotency_key: str | None = None) -> PostedDocument:
     """A credit note against a posted invoice: whole (the lines not yet credited), chosen lines, or an amount.
 
     The credit is applied to the invoice's open balance at once; any rest stays as customer credit.
@@ -373,8 +374,9 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
         lines, credited = _credit_lines(invoice, positions, amount_minor)
         rates = _tax_rates()
         priced = _price(lines, rates, invoice.tax_rounding)
+        issued = on or dt.date.today()
         note = Invoice.create(kind="credit_note", series=SERIES["credit_note"], customer=invoice.customer_id,
-                              issue_date=dt.date.today(), due_date=dt.date.today(), currency=invoice.currency,
+                              issue_date=issued, due_date=issued, currency=invoice.currency,
                               reference=invoice.number, memo=reason.strip(), tax_rounding=invoice.tax_rounding,
                               subtotal_minor=priced.subtotal_minor, tax_minor=priced.tax_minor,
                               total_minor=priced.total_minor, credited_invoice=invoice.id,
@@ -391,7 +393,7 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
         if applied > 0:
             from store.payments import apply_credit_note  # the allocation rules live with payments
 
-            apply_credit_note(note, invoice, applied)
+            apply_credit_note(note, invoice, applied, on=issued)
         return _posted_result(note, applied)
 
     request = {"number": number, "reason": reason, "positions": list(positions or []), "amount": amount_minor}

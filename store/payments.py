@@ -189,9 +189,9 @@ def _open_invoice(number: str) -> Invoice:
     return invoice
 
 
-def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *,
+def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *, on: dt.date | None = None,
                      idempotency_key: str | None = None) -> AllocationResult:
-    """Apply a payment to one or more invoices (invoice number, amount) in one step."""
+    """Apply a payment to one or more invoices (invoice number, amount) in one step, dated `on` (today)."""
     def body() -> AllocationResult:
         payment = get_payment(number)
         if not allocations:
@@ -221,7 +221,7 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *,
             refs = {"customer_id": invoice.customer_id, "payment_id": payment.id}
             postings += [ledger.debit(ledger.UNAPPLIED_CASH, amount, invoice.currency, **refs),
                          ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs)]
-        entry = ledger.post_entry("allocation", dt.date.today(), postings, memo=payment.number)
+        entry = ledger.post_entry("allocation", on or dt.date.today(), postings, memo=payment.number)
         Allocation.insert_many([{"payment": payment.id, "invoice": inv.id, "amount_minor": amount,
                                  "journal_entry": entry.id, "created_by": current_operator(), "created_at": utcnow()}
                                 for inv, amount in invoices]).execute()
@@ -271,7 +271,7 @@ def unallocate_payment(number: str, invoice_number: str, *, idempotency_key: str
     return run_service("unallocate_payment", request, idempotency_key, AllocationResult, body)
 
 
-def apply_credit_note(note: Invoice, invoice: Invoice, amount: int) -> None:
+def apply_credit_note(note: Invoice, invoice: Invoice, amount: int, on: dt.date | None = None) -> None:
     """Settle part of an invoice with a credit note's open credit (inside the caller's transaction)."""
     if note.customer_id != invoice.customer_id or note.currency != invoice.currency:
         raise ValidationError("credit_note", f"{note.number} and {invoice.number} are of different accounts")
@@ -281,7 +281,7 @@ def apply_credit_note(note: Invoice, invoice: Invoice, amount: int) -> None:
         raise ValidationError("amount", f"credit note {note.number} has less than that unapplied")
     _settle_item(invoice, amount)
     refs = {"customer_id": invoice.customer_id}
-    entry = ledger.post_entry("credit_application", dt.date.today(), [
+    entry = ledger.post_entry("credit_application", on or dt.date.today(), [
         ledger.debit(ledger.RECEIVABLES, amount, invoice.currency, document_id=note.id, **refs),
         ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs),
     ], memo=f"{note.number} to {invoice.number}")
