@@ -1,0 +1,38 @@
+"""A bare host application for testing one screen at a time with the real services."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from textual.app import App
+from textual.screen import Screen
+
+from tui.services import Services
+
+
+@dataclass(frozen=True)
+class HostContext:
+    operator: str = "alice"
+    database_label: str = "test.db"
+    today: dt.date = dt.date(2026, 11, 22)
+    services: Services = field(default_factory=Services)
+
+
+class HostApp(App[None]):
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.context = HostContext()
+        self.first = screen
+        self.opened: list[tuple[str, str]] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first)
+
+    def open_invoice_entry(self, account_no: str | None = None) -> None:
+        self.opened.append(("invoice", account_no or ""))
+
+    def open_payment_entry(self, account_no: str | None = None) -> None:
+        self.opened.append(("payment", account_no or ""))
+
+    def action_back(self) -> None:
+        self.pop_screen()

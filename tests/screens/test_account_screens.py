@@ -1,0 +1,134 @@
+"""Pilot tests of account lookup, the account view and customer entry, against a real database file."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from store.customers import CustomerData, create_customer, get_customer
+from store.queries import customer_notes
+from tests.conftest import post
+from tests.screens.host import HostApp
+from tui.screens.account_lookup import AccountLookupScreen
+from tui.screens.account_view import AccountViewScreen
+from tui.screens.customer_form import CustomerFormScreen
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+@pytest.fixture()
+def harbour(books) -> str:
+    create_customer(CustomerData(name="Heron Granite Services", email="h@heron.example", city="York"))
+    account = create_customer(CustomerData(name="Harbour Supplies Ltd", email="ap@harbour.example", city="Bristol",
+                                           phone="+44 20 7946 0123")).account_no
+    post(account, issue=dt.date(2020, 1, 1))
+    return account
+
+
+async def test_lookup_as_you_type_and_open(harbour: str) -> None:
+    app = HostApp(AccountLookupScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"harb")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        assert [str(c) for c in table.get_row_at(0)] == [harbour, "Harbour Supplies Ltd", "Bristol", "12.00",
+                                                         "12.00", ""]
+        assert "1 found" in text_of(app, "#lookup-status")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AccountViewScreen)
+        header = text_of(app, "#account-header")
+        assert "Harbour Supplies Ltd" in header and "Balance £12.00" in header and "Overdue £12.00" in header
+        assert app.screen.query_one("#t-open", DataTable).get_row_at(0)[0] == "INV-000001"
+
+
+async def test_lookup_finds_by_phone_and_moves_with_arrows(harbour: str) -> None:
+    app = HostApp(AccountLookupScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"h")
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 2
+        await pilot.press("down")
+        assert app.screen.selected().name == "Heron Granite Services"
+        for _ in range(5):
+            await pilot.press("backspace")
+        await pilot.press(*"020 7946")
+        await settle(pilot)
+        assert app.screen.selected().account_no == harbour
+
+
+async def test_nothing_found_says_so(harbour: str) -> None:
+    app = HostApp(AccountLookupScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"zzzq")
+        await settle(pilot)
+        assert "No account matches 'zzzq'" in text_of(app, "#lookup-status")
+
+
+async def test_account_view_note_and_hold(harbour: str) -> None:
+    app = HostApp(AccountViewScreen(harbour))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"Call after 2pm", "enter")
+        await settle(pilot)
+        assert [n.text for n in customer_notes(harbour)] == ["Call after 2pm"]
+        await pilot.press("h")
+        await pilot.press(*"cheque bounced", "enter")
+        await settle(pilot)
+        assert get_customer(harbour).status == "on_hold"
+        assert "ON HOLD" in text_of(app, "#account-header")
+        await pilot.press("right", "right", "right")
+        await settle(pilot)
+        activity = app.screen.query_one("#t-activity", DataTable)
+        assert "customer.hold" in [str(activity.get_row_at(r)[2]) for r in range(activity.row_count)]
+        await pilot.press("n")
+        assert app.opened == [("invoice", harbour)]
+
+
+async def test_customer_form_checks_each_field_and_saves(books) -> None:
+    app = HostApp(CustomerFormScreen(None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Kestrel Trading", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
+        await pilot.press(*"not-an-email", "enter")
+        await settle(pilot)
+        assert text_of(app, "#e-email") == "'not-an-email' is not an e-mail address"
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "Not saved: 1 field(s) to correct" in text_of(app, "#form-status")
+        assert app.screen.focused.id == "f-email"
+        app.screen.focused.value = "ap@kestrel.example"
+        await pilot.press("f10")
+        await settle(pilot)
+    row = get_customer("100001")
+    assert (row.name, row.email) == ("Kestrel Trading", "ap@kestrel.example")
+
+
+async def test_customer_form_refuses_to_save_over_someone_elses_change(harbour: str) -> None:
+    from store.customers import customer_data, update_customer, with_changes
+    from store.session import set_operator
+
+    app = HostApp(CustomerFormScreen(harbour))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        row = get_customer(harbour)
+        set_operator("bob")
+        update_customer(harbour, with_changes(customer_data(row), city="Bath"), row.version)
+        set_operator(None)
+        app.screen.query_one("#f-phone", Input).value = "+44 117 496 0000"
+        await pilot.press("f10")
+        await settle(pilot)
+        status = text_of(app, "#form-status")
+        assert "Not saved: account" in status and "was changed by bob at" in status
+    assert get_customer(harbour).phone == "+44 20 7946 0123"

@@ -1,0 +1,143 @@
+"""Account lookup: one input, results that refresh as the operator types, Enter opens the account."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+
+from store.lookup import AccountHit, LookupPage
+from store.money import format_amount
+from tui.dbwork import in_db
+
+PAGE = 50
+FLAG_TEXT = {"on_hold": "HOLD", "in_collections": "COLL", "closed": "CLSD"}
+
+
+def flags_of(status: str, disputed: bool) -> str:
+    return " ".join(f for f in (FLAG_TEXT.get(status, ""), "DISP" if disputed else "") if f)
+
+
+class AccountLookupScreen(Screen[None]):
+    """Find an account by number, name, e-mail, phone, postcode or invoice number."""
+
+    CSS_PATH = "account_lookup.tcss"
+    BINDINGS = [
+        Binding("down", "move(1)", "Next", show=False, priority=True),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True),
+        Binding("pagedown", "move(10)", "Page down", show=False, priority=True),
+        Binding("pageup", "move(-10)", "Page up", show=False, priority=True),
+        Binding("enter", "open", "Open account", priority=True),
+        Binding("f7", "new_customer", "New customer"),
+        Binding("escape", "clear", "Clear", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page: LookupPage | None = None
+        self.hits: list[AccountHit] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="find-row"):
+            yield Static("Find", id="find-label")
+            yield Input(placeholder="account, name, e-mail, phone, postcode or invoice number", id="query")
+        yield DataTable(id="results", cursor_type="row", zebra_stripes=True, show_cursor=True)
+        yield Static("Type to search.  Up/Down move, Enter opens, F7 new customer.", id="lookup-status")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Account", key="account", width=8)
+        table.add_column("Name", key="name", width=30)
+        table.add_column("City", key="city", width=11)
+        table.add_column("Balance", key="balance", width=11)
+        table.add_column("Overdue", key="overdue", width=11)
+        table.add_column("Flags", key="flags", width=9)
+        table.can_focus = False  # the keys stay in the input; Up/Down move the table from here
+        self.query_one("#query", Input).focus()
+
+    @property
+    def services(self):  # noqa: ANN201 - the app's Services
+        return self.app.context.services  # type: ignore[attr-defined]
+
+    @on(Input.Changed, "#query")
+    def search(self, event: Input.Changed) -> None:
+        self.run_worker(self._search(event.value), exclusive=True, group="lookup")
+
+    async def _search(self, text: str, offset: int = 0) -> None:
+        page = await in_db(self.services.find_accounts, text, offset, PAGE)
+        if text != self.query_one("#query", Input).value:
+            return  # the operator has typed on; a newer search is on its way
+        self.show(page, append=offset > 0)
+
+    def show(self, page: LookupPage, append: bool = False) -> None:
+        table = self.query_one(DataTable)
+        if not append:
+            table.clear()
+            self.hits = []
+        for hit in page.hits:
+            table.add_row(hit.account_no, hit.name, hit.city, format_amount(hit.balance_minor, hit.currency),
+                          format_amount(hit.overdue_minor, hit.currency) if hit.overdue_minor else "",
+                          flags_of(hit.status, hit.disputed), key=hit.account_no)
+        self.hits.extend(page.hits)
+        self.page = page
+        status = self.query_one("#lookup-status", Static)
+        if not page.text.strip():
+            status.update("Type to search.  Up/Down move, Enter opens, F7 new customer.")
+        elif not page.total:
+            status.update(f"No account matches '{page.text}'.  F7 adds a customer.")
+        else:
+            shown = len(self.hits)
+            status.update(f"{page.total} found" + (f", {shown} shown (Down for more)" if shown < page.total else "")
+                          + ".  Enter opens.")
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if not self.hits:
+            return
+        row = max(0, min(table.cursor_row + step, len(self.hits) - 1))
+        table.move_cursor(row=row)
+        page = self.page
+        if page and row >= len(self.hits) - 5 and len(self.hits) < page.total:
+            self.run_worker(self._search(page.text, len(self.hits)), exclusive=True, group="lookup")
+
+    def selected(self) -> AccountHit | None:
+        table = self.query_one(DataTable)
+        if not self.hits or table.cursor_row < 0 or table.cursor_row >= len(self.hits):
+            return None
+        return self.hits[table.cursor_row]
+
+    def action_open(self) -> None:
+        hit = self.selected()
+        if hit is None:
+            self.notify("Nothing selected: type part of a name, number, e-mail, phone or postcode.", timeout=3)
+            return
+        from tui.screens.account_view import AccountViewScreen
+
+        self.app.push_screen(AccountViewScreen(hit.account_no))
+
+    def action_new_customer(self) -> None:
+        from tui.screens.customer_form import CustomerFormScreen
+
+        self.app.push_screen(CustomerFormScreen(None))
+
+    def action_clear(self) -> None:
+        query = self.query_one("#query", Input)
+        if query.value:
+            query.value = ""
+        else:
+            self.app.action_back()  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        """Coming back from an account: refresh its balance and flags, keep the place."""
+        query = self.query_one("#query", Input)
+        query.focus()
+        if query.value:
+            row = self.query_one(DataTable).cursor_row
+            self.run_worker(self._refresh(query.value, row), exclusive=True, group="lookup")
+
+    async def _refresh(self, text: str, row: int) -> None:
+        page = await in_db(self.services.find_accounts, text, 0, max(PAGE, row + 1))
+        self.show(page)
+        self.query_one(DataTable).move_cursor(row=min(row, max(len(self.hits) - 1, 0)))

@@ -1,0 +1,175 @@
+"""One account: who, terms, balance and aging at the top; its documents, payments, activity and notes below."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from store.errors import BooksError
+from store.money import format_amount, format_money
+from store.queries import CustomerView
+from tui.dbwork import in_db
+from tui.screens.prompt import TextPrompt
+
+STATUS_TEXT = {"active": "", "on_hold": "ON HOLD", "in_collections": "IN COLLECTIONS", "closed": "CLOSED"}
+TABS = ("open", "documents", "payments", "activity", "notes")
+
+
+def header_lines(v: CustomerView) -> list[str]:
+    cur = v.currency
+    flags = " ".join(f for f in (STATUS_TEXT.get(v.status, ""), "DISPUTED" if v.disputed else "") if f)
+    aging = "  ".join(f"{k} {format_amount(a, cur)}" for k, a in v.aging.items())
+    limit = format_money(v.credit_limit_minor, cur) if v.credit_limit_minor else "none"
+    return [
+        f"[b]{v.account_no}  {v.name}[/b]" + (f"  [reverse] {flags} [/reverse]" if flags else "")
+        + (f"  {v.hold_reason}" if v.status == "on_hold" and v.hold_reason else ""),
+        f"{v.contact_name or '-'}  {v.email or '-'}  {v.phone or '-'}  {', '.join(p for p in (v.city, v.postcode) if p)}",
+        f"Terms {v.terms_days} days  Limit {limit}  Balance [b]{format_money(v.balance_minor, cur)}[/b]  "
+        f"Overdue {format_money(v.overdue_minor, cur)}  Credit {format_money(v.credit_minor, cur)}",
+        f"Aging  {aging}",
+    ]
+
+
+class AccountViewScreen(Screen[None]):
+    CSS_PATH = "account_view.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("n", "new_invoice", "New invoice"),
+        Binding("p", "record_payment", "Payment"),
+        Binding("a", "add_note", "Note"),
+        Binding("e", "edit", "Edit"),
+        Binding("h", "toggle_hold", "Hold/release"),
+        Binding("u", "unallocate", "Unallocate", show=False),
+        Binding("left", "tab(-1)", "Tab", show=False),
+        Binding("right", "tab(1)", "Tab", show=False),
+        Binding("r", "refresh", "Refresh", show=False),
+    ]
+
+    def __init__(self, account_no: str) -> None:
+        super().__init__()
+        self.account_no = account_no
+        self.view: CustomerView | None = None
+
+    @property
+    def services(self):  # noqa: ANN201
+        return self.app.context.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Loading...", id="account-header")
+        with TabbedContent(id="tabs", initial="open"):
+            for tab, title in zip(TABS, ("Open items", "Documents", "Payments", "Activity", "Notes")):
+                with TabPane(title, id=tab):
+                    yield DataTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        columns = {
+            "open": ("Document", "Issued", "Due", "Total", "Open", "Late", ""),
+            "documents": ("Document", "Kind", "Status", "Issued", "Due", "Total", "Open"),
+            "payments": ("Payment", "Received", "Method", "Amount", "Unalloc.", "Allocated to"),
+            "activity": ("When", "Who", "What", "Ref", "Detail"),
+            "notes": ("When", "Who", "Note"),
+        }
+        for tab, heads in columns.items():
+            self.query_one(f"#t-{tab}", DataTable).add_columns(*heads)
+        self.query_one("#t-open", DataTable).focus()
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.run_worker(self._load(), exclusive=True, group="account")
+
+    async def _load(self) -> None:
+        s, acc = self.services, self.account_no
+        view = await in_db(s.customer_view, acc)
+        opens = await in_db(s.open_documents, view.id)
+        docs = await in_db(s.customer_documents, acc)
+        pays = await in_db(s.customer_payments, acc)
+        acts = await in_db(s.customer_activity, acc)
+        notes = await in_db(s.customer_notes, acc)
+        self.view = view
+        cur = view.currency
+        self.query_one("#account-header", Static).update("\n".join(header_lines(view)))
+        self._fill("open", [(d.number, str(d.issue_date), str(d.due_date), format_amount(d.total_minor, cur),
+                             format_amount(d.open_minor, cur), str(max(d.days_past_due, 0)) if d.open_minor > 0 else "",
+                             "DISP" if d.disputed else "") for d in opens], [d.number for d in opens])
+        self._fill("documents", [(d.number, "credit" if d.kind == "credit_note" else "invoice", d.status,
+                                  str(d.issue_date), str(d.due_date), format_amount(d.total_minor, cur),
+                                  format_amount(d.open_minor, cur)) for d in docs], [d.number for d in docs])
+        self._fill("payments", [(p.number, str(p.received_date), p.method.replace("_", " "),
+                                 format_amount(p.amount_minor, cur), format_amount(p.unallocated_minor, cur),
+                                 ", ".join(f"{n} {format_amount(a, cur)}" for n, a in p.allocations) or
+                                 ("returned" if p.status == "returned" else "")) for p in pays],
+                   [p.number for p in pays])
+        self._fill("activity", [(f"{a.at:%Y-%m-%d %H:%M}", a.operator, a.action, a.entity_id, a.detail[:60])
+                                for a in acts], None)
+        self._fill("notes", [(f"{n.at:%Y-%m-%d %H:%M}", n.operator, n.text) for n in notes], None)
+
+    def _fill(self, tab: str, rows: list[tuple[str, ...]], keys: list[str] | None) -> None:
+        table = self.query_one(f"#t-{tab}", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for n, values in enumerate(rows):
+            table.add_row(*values, key=keys[n] if keys else None)
+        if rows:
+            table.move_cursor(row=min(max(row, 0), len(rows) - 1))
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        index = (TABS.index(tabs.active) + step) % len(TABS)
+        tabs.active = TABS[index]
+        self.query_one(f"#t-{TABS[index]}", DataTable).focus()
+
+    async def _act(self, fn, *args, done: str) -> None:  # noqa: ANN001
+        try:
+            await in_db(fn, *args)
+        except BooksError as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return
+        self.notify(done, timeout=3)
+        await self._load()
+
+    def action_add_note(self) -> None:
+        def save(text: str | None) -> None:
+            if text:
+                self.run_worker(self._act(self.services.add_note, self.account_no, text, done="Note added."))
+
+        self.app.push_screen(TextPrompt(f"Note for {self.account_no}:"), save)
+
+    def action_toggle_hold(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        if view.status == "on_hold":
+            self.app.push_screen(TextPrompt(f"Release the hold on {view.account_no}? Reason (optional):",
+                                            required=False),
+                                 lambda r: r is not None and self.run_worker(
+                                     self._act(self.services.release_hold, view.account_no, r, done="Hold released.")))
+        else:
+            self.app.push_screen(TextPrompt(f"Put {view.account_no} on hold. Reason:"),
+                                 lambda r: r and self.run_worker(
+                                     self._act(self.services.put_on_hold, view.account_no, r, done="On hold.")))
+
+    def action_unallocate(self) -> None:
+        table = self.query_one("#t-payments", DataTable)
+        if self.query_one(TabbedContent).active != "payments" or table.row_count == 0:
+            self.notify("Go to the Payments tab (Right arrow) and pick a payment first.", timeout=4)
+            return
+        number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.push_screen(TextPrompt(f"Take {number} back off which invoice?"),
+                             lambda inv: inv and self.run_worker(self._act(
+                                 self.services.unallocate_payment, number, inv.strip(),
+                                 done=f"{number} taken off {inv.strip().upper()}.")))
+
+    def action_edit(self) -> None:
+        from tui.screens.customer_form import CustomerFormScreen
+
+        self.app.push_screen(CustomerFormScreen(self.account_no), lambda _r: self.action_refresh())
+
+    def action_new_invoice(self) -> None:
+        self.app.open_invoice_entry(self.account_no)  # type: ignore[attr-defined]
+
+    def action_record_payment(self) -> None:
+        self.app.open_payment_entry(self.account_no)  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()

@@ -1,0 +1,148 @@
+"""Customer entry: one keyboard form to create or edit an account.
+
+Each field is checked as it is left, with the message beside it; F10 saves only when every field
+is right. Saving over someone else's change since the form opened is refused, naming who and when.
+"""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from store.customers import CustomerData
+from store.errors import BooksError
+from store.money import plain_amount
+from tui.dbwork import in_db
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"), ("contact_name", "Contact"), ("address1", "Address"), ("address2", ""),
+    ("city", "City"), ("postcode", "Postcode"), ("country", "Country"), ("email", "E-mail"), ("phone", "Phone"),
+    ("currency", "Currency"), ("terms_days", "Terms (days)"), ("credit_limit_minor", "Credit limit"),
+    ("tax_id", "Tax id"), ("channel", "Send by"), ("notes", "Notes"),
+)
+
+
+def field_texts(data: CustomerData) -> dict[str, str]:
+    """A customer as the text an operator edits (amounts as plain decimals)."""
+    texts = {key: str(getattr(data, key)) for key, _ in FIELDS}
+    texts["credit_limit_minor"] = plain_amount(data.credit_limit_minor, data.currency) if data.credit_limit_minor else ""
+    return texts
+
+
+class FieldRow(Horizontal):
+    DEFAULT_CSS = """
+    FieldRow { height: 1; }
+    FieldRow > .label { width: 14; }
+    FieldRow > Input { width: 36; border: none; height: 1; padding: 0; background: $boost; }
+    FieldRow > Input:focus { background: $accent 30%; }
+    FieldRow > .error { width: 1fr; padding: 0 0 0 1; color: $error; text-style: bold; }
+    """
+
+    def __init__(self, key: str, label: str, value: str) -> None:
+        super().__init__(id=f"row-{key}")
+        self.key, self.label, self.value = key, label, value
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.label, classes="label")
+        yield Input(self.value, id=f"f-{self.key}")
+        yield Static("", classes="error", id=f"e-{self.key}")
+
+
+class CustomerFormScreen(Screen[bool]):
+    BINDINGS = [
+        Binding("f10", "save", "Save"),
+        Binding("ctrl+g", "save", "Save", show=False),
+        Binding("escape", "leave", "Back"),
+        Binding("down", "app.focus_next", "Next field", show=False),
+        Binding("up", "app.focus_previous", "Previous field", show=False),
+    ]
+    DEFAULT_CSS = """
+    CustomerFormScreen #form-title { height: 1; text-style: bold; }
+    CustomerFormScreen #form-status { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, account_no: str | None) -> None:
+        super().__init__()
+        self.account_no = account_no
+        self.version: int | None = None
+        self.original: dict[str, str] = {}
+        self.errors: dict[str, str] = {}
+
+    @property
+    def services(self):  # noqa: ANN201
+        return self.app.context.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        title = f"Edit account {self.account_no}" if self.account_no else "New customer"
+        yield Static(title, id="form-title")
+        with VerticalScroll(id="form"):
+            for key, label in FIELDS:
+                yield FieldRow(key, label, "")
+        yield Static("Enter: next field.  F10: save.  Esc: back.", id="form-status")
+
+    async def on_mount(self) -> None:
+        if self.account_no:
+            view = await in_db(self.services.customer_view, self.account_no)
+            data = await in_db(self.services.customer_data, self.account_no)
+            self.version = view.version
+            self.original = field_texts(data)
+        else:
+            self.original = field_texts(CustomerData(name=""))
+        for key, value in self.original.items():
+            self.query_one(f"#f-{key}", Input).value = value
+        self.query_one("#f-name", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#f-{key}", Input).value for key, _ in FIELDS}
+
+    @on(Input.Submitted)
+    def next_field(self) -> None:
+        self.focus_next()
+
+    @on(Input.Blurred)
+    def check_field(self, event: Input.Blurred) -> None:
+        self.check(self.values())
+
+    def check(self, values: dict[str, str]) -> CustomerData | None:
+        """Show each field's message beside it; the data when all are right."""
+        data, errors = self.services.parse_customer_fields(values)
+        self.errors = errors
+        for key, _ in FIELDS:
+            self.query_one(f"#e-{key}", Static).update(errors.get(key, ""))
+        return data
+
+    def action_save(self) -> None:
+        data = self.check(self.values())
+        if data is None:
+            first = next(iter(self.errors))
+            self.query_one("#form-status", Static).update(f"Not saved: {len(self.errors)} field(s) to correct.")
+            self.query_one(f"#f-{first}", Input).focus()
+            return
+        self.run_worker(self._save(data), exclusive=True, group="save")
+
+    async def _save(self, data: CustomerData) -> None:
+        status = self.query_one("#form-status", Static)
+        try:
+            if self.account_no:
+                row = await in_db(self.services.update_customer, self.account_no, data, self.version)
+                message = f"Saved {row.account_no}."
+            else:
+                row = await in_db(self.services.create_customer, data)
+                message = f"Created account {row.account_no}."
+        except BooksError as exc:
+            status.update(f"Not saved: {exc}")
+            return
+        self.notify(message, timeout=3)
+        self.dismiss(True)
+
+    def action_leave(self) -> None:
+        if self.values() == self.original:
+            self.dismiss(False)
+            return
+        from tui.screens.prompt import TextPrompt
+
+        self.app.push_screen(TextPrompt("Discard what you typed? (y/n)", hint="y discards, n or Esc stays"),
+                             lambda answer: answer and answer.strip().lower().startswith("y") and self.dismiss(False))

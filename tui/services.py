@@ -1,0 +1,59 @@
+"""What the screens may do to the books: store services and queries, named, and nothing else.
+
+Screens reach the books only through an instance of this class (`app.context.services`), so a
+screen never builds a query, and tests can hand a screen a stand-in.
+"""
+from __future__ import annotations
+
+from store import catalogue, customers, invoices, lookup, matching, payments, queries
+
+
+class Services:
+    # looking up and reading
+    find_accounts = staticmethod(lookup.find_accounts)
+    customer_view = staticmethod(queries.customer_view)
+    open_documents = staticmethod(queries.open_documents)
+    customer_documents = staticmethod(queries.customer_documents)
+    customer_payments = staticmethod(queries.customer_payments)
+    customer_activity = staticmethod(queries.customer_activity)
+    customer_notes = staticmethod(queries.customer_notes)
+    invoice_view = staticmethod(queries.invoice_view)
+    draft_view = staticmethod(queries.draft_view)
+    payment_view = staticmethod(queries.payment_view)
+    list_items = staticmethod(catalogue.list_items)
+    list_tax_codes = staticmethod(catalogue.list_tax_codes)
+
+    # customers
+    parse_customer_fields = staticmethod(customers.parse_customer_fields)
+    create_customer = staticmethod(customers.create_customer)
+    update_customer = staticmethod(customers.update_customer)
+    put_on_hold = staticmethod(customers.put_on_hold)
+    release_hold = staticmethod(customers.release_hold)
+    add_note = staticmethod(customers.add_note)
+
+    # invoices
+    parse_line_fields = staticmethod(invoices.parse_line_fields)
+    preview_totals = staticmethod(invoices.preview_totals)
+    create_draft = staticmethod(invoices.create_draft)
+    update_draft = staticmethod(invoices.update_draft)
+    delete_draft = staticmethod(invoices.delete_draft)
+    post_invoice = staticmethod(invoices.post_invoice)
+    void_invoice = staticmethod(invoices.void_invoice)
+    credit_invoice = staticmethod(invoices.credit_invoice)
+
+    # payments and matching
+    record_payment = staticmethod(payments.record_payment)
+    allocate_payment = staticmethod(payments.allocate_payment)
+    unallocate_payment = staticmethod(payments.unallocate_payment)
+    match_queue = staticmethod(matching.match_queue)
+    suggest_allocations = staticmethod(matching.suggest_allocations)
+    accept_suggestion = staticmethod(matching.accept_suggestion)
+    split_payment = staticmethod(matching.split_payment)
+    claim_payment = staticmethod(matching.claim_payment)
+    release_payment = staticmethod(matching.release_payment)
+    return_payment = staticmethod(payments.return_payment)
+    auto_match = staticmethod(matching.auto_match)
+
+    @staticmethod
+    def customer_data(account_no: str) -> customers.CustomerData:
+        return customers.customer_data(customers.get_customer(account_no))
