@@ -99,6 +99,18 @@ def save_tax_code(code: str, name: str, rate: Decimal, active: bool = True) -> T
     return TaxCodeRow(code, name.strip(), rate, active)
 
 
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """Active items and tax codes, loaded once so an entry screen can check a line without a query."""
+
+    items: dict[str, ItemRow]
+    tax_rates: dict[str, Decimal]
+
+
+def load_catalogue() -> Catalogue:
+    return Catalogue({i.code: i for i in list_items()}, {t.code: t.rate for t in list_tax_codes()})
+
+
 def list_tax_codes(include_inactive: bool = False) -> list[TaxCodeRow]:
     query = TaxCode.select().order_by(TaxCode.code)
     if not include_inactive:

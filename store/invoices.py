@@ -15,6 +15,7 @@ from peewee import fn
 
 from store import ledger
 from store.audit import record_event
+from store.catalogue import Catalogue, load_catalogue
 from store.customers import customer_balance, get_customer
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
@@ -81,18 +82,19 @@ class CreditLimitExceeded(Conflict):
 
 # ---------------------------------------------------------------- parsing what was typed
 
-def parse_line_fields(raw: Mapping[str, str], currency: str) -> tuple[LineInput | None, dict[str, str]]:
+def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogue | None = None
+                      ) -> tuple[LineInput | None, dict[str, str]]:
     """One grid line as typed (item, description, quantity, price, discount, tax) -> LineInput or messages.
 
-    An item code fills whatever the operator left blank from the catalogue.
+    An item code fills whatever the operator left blank from the catalogue. Given a loaded
+    catalogue, no query is made (an entry screen checks lines as fast as they are typed).
     """
+    catalogue = catalogue or load_catalogue()
     errors: dict[str, str] = {}
-    item = None
-    code = (raw.get("item") or "").strip()
-    if code:
-        item = Item.get_or_none((Item.code == code.upper()) & Item.active)
-        if item is None:
-            errors["item"] = f"'{code}' is not in the catalogue"
+    code = (raw.get("item") or "").strip().upper()
+    item = catalogue.items.get(code) if code else None
+    if code and item is None:
+        errors["item"] = f"'{code}' is not in the catalogue"
     description = (raw.get("description") or "").strip() or (item.description if item else "")
     if not description:
         errors["description"] = "is required"
@@ -117,10 +119,10 @@ def parse_line_fields(raw: Mapping[str, str], currency: str) -> tuple[LineInput 
             errors["discount"] = "is a percentage from 0 to 100"
     except ValidationError as exc:
         errors["discount"] = exc.message
-    tax_code = (raw.get("tax_code") or "").strip().upper() or (item.tax_code_id if item else "")
+    tax_code = (raw.get("tax_code") or "").strip().upper() or (item.tax_code if item else "")
     if not tax_code:
         errors["tax_code"] = "is required"
-    elif TaxCode.get_or_none((TaxCode.code == tax_code) & TaxCode.active) is None:
+    elif tax_code not in catalogue.tax_rates:
         errors["tax_code"] = f"'{tax_code}' is not a tax code"
     if errors:
         return None, errors
@@ -156,9 +158,10 @@ def _price(lines: Sequence[LineInput], rates: Mapping[str, Decimal], rounding: s
                         for ln in lines], rounding)
 
 
-def preview_totals(lines: Sequence[LineInput]) -> PricedInvoice:
+def preview_totals(lines: Sequence[LineInput], rates: Mapping[str, Decimal] | None = None,
+                   rounding: str | None = None) -> PricedInvoice:
     """The totals an invoice with these lines would have, for the entry screen (writes nothing)."""
-    return _price(lines, _tax_rates(), get_setting("tax_rounding"))
+    return _price(lines, rates or _tax_rates(), rounding or get_setting("tax_rounding"))
 
 
 def _write_lines(invoice_id: int, lines: Sequence[LineInput], priced: PricedInvoice,

@@ -331,3 +331,26 @@ def books_summary(as_of: dt.date | None = None) -> BooksSummary:
         Invoice.select().where(posted & (Invoice.kind == "credit_note")).count(), Payment.select().count(),
         Refund.select().where(Refund.status == "posted").count(), receivables, int(overdue or 0),
         Dispute.select().where(Dispute.status == "open").count())
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRow:
+    id: int
+    account_no: str
+    customer_name: str
+    issue_date: dt.date
+    total_minor: int
+    currency: str
+    lines: int
+    created_by: str
+
+
+def list_drafts(limit: int = 200) -> list[DraftRow]:
+    """Drafts waiting to be finished, newest first."""
+    rows = (Invoice.select(Invoice, Customer.account_no, Customer.name.alias("customer_name"))
+            .join(Customer).where(Invoice.status == "draft").order_by(Invoice.id.desc()).limit(limit).objects())
+    drafts = list(rows)
+    n_lines = {r.invoice_id: r.n for r in InvoiceLine.select(InvoiceLine.invoice, fn.COUNT(InvoiceLine.id).alias("n"))
+               .where(InvoiceLine.invoice.in_([d.id for d in drafts])).group_by(InvoiceLine.invoice)}
+    return [DraftRow(d.id, d.account_no, d.customer_name, d.issue_date, d.total_minor, d.currency,
+                     n_lines.get(d.id, 0), d.created_by) for d in drafts]

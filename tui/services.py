@@ -5,7 +5,7 @@ screen never builds a query, and tests can hand a screen a stand-in.
 """
 from __future__ import annotations
 
-from store import catalogue, customers, invoices, lookup, matching, payments, queries
+from store import catalogue, customers, invoices, lookup, matching, payments, queries, settings
 
 
 class Services:
@@ -22,6 +22,9 @@ class Services:
     payment_view = staticmethod(queries.payment_view)
     list_items = staticmethod(catalogue.list_items)
     list_tax_codes = staticmethod(catalogue.list_tax_codes)
+    load_catalogue = staticmethod(catalogue.load_catalogue)
+    list_drafts = staticmethod(queries.list_drafts)
+    tax_rounding = staticmethod(lambda: settings.get_setting("tax_rounding"))
 
     # customers
     parse_customer_fields = staticmethod(customers.parse_customer_fields)
@@ -38,6 +41,7 @@ class Services:
     update_draft = staticmethod(invoices.update_draft)
     delete_draft = staticmethod(invoices.delete_draft)
     post_invoice = staticmethod(invoices.post_invoice)
+    create_and_post = staticmethod(invoices.create_and_post)
     void_invoice = staticmethod(invoices.void_invoice)
     credit_invoice = staticmethod(invoices.credit_invoice)
 

@@ -1,0 +1,179 @@
+"""Pilot tests of invoice entry: keyed and posted, every refusal, drafts, Dup, shorthands."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Input, Static
+
+from store.catalogue import save_item
+from store.customers import CustomerData, create_customer, customer_data, get_customer, put_on_hold, \
+    update_customer, with_changes
+from store.queries import invoice_view, list_drafts
+from tests.screens.host import HostApp
+from tui.screens.invoice_entry import InvoiceEntryScreen, LineRow
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+@pytest.fixture()
+def shop(books) -> str:
+    save_item("CONS-HR", "Consulting, per hour", 9500, "GBP", "S")
+    save_item("BOOK", "Operator handbook", 1999, "GBP", "Z")
+    return create_customer(CustomerData(name="Kestrel Trading", email="k@kestrel.example", terms_days=14)).account_no
+
+
+async def key_invoice(pilot, account: str, *lines: tuple[str, ...], ref: str = "PO-77") -> None:
+    await pilot.press(*account, "enter")  # customer
+    await settle(pilot)
+    await pilot.press("enter", "enter", *ref, "enter", "enter")  # date (today), due (from terms), ref, memo
+    for n, fields in enumerate(lines):
+        for value in fields:
+            await pilot.press(*value, "enter") if value else await pilot.press("enter")
+
+
+async def test_an_invoice_keyed_and_posted(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # item code fills description, price and tax; the cursor jumps to quantity
+        await key_invoice(pilot, shop, ("cons-hr", "7.5", "", "", ""), ("book", "2", "", "", ""),
+                          ("", "Carriage", "1", "12.5", "10", "S"))
+        await settle(pilot)
+        assert "Total £908.48" in text(app, "#totals")
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "Posted INV-000001 to 100001: £908.48" in text(app, "#inv-title")
+        assert app.screen.focused.id == "f-customer" and app.screen.focused.value == ""
+        assert len(app.screen.query(LineRow)) == 1
+    view = invoice_view("INV-000001")
+    assert [(ln.item_code, ln.description, str(ln.quantity), ln.unit_price_minor, ln.net_minor) for ln in view.lines] == [
+        ("CONS-HR", "Consulting, per hour", "7.5", 9500, 71250), ("BOOK", "Operator handbook", "2", 1999, 3998),
+        ("", "Carriage", "1", 1250, 1125)]
+    assert (view.total_minor, view.reference) == (71250 + 14250 + 3998 + 1125 + 225, "PO-77")
+    assert view.due_date == dt.date(2026, 11, 22) + dt.timedelta(days=14)
+
+
+async def test_field_errors_block_posting_and_are_shown_in_words(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await key_invoice(pilot, shop, ("", "Widget", "-2", "1.005", "", "XX"))
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert text(app, "#field-error") == "Not posted: line 1 quantity: must be more than zero"
+        assert app.screen.focused.name == "quantity"
+    assert list_drafts() == []  # nothing written
+    from store.queries import books_summary
+
+    assert books_summary().invoices == 0
+
+
+async def test_customer_on_hold_is_refused_with_the_reason(shop: str) -> None:
+    put_on_hold(shop, "cheque bounced")
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await key_invoice(pilot, shop, ("book", "1", "", "", ""))
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "account 100001 is on hold: cheque bounced" in text(app, "#field-error")
+
+
+async def test_unknown_customer(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"999999", "enter")
+        await settle(pilot)
+        assert "account '999999' not found" in text(app, "#field-error")
+
+
+async def test_credit_limit_needs_confirmation(shop: str) -> None:
+    row = get_customer(shop)
+    update_customer(shop, with_changes(customer_data(row), credit_limit_minor=1000), row.version)
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await key_invoice(pilot, shop, ("book", "1", "", "", ""))
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "exceeds the credit limit £10.00" in str(app.screen.query_one(Static).render())
+        await pilot.press("y", "enter")
+        await settle(pilot)
+    assert invoice_view("INV-000001").total_minor == 1999
+
+
+async def test_date_shorthands_and_dup(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*shop, "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"1/11", "enter", *"+30", "enter", *"PO-1", "enter", "enter")
+        await pilot.press(*"book", "enter", "3", "enter", "enter", "enter", "enter")
+        await pilot.press("f10")
+        await settle(pilot)
+        # Dup: every field of the next invoice from the previous one, by key
+        for _ in range(4):
+            await pilot.press("f8", "enter")
+        await settle(pilot)
+        await pilot.press("f8", "enter", "f8", "enter", "f8")  # memo, item (jumps to quantity), quantity
+        assert app.screen.query_one("#f-customer", Input).value == shop
+        assert app.screen.query_one("#f-date", Input).value == "2026-11-01"
+        assert app.screen.query_one("#f-reference", Input).value == "PO-1"
+        await pilot.press("f10")
+        await settle(pilot)
+    first, second = invoice_view("INV-000001"), invoice_view("INV-000002")
+    assert first.issue_date == dt.date(2026, 11, 1) and first.due_date == dt.date(2026, 12, 22)
+    assert second.total_minor == first.total_minor == 3 * 1999
+
+
+async def test_drafts_save_reopen_and_post(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await key_invoice(pilot, shop, ("book", "4", "", "", ""))
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "Saved draft" in text(app, "#inv-title")
+        drafts = list_drafts()
+        assert [(d.account_no, d.total_minor, d.lines) for d in drafts] == [(shop, 4 * 1999, 1)]
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"Draft {drafts[0].id}" in text(app, "#inv-title")
+        assert app.screen.query(LineRow).first().field("quantity").value == "4"
+        await pilot.press("f10")
+        await settle(pilot)
+    assert list_drafts() == [] and invoice_view("INV-000001").total_minor == 4 * 1999
+
+
+async def test_delete_and_move_lines(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await key_invoice(pilot, shop, ("book", "1", "", "", ""), ("cons-hr", "2", "", "", ""),
+                          ("", "Gone", "1", "1", "", "S"))
+        await pilot.press("up", "f9")  # the cursor is on line 4 (blank): up is not a line move; use the row
+        rows = app.screen.query(LineRow)
+        rows[2].field("description").focus()
+        await pilot.press("f9")
+        rows = app.screen.query(LineRow)
+        rows[1].field("item").focus()
+        await pilot.press("ctrl+up")
+        await settle(pilot)
+        assert [r.field("item").value for r in app.screen.query(LineRow)][:2] == ["CONS-HR", "BOOK"]
+        await pilot.press("f10")
+        await settle(pilot)
+    assert [ln.item_code for ln in invoice_view("INV-000001").lines] == ["CONS-HR", "BOOK"]
