@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Footer, DataTable, Input, Static
 
 from store.lookup import AccountHit, LookupPage
-from store.money import format_amount
+from tui.cells import money_cell
+from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 
 PAGE = 50
@@ -40,19 +41,22 @@ class AccountLookupScreen(Screen[None]):
         self.hits: list[AccountHit] = []
 
     def compose(self) -> ComposeResult:
+        yield HeaderLine("Account lookup")
         with Horizontal(id="find-row"):
             yield Static("Find", id="find-label")
             yield Input(placeholder="account, name, e-mail, phone, postcode or invoice number", id="query")
         yield DataTable(id="results", cursor_type="row", zebra_stripes=True, show_cursor=True)
         yield Static("Type to search.  Up/Down move, Enter opens, F7 new customer.", id="lookup-status")
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Account", key="account", width=8)
-        table.add_column("Name", key="name", width=30)
-        table.add_column("City", key="city", width=11)
-        table.add_column("Balance", key="balance", width=11)
-        table.add_column("Overdue", key="overdue", width=11)
+        # Widths add up to 80 columns with the table's cell padding.
+        table.add_column("Account", key="account", width=7)
+        table.add_column("Name", key="name", width=25)
+        table.add_column("City", key="city", width=10)
+        table.add_column("Balance", key="balance", width=10)
+        table.add_column("Overdue", key="overdue", width=10)
         table.add_column("Flags", key="flags", width=9)
         table.can_focus = False  # the keys stay in the input; Up/Down move the table from here
         self.query_one("#query", Input).focus()
@@ -77,8 +81,9 @@ class AccountLookupScreen(Screen[None]):
             table.clear()
             self.hits = []
         for hit in page.hits:
-            table.add_row(hit.account_no, hit.name, hit.city, format_amount(hit.balance_minor, hit.currency),
-                          format_amount(hit.overdue_minor, hit.currency) if hit.overdue_minor else "",
+            table.add_row(hit.account_no, hit.name, hit.city,
+                          money_cell(hit.balance_minor, hit.currency),
+                          money_cell(hit.overdue_minor, hit.currency, blank_zero=True),
                           flags_of(hit.status, hit.disputed), key=hit.account_no)
         self.hits.extend(page.hits)
         self.page = page

@@ -4,11 +4,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import Footer, DataTable, Static, TabbedContent, TabPane
 
 from store.errors import BooksError
 from store.money import format_amount, format_money
 from store.queries import CustomerView
+from tui.cells import money_cell, right
+from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
 
@@ -56,11 +58,13 @@ class AccountViewScreen(Screen[None]):
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
+        yield HeaderLine("Account")
         yield Static("Loading...", id="account-header")
         with TabbedContent(id="tabs", initial="open"):
             for tab, title in zip(TABS, ("Open items", "Documents", "Payments", "Activity", "Notes")):
                 with TabPane(title, id=tab):
                     yield DataTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         columns = {
@@ -89,14 +93,15 @@ class AccountViewScreen(Screen[None]):
         self.view = view
         cur = view.currency
         self.query_one("#account-header", Static).update("\n".join(header_lines(view)))
-        self._fill("open", [(d.number, str(d.issue_date), str(d.due_date), format_amount(d.total_minor, cur),
-                             format_amount(d.open_minor, cur), str(max(d.days_past_due, 0)) if d.open_minor > 0 else "",
+        self._fill("open", [(d.number, str(d.issue_date), str(d.due_date), money_cell(d.total_minor, cur),
+                             money_cell(d.open_minor, cur),
+                             right(d.days_past_due) if d.open_minor > 0 and d.days_past_due > 0 else "",
                              "DISP" if d.disputed else "") for d in opens], [d.number for d in opens])
         self._fill("documents", [(d.number, "credit" if d.kind == "credit_note" else "invoice", d.status,
-                                  str(d.issue_date), str(d.due_date), format_amount(d.total_minor, cur),
-                                  format_amount(d.open_minor, cur)) for d in docs], [d.number for d in docs])
+                                  str(d.issue_date), str(d.due_date), money_cell(d.total_minor, cur),
+                                  money_cell(d.open_minor, cur)) for d in docs], [d.number for d in docs])
         self._fill("payments", [(p.number, str(p.received_date), p.method.replace("_", " "),
-                                 format_amount(p.amount_minor, cur), format_amount(p.unallocated_minor, cur),
+                                 money_cell(p.amount_minor, cur), money_cell(p.unallocated_minor, cur),
                                  ", ".join(f"{n} {format_amount(a, cur)}" for n, a in p.allocations) or
                                  ("returned" if p.status == "returned" else "")) for p in pays],
                    [p.number for p in pays])
@@ -104,7 +109,7 @@ class AccountViewScreen(Screen[None]):
                                 for a in acts], None)
         self._fill("notes", [(f"{n.at:%Y-%m-%d %H:%M}", n.operator, n.text) for n in notes], None)
 
-    def _fill(self, tab: str, rows: list[tuple[str, ...]], keys: list[str] | None) -> None:
+    def _fill(self, tab: str, rows: list[tuple[object, ...]], keys: list[str] | None) -> None:
         table = self.query_one(f"#t-{tab}", DataTable)
         row = table.cursor_row
         table.clear()

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from store.customers import CustomerData
 from store.errors import BooksError
 from store.money import plain_amount
+from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -76,12 +77,14 @@ class CustomerFormScreen(Screen[bool]):
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
+        yield HeaderLine("Customer")
         title = f"Edit account {self.account_no}" if self.account_no else "New customer"
         yield Static(title, id="form-title")
         with VerticalScroll(id="form"):
             for key, label in FIELDS:
                 yield FieldRow(key, label, "")
         yield Static("Enter: next field.  F10: save.  Esc: back.", id="form-status")
+        yield Footer()
 
     async def on_mount(self) -> None:
         if self.account_no:

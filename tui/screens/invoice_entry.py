@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from store.catalogue import Catalogue
 from store.dates import parse_date
@@ -25,6 +25,7 @@ from store.errors import BooksError, NotFound, ValidationError
 from store.invoices import CreditLimitExceeded, DraftInput, LineInput
 from store.money import format_amount, format_money, plain_amount
 from store.queries import CustomerView, InvoiceView
+from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
 
@@ -130,6 +131,7 @@ class InvoiceEntryScreen(Screen[None]):
     # ------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        yield HeaderLine("Invoice entry")
         yield Static("New invoice", id="inv-title")
         with Horizontal(classes="head"):
             yield Static("Customer", classes="lbl")
@@ -149,6 +151,7 @@ class InvoiceEntryScreen(Screen[None]):
         yield LinesArea(LineRow(), id="lines")
         yield Static("", id="field-error")
         yield Static("", id="totals")
+        yield Footer()
 
     async def on_mount(self) -> None:
         self.catalogue = await in_db(self.services.load_catalogue)

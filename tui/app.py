@@ -1,0 +1,109 @@
+"""The Billfold application: one mode per job, each reachable from anywhere by a function key and a
+plain-key alternative (some SSH clients mangle F-keys), every action in the command palette.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import WorkerFailed
+
+from tui.context import AppContext
+from tui.keys import GLOBAL_KEYS, key_label
+from tui.logs import log_exception
+
+
+class BillfoldApp(App[None]):
+    TITLE = "Billfold"
+    CSS_PATH = "app.tcss"
+    MODES = {
+        "lookup": lambda: _screen("account_lookup", "AccountLookupScreen"),
+        "invoice": lambda: _screen("invoice_entry", "InvoiceEntryScreen"),
+        "payments": lambda: _screen("payments", "PaymentsScreen"),
+        "reports": lambda: _screen("reports", "ReportsScreen"),
+    }
+    DEFAULT_MODE = "lookup"
+    BINDINGS = [Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority) for k in GLOBAL_KEYS]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    # ------------------------------------------------------------ modes and navigation
+
+    def action_go(self, mode: str) -> None:
+        """Switch to a job's screen, keeping each job's place (its own screen stack)."""
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.screen.dismiss() if hasattr(self.screen, "dismiss") else self.pop_screen()
+
+    def open_invoice_entry(self, account_no: str | None = None) -> None:
+        from tui.screens.invoice_entry import InvoiceEntryScreen
+
+        self.push_screen(InvoiceEntryScreen(account_no))
+
+    def open_payment_entry(self, account_no: str | None = None) -> None:
+        from tui.screens.payments import PaymentEntryScreen
+
+        self.push_screen(PaymentEntryScreen(account_no))
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # ------------------------------------------------------------ every action in the palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        seen: set[str] = set()
+        for binding in _bindings_of(screen) + list(self.BINDINGS):  # type: ignore[operator]
+            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            target = screen if binding in _bindings_of(screen) else self
+            yield SystemCommand(f"{binding.description} ({key_label(binding.key)})",
+                                f"{binding.description}: {key_label(binding.key)}",
+                                _runner(target, binding.action))
+        yield from super().get_system_commands(screen)
+
+    # ------------------------------------------------------------ errors: one line on screen, details in the log
+
+    def _handle_exception(self, error: Exception) -> None:
+        if isinstance(error, WorkerFailed):  # a worker's error, wrapped: say what really went wrong
+            error = error.error if isinstance(error.error, Exception) else error
+        path = log_exception(error)
+        try:
+            running = bool(self.screen_stack)
+        except Exception:  # noqa: BLE001 - no stack at all: failed while starting
+            running = False
+        if not running:
+            self._return_code = 1
+            self.exit(message=f"billfold: unexpected error: {type(error).__name__}: {error} (details in {path})")
+            return
+        self.bell()
+        self.notify(f"Unexpected error: {type(error).__name__}: {error}. Details in {path}", severity="error",
+                    timeout=10)
+
+
+def _screen(module: str, name: str) -> Screen:
+    """Screens are imported when first opened, so start-up pays only for the first one."""
+    import importlib
+
+    return getattr(importlib.import_module(f"tui.screens.{module}"), name)()
+
+
+def _bindings_of(screen: Screen) -> list[Binding]:
+    return [b for b in screen.BINDINGS if isinstance(b, Binding)]
+
+
+def _runner(target: object, action: str):  # noqa: ANN202
+    async def run() -> None:
+        await target.run_action(action)  # type: ignore[attr-defined]
+
+    return run
