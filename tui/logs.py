@@ -5,7 +5,7 @@ import logging
 import os
 from pathlib import Path
 
-_configured = False
+_configured: Path | None = None
 
 
 def log_path() -> Path:
@@ -18,17 +18,21 @@ def log_path() -> Path:
 
 
 def logger() -> logging.Logger:
+    """The billfold logger, writing to log_path() (re-pointed if BILLFOLD_LOG changed since)."""
     global _configured
     log = logging.getLogger("billfold")
-    if not _configured:
-        path = log_path()
+    path = log_path()
+    if _configured != path:
+        for old in list(log.handlers):
+            log.removeHandler(old)
+            old.close()
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(path, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(process)d %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
-        _configured = True
+        _configured = path
     return log
 
 
