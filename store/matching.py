@@ -70,11 +70,23 @@ class QueueFilter:
     text: str = ""
 
 
+def _waiting() -> object:
+    """Money still to place: unidentified, or on an account that still has open invoices it could pay.
+
+    Unallocated money on an account with nothing open is that customer's credit, decided; it leaves
+    the queue (and comes back if a new invoice could take it).
+    """
+    could_pay = OpenItem.select(OpenItem.id).where(
+        (OpenItem.customer == Payment.customer) & (OpenItem.open_minor > 0) & (OpenItem.currency == Payment.currency))
+    return ((Payment.status == "open") & (Payment.unallocated_minor > 0)
+            & (Payment.customer.is_null() | fn.EXISTS(could_pay)))
+
+
 def match_queue(flt: QueueFilter = QueueFilter(), limit: int = 200, after: str | None = None) -> list[QueueRow]:
-    """Payments not yet fully allocated, oldest first (a page after the payment number `after`)."""
+    """Payments still to place, oldest first (a page after the payment number `after`)."""
     query = (Payment.select(Payment, Customer.account_no).join(Customer, on=(Payment.customer == Customer.id),
                                                                 join_type=JOIN.LEFT_OUTER)
-             .where((Payment.status == "open") & (Payment.unallocated_minor > 0)))
+             .where(_waiting()))
     if flt.date_from:
         query = query.where(Payment.received_date >= flt.date_from)
     if flt.date_to:
@@ -371,5 +383,4 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
 
 
 def queue_size() -> int:
-    return int(Payment.select(fn.COUNT(Payment.id)).where((Payment.status == "open")
-                                                           & (Payment.unallocated_minor > 0)).scalar() or 0)
+    return int(Payment.select(fn.COUNT(Payment.id)).where(_waiting()).scalar() or 0)

@@ -128,6 +128,20 @@ def record_payment(data: PaymentInput, *, idempotency_key: str | None = None) ->
                        lambda: _payment_result(insert_payment(data)))
 
 
+def record_and_allocate(data: PaymentInput, allocations: Sequence[tuple[str, int]], *,
+                        idempotency_key: str | None = None) -> AllocationResult:
+    """A payment keyed by hand and applied to invoices in the same step: both or neither."""
+    def body() -> AllocationResult:
+        payment = insert_payment(data)
+        if not allocations:
+            return AllocationResult(payment.number, 0, payment.unallocated_minor, [])
+        return allocate_payment(payment.number, allocations, on=data.received_date)
+
+    request = {**{k: getattr(data, k) for k in PaymentInput.__dataclass_fields__},
+               "allocations": [list(a) for a in allocations]}
+    return run_service("record_and_allocate", request, idempotency_key, AllocationResult, body)
+
+
 def _identify(payment: Payment, customer: Customer) -> None:
     """Move an unidentified receipt onto a customer's account: Dr unidentified / Cr unapplied cash."""
     if customer.currency != payment.currency:

@@ -161,3 +161,14 @@ def test_allocation_across_accounts_is_refused(customer: str) -> None:
         allocate_payment(p.number, [(a, 100), (b, 100)])
     with pytest.raises(ValidationError, match="belongs to another account"):
         allocate_payment(p.number, [(b, 100)])
+
+
+def test_record_and_allocate_is_one_step(customer: str) -> None:
+    a, b = post(customer, line(price=10000)).number, post(customer, line(price=5000)).number
+    result = payments.record_and_allocate(PaymentInput(15000, "GBP", "cheque", D, customer), [(a, 12000), (b, 3000)])
+    assert (result.allocated_minor, result.unallocated_minor) == (15000, 0)
+    before = snapshot()
+    with pytest.raises(ValidationError, match="more than the £30.00 open"):
+        payments.record_and_allocate(PaymentInput(5000, "GBP", "cash", D, customer), [(b, 5000)])
+    assert snapshot() == before  # the payment was not recorded either
+    assert verify_books() == []

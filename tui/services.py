@@ -47,6 +47,7 @@ class Services:
 
     # payments and matching
     record_payment = staticmethod(payments.record_payment)
+    record_and_allocate = staticmethod(payments.record_and_allocate)
     allocate_payment = staticmethod(payments.allocate_payment)
     unallocate_payment = staticmethod(payments.unallocate_payment)
     match_queue = staticmethod(matching.match_queue)

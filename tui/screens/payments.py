@@ -1,18 +1,420 @@
-"""Payments and the matching queue (F5)."""
+"""Payments (F5): the matching queue, where each incoming payment is applied to what it pays.
+
+The queue lists every payment not yet fully allocated, oldest first. The selected payment shows
+its ranked suggestions with the reasons for each. Enter accepts the top one (or 1-9 a numbered
+one) and the next payment is selected at once, in the same place in the queue.
+"""
 from __future__ import annotations
 
-from tui.screens.not_yet import NotYetScreen
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from store.dates import parse_date
+from store.errors import BooksError, ValidationError
+from store.matching import QueueFilter, QueueRow, Suggestion
+from store.money import format_amount, format_money, parse_amount
+from tui.cells import money_cell
+from tui.chrome import HeaderLine
+from tui.dbwork import in_db
+from tui.screens.prompt import TextPrompt
+
+FILTERS = (("from", "From", 11), ("to", "To", 11), ("min", "Min", 9), ("max", "Max", 9), ("method", "Method", 9),
+           ("text", "Text", 0))
 
 
-class PaymentsScreen(NotYetScreen):
-    PLACE = "Payments"
-    WHAT = "Until then: billfold payment record / allocate, billfold match --dry-run."
+def describe(s: Suggestion, currency: str) -> str:
+    if not s.allocations:
+        return "leave as credit"
+    return ", ".join(f"{n} {format_amount(a, currency)}" for n, a in s.allocations)
 
 
-class PaymentEntryScreen(NotYetScreen):
-    PLACE = "Record a payment"
-    WHAT = "Until then: billfold payment record --customer ACCOUNT --amount ..."
+class PaymentsScreen(Screen[None]):
+    CSS_PATH = "payments.tcss"
+    BINDINGS = [
+        Binding("enter", "accept(0)", "Accept top"),
+        *[Binding(str(n), f"accept({n - 1})", f"Accept #{n}", show=False) for n in range(1, 10)],
+        Binding("s", "split", "Split"),
+        Binding("c", "credit", "As credit"),
+        Binding("r", "return_payment", "Return"),
+        Binding("k", "skip", "Skip"),
+        Binding("slash", "filter", "Filter"),
+        Binding("m", "auto_match", "Auto-match"),
+        Binding("n", "new_payment", "New payment"),
+        Binding("escape", "leave_filter", "Queue", show=False),
+    ]
 
-    def __init__(self, account_no: str | None = None) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[QueueRow] = []
+        self.suggestions: list[Suggestion] = []
+        self.current: str | None = None
+        self.taken_by: str | None = None
+        self.filter = QueueFilter()
+
+    @property
+    def services(self):  # noqa: ANN201
+        return self.app.context.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield HeaderLine("Payments: matching queue")
+        with Horizontal(id="filter-row"):
+            for key, label, width in FILTERS:
+                yield Static(label, classes="flabel")
+                yield Input(id=f"q-{key}", classes="finput" + ("" if width else " wide"))
+        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="payment-detail")
+        yield DataTable(id="suggestions", cursor_type="row")
+        yield Static("", id="reasons")
+        yield Static("", id="queue-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        queue = self.query_one("#queue", DataTable)
+        queue.add_columns("Payment", "Received", "Method", "Left", "Payer / reference", "Taken")
+        self.query_one("#suggestions", DataTable).add_columns("#", "Account", "Name", "Apply", "Score")
+        self.query_one("#suggestions", DataTable).can_focus = False
+        queue.focus()
+        self.reload()
+
+    # ------------------------------------------------------------ the queue
+
+    def reload(self, keep_index: int | None = None) -> None:
+        self.run_worker(self._reload(keep_index), exclusive=True, group="queue")
+
+    async def _reload(self, keep_index: int | None) -> None:
+        rows = await in_db(self.services.match_queue, self.filter)
+        self.rows = rows
+        queue = self.query_one("#queue", DataTable)
+        queue.clear()
+        for r in rows:
+            queue.add_row(r.number, str(r.received_date), r.method.replace("_", " ")[:8],
+                          money_cell(r.unallocated_minor, r.currency), (r.payer or r.reference)[:24],
+                          r.claimed_by or "", key=r.number)
+        status = self.query_one("#queue-status", Static)
+        status.update(f"{len(rows)} payment(s) to allocate." if rows else "The queue is clear.")
+        if rows:
+            queue.move_cursor(row=min(keep_index or 0, len(rows) - 1))
+            await self._select(rows[queue.cursor_row].number)
+        else:
+            self.current = None
+            self.suggestions = []
+            self.query_one("#suggestions", DataTable).clear()
+            self.query_one("#payment-detail", Static).update("")
+            self.query_one("#reasons", Static).update("")
+
+    @on(DataTable.RowSelected, "#queue")
+    def selected_by_enter(self) -> None:
+        """Enter on the queue (the table takes Enter itself) accepts the top suggestion."""
+        self.action_accept(0)
+
+    @on(DataTable.RowHighlighted, "#queue")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        number = event.row_key.value
+        if number and number != self.current:
+            self.run_worker(self._select(number), exclusive=True, group="select")
+
+    async def _select(self, number: str) -> None:
+        previous, self.current = self.current, number
+        if previous and previous != number:
+            await in_db(self.services.release_payment, previous)
+        self.taken_by = await in_db(self.services.claim_payment, number)
+        row = next((r for r in self.rows if r.number == number), None)
+        if row is None:
+            return
+        self.suggestions = await in_db(self.services.suggest_allocations, number)
+        if self.current != number:
+            return  # the operator moved on meanwhile
+        detail = (f"{row.number}  {row.received_date}  {row.method.replace('_', ' ')}  "
+                  f"{format_money(row.amount_minor, row.currency)} (left {format_money(row.unallocated_minor, row.currency)})"
+                  f"  {row.account_no or 'unidentified'}\nPayer: {row.payer or '-'}   Ref: {row.reference or '-'}")
+        if self.taken_by:
+            detail += f"   [reverse] taken by {self.taken_by} [/reverse]"
+        self.query_one("#payment-detail", Static).update(detail)
+        table = self.query_one("#suggestions", DataTable)
+        table.clear()
+        for n, s in enumerate(self.suggestions, 1):
+            table.add_row(str(n), s.account_no, s.customer_name[:20], describe(s, row.currency)[:30], str(s.score))
+        self.query_one("#reasons", Static).update(
+            ("Why #1: " + "; ".join(self.suggestions[0].reasons)) if self.suggestions else
+            "No suggestion: s to split by hand, c to leave as credit on an account, r to return it.")
+
+    def selected_row(self) -> QueueRow | None:
+        return next((r for r in self.rows if r.number == self.current), None)
+
+    # ------------------------------------------------------------ decisions
+
+    async def _apply(self, call, *args, done: str) -> None:  # noqa: ANN001
+        index = self.query_one("#queue", DataTable).cursor_row
+        try:
+            await in_db(call, *args)
+        except BooksError as exc:
+            self.query_one("#queue-status", Static).update(f"[b]Not applied:[/b] {exc}")
+            self.bell()
+            return
+        self.notify(done, timeout=3)
+        self.current = None
+        await self._reload(index)  # the next payment takes this one's place
+        self.query_one("#queue-status", Static).update(
+            f"{done}.  " + (f"{len(self.rows)} to go." if self.rows else "The queue is clear."))
+
+    def action_accept(self, index: int) -> None:
+        number = self.current
+        if number is None or index >= len(self.suggestions):
+            self.query_one("#queue-status", Static).update("No such suggestion.")
+            return
+        if self.taken_by:
+            self.query_one("#queue-status", Static).update(f"{number} is being worked by {self.taken_by}.")
+            return
+        s = self.suggestions[index]
+        self.run_worker(self._apply(self.services.accept_suggestion, number, s,
+                                    done=f"{number}: {describe(s, self.selected_row().currency)} ({s.account_no})"),
+                        exclusive=True, group="apply")
+
+    def action_split(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        from tui.screens.split import SplitScreen
+
+        account = row.account_no or (self.suggestions[0].account_no if self.suggestions else None)
+
+        def split(allocations: list[tuple[str, int]] | None) -> None:
+            if allocations:
+                self.run_worker(self._apply(self.services.split_payment, row.number, allocations,
+                                            done=f"{row.number} split over {len(allocations)} invoice(s)"))
+
+        self.app.push_screen(SplitScreen(row.number, row.unallocated_minor, row.currency, account), split)
+
+    def action_credit(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        default = row.account_no or (self.suggestions[0].account_no if self.suggestions else "")
+
+        def credit(account: str | None) -> None:
+            if account:
+                s = Suggestion(account.strip(), "", (), 0, ())
+                self.run_worker(self._apply(self.services.accept_suggestion, row.number, s,
+                                            done=f"{row.number} left as credit on {account.strip()}"))
+
+        self.app.push_screen(TextPrompt(f"Leave {row.number} as credit on which account?", default), credit)
+
+    def action_return_payment(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        self.app.push_screen(TextPrompt(f"Return {row.number} to the sender (not ours). Note:"),
+                             lambda note: note and self.run_worker(self._apply(
+                                 self.services.return_payment, row.number, note, done=f"{row.number} returned")))
+
+    def action_skip(self) -> None:
+        queue = self.query_one("#queue", DataTable)
+        if self.rows:
+            queue.move_cursor(row=(queue.cursor_row + 1) % len(self.rows))
+
+    def action_new_payment(self) -> None:
+        self.app.push_screen(PaymentEntryScreen(None), lambda _r: self.reload())
+
+    def action_auto_match(self) -> None:
+        self.run_worker(self._auto_match(), exclusive=True, group="apply")
+
+    async def _auto_match(self) -> None:
+        dry = await in_db(self.services.auto_match, True)
+        if not dry:
+            self.query_one("#queue-status", Static).update("Auto-match: no certain matches.")
+            return
+        listing = "; ".join(f"{m.payment}->{m.invoice}" for m in dry[:6]) + (" ..." if len(dry) > 6 else "")
+
+        def apply(answer: str | None) -> None:
+            if answer and answer.strip().lower().startswith("y"):
+                self.run_worker(self._apply_auto(), exclusive=True, group="apply")
+
+        self.app.push_screen(TextPrompt(f"Auto-match would apply {len(dry)}: {listing}\nApply them? (y/n)",
+                                        hint="y applies (one transaction per payment), n cancels"), apply)
+
+    async def _apply_auto(self) -> None:
+        done = await in_db(self.services.auto_match, False)
+        applied = sum(m.applied for m in done)
+        await self._reload(0)
+        self.query_one("#queue-status", Static).update(
+            f"Auto-match applied {applied} of {len(done)}" + (f"; left: {done[0].error}" if applied < len(done) else ""))
+
+    # ------------------------------------------------------------ filters
+
+    def action_filter(self) -> None:
+        self.query_one("#q-text", Input).focus()
+
+    def action_leave_filter(self) -> None:
+        self.query_one("#queue", DataTable).focus()
+
+    @on(Input.Submitted)
+    def apply_filter(self) -> None:
+        def value(key: str) -> str:
+            return self.query_one(f"#q-{key}", Input).value.strip()
+
+        try:
+            today = self.app.context.today  # type: ignore[attr-defined]
+            self.filter = QueueFilter(
+                date_from=parse_date(value("from"), "from", today) if value("from") else None,
+                date_to=parse_date(value("to"), "to", today) if value("to") else None,
+                amount_min=parse_amount(value("min"), "GBP", "min") if value("min") else None,
+                amount_max=parse_amount(value("max"), "GBP", "max") if value("max") else None,
+                method=value("method").replace(" ", "_").lower() or None, text=value("text"))
+        except ValidationError as exc:
+            self.query_one("#queue-status", Static).update(f"Filter: {exc}")
+            return
+        self.query_one("#queue", DataTable).focus()
+        self.reload()
+
+    def on_screen_suspend(self) -> None:
+        if self.current:
+            self.run_worker(in_db(self.services.release_payment, self.current))
+
+    def on_screen_resume(self) -> None:
+        self.reload(self.query_one("#queue", DataTable).cursor_row)
+
+
+class PaymentEntryScreen(Screen[bool]):
+    """A payment keyed by hand, allocated on the spot: oldest first by one key, or amounts typed."""
+
+    CSS_PATH = "payments.tcss"
+    BINDINGS = [
+        Binding("f10", "save", "Save"),
+        Binding("ctrl+g", "save", "Save", show=False),
+        Binding("f9", "oldest_first", "Oldest first"),
+        Binding("escape", "leave", "Back"),
+    ]
+    FIELDS = (("customer", "Customer", 9), ("date", "Date", 11), ("method", "Method", 14), ("amount", "Amount", 11),
+              ("reference", "Reference", 14), ("payer", "Payer", 0))
+
+    def __init__(self, account_no: str | None) -> None:
         super().__init__()
         self.account_no = account_no
+        self.currency = "GBP"
+        self.open: list[tuple[str, int]] = []
+
+    @property
+    def services(self):  # noqa: ANN201
+        return self.app.context.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield HeaderLine("Record a payment")
+        for key, label, _width in self.FIELDS:
+            with Horizontal(classes="prow"):
+                yield Static(label, classes="plabel")
+                yield Input(id=f"p-{key}", classes="pinput")
+                yield Static("", id=f"pe-{key}", classes="perror")
+        yield Static("Open invoices: type an amount against each, or F9 for oldest first", id="open-title")
+        yield Horizontal(id="alloc-rows")
+        yield Static("", id="left-to-allocate")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        today = self.app.context.today  # type: ignore[attr-defined]
+        self.query_one("#p-date", Input).value = today.isoformat()
+        self.query_one("#p-method", Input).value = "bank_transfer"
+        if self.account_no:
+            self.query_one("#p-customer", Input).value = self.account_no
+            await self.load_open(self.account_no)
+            self.query_one("#p-amount", Input).focus()
+        else:
+            self.query_one("#p-customer", Input).focus()
+
+    async def load_open(self, account: str) -> None:
+        try:
+            view = await in_db(self.services.customer_view, account)
+        except BooksError as exc:
+            self.query_one("#pe-customer", Static).update(str(exc))
+            return
+        self.query_one("#pe-customer", Static).update(view.name[:30])
+        self.currency = view.currency
+        docs = [d for d in await in_db(self.services.open_documents, view.id) if d.open_minor > 0]
+        self.open = [(d.number, d.open_minor) for d in docs]
+        container = self.query_one("#alloc-rows")
+        await container.remove_children()
+        rows = []
+        for d in docs[:8]:
+            row = Horizontal(Static(f"{d.number}  due {d.due_date}  open {format_amount(d.open_minor, view.currency):>10}",
+                                    classes="alabel"), Input(id=f"a-{d.number}", classes="ainput"), classes="arow")
+            rows.append(row)
+        await container.mount_all(rows)
+        self.update_left()
+
+    @on(Input.Submitted)
+    async def next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "p-customer" and event.input.value.strip():
+            await self.load_open(event.input.value.strip())
+        self.focus_next()
+
+    @on(Input.Blurred)
+    def update_left(self) -> None:
+        amount, allocations, _errors = self.read()
+        left = (amount or 0) - sum(a for _n, a in allocations)
+        self.query_one("#left-to-allocate", Static).update(
+            f"Left to allocate: [b]{format_money(left, self.currency)}[/b]" + ("  (stays as credit)" if left > 0 else ""))
+
+    def read(self) -> tuple[int | None, list[tuple[str, int]], dict[str, str]]:
+        errors: dict[str, str] = {}
+        amount = None
+        try:
+            amount = parse_amount(self.query_one("#p-amount", Input).value, self.currency, "amount")
+        except ValidationError as exc:
+            errors["amount"] = exc.message
+        allocations = []
+        for number, _open in self.open[:8]:
+            text = self.query_one(f"#a-{number}", Input).value.strip()
+            if text:
+                try:
+                    allocations.append((number, parse_amount(text, self.currency, number)))
+                except ValidationError as exc:
+                    errors["amount"] = f"{number}: {exc.message}"
+        return amount, allocations, errors
+
+    def action_oldest_first(self) -> None:
+        amount, _allocations, _errors = self.read()
+        left = amount or 0
+        for number, open_minor in self.open[:8]:
+            take = min(left, open_minor)
+            self.query_one(f"#a-{number}", Input).value = format_amount(take, self.currency) if take > 0 else ""
+            left -= max(take, 0)
+        self.update_left()
+
+    def action_save(self) -> None:
+        from store.payments import PaymentInput
+
+        amount, allocations, errors = self.read()
+        value = {k: self.query_one(f"#p-{k}", Input).value.strip() for k, _l, _w in self.FIELDS}
+        date = None
+        try:
+            date = parse_date(value["date"], "date", self.app.context.today)  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            errors["date"] = exc.message
+        if not value["customer"]:
+            errors["customer"] = "type the account number"
+        for key, _l, _w in self.FIELDS:
+            self.query_one(f"#pe-{key}", Static).update(errors.get(key, "") if key != "customer" or
+                                                         "customer" in errors else
+                                                         str(self.query_one("#pe-customer", Static).render()))
+        if errors or amount is None or date is None:
+            return
+        data = PaymentInput(amount, self.currency, value["method"], date, value["customer"], value["reference"],
+                            value["payer"])
+        self.run_worker(self._save(data, allocations), exclusive=True)
+
+    async def _save(self, data, allocations: list[tuple[str, int]]) -> None:  # noqa: ANN001
+        try:
+            result = await in_db(self.services.record_and_allocate, data, allocations)
+        except BooksError as exc:
+            self.query_one("#left-to-allocate", Static).update(f"[b]Not saved:[/b] {exc}")
+            return
+        self.notify(f"Recorded {result.payment}: allocated {format_money(result.allocated_minor, data.currency)}, "
+                    f"{format_money(result.unallocated_minor, data.currency)} left as credit", timeout=5)
+        self.dismiss(True)
+
+    def action_leave(self) -> None:
+        self.dismiss(False)
+

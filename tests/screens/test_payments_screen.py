@@ -1,0 +1,137 @@
+"""Pilot tests of the matching queue and of recording a payment by hand."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from store.customers import CustomerData, create_customer
+from store.payments import PaymentInput, record_payment
+from store.queries import invoice_view, payment_view
+from store.verify import verify_books
+from tests.conftest import line, post
+from tests.screens.host import HostApp
+from tui.screens.payments import PaymentEntryScreen, PaymentsScreen
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+@pytest.fixture()
+def queue(books) -> dict[str, str]:
+    acme = create_customer(CustomerData(name="Acme Widgets Ltd", email="a@acme.example")).account_no
+    a1, a2 = post(acme, line(price=10000)).number, post(acme, line(price=5000)).number
+    p1 = record_payment(PaymentInput(6000, "GBP", "bank_transfer", dt.date(2026, 11, 1), reference=f"paying {a2}")).number
+    p2 = record_payment(PaymentInput(18000, "GBP", "bank_transfer", dt.date(2026, 11, 2), payer="ACME WIDGETS")).number
+    p3 = record_payment(PaymentInput(777, "GBP", "cheque", dt.date(2026, 11, 3), payer="Nobody Known")).number
+    return {"acme": acme, "a1": a1, "a2": a2, "p1": p1, "p2": p2, "p3": p3}
+
+
+async def test_clear_the_queue_by_keys(queue) -> None:
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#queue", DataTable).row_count == 3
+        assert "invoice INV-000002 is in the reference" in text(app, "#reasons")
+        await pilot.press("enter")  # accept the top suggestion of PAY-0000001
+        await settle(pilot)
+        assert invoice_view(queue["a2"]).open_minor == 0
+        assert app.screen.current == queue["p2"]  # the next payment took its place
+        assert "exact sum" in text(app, "#reasons") or "payer" in text(app, "#reasons")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert invoice_view(queue["a1"]).open_minor == 0 and payment_view(queue["p2"]).unallocated_minor == 6000
+        # the 60.00 left on Acme's account is its credit now (nothing open to pay): it leaves the queue
+        assert app.screen.current == queue["p3"]
+        await pilot.press("c", "ctrl+u", *queue["acme"], "enter")  # leave the unknown cheque as credit on Acme
+        await settle(pilot)
+        assert payment_view(queue["p3"]).account_no == queue["acme"]
+        assert "The queue is clear." in text(app, "#queue-status")
+    assert verify_books() == []
+
+
+async def test_return_to_sender(queue) -> None:
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", *"not ours", "enter")
+        await settle(pilot)
+        assert app.screen.current == queue["p2"]
+    assert payment_view(queue["p1"]).status == "returned"
+    assert verify_books() == []
+
+
+async def test_split_with_amounts_typed(queue) -> None:
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*"100", "enter", *"20", "enter", "f10")
+        await settle(pilot)
+    assert invoice_view(queue["a1"]).open_minor == 2000 and invoice_view(queue["a2"]).open_minor == 4000
+    assert payment_view(queue["p2"]).unallocated_minor == 18000 - 12000
+
+
+async def test_taken_by_another_operator(queue) -> None:
+    from store.matching import claim_payment
+    from store.session import set_operator
+
+    set_operator("bob")
+    claim_payment(queue["p1"])
+    set_operator(None)
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "taken by bob" in text(app, "#payment-detail")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "being worked by bob" in text(app, "#queue-status")
+    assert invoice_view(queue["a2"]).open_minor == 6000
+
+
+async def test_filter_by_method(queue) -> None:
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#q-method", Input).value = "cheque"
+        app.screen.query_one("#q-method", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r.number for r in app.screen.rows] == [queue["p3"]]
+
+
+async def test_auto_match_from_the_screen(queue) -> None:
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("y", "enter")
+        await settle(pilot)
+        assert "Auto-match applied 1 of 1" in text(app, "#queue-status")
+    assert invoice_view(queue["a2"]).open_minor == 0
+
+
+async def test_record_a_payment_by_hand_oldest_first(queue) -> None:
+    app = HostApp(PaymentEntryScreen(queue["acme"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"130", "f9")
+        await settle(pilot)
+        assert "Left to allocate: £0.00" in text(app, "#left-to-allocate")
+        await pilot.press("f10")
+        await settle(pilot)
+    assert invoice_view(queue["a1"]).open_minor == 0 and invoice_view(queue["a2"]).open_minor == 5000
+    assert verify_books() == []
