@@ -177,3 +177,33 @@ async def test_delete_and_move_lines(shop: str) -> None:
         await pilot.press("f10")
         await settle(pilot)
     assert [ln.item_code for ln in invoice_view("INV-000001").lines] == ["CONS-HR", "BOOK"]
+
+
+def burst(app, *chunks: str) -> None:
+    """Post keys faster than any typist (a paste, a slow link catching up): no waiting between them."""
+    from textual import events
+
+    names = {"enter", "f10", "f8", "f7", "tab"}
+    for chunk in chunks:
+        for key in [chunk] if chunk in names else list(chunk):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_keys_typed_ahead_land_in_their_fields_and_the_next_invoice(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        burst(app, shop, "enter", "enter", "enter", "PO-1", "enter", "enter",
+              "cons-hr", "enter", "7.5", "enter", "enter", "enter", "enter",
+              "book", "enter", "2", "enter", "enter", "enter", "f10",
+              shop, "enter", "enter", "enter", "PO-2", "enter", "enter", "book", "enter", "3", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        values = app.screen.form_values()
+        assert (values["customer"], values["reference"]) == (shop, "PO-2")
+        assert values["lines"][0]["item"] == "BOOK" and values["lines"][0]["quantity"] == "3"
+        await pilot.press("f10")
+        await settle(pilot)
+    first, second = invoice_view("INV-000001"), invoice_view("INV-000002")
+    assert [(ln.item_code, str(ln.quantity)) for ln in first.lines] == [("CONS-HR", "7.5"), ("BOOK", "2")]
+    assert (first.reference, second.reference, second.total_minor) == ("PO-1", "PO-2", 3 * 1999)

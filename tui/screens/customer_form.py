@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from store.customers import CustomerData
@@ -17,6 +16,7 @@ from store.errors import BooksError
 from store.money import plain_amount
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.typeahead import FormScreen
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Name"), ("contact_name", "Contact"), ("address1", "Address"), ("address2", ""),
@@ -52,7 +52,7 @@ class FieldRow(Horizontal):
         yield Static("", classes="error", id=f"e-{self.key}")
 
 
-class CustomerFormScreen(Screen[bool]):
+class CustomerFormScreen(FormScreen):
     BINDINGS = [
         Binding("f10", "save", "Save"),
         Binding("ctrl+g", "save", "Save", show=False),
@@ -100,10 +100,6 @@ class CustomerFormScreen(Screen[bool]):
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#f-{key}", Input).value for key, _ in FIELDS}
-
-    @on(Input.Submitted)
-    def next_field(self) -> None:
-        self.focus_next()
 
     @on(Input.Blurred)
     def check_field(self, event: Input.Blurred) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -28,6 +28,7 @@ from store.queries import CustomerView, InvoiceView
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
+from tui.typeahead import caught_up
 
 LINE_FIELDS = ("item", "description", "quantity", "unit_price", "discount", "tax_code")
 HEADER_FIELDS = ("customer", "date", "due", "reference", "memo")
@@ -92,9 +93,9 @@ class Pending:
 class InvoiceEntryScreen(Screen[None]):
     CSS_PATH = "invoice_entry.tcss"
     BINDINGS = [
-        Binding("f10", "post", "Post"),
-        Binding("f7", "save_draft", "Draft"),
-        Binding("f8", "dup", "Dup"),
+        Binding("f10", "post", "Post", priority=True),
+        Binding("f7", "save_draft", "Draft", priority=True),
+        Binding("f8", "dup", "Dup", priority=True),
         Binding("f9", "delete_line", "Del line"),
         Binding("f4", "prompt", "List"),
         Binding("ctrl+o", "drafts", "Drafts"),
@@ -103,6 +104,7 @@ class InvoiceEntryScreen(Screen[None]):
         Binding("alt+up", "move_line(-1)", "Line up", show=False),
         Binding("alt+down", "move_line(1)", "Line down", show=False),
         Binding("escape", "leave", "Back"),
+        Binding("enter", "next_field", "Next field", show=False, priority=True),
     ]
 
     def __init__(self, account_no: str | None = None, draft_id: int | None = None,
@@ -165,14 +167,15 @@ class InvoiceEntryScreen(Screen[None]):
         elif self.start_account:
             self.query_one("#f-customer", Input).value = self.start_account
             await self.load_customer(self.start_account)
-            self.query_one("#f-reference", Input).focus()
+            self.set_focus(self.query_one("#f-reference", Input))
             return
-        self.query_one("#f-customer", Input).focus()
+        self.set_focus(self.query_one("#f-customer", Input))
 
     # ------------------------------------------------------------ reading the form
 
     def rows(self) -> list[LineRow]:
-        return list(self.query(LineRow))
+        """The lines whose fields exist (a spare line being mounted has none yet)."""
+        return [row for row in self.query(LineRow) if row.children]
 
     def renumber(self) -> None:
         for n, row in enumerate(self.rows(), 1):
@@ -284,12 +287,14 @@ class InvoiceEntryScreen(Screen[None]):
         self.show_totals()
 
     @on(Input.Blurred)
-    async def field_left(self, event: Input.Blurred) -> None:
+    def field_left(self, event: Input.Blurred) -> None:
         field = event.input
+        if field.parent is None or not self.is_attached:
+            return  # the field went with a cleared form
         if field.id == "f-customer":
             account = field.value.strip()
             if account and (self.customer is None or self.customer.account_no != account):
-                await self.load_customer(account)
+                self.run_worker(self.load_customer(account), exclusive=True, group="customer")
             return
         if field.id in ("f-date", "f-due") and field.value.strip():
             try:
@@ -308,7 +313,8 @@ class InvoiceEntryScreen(Screen[None]):
 
     def fill_from_item(self, field: Input) -> None:
         row = field.parent
-        assert isinstance(row, LineRow) and self.catalogue is not None
+        if not isinstance(row, LineRow) or self.catalogue is None:
+            return  # a line removed meanwhile (the form was cleared), or the catalogue still loading
         item = self.catalogue.items.get(field.value.strip().upper())
         if item is None:
             return
@@ -323,39 +329,64 @@ class InvoiceEntryScreen(Screen[None]):
     def count_typing(self) -> None:
         self.touched = True
 
-    @on(Input.Submitted)
-    async def next_field(self, event: Input.Submitted) -> None:
-        field = event.input
+    async def action_next_field(self) -> None:
+        """Enter: the next field, decided here and now.
+
+        Enter is a priority binding, run as the key is read, and focus moves with set_focus (not
+        widget.focus(), which is deferred), so the cursor has moved before the next key is read:
+        keys typed ahead (or pasted) land in the fields they were meant for.
+        """
+        await caught_up(self.focused)
+        field = self.focused
+        if not isinstance(field, Input):
+            self.focus_next()
+            return
         row = field.parent
         if isinstance(row, LineRow) and field.name == "tax_code":
-            rows = self.rows()
-            if row is rows[-1]:
-                if row.blank():
-                    return
-                new = LineRow()
-                await self.query_one("#lines").mount(new)
-                self.renumber()
-                new.field("item").focus()
-                new.scroll_visible()
+            every = list(self.query(LineRow))
+            index = every.index(row)
+            if index + 1 < len(every):
+                following = every[index + 1]
+                await caught_up(following)  # a spare line still being mounted: let it finish
+            elif row.blank():
                 return
-            rows[rows.index(row) + 1].field("item").focus()
+            else:
+                following = LineRow()
+                await self.query_one("#lines").mount(following)
+            self.renumber()
+            self.set_focus(following.field("item"))
+            following.scroll_visible()
             return
         if isinstance(row, LineRow) and field.name == "item" and field.value.strip():
             self.fill_from_item(field)
-            row.field("quantity").focus()  # the item filled description and price; quantity is what varies
+            self.set_focus(row.field("quantity"))  # the item filled description and price; quantity is what varies
             return
         if field.id == "f-customer":
             account = field.value.strip()
             if account and (self.customer is None or self.customer.account_no != account):
-                await self.load_customer(account)
+                self.run_worker(self.load_customer(account), exclusive=True, group="customer")
         self.focus_next()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Arriving in the last line mounts a blank one after it, ready before Enter asks for it."""
+        row = event.widget.parent
+        if event.widget is not self.focused:
+            return  # focus has moved on since (typed ahead): nothing to prepare
+        if isinstance(row, LineRow) and row is list(self.query(LineRow))[-1]:
+            self.add_spare_line()
+
+    def add_spare_line(self) -> None:
+        self.query_one("#lines").mount(LineRow())
+        self.call_after_refresh(self.renumber)
 
     # ------------------------------------------------------------ actions
 
-    def action_post(self) -> None:
+    async def action_post(self) -> None:
+        await caught_up(self.focused)
         self.submit(post=True)
 
-    def action_save_draft(self) -> None:
+    async def action_save_draft(self) -> None:
+        await caught_up(self.focused)
         self.submit(post=False)
 
     def submit(self, post: bool, allow_over_limit: bool = False) -> None:
@@ -439,8 +470,9 @@ class InvoiceEntryScreen(Screen[None]):
             self.query_one(f"#f-{name}", Input).value = ""
         self.query_one("#f-date", Input).value = self.today.isoformat()
         rows = self.rows()
-        for row in rows[1:]:
-            row.remove()
+        for row in list(self.query(LineRow)):
+            if row is not rows[0]:
+                row.remove()
         for name in LINE_FIELDS:
             rows[0].field(name).value = ""
             rows[0].field(name).remove_class("-bad")
@@ -449,7 +481,7 @@ class InvoiceEntryScreen(Screen[None]):
         self.show_customer()
         self.show_error("")
         self.query_one("#totals", Static).update("")
-        self.query_one("#f-customer", Input).focus()
+        self.set_focus(self.query_one("#f-customer", Input))
         self.touched = False
 
     async def fill(self, values: dict[str, object]) -> None:
@@ -487,12 +519,13 @@ class InvoiceEntryScreen(Screen[None]):
             n, name = key.split(":")
             rows = self.rows()
             if int(n) <= len(rows):
-                rows[int(n) - 1].field(name).focus()
+                self.set_focus(rows[int(n) - 1].field(name))
             return
-        self.query_one(f"#f-{key}", Input).focus()
+        self.set_focus(self.query_one(f"#f-{key}", Input))
 
-    def action_dup(self) -> None:
+    async def action_dup(self) -> None:
         """Data-entry Dup: the focused field takes its value from the previous invoice."""
+        await caught_up(self.focused)
         field = self.focused
         if not isinstance(field, Input) or not self.previous:
             self.show_error("Dup: no previous invoice in this session yet")
@@ -521,7 +554,7 @@ class InvoiceEntryScreen(Screen[None]):
         else:
             await row.remove()
             rows = self.rows()
-            rows[min(index, len(rows) - 1)].field("item").focus()
+            self.set_focus(rows[min(index, len(rows) - 1)].field("item"))
         self.renumber()
         self.show_totals()
 
@@ -540,7 +573,7 @@ class InvoiceEntryScreen(Screen[None]):
         for r, v in zip(rows, values):
             for name in LINE_FIELDS:
                 r.field(name).value = v[name]
-        rows[target].field(field.name or "item").focus()
+        self.set_focus(rows[target].field(field.name or "item"))
         self.show_totals()
 
     def action_prompt(self) -> None:
@@ -552,7 +585,7 @@ class InvoiceEntryScreen(Screen[None]):
                 if account:
                     field.value = account
                     self.run_worker(self.load_customer(account))
-                    self.query_one("#f-reference", Input).focus()
+                    self.set_focus(self.query_one("#f-reference", Input))
 
             self.app.push_screen(PickAccountScreen(field.value), chosen)
             return
@@ -587,7 +620,7 @@ class InvoiceEntryScreen(Screen[None]):
 
     async def _reopen(self, draft_id: int) -> None:
         await self.load_document(await in_db(self.services.draft_view, draft_id), as_draft=True)
-        self.query_one("#f-customer", Input).focus()
+        self.set_focus(self.query_one("#f-customer", Input))
 
     def action_leave(self) -> None:
         if not self.touched or not any(v for k, v in self.form_values().items() if k not in ("date", "lines")) \

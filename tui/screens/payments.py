@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Static
 
 from store.dates import parse_date
@@ -21,6 +22,7 @@ from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
+from tui.typeahead import FormScreen
 
 FILTERS = (("from", "From", 11), ("to", "To", 11), ("min", "Min", 9), ("max", "Max", 9), ("method", "Method", 9),
            ("text", "Text", 0))
@@ -278,7 +280,7 @@ class PaymentsScreen(Screen[None]):
         self.reload(self.query_one("#queue", DataTable).cursor_row)
 
 
-class PaymentEntryScreen(Screen[bool]):
+class PaymentEntryScreen(FormScreen):
     """A payment keyed by hand, allocated on the spot: oldest first by one key, or amounts typed."""
 
     CSS_PATH = "payments.tcss"
@@ -344,11 +346,9 @@ class PaymentEntryScreen(Screen[bool]):
         await container.mount_all(rows)
         self.update_left()
 
-    @on(Input.Submitted)
-    async def next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "p-customer" and event.input.value.strip():
-            await self.load_open(event.input.value.strip())
-        self.focus_next()
+    def entered(self, field: Widget | None) -> None:
+        if isinstance(field, Input) and field.id == "p-customer" and field.value.strip():
+            self.run_worker(self.load_open(field.value.strip()), exclusive=True, group="open")
 
     @on(Input.Blurred)
     def update_left(self) -> None:

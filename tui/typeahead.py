@@ -1,0 +1,37 @@
+"""Keys typed ahead land where they were meant to go.
+
+Textual reads keys on the application's task and hands each to the focused field's own queue.
+A priority binding (Enter, F10) runs on the application's task at once, possibly before the field
+has taken the characters typed just before it. Awaiting `caught_up(field)` first makes the binding
+wait until the field has processed every key already handed to it, and the application reads no
+further key meanwhile; so the value is complete and the next keys follow the cursor.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+async def caught_up(widget: Widget | None) -> None:
+    if widget is None or not widget.is_attached:
+        return
+    done = asyncio.Event()
+    widget.call_later(done.set)  # queued behind the keys the widget already holds
+    await done.wait()
+
+
+class FormScreen(Screen):
+    """A form where Enter moves to the next field in step with the keys typed ahead."""
+
+    BINDINGS = [Binding("enter", "next_field", "Next field", show=False, priority=True)]
+
+    async def action_next_field(self) -> None:
+        await caught_up(self.focused)
+        self.entered(self.focused)
+        self.focus_next()
+
+    def entered(self, field: Widget | None) -> None:
+        """Hook: the field Enter was pressed in (its value complete), before the cursor moves on."""
