@@ -1,0 +1,77 @@
+"""The only files a document may read: the shipped fonts and the company's logo. Nothing else.
+
+Templates name these by URIs of our own ("billfold-font:...", "billfold-asset:logo"); the link
+callback resolves exactly those and refuses every other URI (file:, http(s):, data:, relative
+paths, CSS url(...)), handing xhtml2pdf a name that resolves to nothing. Because xhtml2pdf reads
+some resources without asking the callback, the render also runs under a resource policy that
+allows no network and confines local reads to the same few files, so both gates must fail
+before anything leaks.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+FONT_DIR = Path(__file__).with_name("fonts")
+# DejaVu Sans draws Latin, Greek, Cyrillic and Arabic (with the presentation forms xhtml2pdf
+# shapes Arabic into); Droid Sans Fallback draws Chinese, Japanese and Korean. xhtml2pdf picks
+# the font per character from the font-family list, so mixed text needs no markup.
+FONT_FILES = MappingProxyType({
+    "regular": "DejaVuSans.ttf",
+    "bold": "DejaVuSans-Bold.ttf",
+    "cjk": "DroidSansFallback.ttf",
+})
+FONT_URIS = MappingProxyType({role: f"billfold-font:{name}" for role, name in FONT_FILES.items()})
+LOGO_URI = "billfold-asset:logo"
+LOGO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif"})
+# What a refused URI is rewritten to. Returning None would make xhtml2pdf fall back to the
+# original URI; this one has an unknown scheme, which the resource policy refuses as a local path
+# outside every allowed root.
+REFUSED = "billfold-refused:"
+
+
+def logo_file(logo_path: str | None) -> Path | None:
+    """The configured logo as a resolved file, or None (with a warning) if it cannot be used."""
+    if not logo_path:
+        return None
+    path = Path(logo_path).expanduser()
+    if path.suffix.lower() not in LOGO_SUFFIXES or not path.is_file():
+        log.warning("logo %s is not a PNG, JPEG or GIF file; printing without it", logo_path)
+        return None
+    return path.resolve()
+
+
+@dataclass
+class LinkGate:
+    """xhtml2pdf's link_callback: resolves our own URIs, refuses and records everything else."""
+
+    logo: Path | None = None
+    asked: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> dict[str, Path]:
+        files = {FONT_URIS[role]: FONT_DIR / name for role, name in FONT_FILES.items()}
+        if self.logo is not None:
+            files[LOGO_URI] = self.logo
+        return files
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """Every path the resource policy may read: the font files and the logo, not their folders."""
+        return tuple(path.resolve() for path in self.allowed.values())
+
+    def __call__(self, uri: Any, rel: Any = None) -> str:
+        text = str(uri)
+        self.asked.append(text)
+        path = self.allowed.get(text.strip())
+        if path is not None:
+            return str(path)
+        self.refused.append(text)
+        log.warning("document asked for %r; refused", text[:200])
+        return REFUSED
