@@ -18,6 +18,7 @@ from store.payments import PaymentInput, allocate_payment, record_payment
 from store.queries import books_summary
 from store.service import transaction
 from store.session import ensure_operator, set_operator
+from store.settings import set_setting
 
 FIRST = ["Olivia", "James", "Amelia", "Oliver", "Isla", "Harry", "Zoë", "Mohammed", "Priya", "Chen", "Sofia",
          "Lukas", "Anna", "Dmitri", "Aoife", "Mateo", "Fatima", "Noah", "Ingrid", "Kenji", "Eleni", "Rafael"]
@@ -35,6 +36,14 @@ ITEMS = [("CONS-HR", "Consulting, per hour", 9500, "S"), ("SUPP-MO", "Support pl
          ("BOOK-01", "Operator handbook", 1999, "Z"), ("SHIP", "Carriage and packing", 1250, "S"),
          ("PAPER-A4", "A4 paper, box of 5 reams", 2450, "S"), ("TONER", "Toner cartridge", 6899, "S"),
          ("FOOD-HMP", "Hamper (reduced rate)", 4500, "R")]
+
+
+COMPANY_SETTINGS = [
+    ("company_name", "Billfold Demo Ltd"), ("company_address", "1 Ledger Lane|Temple Quay|Bristol BS1 6AA"),
+    ("company_tax_id", "GB 123 4567 89"), ("company_email", "accounts@billfold.example"),
+    ("company_phone", "+44 117 496 0000"),
+    ("company_payment", "Northern Bank plc|Sort code 12-34-56  Account 12345678|IBAN GB29 NWBK 1234 5612 3456 78"),
+]
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,8 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
     set_operator("demo")
     try:
         with transaction():
+            for key, value in COMPANY_SETTINGS:
+                set_setting(key, value)
             for code, desc, price, tax in ITEMS:
                 save_item(code, desc, price, "GBP", tax)
             accounts = [create_customer(_customer(rng, n)).account_no for n in range(spec.customers)]

@@ -161,6 +161,7 @@ class InvoiceView:
     lines: tuple[LineView, ...]
     version: int
     void_reason: str = ""
+    tax_rounding: str = "line"
 
 
 def _invoice_view(invoice: Invoice) -> InvoiceView:
@@ -179,7 +180,7 @@ def _invoice_view(invoice: Invoice) -> InvoiceView:
         customer.name, invoice.issue_date, invoice.due_date, invoice.currency, invoice.reference, invoice.memo,
         invoice.subtotal_minor, invoice.tax_minor, invoice.total_minor, item.open_minor if item else 0, paid, credited,
         written, invoice.credited_invoice.number if invoice.credited_invoice_id else None, lines, invoice.version,
-        void.reason if void else "")
+        void.reason if void else "", invoice.tax_rounding)
 
 
 def invoice_view(number: str) -> InvoiceView:

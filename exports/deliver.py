@@ -1,0 +1,163 @@
+"""Delivering documents by each customer's channel: e-mail now, post in a print batch.
+
+Rendering uses every core (exports.pdf_pool); sending and recording happen here, one document at a
+time, so a failure of one is recorded and the batch goes on. The end says how many went, how many
+failed and why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exports.email import SmtpSettings, body_text, build_message, send_message
+from exports.from_books import company_profile, invoice_document
+from exports.pdf_pool import RenderJob, render_many
+from store import deliveries
+from store.deliveries import PendingDocument
+from store.money import format_money
+
+Progress = Callable[[int, int, str], None]  # done, total, what just happened
+
+
+@dataclass
+class DeliverySummary:
+    emailed: int = 0
+    queued_for_print: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    batch: str | None = None
+    batch_file: Path | None = None
+
+    def line(self) -> str:
+        parts = [f"{self.emailed} e-mailed", f"{self.queued_for_print} in print batch {self.batch}"
+                 if self.batch else "0 to print", f"{len(self.failed)} failed"]
+        return ", ".join(parts)
+
+
+def deliver_pending(processes: int | None = None, progress: Progress | None = None, limit: int | None = None,
+                    print_dir: Path | None = None) -> DeliverySummary:
+    """Render every undelivered posted document on all cores and deliver it by its customer's channel."""
+    pending = {p.number: p for p in deliveries.pending_documents(limit)}
+    summary = DeliverySummary()
+    if not pending:
+        return summary
+    company = company_profile()
+    docs = {number: invoice_document(number) for number in pending}
+    jobs = [RenderJob(number, "invoice", doc, company) for number, doc in docs.items()]
+    smtp: SmtpSettings | None = None
+    to_print: list[tuple[PendingDocument, bytes]] = []
+    done = 0
+    for number, result in render_many(jobs, processes=processes):
+        item = pending[number]
+        done += 1
+        if isinstance(result, Exception):
+            summary.failed.append((number, f"could not render: {result}"))
+            _report(progress, done, len(jobs), f"{number}: not rendered ({result})")
+            continue
+        if item.channel == "post" or not item.email:
+            to_print.append((item, result))
+            _report(progress, done, len(jobs), f"{number}: to print")
+            continue
+        if smtp is None:
+            smtp = SmtpSettings.from_settings()
+        error = _email(smtp, item, docs[number], result, company.name, company.phone)
+        if error:
+            summary.failed.append((number, error))
+            _report(progress, done, len(jobs), f"{number}: failed ({error})")
+        else:
+            summary.emailed += 1
+            _report(progress, done, len(jobs), f"{number}: e-mailed to {item.email}")
+    if to_print:
+        summary.batch, summary.batch_file = _print_batch(to_print, print_dir)
+        summary.queued_for_print = len(to_print)
+    return summary
+
+
+def _report(progress: Progress | None, done: int, total: int, what: str) -> None:
+    if progress:
+        progress(done, total, what)
+
+
+def _email(smtp: SmtpSettings, item: PendingDocument, doc, pdf: bytes, company: str, phone: str) -> str:  # noqa: ANN001
+    what = "credit note" if item.kind == "credit_note" else "invoice"
+    body = body_text(name=item.customer_name, what=what, number=item.number,
+                     amount=format_money(doc.total_minor, doc.currency),
+                     due=doc.due_date.isoformat() if doc.due_date else "", reference=doc.reference,
+                     phone=phone or "the number on the invoice", company=company)
+    message = build_message(smtp, item.email, f"{company}: {what} {item.number}", body, f"{item.number}.pdf", pdf)
+    try:
+        message_id = send_message(smtp, message)
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        deliveries.record_delivery(item.number, item.account_no, item.kind, "email", item.email, pdf, "failed",
+                                   error=error)
+        return error
+    deliveries.record_delivery(item.number, item.account_no, item.kind, "email", item.email, pdf, "sent",
+                               message_id=message_id)
+    return ""
+
+
+def retry_failed(progress: Progress | None = None) -> DeliverySummary:
+    """Send failed e-mails again, with the very bytes that failed to go (never a fresh render)."""
+    summary = DeliverySummary()
+    failed = [d for d in deliveries.failed_deliveries() if d.channel == "email"]
+    if not failed:
+        return summary
+    smtp = SmtpSettings.from_settings()
+    company = company_profile()
+    for n, d in enumerate(failed, 1):
+        pdf = deliveries.delivered_pdf(d.id)
+        doc = invoice_document(d.number) if d.number else None
+        what = "credit note" if d.kind == "credit_note" else "invoice"
+        body = body_text(name=doc.customer.name if doc else "", what=what, number=d.number or "",
+                         amount=format_money(doc.total_minor, doc.currency) if doc else "",
+                         due=doc.due_date.isoformat() if doc and doc.due_date else "",
+                         reference=doc.reference if doc else "", phone=company.phone or "", company=company.name)
+        message = build_message(smtp, d.recipient, f"{company.name}: {what} {d.number}", body, f"{d.number}.pdf", pdf)
+        try:
+            message_id = send_message(smtp, message)
+        except (OSError, smtplib.SMTPException) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            deliveries.record_retry(d.id, "failed", error=error)
+            summary.failed.append((d.number or str(d.id), error))
+            _report(progress, n, len(failed), f"{d.number}: failed again ({error})")
+            continue
+        deliveries.record_retry(d.id, "sent", message_id=message_id)
+        summary.emailed += 1
+        _report(progress, n, len(failed), f"{d.number}: e-mailed to {d.recipient}")
+    return summary
+
+
+def default_print_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("billfold", appauthor=False) / "print"
+
+
+def _print_batch(items: list[tuple[PendingDocument, bytes]], print_dir: Path | None) -> tuple[str, Path]:
+    """One PDF, every document starting on an odd page (for duplex), and a list of what is in it."""
+    from pypdf import PdfReader, PdfWriter
+
+    batch = f"PB-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    writer = PdfWriter()
+    listing = [f"Print batch {batch}: {len(items)} documents", ""]
+    for item, pdf in items:
+        if len(writer.pages) % 2:
+            first = PdfReader(io.BytesIO(pdf)).pages[0]
+            writer.add_blank_page(width=first.mediabox.width, height=first.mediabox.height)
+        start = len(writer.pages) + 1
+        writer.append(PdfReader(io.BytesIO(pdf)))
+        listing.append(f"page {start:>4}  {item.number:12} {item.account_no}  {item.customer_name}")
+        deliveries.record_delivery(item.number, item.account_no, item.kind, "post", item.customer_name, pdf,
+                                   "pending", batch=batch)
+    folder = print_dir or default_print_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{batch}.pdf"
+    with path.open("wb") as out:
+        writer.write(out)
+    (folder / f"{batch}.txt").write_text("\n".join(listing) + "\n")
+    return batch, path
+

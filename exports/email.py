@@ -1,0 +1,100 @@
+"""E-mail delivery over SMTP: settings, the message, and sending it.
+
+The SMTP password is never stored in the database: it comes from BILLFOLD_SMTP_PASSWORD or from a
+file only its owner can read (smtp_password_file), which is refused if others can read it.
+"""
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+import stat
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from jinja2 import Environment, StrictUndefined
+
+from store.errors import ValidationError
+from store.settings import get_setting
+
+BODY = """Dear {{ name }},
+
+Please find attached {{ what }} {{ number }} for {{ amount }}{% if due %}, due on {{ due }}{% endif %}.
+
+{% if reference %}Your reference: {{ reference }}
+{% endif %}If you have any questions about it, reply to this e-mail or call us on {{ phone }}.
+
+Kind regards,
+{{ company }}
+"""
+_env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)  # plain text body
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str  # starttls, tls, none
+    user: str
+    sender: str
+    password: str | None
+    timeout: float = 30.0
+
+    @classmethod
+    def from_settings(cls) -> "SmtpSettings":
+        host = get_setting("smtp_host")
+        if not host:
+            raise ValidationError("smtp_host", "is not set: billfold setting smtp_host HOST (and smtp_port, smtp_from)")
+        security = get_setting("smtp_security") or "starttls"
+        if security not in ("starttls", "tls", "none"):
+            raise ValidationError("smtp_security", "is one of starttls, tls, none")
+        port = int(get_setting("smtp_port") or (465 if security == "tls" else 587))
+        return cls(host, port, security, get_setting("smtp_user"),
+                   get_setting("smtp_from") or get_setting("company_email"), _password())
+
+
+def _password() -> str | None:
+    if os.environ.get("BILLFOLD_SMTP_PASSWORD"):
+        return os.environ["BILLFOLD_SMTP_PASSWORD"]
+    name = get_setting("smtp_password_file")
+    if not name:
+        return None
+    path = Path(name).expanduser()
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ValidationError("smtp_password_file", f"{path} can be read by others; chmod 600 it")
+    return path.read_text().strip()
+
+
+def body_text(**values: str) -> str:
+    return _env.from_string(BODY).render(**values)
+
+
+def build_message(settings: SmtpSettings, to: str, subject: str, body: str, filename: str, pdf: bytes
+                  ) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=settings.sender.partition("@")[2] or None)
+    message.set_content(body)
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+    return message
+
+
+def send_message(settings: SmtpSettings, message: EmailMessage) -> str:
+    """Send; returns the Message-ID. Raises OSError or smtplib.SMTPException on any failure."""
+    if settings.security == "tls":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
+                                                context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    with client:
+        if settings.security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        if settings.user and settings.password is not None:
+            client.login(settings.user, settings.password)
+        client.send_message(message)
+    return str(message["Message-ID"])

@@ -1,0 +1,136 @@
+"""Deliveries: which documents went out, how, to whom, with what result, and the exact bytes sent.
+
+The document that was sent is the document that is kept: a delivery stores the PDF's bytes and
+their hash, and a re-send or a copy uses those bytes, never a fresh render with today's settings.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from store.audit import record_event
+from store.errors import Conflict, NotFound, ValidationError
+from store.fields import utcnow
+from store.models import Customer, Delivery, Invoice, InvoiceVoid
+from store.service import transaction
+from store.session import current_operator
+
+DONE = ("sent", "printed")
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDocument:
+    number: str
+    kind: str
+    account_no: str
+    customer_name: str
+    channel: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    id: int
+    number: str | None
+    account_no: str
+    kind: str
+    channel: str
+    recipient: str
+    status: str
+    message_id: str
+    error: str
+    attempts: int
+    batch: str | None
+    pdf_sha256: str | None
+
+
+def _row(d: Delivery) -> DeliveryRow:
+    return DeliveryRow(d.id, d.document.number if d.document_id else None, d.customer.account_no, d.kind, d.channel,
+                       d.recipient, d.status, d.message_id, d.error, d.attempts, d.batch, d.pdf_sha256)
+
+
+def pending_documents(limit: int | None = None) -> list[PendingDocument]:
+    """Posted invoices and credit notes not yet sent, printed or waiting in a print batch."""
+    handled = Delivery.select(Delivery.document).where(
+        Delivery.document.is_null(False) & (Delivery.status.in_(DONE) | Delivery.batch.is_null(False)))
+    failed = Delivery.select(Delivery.document).where(Delivery.status == "failed")
+    voided = InvoiceVoid.select(InvoiceVoid.invoice)
+    query = (Invoice.select(Invoice.number, Invoice.kind, Customer.account_no, Customer.name, Customer.channel,
+                            Customer.email)
+             .join(Customer).where((Invoice.status == "posted") & Invoice.id.not_in(handled)
+                                   & Invoice.id.not_in(failed) & Invoice.id.not_in(voided))
+             .order_by(Invoice.id))
+    if limit:
+        query = query.limit(limit)
+    return [PendingDocument(r.number, r.kind, r.account_no, r.name, r.channel, r.email) for r in query.objects()]
+
+
+def record_delivery(number: str | None, account_no: str, kind: str, channel: str, recipient: str, pdf: bytes,
+                    status: str, message_id: str = "", error: str = "", batch: str | None = None) -> DeliveryRow:
+    """Keep one delivery attempt and the exact bytes that went (or were to go)."""
+    if status not in ("sent", "failed", "pending", "printed"):
+        raise ValidationError("status", f"'{status}' is not a delivery status")
+    with transaction():
+        customer = Customer.get_or_none(Customer.account_no == account_no)
+        if customer is None:
+            raise NotFound(f"account {account_no}: no such customer")
+        document = Invoice.get_or_none(Invoice.number == number) if number else None
+        digest = hashlib.sha256(pdf).hexdigest()
+        delivery = Delivery.create(document=document.id if document else None, customer=customer.id, kind=kind,
+                                   channel=channel, recipient=recipient, status=status, message_id=message_id,
+                                   error=error[:500], attempts=1, batch=batch, pdf=pdf, pdf_sha256=digest,
+                                   sent_at=utcnow() if status == "sent" else None, created_by=current_operator())
+        record_event(f"delivery.{status}", "delivery", delivery.id, customer_id=customer.id,
+                     after={"document": number, "channel": channel, "to": recipient, "sha256": digest,
+                            "message_id": message_id, "error": error[:200], "batch": batch})
+        return _row(delivery)
+
+
+def record_retry(delivery_id: int, status: str, message_id: str = "", error: str = "") -> DeliveryRow:
+    with transaction():
+        d = Delivery.get_or_none(Delivery.id == delivery_id)
+        if d is None:
+            raise NotFound(f"delivery {delivery_id}: no such delivery")
+        if d.status != "failed":
+            raise Conflict(f"delivery {delivery_id} is {d.status}, not failed")
+        Delivery.update(status=status, message_id=message_id, error=error[:500], attempts=Delivery.attempts + 1,
+                        sent_at=utcnow() if status == "sent" else None).where(Delivery.id == d.id).execute()
+        record_event(f"delivery.retry_{status}", "delivery", d.id, customer_id=d.customer_id,
+                     before={"status": "failed", "error": d.error}, after={"status": status, "error": error[:200]})
+        return _row(Delivery.get_by_id(d.id))
+
+
+def failed_deliveries() -> list[DeliveryRow]:
+    return [_row(d) for d in Delivery.select().where(Delivery.status == "failed").order_by(Delivery.id)]
+
+
+def deliveries_of(number: str) -> list[DeliveryRow]:
+    return [_row(d) for d in Delivery.select().join(Invoice, on=(Delivery.document == Invoice.id))
+            .where(Invoice.number == number.strip().upper()).order_by(Delivery.id)]
+
+
+def delivered_pdf(delivery_id: int) -> bytes:
+    """The bytes that went out; checked against the hash kept with them."""
+    d = Delivery.get_or_none(Delivery.id == delivery_id)
+    if d is None or d.pdf is None:
+        raise NotFound(f"delivery {delivery_id}: no document kept")
+    data = bytes(d.pdf)
+    if hashlib.sha256(data).hexdigest() != d.pdf_sha256:
+        raise Conflict(f"delivery {delivery_id}: the kept document does not match its hash")
+    return data
+
+
+def confirm_printed(batch: str) -> int:
+    """The print batch came off the printer: its documents count as delivered by post."""
+    with transaction():
+        rows = list(Delivery.select().where((Delivery.batch == batch) & (Delivery.status == "pending")))
+        if not rows:
+            raise NotFound(f"print batch {batch}: nothing waiting to be confirmed")
+        Delivery.update(status="printed", sent_at=utcnow()).where(
+            (Delivery.batch == batch) & (Delivery.status == "pending")).execute()
+        record_event("delivery.printed", "print_batch", batch, after={"documents": len(rows)})
+        return len(rows)
+
+
+def print_batch_contents(batch: str) -> list[DeliveryRow]:
+    return [_row(d) for d in Delivery.select().where(Delivery.batch == batch).order_by(Delivery.id)]

@@ -1,0 +1,71 @@
+"""Statement of account: every movement of a customer's balance in a period, from the journal.
+
+A customer's balance is what the journal holds for them on receivables (1100) less unapplied
+cash (2100); a journal entry moves it by the net of its lines on those two accounts. Entries that
+only move money between the two (allocations, credit applications) move nothing and are left out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import fn
+
+from store import ledger
+from store.customers import get_customer
+from store.models import JournalEntry, JournalLine
+from store.queries import aging_of, open_documents
+
+KIND_TEXT = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "identify": "Payment",
+             "refund": "Refund", "write_off": "Write-off", "void": "Void", "payment_return": "Payment returned"}
+
+
+@dataclass(frozen=True, slots=True)
+class StatementMove:
+    date: dt.date
+    kind: str
+    reference: str
+    description: str
+    change_minor: int  # + raises what the customer owes, - lowers it
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    account_no: str
+    currency: str
+    date_from: dt.date
+    date_to: dt.date
+    opening_minor: int
+    moves: tuple[StatementMove, ...]
+    closing_minor: int
+    aging: dict[str, int]
+
+
+def _balance_lines(customer_id: int) -> object:
+    return (JournalLine.customer == customer_id) & JournalLine.account.in_([ledger.RECEIVABLES,
+                                                                             ledger.UNAPPLIED_CASH])
+
+
+def statement_of_account(account_no: str, date_from: dt.date, date_to: dt.date) -> Statement:
+    customer = get_customer(account_no)
+    net = fn.SUM(JournalLine.debit_minor - JournalLine.credit_minor)
+    opening = (JournalLine.select(fn.COALESCE(net, 0)).join(JournalEntry)
+               .where(_balance_lines(customer.id) & (JournalEntry.entry_date < date_from)).scalar())
+    entries = (JournalLine.select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo,
+                                  net.alias("change"))
+               .join(JournalEntry)
+               .where(_balance_lines(customer.id) & (JournalEntry.entry_date >= date_from)
+                      & (JournalEntry.entry_date <= date_to))
+               .group_by(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo)
+               .having(net != 0).order_by(JournalEntry.entry_date, JournalEntry.id).objects())
+    moves = []
+    for e in entries:
+        reference, _sep, rest = (e.memo or "").partition(" ")
+        if e.kind in ("void", "write_off", "payment_return", "identify"):
+            reference = rest.split(":")[0].split(" ")[0] if e.kind != "identify" else reference
+        moves.append(StatementMove(e.entry_date, KIND_TEXT.get(e.kind, e.kind.replace("_", " ").capitalize()),
+                                   reference, rest.strip(), int(e.change)))
+    opening_minor = int(opening or 0)
+    closing = opening_minor + sum(m.change_minor for m in moves)
+    return Statement(account_no, customer.currency, date_from, date_to, opening_minor, tuple(moves), closing,
+                     aging_of(open_documents(customer.id, date_to)))

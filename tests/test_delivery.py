@@ -1,0 +1,182 @@
+"""Delivery to a real SMTP server on loopback (aiosmtpd), print batches, retries, and the kept bytes."""
+from __future__ import annotations
+
+import email
+import hashlib
+import io
+import os
+import socket
+from email import policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from pypdf import PdfReader
+
+from exports.deliver import deliver_pending, retry_failed
+from store import deliveries
+from store.customers import CustomerData, create_customer
+from store.errors import ValidationError
+from store.settings import set_setting
+from tests.conftest import line, post
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.refuse: str | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content,
+                                                                                policy=policy.default)))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def smtp(books):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    for key, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(port)), ("smtp_security", "none"),
+                       ("smtp_from", "billing@billfold.example"), ("company_name", "Billfold Test Ltd")):
+        set_setting(key, value)
+    running = [controller]
+    yield inbox, running
+    try:
+        running[-1].stop()
+    except Exception:  # noqa: BLE001 - a test may have stopped it already
+        pass
+
+
+def attachment_of(message) -> bytes:  # noqa: ANN001
+    part = next(p for p in message.iter_attachments())
+    assert part.get_content_type() == "application/pdf"
+    return part.get_content()
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture()
+def three(books) -> dict[str, str]:
+    made = {}
+    for key, data in {"mail1": CustomerData(name="Kestrel Trading", email="ap@kestrel.example"),
+                      "mail2": CustomerData(name="Zoë Ångström", email="zoe@angstrom.example"),
+                      "paper": CustomerData(name="Heron Granite", channel="post", address1="1 Quay", city="York",
+                                            postcode="YO1 9LS")}.items():
+        account = create_customer(data).account_no
+        made[key] = post(account, line("Consulting", "2", 9500)).number
+    return made
+
+
+def test_each_invoice_goes_by_its_channel_and_the_sent_bytes_are_kept(smtp, three, tmp_path: Path) -> None:
+    inbox, _running = smtp
+    lines: list[str] = []
+    summary = deliver_pending(processes=2, progress=lambda d, t, what: lines.append(what), print_dir=tmp_path)
+    assert (summary.emailed, summary.queued_for_print, summary.failed) == (2, 1, [])
+    assert sorted(to[0] for to, _m in inbox.messages) == ["ap@kestrel.example", "zoe@angstrom.example"]
+    for to, message in inbox.messages:
+        number = three["mail1"] if to[0].startswith("ap@") else three["mail2"]
+        assert message["Subject"] == f"Billfold Test Ltd: invoice {number}"
+        assert f"invoice {number} for £228.00" in message.get_body(("plain",)).get_content()
+        data = attachment_of(message)
+        text = pdf_text(data)
+        assert number in text and "228.00" in text
+        kept = deliveries.deliveries_of(number)[0]
+        assert (kept.status, kept.pdf_sha256, kept.message_id) == ("sent", hashlib.sha256(data).hexdigest(),
+                                                                   message["Message-ID"])
+        assert deliveries.delivered_pdf(kept.id) == data
+    assert "Zoë Ångström" in pdf_text(attachment_of(inbox.messages[0][1]) if "zoe" in inbox.messages[0][0][0]
+                                      else attachment_of(inbox.messages[1][1]))
+    assert len(lines) == 3
+    # the print batch: one PDF, a list, and the documents marked delivered once confirmed
+    assert summary.batch_file and summary.batch_file.exists()
+    assert three["paper"] in pdf_text(summary.batch_file.read_bytes())
+    assert three["paper"] in (tmp_path / f"{summary.batch}.txt").read_text()
+    assert deliveries.pending_documents() == []
+    assert deliveries.confirm_printed(summary.batch) == 1
+    assert deliveries.deliveries_of(three["paper"])[0].status == "printed"
+
+
+def test_print_batch_starts_each_document_on_an_odd_page(books, tmp_path: Path) -> None:
+    numbers = []
+    for n in range(3):
+        account = create_customer(CustomerData(name=f"Paper {n}", channel="post")).account_no
+        many = [line(f"Item {k}", "1", 100 + k) for k in range(45 if n == 0 else 1)]  # the first runs to 2+ pages
+        numbers.append(post(account, *many).number)
+    summary = deliver_pending(processes=1, print_dir=tmp_path)
+    reader = PdfReader(str(summary.batch_file))
+    starts = [i for i, page in enumerate(reader.pages) if "Invoice no." in (page.extract_text() or "")
+              and "Page 1 of" in (page.extract_text() or "")]
+    assert len(starts) == 3 and all(i % 2 == 0 for i in starts)  # 0-based even = odd page number
+
+
+def test_a_refusing_server_is_recorded_as_failed_and_retried_with_the_same_bytes(smtp, three, tmp_path) -> None:
+    inbox, _running = smtp
+    inbox.refuse = "550 5.1.1 mailbox unavailable"
+    summary = deliver_pending(processes=1, print_dir=tmp_path)
+    assert summary.emailed == 0 and len(summary.failed) == 2
+    assert all("mailbox unavailable" in error for _n, error in summary.failed)
+    failed = deliveries.failed_deliveries()
+    assert {d.number for d in failed} == {three["mail1"], three["mail2"]}
+    kept = {d.number: d.pdf_sha256 for d in failed}
+    set_setting("company_name", "Renamed Since Ltd")  # a fresh render would differ; a retry must not
+    inbox.refuse = None
+    again = retry_failed()
+    assert again.emailed == 2 and again.failed == []
+    for _to, message in inbox.messages:
+        data = attachment_of(message)
+        number = message["Subject"].rsplit(" ", 1)[1]
+        assert hashlib.sha256(data).hexdigest() == kept[number]
+        assert "Billfold Test Ltd" in pdf_text(data)
+    assert [d.attempts for d in deliveries.deliveries_of(three["mail1"])] == [2]
+
+
+def test_a_server_that_is_down_fails_each_and_the_batch_goes_on(smtp, three, tmp_path) -> None:
+    inbox, running = smtp
+    port = running[0].port
+    running[0].stop()
+    summary = deliver_pending(processes=1, print_dir=tmp_path)
+    assert summary.emailed == 0 and summary.queued_for_print == 1 and len(summary.failed) == 2
+    assert all("ConnectionRefusedError" in e for _n, e in summary.failed)
+    running.append(Controller(inbox, hostname="127.0.0.1", port=port))
+    running[-1].start()
+    assert retry_failed().emailed == 2 and len(inbox.messages) == 2
+
+
+def test_password_file_readable_by_others_is_refused(smtp, tmp_path: Path, monkeypatch) -> None:
+    from exports.email import SmtpSettings
+
+    secret = tmp_path / "smtp.secret"
+    secret.write_text("hunter2\n")
+    os.chmod(secret, 0o644)
+    set_setting("smtp_password_file", str(secret))
+    monkeypatch.delenv("BILLFOLD_SMTP_PASSWORD", raising=False)
+    with pytest.raises(ValidationError, match="can be read by others; chmod 600"):
+        SmtpSettings.from_settings()
+    os.chmod(secret, 0o600)
+    assert SmtpSettings.from_settings().password == "hunter2"
+
+
+def test_deliver_command(smtp, three, tmp_path, capsys, monkeypatch) -> None:
+    from store.models import database_proxy
+    from tui.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert main(["--db", database_proxy.obj.database, "deliver", "--pending", "--processes", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "2 e-mailed, 1 in print batch PB-" in out and "then: billfold deliver --confirm-print PB-" in out

@@ -1,0 +1,93 @@
+"""`billfold pdf ...` and `billfold deliver ...`: documents out of the books, from the command line."""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from store.dates import parse_date
+from store.errors import ValidationError
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from exports.from_books import company_profile, invoice_document, reminder_document, statement_document
+    from exports.pdf import render_invoice, render_reminder, render_statement
+
+    company = company_profile()
+    if args.document == "invoice":
+        pdf = render_invoice(invoice_document(args.key), company)
+    elif args.document == "statement":
+        date_to = parse_date(args.to or "t", "to")
+        date_from = parse_date(args.from_ or "-365", "from")
+        if date_from > date_to:
+            raise ValidationError("from", "is after --to")
+        pdf = render_statement(statement_document(args.key, date_from, date_to), company)
+    else:
+        pdf = render_reminder(reminder_document(args.key, args.level, parse_date(args.on or "t", "on")), company)
+    out = Path(args.output or f"{args.key}.pdf")
+    out.write_bytes(pdf)
+    print(f"{out} ({len(pdf):,} bytes)")
+    return 0
+
+
+def cmd_deliver(args: argparse.Namespace) -> int:
+    from exports.deliver import deliver_pending, retry_failed
+    from store.deliveries import confirm_printed
+
+    if args.confirm_print:
+        print(f"{confirm_printed(args.confirm_print)} documents of {args.confirm_print} marked delivered by post")
+        return 0
+
+    def progress(done: int, total: int, what: str) -> None:
+        if not args.json:
+            print(f"[{done:>5}/{total}] {what}", flush=True)
+
+    if args.retry:
+        summary = retry_failed(progress)
+    elif args.pending:
+        summary = deliver_pending(args.processes, progress, args.limit)
+    else:
+        raise ValidationError("deliver", "say what: --pending, --retry or --confirm-print BATCH")
+    if args.json:
+        import json
+
+        print(json.dumps({"emailed": summary.emailed, "queued_for_print": summary.queued_for_print,
+                          "batch": summary.batch, "batch_file": str(summary.batch_file or ""),
+                          "failed": [{"document": n, "error": e} for n, e in summary.failed]}, indent=2))
+    else:
+        print(summary.line())
+        for number, error in summary.failed:
+            print(f"  failed {number}: {error}")
+        if summary.batch_file:
+            print(f"print {summary.batch_file}, then: billfold deliver --confirm-print {summary.batch}")
+    return 1 if summary.failed else 0
+
+
+def cmd_setting(args: argparse.Namespace) -> int:
+    from store.settings import get_setting, set_setting
+
+    if args.value is not None:
+        set_setting(args.key, args.value)
+    print(f"{args.key} = {get_setting(args.key)}")
+    return 0
+
+
+def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
+    p = command("pdf", cmd_pdf, "write a document as PDF: invoice NUMBER, statement ACCOUNT or reminder ACCOUNT")
+    p.add_argument("document", choices=["invoice", "statement", "reminder"])
+    p.add_argument("key", help="invoice or credit note number; account number for statements and reminders")
+    p.add_argument("-o", "--output", help="file to write (default: KEY.pdf)")
+    p.add_argument("--from", dest="from_", help="statement period start (default: a year ago)")
+    p.add_argument("--to", help="statement period end (default: today)")
+    p.add_argument("--level", type=int, default=1, choices=[1, 2, 3], help="reminder level")
+    p.add_argument("--on", help="reminder date (default: today)")
+    p = command("deliver", cmd_deliver, "deliver documents by each customer's channel (e-mail or a print batch)")
+    p.add_argument("--pending", action="store_true", help="every posted document not yet delivered")
+    p.add_argument("--retry", action="store_true", help="send failed e-mails again (the same bytes)")
+    p.add_argument("--confirm-print", metavar="BATCH", help="a print batch came off the printer")
+    p.add_argument("--processes", type=int, help="rendering processes (default: every core)")
+    p.add_argument("--limit", type=int, help="at most this many documents")
+    p = command("setting", cmd_setting, "show or change a company setting (smtp_host, company_name, ...)")
+    p.add_argument("key")
+    p.add_argument("value", nargs="?")
