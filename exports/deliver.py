@@ -100,6 +100,22 @@ def _email(smtp: SmtpSettings, item: PendingDocument, doc, pdf: bytes, company: 
     return ""
 
 
+def deliver_one(number: str) -> str:
+    """E-mail one posted document to its customer now (from the document screen); says what happened."""
+    from exports.pdf import render_invoice
+    from store.queries import customer_view
+
+    doc = invoice_document(number)
+    view = customer_view(doc.customer.account_no)
+    if not view.email:
+        return f"{view.account_no} has no e-mail address; print {number} instead (w writes the PDF)"
+    company = company_profile()
+    pdf = render_invoice(doc, company)
+    item = PendingDocument(doc.number, doc.kind, view.account_no, view.name, "email", view.email)
+    error = _email(SmtpSettings.from_settings(), item, doc, pdf, company.name, company.phone)
+    return f"Not sent: {error}" if error else f"{number} e-mailed to {view.email}"
+
+
 def retry_failed(progress: Progress | None = None) -> DeliverySummary:
     """Send failed e-mails again, with the very bytes that failed to go (never a fresh render)."""
     summary = DeliverySummary()

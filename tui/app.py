@@ -88,7 +88,7 @@ class BillfoldApp(App[None]):
             return
         self.bell()
         self.notify(f"Unexpected error: {type(error).__name__}: {error}. Details in {path}", severity="error",
-                    timeout=10)
+                    markup=False, timeout=10)
 
 
 def _screen(module: str, name: str) -> Screen:

@@ -60,5 +60,18 @@ class Services:
     auto_match = staticmethod(matching.auto_match)
 
     @staticmethod
+    def render_document_pdf(number: str) -> bytes:
+        from exports.from_books import company_profile, invoice_document
+        from exports.pdf import render_invoice
+
+        return render_invoice(invoice_document(number), company_profile())
+
+    @staticmethod
+    def email_document(number: str) -> str:
+        from exports.deliver import deliver_one
+
+        return deliver_one(number)
+
+    @staticmethod
     def customer_data(account_no: str) -> customers.CustomerData:
         return customers.customer_data(customers.get_customer(account_no))

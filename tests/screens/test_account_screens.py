@@ -132,3 +132,50 @@ async def test_customer_form_refuses_to_save_over_someone_elses_change(harbour: 
         status = text_of(app, "#form-status")
         assert "Not saved: account" in status and "was changed by bob at" in status
     assert get_customer(harbour).phone == "+44 20 7946 0123"
+
+
+async def test_document_screen_preview_pdf_void_credit_duplicate(harbour: str, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from store.queries import invoice_view
+    from tui.screens.document_view import DocumentScreen
+    from tui.screens.invoice_entry import InvoiceEntryScreen
+
+    other = post(harbour).number
+    app = HostApp(AccountViewScreen(harbour))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the first open item
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentScreen)
+        preview = text_of(app, "#doc-preview")
+        assert "INVOICE INV-000001" in preview and "Harbour Supplies Ltd" in preview and "£12.00" in preview
+        out = tmp_path / "inv.pdf"
+        await pilot.press("w", "ctrl+u", *str(out), "enter")
+        await settle(pilot)
+        assert "INV-000001" in PdfReader(str(out)).pages[0].extract_text()
+        await pilot.press("c", "enter", *"goodwill", "enter")
+        await settle(pilot)
+        assert "Credit note CN-000001 for £12.00 posted (£12.00 applied)" in text_of(app, "#doc-status")
+        assert invoice_view("INV-000001").open_minor == 0
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceEntryScreen)
+        assert app.screen.query_one("#f-customer").value == harbour
+    app = HostApp(DocumentScreen(other))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", *"keyed twice", "enter")
+        await settle(pilot)
+        assert "is void: £12.00 reversed" in text_of(app, "#doc-status")
+        assert "VOID" in text_of(app, "#doc-preview") and "keyed twice" in text_of(app, "#doc-preview")
+
+
+async def test_customer_text_is_shown_as_typed_never_as_markup(books) -> None:
+    account = create_customer(CustomerData(name="[b]Evil[/b] & [red]Co", email="e@evil.example",
+                                           city="[link=http://x]Here")).account_no
+    app = HostApp(AccountViewScreen(account))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header = text_of(app, "#account-header")
+        assert "[b]Evil[/b] & [red]Co" in header and "[link=http://x]Here" in header

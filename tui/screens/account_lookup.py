@@ -1,6 +1,7 @@
 """Account lookup: one input, results that refresh as the operator types, Enter opens the account."""
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -91,7 +92,7 @@ class AccountLookupScreen(Screen[None]):
         if not page.text.strip():
             status.update("Type to search.  Up/Down move, Enter opens, F7 new customer.")
         elif not page.total:
-            status.update(f"No account matches '{page.text}'.  F7 adds a customer.")
+            status.update(f"No account matches '{escape(page.text)}'.  F7 adds a customer.")
         else:
             shown = len(self.hits)
             status.update(f"{page.total} found" + (f", {shown} shown (Down for more)" if shown < page.total else "")

@@ -1,6 +1,8 @@
 """One account: who, terms, balance and aging at the top; its documents, payments, activity and notes below."""
 from __future__ import annotations
 
+from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -23,10 +25,12 @@ def header_lines(v: CustomerView) -> list[str]:
     flags = " ".join(f for f in (STATUS_TEXT.get(v.status, ""), "DISPUTED" if v.disputed else "") if f)
     aging = "  ".join(f"{k} {format_amount(a, cur)}" for k, a in v.aging.items())
     limit = format_money(v.credit_limit_minor, cur) if v.credit_limit_minor else "none"
+    e = escape  # every customer field is the operator's text, never markup
     return [
-        f"[b]{v.account_no}  {v.name}[/b]" + (f"  [reverse] {flags} [/reverse]" if flags else "")
-        + (f"  {v.hold_reason}" if v.status == "on_hold" and v.hold_reason else ""),
-        f"{v.contact_name or '-'}  {v.email or '-'}  {v.phone or '-'}  {', '.join(p for p in (v.city, v.postcode) if p)}",
+        f"[b]{v.account_no}  {e(v.name)}[/b]" + (f"  [reverse] {flags} [/reverse]" if flags else "")
+        + (f"  {e(v.hold_reason)}" if v.status == "on_hold" and v.hold_reason else ""),
+        e(f"{v.contact_name or '-'}  {v.email or '-'}  {v.phone or '-'}  "
+          f"{', '.join(p for p in (v.city, v.postcode) if p)}"),
         f"Terms {v.terms_days} days  Limit {limit}  Balance [b]{format_money(v.balance_minor, cur)}[/b]  "
         f"Overdue {format_money(v.overdue_minor, cur)}  Credit {format_money(v.credit_minor, cur)}",
         f"Aging  {aging}",
@@ -118,6 +122,13 @@ class AccountViewScreen(Screen[None]):
         if rows:
             table.move_cursor(row=min(max(row, 0), len(rows) - 1))
 
+    @on(DataTable.RowSelected, "#t-open, #t-documents")
+    def open_document(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.document_view import DocumentScreen
+
+        if event.row_key.value:
+            self.app.push_screen(DocumentScreen(event.row_key.value))
+
     def action_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
         index = (TABS.index(tabs.active) + step) % len(TABS)
@@ -128,9 +139,9 @@ class AccountViewScreen(Screen[None]):
         try:
             await in_db(fn, *args)
         except BooksError as exc:
-            self.notify(str(exc), severity="error", timeout=6)
+            self.notify(str(exc), severity="error", markup=False, timeout=6)
             return
-        self.notify(done, timeout=3)
+        self.notify(done, timeout=3, markup=False)
         await self._load()
 
     def action_add_note(self) -> None:

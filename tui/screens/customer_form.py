@@ -5,6 +5,7 @@ is right. Saving over someone else's change since the form opened is refused, na
 """
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -132,7 +133,7 @@ class CustomerFormScreen(FormScreen):
                 row = await in_db(self.services.create_customer, data)
                 message = f"Created account {row.account_no}."
         except BooksError as exc:
-            status.update(f"Not saved: {exc}")
+            status.update(f"Not saved: {escape(str(exc))}")
             return
         self.notify(message, timeout=3)
         self.dismiss(True)

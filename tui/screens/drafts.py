@@ -63,7 +63,7 @@ class DraftsScreen(ModalScreen[int | None]):
             try:
                 await in_db(self.app.context.services.delete_draft, draft)  # type: ignore[attr-defined]
             except BooksError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(str(exc), severity="error", markup=False)
             await self.load()
 
         self.app.push_screen(TextPrompt(f"Discard draft {draft}? (y/n)", hint="y discards"),

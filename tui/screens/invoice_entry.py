@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from rich.markup import escape
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -242,7 +243,7 @@ class InvoiceEntryScreen(Screen[None]):
     # ------------------------------------------------------------ showing
 
     def show_error(self, message: str) -> None:
-        self.query_one("#field-error", Static).update(message)
+        self.query_one("#field-error", Static).update(escape(message))
 
     def show_totals(self) -> None:
         lines, errors = self.parse_lines()
@@ -271,7 +272,7 @@ class InvoiceEntryScreen(Screen[None]):
             return
         flag = {"on_hold": " [reverse] ON HOLD [/reverse]", "closed": " [reverse] CLOSED [/reverse]",
                 "in_collections": " [reverse] COLLECTIONS [/reverse]"}.get(v.status, "")
-        info.update(f"{v.name[:26]}{flag}  bal {format_amount(v.balance_minor, v.currency)}  {v.terms_days}d")
+        info.update(f"{escape(v.name[:26])}{flag}  bal {format_amount(v.balance_minor, v.currency)}  {v.terms_days}d")
 
     # ------------------------------------------------------------ field by field
 
@@ -463,7 +464,7 @@ class InvoiceEntryScreen(Screen[None]):
                 kept = f"draft {pending.draft_id} kept"
         except BooksError as exc:
             kept = f"not kept ({exc})"
-        self.notify(f"Not posted: {reason}; {kept} (Ctrl+O lists drafts)", severity="error", timeout=8)
+        self.notify(f"Not posted: {reason}; {kept} (Ctrl+O lists drafts)", severity="error", timeout=8, markup=False)
 
     def clear_form(self) -> None:
         for name in HEADER_FIELDS:

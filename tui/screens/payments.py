@@ -6,6 +6,7 @@ one) and the next payment is selected at once, in the same place in the queue.
 """
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -132,7 +133,8 @@ class PaymentsScreen(Screen[None]):
             return  # the operator moved on meanwhile
         detail = (f"{row.number}  {row.received_date}  {row.method.replace('_', ' ')}  "
                   f"{format_money(row.amount_minor, row.currency)} (left {format_money(row.unallocated_minor, row.currency)})"
-                  f"  {row.account_no or 'unidentified'}\nPayer: {row.payer or '-'}   Ref: {row.reference or '-'}")
+                  f"  {row.account_no or 'unidentified'}\nPayer: {escape(row.payer) or '-'}   "
+                  f"Ref: {escape(row.reference) or '-'}")
         if self.taken_by:
             detail += f"   [reverse] taken by {self.taken_by} [/reverse]"
         self.query_one("#payment-detail", Static).update(detail)
@@ -141,7 +143,7 @@ class PaymentsScreen(Screen[None]):
         for n, s in enumerate(self.suggestions, 1):
             table.add_row(str(n), s.account_no, s.customer_name[:20], describe(s, row.currency)[:30], str(s.score))
         self.query_one("#reasons", Static).update(
-            ("Why #1: " + "; ".join(self.suggestions[0].reasons)) if self.suggestions else
+            ("Why #1: " + escape("; ".join(self.suggestions[0].reasons))) if self.suggestions else
             "No suggestion: s to split by hand, c to leave as credit on an account, r to return it.")
 
     def selected_row(self) -> QueueRow | None:
@@ -154,10 +156,10 @@ class PaymentsScreen(Screen[None]):
         try:
             await in_db(call, *args)
         except BooksError as exc:
-            self.query_one("#queue-status", Static).update(f"[b]Not applied:[/b] {exc}")
+            self.query_one("#queue-status", Static).update(f"[b]Not applied:[/b] {escape(str(exc))}")
             self.bell()
             return
-        self.notify(done, timeout=3)
+        self.notify(done, timeout=3, markup=False)
         self.current = None
         await self._reload(index)  # the next payment takes this one's place
         self.query_one("#queue-status", Static).update(
@@ -409,7 +411,7 @@ class PaymentEntryScreen(FormScreen):
         try:
             result = await in_db(self.services.record_and_allocate, data, allocations)
         except BooksError as exc:
-            self.query_one("#left-to-allocate", Static).update(f"[b]Not saved:[/b] {exc}")
+            self.query_one("#left-to-allocate", Static).update(f"[b]Not saved:[/b] {escape(str(exc))}")
             return
         self.notify(f"Recorded {result.payment}: allocated {format_money(result.allocated_minor, data.currency)}, "
                     f"{format_money(result.unallocated_minor, data.currency)} left as credit", timeout=5)

@@ -1,0 +1,145 @@
+"""A posted invoice or credit note, read-only: its text preview, and what can be done with it.
+
+v voids (with a reason), c credits all or chosen lines, d duplicates it into a new invoice,
+w writes the PDF (the renderer loads only when asked), m e-mails it now.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from store.errors import BooksError, ValidationError
+from store.money import format_amount, format_money
+from store.queries import InvoiceView
+from tui.chrome import HeaderLine
+from tui.dbwork import in_db
+from tui.screens.prompt import TextPrompt
+
+
+def preview_text(v: InvoiceView) -> str:
+    """The document as plain text: what the PDF will say, before it is produced."""
+    cur = v.currency
+    title = "CREDIT NOTE" if v.kind == "credit_note" else "INVOICE"
+    head = [f"[b]{title} {v.number}[/b]   [reverse] {v.status.upper()} [/reverse]"
+            + (f"  {escape(v.void_reason)}" if v.void_reason else ""),
+            f"To {v.account_no}  {escape(v.customer_name)}",
+            f"Issued {v.issue_date}   Due {v.due_date}   Ref {escape(v.reference) or '-'}"
+            + (f"   Credits {v.credited_invoice}" if v.credited_invoice else ""), ""]
+    rows = [f"{'#':>2} {'Description':34} {'Qty':>7} {'Price':>10} {'Tax':>4} {'Net':>11}"]
+    for ln in v.lines:
+        rows.append(f"{ln.position:>2} {escape(f'{ln.description[:34]:34}')} {ln.quantity:>7} "
+                    f"{format_amount(ln.unit_price_minor, cur):>10} {ln.tax_code:>4} {format_amount(ln.net_minor, cur):>11}")
+    foot = ["", f"{'Net':>60} {format_money(v.subtotal_minor, cur):>12}", f"{'Tax':>60} {format_money(v.tax_minor, cur):>12}",
+            f"{'Total':>60} {format_money(v.total_minor, cur):>12}"]
+    if v.kind == "invoice":
+        foot.append(f"{'Paid / credited / written off':>60} "
+                    f"{format_money(v.paid_minor + v.credited_minor + v.written_off_minor, cur):>12}")
+        foot.append(f"{'Open':>60} {format_money(v.open_minor, cur):>12}")
+    return "\n".join(head + rows + foot)
+
+
+class DocumentScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("w", "write_pdf", "Write PDF"),
+        Binding("m", "email", "E-mail"),
+        Binding("v", "void", "Void"),
+        Binding("c", "credit", "Credit note"),
+        Binding("d", "duplicate", "Duplicate"),
+    ]
+    DEFAULT_CSS = """
+    DocumentScreen #doc-preview { padding: 0 1; }
+    DocumentScreen #doc-status { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+        self.view: InvoiceView | None = None
+
+    @property
+    def services(self):  # noqa: ANN201
+        return self.app.context.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield HeaderLine(f"Document {self.number}")
+        with VerticalScroll():
+            yield Static("Loading...", id="doc-preview")
+        yield Static("w PDF  m e-mail  v void  c credit note  d duplicate  Esc back", id="doc-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.run_worker(self.load(), exclusive=True)
+
+    async def load(self) -> None:
+        self.view = await in_db(self.services.invoice_view, self.number)
+        self.query_one("#doc-preview", Static).update(preview_text(self.view))
+
+    def status(self, text: str) -> None:
+        self.query_one("#doc-status", Static).update(text)
+
+    async def _do(self, call, *args, done: Callable[[Any], str], **kwargs) -> None:  # noqa: ANN001
+        try:
+            result = await in_db(call, *args, **kwargs)
+        except BooksError as exc:
+            self.status(f"[b]Not done:[/b] {escape(str(exc))}")
+            self.bell()
+            return
+        self.status(escape(done(result)))
+        await self.load()
+
+    def action_write_pdf(self) -> None:
+        default = str(Path.home() / f"{self.number}.pdf")
+        self.app.push_screen(TextPrompt(f"Write {self.number} as PDF to:", default),
+                             lambda path: path and self.run_worker(self._write(path.strip()), exclusive=True))
+
+    async def _write(self, path: str) -> None:
+        self.status("Rendering...")
+        try:
+            data = await in_db(self.services.render_document_pdf, self.number)
+            Path(path).expanduser().write_bytes(data)
+        except (BooksError, OSError) as exc:
+            self.status(f"[b]Not written:[/b] {escape(str(exc))}")
+            return
+        self.status(f"Wrote {path} ({len(data):,} bytes)")
+
+    def action_email(self) -> None:
+        self.status("Sending...")
+        self.run_worker(self._do(self.services.email_document, self.number, done=str), exclusive=True)
+
+    def action_void(self) -> None:
+        self.app.push_screen(TextPrompt(f"Void {self.number}: the reason?"), lambda reason: reason and self.run_worker(
+            self._do(self.services.void_invoice, self.number, reason,
+                     done=lambda r: f"{r.number} is void: {format_money(r.reversed_minor, r.currency)} reversed.")))
+
+    def action_credit(self) -> None:
+        def credit(answer: str | None) -> None:
+            if answer is None:
+                return
+            positions = None
+            if answer.strip():
+                try:
+                    positions = [int(p) for p in answer.replace(" ", "").split(",") if p]
+                except ValueError:
+                    self.status(str(ValidationError("lines", f"'{answer}' is not line numbers such as 1,3")))
+                    return
+            self.app.push_screen(TextPrompt("Reason for the credit note?"), lambda reason: reason and self.run_worker(
+                self._do(self.services.credit_invoice, self.number, reason, positions=positions,
+                         done=lambda r: f"Credit note {r.number} for {format_money(r.total_minor, r.currency)} "
+                                        f"posted ({format_money(r.applied_minor, r.currency)} applied).")))
+
+        self.app.push_screen(TextPrompt(f"Credit which lines of {self.number}? (e.g. 1,3; empty = every line)",
+                                        required=False), credit)
+
+    def action_duplicate(self) -> None:
+        from tui.screens.invoice_entry import InvoiceEntryScreen
+
+        self.app.push_screen(InvoiceEntryScreen(copy_of=self.number))
