@@ -309,6 +309,38 @@ class JournalLine(BaseModel):
         indexes = ((("account", "customer"), False),)
 
 
+class LedgerDay(BaseModel):
+    """The journal summed per entry date, account, currency and entry kind (for reports).
+
+    Written only by a database trigger on journal_line inserts (migration 0005); never by services.
+    """
+
+    entry_date = IsoDateField()
+    account = CharField()
+    currency = CharField(max_length=3)
+    kind = CharField()
+    debit_minor = MinorField(default=0)
+    credit_minor = MinorField(default=0)
+    lines = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("entry_date", "account", "currency", "kind"), True),)
+
+
+class ReceivableMove(BaseModel):
+    """A journal line on receivables (1100) of a document, with its entry date (for aging at a past date).
+
+    Written only by a database trigger on journal_line inserts (migration 0005); never by services.
+    """
+
+    entry_date = IsoDateField()
+    document_id = IntegerField()
+    amount_minor = MinorField()  # debit minus credit
+
+    class Meta:
+        indexes = ((("entry_date", "document_id", "amount_minor"), False),)
+
+
 class Dispute(BaseModel):
     invoice = ForeignKeyField(Invoice, backref="disputes")
     amount_minor = MinorField()
@@ -416,5 +448,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     Setting, Operator, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
-    CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord,
+    CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
 ]

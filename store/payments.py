@@ -379,7 +379,8 @@ def _post_refund(refund: Refund) -> None:
         take = min(left, payment.unallocated_minor)
         _take_from_payment(payment, take)
         postings.append(ledger.debit(ledger.UNAPPLIED_CASH, take, cur, customer_id=cust, payment_id=payment.id))
-        sources.append({"payment": payment.id, "amount_minor": take})
+        # Every row names both sources: insert_many takes its columns from the first row only.
+        sources.append({"payment": payment.id, "credit_note": None, "amount_minor": take})
         left -= take
     for item in (OpenItem.select().where((OpenItem.customer == cust) & (OpenItem.open_minor < 0))
                  .order_by(OpenItem.due_date, OpenItem.id)):
@@ -388,7 +389,7 @@ def _post_refund(refund: Refund) -> None:
         take = min(left, -item.open_minor)
         OpenItem.update(open_minor=OpenItem.open_minor + take).where(OpenItem.id == item.id).execute()
         postings.append(ledger.debit(ledger.RECEIVABLES, take, cur, customer_id=cust, document_id=item.document_id))
-        sources.append({"credit_note": item.document_id, "amount_minor": take})
+        sources.append({"payment": None, "credit_note": item.document_id, "amount_minor": take})
         left -= take
     if left:
         raise ValidationError("amount", f"the account no longer has {format_money(refund.amount_minor, cur)} of credit")

@@ -10,6 +10,8 @@ DEFAULTS = {
     "base_currency": "GBP",
     "refund_approval_minor": "50000",
     "company_name": "Billfold Demo Ltd",
+    "dunning_levels": "7,21,45",
+    "dunning_repeat_days": "14",
 }
 
 

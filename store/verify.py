@@ -208,7 +208,14 @@ CHECKS: list[tuple[str, Check]] = [
     ("audit chain is unbroken", check_audit_chain),
     ("posted documents have journal entries", check_journal_links),
     ("database integrity", check_integrity),
+    ("report totals agree with the journal", lambda: _report_totals()),
 ]
+
+
+def _report_totals() -> list[str]:
+    from store.reports import check_report_totals  # reports import much of store; keep verify light to import
+
+    return check_report_totals()
 
 
 def verify_books() -> list[str]:

@@ -1,0 +1,506 @@
+"""Chasing what is overdue: the dunning run, promises to pay, and sending accounts to collections.
+
+The dunning run finds every customer with overdue invoices and proposes ONE reminder per
+customer, listing all their overdue items, at the highest level any item has reached. Levels are
+days past due (setting "dunning_levels", default "7,21,45": level 1 from 7 days, 2 from 21, 3
+from 45). The run leaves out:
+
+- invoices with an open dispute (they are neither listed nor counted for the level);
+- customers with a promise to pay in force (promised date on or after the run date);
+- customers in collections or closed;
+- customers whose credit on account (unallocated payments and unapplied credit notes) covers
+  everything overdue: the money is there, it only needs allocating;
+- a customer already sent, within "dunning_repeat_days" days (default 14) before the run date,
+  a notice at the same or a higher level that listed every item now proposed. A notice is sent
+  again when the level rises, a new item falls overdue, or that many days have passed.
+
+Customers ON HOLD ARE dunned: a hold stops new invoices, not the chasing of old ones (usually
+the hold is there because of what is overdue). To stop chasing an account, record a promise, open
+a dispute on the invoice, or send the account to collections.
+
+`preview_dunning` writes nothing; `record_dunning` records each proposal as a DunningNotice in
+its own transaction with an audit event, after checking it is still what a fresh run would
+propose. Producing and delivering the reminder documents is not done here (`delivery` stays empty).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from store import ledger
+from store.audit import record_event
+from store.customers import customer_balance, get_customer
+from store.errors import Conflict, ValidationError
+from store.fields import utcnow
+from store.models import (
+    CollectionCase,
+    Customer,
+    CustomerNote,
+    Delivery,
+    Dispute,
+    DunningNotice,
+    Invoice,
+    JournalEntry,
+    JournalLine,
+    OpenItem,
+    Payment,
+    PromiseToPay,
+    database_proxy,
+)
+from store.money import format_money
+from store.service import run_service
+from store.session import current_operator, require_role
+from store.settings import get_setting, set_setting
+
+DEFAULT_LEVELS = "7,21,45"
+DEFAULT_REPEAT_DAYS = 14
+NOT_DUNNED = ("in_collections", "closed")
+
+
+# ---------------------------------------------------------------- settings
+
+def _parse_levels(text: str) -> tuple[int, ...]:
+    try:
+        levels = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        levels = ()
+    if not levels or any(n < 1 for n in levels) or list(levels) != sorted(set(levels)):
+        raise ValidationError("dunning_levels", f"'{text}' is not a list of increasing days past due, such as "
+                                                f"{DEFAULT_LEVELS}")
+    return levels
+
+
+def dunning_levels() -> tuple[int, ...]:
+    """Days past due at which each level starts: (7, 21, 45) means level 1 from 7 days, 2 from 21, 3 from 45."""
+    return _parse_levels(get_setting("dunning_levels") or DEFAULT_LEVELS)
+
+
+def set_dunning_levels(days: Sequence[int]) -> tuple[int, ...]:
+    levels = _parse_levels(",".join(str(d) for d in days))
+    set_setting("dunning_levels", ",".join(str(d) for d in levels))
+    return levels
+
+
+def dunning_repeat_days() -> int:
+    text = get_setting("dunning_repeat_days") or str(DEFAULT_REPEAT_DAYS)
+    if not text.isdigit():
+        raise ValidationError("dunning_repeat_days", f"'{text}' is not a whole number of days")
+    return int(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _as_date(value: object) -> dt.date:
+    """A date column as read raw: a date (PostgreSQL) or ISO text (SQLite)."""
+    return value if isinstance(value, dt.date) else _iso_date(str(value)[:10])
+
+
+def level_of(days_overdue: int, levels: Sequence[int]) -> int:
+    """0 below the first threshold, else the number of thresholds reached."""
+    return sum(1 for threshold in levels if days_overdue >= threshold)
+
+
+# ---------------------------------------------------------------- the dunning run
+
+@dataclass(frozen=True, slots=True)
+class DunningItem:
+    invoice: str
+    due_date: dt.date
+    days_overdue: int
+    amount_minor: int  # still open on the invoice
+    level: int  # the level this item alone has reached (0: overdue, not yet at the first level)
+
+
+@dataclass(frozen=True, slots=True)
+class DunningProposal:
+    account_no: str
+    customer_name: str
+    level: int
+    items: tuple[DunningItem, ...]  # every overdue, undisputed item, oldest first
+    total_minor: int
+    currency: str
+    channel: str
+    credit_minor: int  # unallocated payments and unapplied credit notes on the account (not deducted)
+
+
+@dataclass(frozen=True, slots=True)
+class DunningSkip:
+    account_no: str
+    customer_name: str
+    level: int  # the level the account would have reached
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DunningRun:
+    as_of: dt.date
+    proposals: tuple[DunningProposal, ...]
+    skipped: tuple[DunningSkip, ...]
+
+
+def _credit_by_customer(customer_id: int | None) -> dict[int, int]:
+    """Unallocated payments plus unapplied credit notes, per customer (read through the partial indexes)."""
+    credit: dict[int, int] = defaultdict(int)
+    payments = (Payment.status == "open") & (Payment.unallocated_minor > 0)  # as payment_queue: no customer term
+    notes = (OpenItem.open_minor != 0) & (OpenItem.open_minor < 0)
+    if customer_id is not None:
+        payments &= Payment.customer == customer_id
+        notes &= OpenItem.customer == customer_id
+    for cid, n in (Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor)).where(payments)
+                   .group_by(Payment.customer).tuples()):
+        if cid is not None:
+            credit[cid] += int(n or 0)
+    for cid, n in (OpenItem.select(OpenItem.customer, fn.SUM(OpenItem.open_minor)).where(notes)
+                   .group_by(OpenItem.customer).tuples()):
+        credit[cid] -= int(n or 0)
+    return credit
+
+
+def _dunning_run(as_of: dt.date, customer_id: int | None = None) -> DunningRun:
+    levels = dunning_levels()
+    where = (OpenItem.open_minor != 0) & (OpenItem.open_minor > 0) & (OpenItem.due_date < as_of) \
+        & (Invoice.kind == "invoice") & (Invoice.issue_date <= as_of)
+    if customer_id is not None:
+        where &= OpenItem.customer == customer_id
+    disputed = Dispute.select(Dispute.invoice).where(Dispute.status == "open")
+    rows = (OpenItem.select(OpenItem.customer, Customer.account_no, Customer.name, Customer.status, Customer.currency,
+                            Customer.channel, Invoice.number, OpenItem.due_date, OpenItem.open_minor,
+                            Invoice.id.in_(disputed).alias("disputed"))
+            .join(Invoice, on=(OpenItem.document == Invoice.id))
+            .join_from(OpenItem, Customer, on=(OpenItem.customer == Customer.id))
+            .where(where).order_by(Customer.account_no, OpenItem.due_date, Invoice.number))
+    accounts: dict[int, tuple[str, str, str, str, str]] = {}
+    items: dict[int, list[DunningItem]] = defaultdict(list)
+    disputed_level: dict[int, int] = defaultdict(int)
+    for cid, account_no, name, status, currency, channel, number, due_text, open_minor, is_disputed in (
+            database_proxy.execute(rows)):  # raw rows: a run can read a hundred thousand
+        accounts[cid] = (account_no, name, status, currency, channel)
+        due = _as_date(due_text)
+        days = (as_of - due).days
+        if is_disputed:
+            disputed_level[cid] = max(disputed_level[cid], level_of(days, levels))
+            continue
+        items[cid].append(DunningItem(number, due, days, int(open_minor), level_of(days, levels)))
+    due_ids = [cid for cid in accounts if max((i.level for i in items[cid]), default=0) or disputed_level[cid]]
+    # Promises, credit and recent notices are few: read them whole (or for the one customer), not by a long IN list.
+    only = (lambda column: column == customer_id) if customer_id is not None else (lambda column: True)
+    promises: dict[int, dt.date] = {}
+    for cid, promised in (PromiseToPay.select(PromiseToPay.customer, PromiseToPay.promised_date)
+                          .where((PromiseToPay.promised_date >= as_of) & only(PromiseToPay.customer)).tuples()):
+        promises[cid] = max(promised, promises.get(cid, promised))
+    credit = _credit_by_customer(customer_id)
+    repeat_from = as_of - dt.timedelta(days=dunning_repeat_days())
+    recent: dict[int, list[tuple[int, dt.date, set[str]]]] = defaultdict(list)
+    for cid, level, day, listed in (DunningNotice.select(DunningNotice.customer, DunningNotice.level,
+                                                         DunningNotice.notice_date, DunningNotice.items)
+                                    .where((DunningNotice.notice_date > repeat_from)
+                                           & (DunningNotice.notice_date <= as_of) & only(DunningNotice.customer))
+                                    .tuples()):
+        recent[cid].append((level, day, {str(i.get("invoice")) for i in listed or []}))
+    proposals, skipped = [], []
+    for cid in sorted(due_ids, key=lambda c: accounts[c][0]):
+        account_no, name, status, currency, channel = accounts[cid]
+        own = tuple(items[cid])
+        level = max((i.level for i in own), default=0)
+
+        def skip(reason: str, shown_level: int = level) -> None:
+            skipped.append(DunningSkip(account_no, name, shown_level, reason))
+
+        if status in NOT_DUNNED:
+            skip(f"the account is {status.replace('_', ' ')}")
+        elif cid in promises:
+            skip(f"promised to pay by {promises[cid].isoformat()}")
+        elif not level:
+            skip("every item past the first level is disputed", disputed_level[cid])
+        else:
+            total = sum(i.amount_minor for i in own)
+            numbers = {i.invoice for i in own}
+            sent = [(lv, day) for lv, day, listed in recent[cid] if lv >= level and numbers <= listed]
+            if credit.get(cid, 0) >= total:
+                skip(f"credit on account ({format_money(credit[cid], currency)}) covers the "
+                     f"{format_money(total, currency)} overdue: allocate it")
+            elif sent:
+                lv, day = max(sent, key=lambda s: s[1])
+                skip(f"a level {lv} notice for these items was sent on {day.isoformat()}")
+            else:
+                proposals.append(DunningProposal(account_no, name, level, own, total, currency, channel,
+                                                 credit.get(cid, 0)))
+    return DunningRun(as_of, tuple(proposals), tuple(skipped))
+
+
+def preview_dunning(as_of: dt.date) -> list[DunningProposal]:
+    """The reminders a run on `as_of` would send: one per customer. Writes nothing."""
+    return list(_dunning_run(as_of).proposals)
+
+
+def dunning_run(as_of: dt.date) -> DunningRun:
+    """The proposals of `preview_dunning` and the accounts left out with the reason for each. Writes nothing."""
+    return _dunning_run(as_of)
+
+
+def record_dunning(as_of: dt.date, proposals: Sequence[DunningProposal]) -> list[int]:
+    """Record the reminders of a run: one DunningNotice per proposal, each in its own transaction.
+
+    A proposal that is no longer exactly what a fresh run on `as_of` proposes for that account
+    (paid, disputed, promised, sent to collections or recorded by someone else since the preview)
+    is left out and nothing is written for it; the ids returned are those of the notices recorded.
+    """
+    if as_of > dt.date.today():
+        raise ValidationError("as_of", f"{as_of.isoformat()} is in the future; reminders are dated when recorded")
+    accounts = [p.account_no for p in proposals]
+    if len(set(accounts)) != len(accounts):
+        raise ValidationError("proposals", "name each account once: one reminder per customer")
+    recorded = []
+    for proposal in proposals:
+        notice_id = _record_notice(as_of, proposal)
+        if notice_id is not None:
+            recorded.append(notice_id)
+    return recorded
+
+
+def _record_notice(as_of: dt.date, proposal: DunningProposal) -> int | None:
+    def body() -> int | None:
+        customer = get_customer(proposal.account_no)
+        fresh = _dunning_run(as_of, customer.id).proposals
+        if fresh != (proposal,):
+            return None
+        notice = DunningNotice.create(
+            customer=customer.id, level=proposal.level, notice_date=as_of,
+            items=[{"invoice": i.invoice, "days_overdue": i.days_overdue, "amount_minor": i.amount_minor}
+                   for i in proposal.items],
+            total_minor=proposal.total_minor, currency=proposal.currency, channel=customer.channel,
+            created_by=current_operator())
+        record_event("dunning.notice", "dunning_notice", notice.id, customer_id=customer.id,
+                     after={"level": proposal.level, "notice_date": as_of, "total_minor": proposal.total_minor,
+                            "currency": proposal.currency, "channel": customer.channel,
+                            "invoices": [i.invoice for i in proposal.items]})
+        return notice.id
+
+    return run_service("record_dunning", {}, None, int, body)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- promises to pay
+
+@dataclass(frozen=True, slots=True)
+class PromiseResult:
+    id: int
+    account_no: str
+    promised_date: dt.date
+    amount_minor: int
+    currency: str
+
+
+def record_promise(account_no: str, promised_date: dt.date, amount_minor: int, note: str = "", *,
+                   on: dt.date | None = None) -> PromiseResult:
+    """The customer promises to pay `amount_minor` by `promised_date`; dunning leaves them alone until then."""
+    def body() -> PromiseResult:
+        customer = get_customer(account_no)
+        today = on or dt.date.today()
+        if customer.status == "closed":
+            raise Conflict(f"account {customer.account_no} is closed")
+        if promised_date < today:
+            raise ValidationError("promised_date", f"{promised_date.isoformat()} has already passed")
+        if amount_minor <= 0:
+            raise ValidationError("amount", "must be more than zero")
+        owed = customer_balance(customer.id)
+        if owed <= 0:
+            raise ValidationError("account", f"account {customer.account_no} owes nothing; there is nothing to promise")
+        if amount_minor > owed:
+            raise ValidationError("amount", f"{format_money(amount_minor, customer.currency)} is more than the "
+                                            f"{format_money(owed, customer.currency)} the account owes")
+        promise = PromiseToPay.create(customer=customer.id, promised_date=promised_date, amount_minor=amount_minor,
+                                      currency=customer.currency, note=note.strip(), created_by=current_operator())
+        record_event("promise.record", "promise_to_pay", promise.id, customer_id=customer.id,
+                     after={"promised_date": promised_date, "amount_minor": amount_minor,
+                            "currency": customer.currency, "note": note.strip()})
+        return PromiseResult(promise.id, customer.account_no, promised_date, amount_minor, customer.currency)
+
+    return run_service("record_promise", {}, None, PromiseResult, body)
+
+
+# ---------------------------------------------------------------- collections
+
+@dataclass(frozen=True, slots=True)
+class CollectionResult:
+    case_id: int
+    account_no: str
+    agency: str
+    amount_minor: int
+    currency: str
+
+
+def send_to_collections(account_no: str, agency: str, note: str = "") -> CollectionResult:
+    """Hand an account to a collection agency (supervisors only): status in collections, a case for what it owes.
+
+    The account leaves the dunning run and can no longer be invoiced.
+    """
+    if not agency.strip():
+        raise ValidationError("agency", "is required: name the agency the account goes to")
+
+    def body() -> CollectionResult:
+        login = require_role("supervisor", f"sending account {account_no} to collections")
+        customer = get_customer(account_no)
+        if customer.status not in ("active", "on_hold"):
+            raise Conflict(f"account {customer.account_no} is {customer.status.replace('_', ' ')}; "
+                           "it cannot be sent to collections")
+        owed = customer_balance(customer.id)
+        if owed <= 0:
+            raise Conflict(f"account {customer.account_no} owes nothing "
+                           f"(balance {format_money(owed, customer.currency)}); there is nothing to collect")
+        changed = (Customer.update(status="in_collections", hold_reason=f"sent to {agency.strip()}",
+                                   version=Customer.version + 1, updated_at=utcnow(), updated_by=login)
+                   .where((Customer.id == customer.id) & (Customer.status == customer.status)).execute())
+        if not changed:
+            raise Conflict(f"account {customer.account_no} was changed by someone else just now; nothing was done")
+        case = CollectionCase.create(customer=customer.id, agency=agency.strip(), note=note.strip(),
+                                     amount_minor=owed, currency=customer.currency, opened_by=login)
+        record_event("customer.collections", "customer", customer.account_no, customer_id=customer.id,
+                     before={"status": customer.status},
+                     after={"status": "in_collections", "case": case.id, "agency": agency.strip(),
+                            "amount_minor": owed, "note": note.strip()})
+        return CollectionResult(case.id, customer.account_no, agency.strip(), owed, customer.currency)
+
+    return run_service("send_to_collections", {}, None, CollectionResult, body)
+
+
+# ---------------------------------------------------------------- the collections packet
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    contact_name: str
+    email: str
+    phone: str
+    address: tuple[str, ...]  # the non-empty lines: street, street, city, postcode, country
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRow:
+    date: dt.date
+    kind: str  # the journal entry kind: invoice, credit_note, payment, refund, write_off, void, ...
+    reference: str
+    debit_minor: int  # raises what the customer owes
+    credit_minor: int  # lowers it
+    balance_minor: int  # running: open documents less unallocated payments
+
+
+@dataclass(frozen=True, slots=True)
+class PacketInvoice:
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    total_minor: int
+    open_minor: int
+    days_overdue: int
+    disputed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PacketNotice:
+    notice_date: dt.date
+    level: int
+    total_minor: int
+    channel: str
+    invoices: tuple[str, ...]
+    delivery: str  # the delivery's status, or "not sent"
+
+
+@dataclass(frozen=True, slots=True)
+class PacketPromise:
+    made_on: dt.date
+    promised_date: dt.date
+    amount_minor: int
+    note: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class PacketCase:
+    id: int
+    status: str
+    agency: str
+    note: str
+    amount_minor: int
+    opened_on: dt.date
+    opened_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionsPacket:
+    account_no: str
+    currency: str
+    status: str
+    as_of: dt.date
+    contact: Contact
+    balance_minor: int
+    open_invoices: tuple[PacketInvoice, ...]
+    statement: tuple[StatementRow, ...]
+    dunning: tuple[PacketNotice, ...]
+    promises: tuple[PacketPromise, ...]
+    cases: tuple[PacketCase, ...]
+    notes: tuple[str, ...]  # the account's notes, oldest first
+
+
+def _statement(customer_id: int) -> tuple[StatementRow, ...]:
+    """Every entry that moved what the customer owes (receivables and their unapplied cash), in date order."""
+    effect = fn.SUM(JournalLine.debit_minor - JournalLine.credit_minor)
+    query = (JournalLine.select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo,
+                                effect.alias("effect"))
+             .join(JournalEntry, on=(JournalLine.entry == JournalEntry.id))
+             .where((JournalLine.customer == customer_id)
+                    & JournalLine.account.in_((ledger.RECEIVABLES, ledger.UNAPPLIED_CASH)))
+             .group_by(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo)
+             .order_by(JournalEntry.entry_date, JournalEntry.id).tuples())
+    rows, balance = [], 0
+    for _id, day, kind, memo, amount in query:
+        amount = int(amount or 0)
+        if not amount:  # allocations and credit applications move nothing the customer owes
+            continue
+        balance += amount
+        rows.append(StatementRow(day, kind, memo, max(amount, 0), max(-amount, 0), balance))
+    return tuple(rows)
+
+
+def collections_packet_data(account_no: str, as_of: dt.date | None = None) -> CollectionsPacket:
+    """Plain data for an agency's packet: contacts, statement, open invoices, dunning history, promises, cases."""
+    customer = get_customer(account_no)
+    as_of = as_of or dt.date.today()
+    disputed = Dispute.select(Dispute.invoice).where(Dispute.status == "open")
+    open_invoices = tuple(
+        PacketInvoice(number, issued, due, total, open_minor, max(0, (as_of - due).days), bool(is_disputed))
+        for number, issued, due, total, open_minor, is_disputed in
+        OpenItem.select(Invoice.number, Invoice.issue_date, OpenItem.due_date, Invoice.total_minor,
+                        OpenItem.open_minor, Invoice.id.in_(disputed))
+        .join(Invoice, on=(OpenItem.document == Invoice.id))
+        .where((OpenItem.customer == customer.id) & (OpenItem.open_minor != 0) & (OpenItem.open_minor > 0))
+        .order_by(OpenItem.due_date, Invoice.number).tuples())
+    dunning = tuple(
+        PacketNotice(day, level, total, channel, tuple(str(i.get("invoice")) for i in items or []),
+                     delivered or "not sent")
+        for day, level, total, channel, items, delivered in
+        DunningNotice.select(DunningNotice.notice_date, DunningNotice.level, DunningNotice.total_minor,
+                             DunningNotice.channel, DunningNotice.items, Delivery.status)
+        .join(Delivery, JOIN.LEFT_OUTER, on=(DunningNotice.delivery == Delivery.id))
+        .where(DunningNotice.customer == customer.id).order_by(DunningNotice.notice_date, DunningNotice.id).tuples())
+    promises = tuple(PacketPromise(p.created_at.date(), p.promised_date, p.amount_minor, p.note, p.created_by)
+                     for p in PromiseToPay.select().where(PromiseToPay.customer == customer.id)
+                     .order_by(PromiseToPay.created_at))
+    cases = tuple(PacketCase(c.id, c.status, c.agency, c.note, c.amount_minor, c.opened_at.date(), c.opened_by)
+                  for c in CollectionCase.select().where(CollectionCase.customer == customer.id)
+                  .order_by(CollectionCase.opened_at))
+    notes = tuple(n.text for n in CustomerNote.select().where(CustomerNote.customer == customer.id)
+                  .order_by(CustomerNote.id))
+    address = tuple(part for part in (customer.address1, customer.address2, customer.city, customer.postcode,
+                                      customer.country) if part)
+    return CollectionsPacket(
+        customer.account_no, customer.currency, customer.status, as_of,
+        Contact(customer.name, customer.contact_name, customer.email, customer.phone, address),
+        customer_balance(customer.id), open_invoices, _statement(customer.id), dunning, promises, cases, notes)
