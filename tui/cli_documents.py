@@ -73,6 +73,41 @@ def cmd_setting(args: argparse.Namespace) -> int:
     return 0
 
 
+def report_argument(args: argparse.Namespace) -> object:
+    """--as-of DATE, --month 2026-11 or --quarter 2026-Q4 as a report's argument (None: now)."""
+    from store.reports import Period
+
+    if sum(bool(x) for x in (args.as_of, args.month, args.quarter)) > 1:
+        raise ValidationError("period", "give one of --as-of, --month, --quarter")
+    if args.as_of:
+        return parse_date(args.as_of, "as-of")
+    if args.month or args.quarter:
+        return Period.parse(args.month or args.quarter)
+    return None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from exports import reports_out
+    from store.reports import CURRENCY_REPORTS, run_report
+    from store.settings import get_setting
+
+    options = {"currency": args.currency} if args.currency and args.name in CURRENCY_REPORTS else {}
+    report = run_report(args.name, report_argument(args), **options)
+    if args.format == "pdf":
+        data = reports_out.to_pdf(report, get_setting("company_name"))
+        out = Path(args.output or f"{args.name}.pdf")
+        out.write_bytes(data)
+        print(f"{out} ({len(data):,} bytes)")
+        return 0
+    text = reports_out.to_csv(report) if args.format == "csv" else reports_out.to_text(report)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        print(f"{args.output} ({len(text):,} characters)")
+    else:
+        print(text, end="")
+    return 0
+
+
 def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p = command("pdf", cmd_pdf, "write a document as PDF: invoice NUMBER, statement ACCOUNT or reminder ACCOUNT")
     p.add_argument("document", choices=["invoice", "statement", "reminder"])
@@ -88,6 +123,15 @@ def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p.add_argument("--confirm-print", metavar="BATCH", help="a print batch came off the printer")
     p.add_argument("--processes", type=int, help="rendering processes (default: every core)")
     p.add_argument("--limit", type=int, help="at most this many documents")
+    p = command("report", cmd_report, "a report as text, CSV or PDF (billfold report --help lists them)")
+    p.add_argument("name", help="ar_aging, ar_aging_detail, billing_collections, payments_received, unapplied_credits, "
+                                "open_disputes, accounts_on_hold, dunning_log, control_account, trial_balance")
+    p.add_argument("--as-of", help="a date (2026-11-30, 30/11, t)")
+    p.add_argument("--month", help="a month: 2026-11")
+    p.add_argument("--quarter", help="a quarter: 2026-Q4")
+    p.add_argument("--currency", help="report in this currency (default: the base currency)")
+    p.add_argument("--format", choices=["text", "csv", "pdf"], default="text")
+    p.add_argument("-o", "--output", help="file to write (default: the screen; NAME.pdf for PDF)")
     p = command("setting", cmd_setting, "show or change a company setting (smtp_host, company_name, ...)")
     p.add_argument("key")
     p.add_argument("value", nargs="?")

@@ -59,6 +59,8 @@ class Services:
     return_payment = staticmethod(payments.return_payment)
     auto_match = staticmethod(matching.auto_match)
 
+    company_name = staticmethod(lambda: settings.get_setting("company_name"))
+
     @staticmethod
     def render_document_pdf(number: str) -> bytes:
         from exports.from_books import company_profile, invoice_document

@@ -1,9 +1,173 @@
-"""Report previews (F6)."""
+"""Report previews (F6): pick a report and a period by keys, scroll it, export it.
+
+1-9 and 0 pick a report ([ and ] step through them), Left and Right step the period, q switches
+between months and quarters, Up/Down/PgUp/PgDn scroll, and p, c and t export what is shown as
+PDF, CSV or text.
+"""
 from __future__ import annotations
 
-from tui.screens.not_yet import NotYetScreen
+from pathlib import Path
+
+from rich.markup import escape
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from store.errors import BooksError
+from tui.chrome import HeaderLine
+from tui.dbwork import in_db
+from tui.screens.prompt import TextPrompt
+
+REPORTS = (
+    ("ar_aging", "Aging"), ("ar_aging_detail", "Aging detail"), ("billing_collections", "Billing & collections"),
+    ("payments_received", "Payments received"), ("unapplied_credits", "Unapplied credit"),
+    ("open_disputes", "Open disputes"), ("accounts_on_hold", "Holds & collections"), ("dunning_log", "Dunning log"),
+    ("control_account", "Balance the books"), ("trial_balance", "Trial balance"),
+)
 
 
-class ReportsScreen(NotYetScreen):
-    PLACE = "Reports"
-    WHAT = "Until then: billfold verify checks the books; billfold customer show ACCOUNT shows aging."
+class ReportsScreen(Screen[None]):
+    BINDINGS = [
+        *[Binding(str((n + 1) % 10), f"pick({n})", label, show=False) for n, (_k, label) in enumerate(REPORTS)],
+        Binding("right_square_bracket", "step_report(1)", "Next report"),
+        Binding("left_square_bracket", "step_report(-1)", "Prev report", show=False),
+        # Left/Right belong to the period (the table would take them for sideways scrolling first);
+        # Shift+Left/Right scroll a wide report sideways instead.
+        Binding("left", "step_period(-1)", "Earlier", priority=True),
+        Binding("right", "step_period(1)", "Later", priority=True),
+        Binding("shift+left", "scroll_table(-8)", "Scroll left", show=False),
+        Binding("shift+right", "scroll_table(8)", "Scroll right", show=False),
+        Binding("q", "toggle_quarter", "Month/quarter"),
+        Binding("p", "export('pdf')", "PDF"),
+        Binding("c", "export('csv')", "CSV"),
+        Binding("t", "export('txt')", "Text"),
+    ]
+    DEFAULT_CSS = """
+    ReportsScreen #report-menu { height: 2; color: $text-muted; }
+    ReportsScreen #report-title { height: 1; text-style: bold; }
+    ReportsScreen #report-table { height: 1fr; }
+    ReportsScreen #report-chart { height: auto; max-height: 7; }
+    ReportsScreen #report-notes { height: auto; max-height: 4; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index = 0
+        self.kind = "month"
+        self.period = None
+        self.report = None
+
+    @property
+    def services(self):  # noqa: ANN201
+        return self.app.context.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield HeaderLine("Reports")
+        yield Static(self.menu(), id="report-menu")
+        yield Static("", id="report-title")
+        yield DataTable(id="report-table", zebra_stripes=True, cursor_type="row")
+        yield Static("", id="report-chart")
+        yield Static("", id="report-notes")
+        yield Footer()
+
+    def menu(self) -> str:
+        items = []
+        for n, (_key, label) in enumerate(REPORTS):
+            text = f"{(n + 1) % 10} {label}"
+            items.append(f"[reverse]{escape(text)}[/reverse]" if n == self.index else escape(text))
+        return "  ".join(items)
+
+    def on_mount(self) -> None:
+        from store.reports import Period
+
+        self.period = Period.containing(self.app.context.today)  # type: ignore[attr-defined]
+        self.query_one(DataTable).focus()
+        self.refresh_report()
+
+    def refresh_report(self) -> None:
+        self.query_one("#report-menu", Static).update(self.menu())
+        self.query_one("#report-title", Static).update(f"{REPORTS[self.index][1]} · {self.period.label} (running...)")
+        self.run_worker(self.load(), exclusive=True, group="report")
+
+    async def load(self) -> None:
+        from store.reports import run_report
+
+        name = REPORTS[self.index][0]
+        try:
+            report = await in_db(run_report, name, self.period)
+        except BooksError as exc:
+            self.query_one("#report-title", Static).update(f"{REPORTS[self.index][1]}: {escape(str(exc))}")
+            return
+        self.report = report
+        self.show(report)
+
+    def show(self, report) -> None:  # noqa: ANN001
+        from exports.reports_out import cell_text, chart_text
+
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        numeric = [c.kind in ("money", "int", "percent") for c in report.columns]
+        for column in report.columns:
+            table.add_column(column.heading, key=column.key)
+        rows = list(report.rows) + ([report.totals] if report.totals else [])
+        for n, row in enumerate(rows):
+            cells = [Text(cell_text(report, row, i), justify="right" if numeric[i] else "left",
+                          style="bold" if report.totals and n == len(rows) - 1 else "")
+                     for i in range(len(report.columns))]
+            table.add_row(*cells)
+        self.query_one("#report-title", Static).update(
+            f"{escape(report.title)} · {escape(report.period_label)} · {len(report.rows)} rows")
+        chart = chart_text(report.chart, report.currency or "GBP", 30) if report.chart else ""
+        self.query_one("#report-chart", Static).update(Text(chart))
+        self.query_one("#report-notes", Static).update(Text("\n".join(report.notes[:4])))
+
+    def action_pick(self, index: int) -> None:
+        self.index = index
+        self.refresh_report()
+
+    def action_step_report(self, step: int) -> None:
+        self.index = (self.index + step) % len(REPORTS)
+        self.refresh_report()
+
+    def action_step_period(self, step: int) -> None:
+        self.period = self.period.next() if step > 0 else self.period.previous()
+        self.refresh_report()
+
+    def action_scroll_table(self, columns: int) -> None:
+        table = self.query_one(DataTable)
+        table.scroll_to(x=max(0, table.scroll_x + columns), animate=False)
+
+    def action_toggle_quarter(self) -> None:
+        from store.reports import Period
+
+        self.kind = "quarter" if self.kind == "month" else "month"
+        self.period = Period.containing(self.period.start, self.kind)  # type: ignore[arg-type]
+        self.refresh_report()
+
+    def action_export(self, fmt: str) -> None:
+        if self.report is None:
+            return
+        name = f"{REPORTS[self.index][0]}-{self.period.code}.{fmt}"
+        self.app.push_screen(TextPrompt(f"Write {REPORTS[self.index][1]} as {fmt.upper()} to:",
+                                        str(Path.home() / name)),
+                             lambda path: path and self.run_worker(self.write(fmt, path.strip()), exclusive=True))
+
+    async def write(self, fmt: str, path: str) -> None:
+        from exports import reports_out
+
+        report = self.report
+        try:
+            if fmt == "pdf":
+                company = await in_db(self.services.company_name)
+                data = await in_db(reports_out.to_pdf, report, company)
+                Path(path).expanduser().write_bytes(data)
+            else:
+                text = reports_out.to_csv(report) if fmt == "csv" else reports_out.to_text(report)
+                Path(path).expanduser().write_text(text, encoding="utf-8", newline="")
+        except (BooksError, OSError) as exc:
+            self.notify(f"Not written: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Wrote {path}", markup=False, timeout=4)
+

@@ -1,0 +1,140 @@
+"""Reports out: plain text (tabulate), CSV that is safe to open in a spreadsheet, and PDF.
+
+Every renderer reads the same `store.reports.Report` record and knows nothing of the books.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+from decimal import Decimal
+from typing import Any
+
+from tabulate import tabulate
+
+from exports.pdf_resources import FONT_URIS
+from store.money import format_amount, plain_amount
+
+# A cell beginning with one of these is a formula to a spreadsheet (CSV injection); see OWASP.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _currency_of(report: Any, row: tuple[Any, ...]) -> str:
+    if report.currency:
+        return report.currency
+    try:
+        return str(row[report.column("currency")])
+    except KeyError:
+        return "GBP"
+
+
+def cell_text(report: Any, row: tuple[Any, ...], index: int) -> str:
+    """A cell as a person reads it: amounts grouped with their decimals, dates ISO, blanks blank."""
+    value = row[index]
+    kind = report.columns[index].kind
+    if value is None:
+        return ""
+    if kind == "money":
+        return format_amount(int(value), _currency_of(report, row))
+    if kind == "percent":
+        return f"{Decimal(value):.1f}%"
+    if kind == "date" and isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows_with_totals(report: Any) -> list[tuple[Any, ...]]:
+    return list(report.rows) + ([report.totals] if report.totals else [])
+
+
+def to_text(report: Any) -> str:
+    aligns = ["right" if c.kind in ("money", "int", "percent") else "left" for c in report.columns]
+    body = [[cell_text(report, row, i) for i in range(len(report.columns))] for row in _rows_with_totals(report)]
+    table = tabulate(body, headers=[c.heading for c in report.columns], colalign=aligns, disable_numparse=True)
+    lines = [report.title, report.period_label, "", table]
+    if report.chart:
+        lines += ["", chart_text(report.chart, report.currency or "GBP")]
+    if report.notes:
+        lines += [""] + list(report.notes)
+    return "\n".join(lines) + "\n"
+
+
+def chart_text(chart: Any, currency: str, width: int = 40) -> str:
+    """Bars as blocks, or a sparkline: a chart that survives any terminal and any printer."""
+    values = [int(v) for v in chart.values]
+    top = max((abs(v) for v in values), default=0) or 1
+    if chart.kind == "spark":
+        ticks = "▁▂▃▄▅▆▇█"
+        spark = "".join(ticks[min(len(ticks) - 1, max(0, v) * (len(ticks) - 1) // top)] for v in values)
+        return f"{spark}  ({chart.labels[0]} .. {chart.labels[-1]})" if values else ""
+    label_width = max((len(label) for label in chart.labels), default=0)
+    return "\n".join(f"{label:>{label_width}} {'█' * (max(v, 0) * width // top):{width}} {format_amount(v, currency)}"
+                     for label, v in zip(chart.labels, values))
+
+
+def safe_csv_text(value: str) -> str:
+    """Neutralise a text cell a spreadsheet would run as a formula: prefix it with an apostrophe."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def to_csv(report: Any) -> str:
+    """Amounts stay numbers (plain decimals); text that would be a formula is neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_csv_text(c.heading) for c in report.columns])
+    for row in _rows_with_totals(report):
+        cells = []
+        for i, column in enumerate(report.columns):
+            value = row[i]
+            if value is None:
+                cells.append("")
+            elif column.kind == "money":
+                cells.append(plain_amount(int(value), _currency_of(report, row)))
+            elif column.kind in ("int", "percent"):
+                cells.append(str(value))
+            elif column.kind == "date" and isinstance(value, dt.date):
+                cells.append(value.isoformat())
+            else:
+                cells.append(safe_csv_text(str(value)))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def to_html(report: Any, company_name: str) -> str:
+    e = html.escape
+    heads = "".join(f'<th class="{"num" if c.kind in ("money", "int", "percent") else ""}">{e(c.heading)}</th>'
+                    for c in report.columns)
+    body = []
+    rows = _rows_with_totals(report)
+    for n, row in enumerate(rows):
+        klass = ' class="total"' if report.totals is not None and n == len(rows) - 1 else ""
+        cells = "".join(f'<td class="{"num" if c.kind in ("money", "int", "percent") else ""}">'
+                        f"{e(cell_text(report, row, i))}</td>" for i, c in enumerate(report.columns))
+        body.append(f"<tr{klass}>{cells}</tr>")
+    notes = "".join(f"<p class='note'>{e(n)}</p>" for n in report.notes)
+    chart = f"<pre class='chart'>{e(chart_text(report.chart, report.currency or 'GBP', 30))}</pre>" if report.chart else ""
+    fonts = (f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["regular"]}"); }}\n'
+             f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["bold"]}"); font-weight: bold; }}\n'
+             f'@font-face {{ font-family: "Billfold CJK"; src: url("{FONT_URIS["cjk"]}"); }}')
+    return f"""<html><head><style>
+    {fonts}
+    @page {{ size: a4 landscape; margin: 1.5cm; @frame footer {{ -pdf-frame-content: foot; bottom: 0.6cm;
+      margin-left: 1.5cm; margin-right: 1.5cm; height: 0.6cm; }} }}
+    body {{ font-family: "Billfold Sans", "Billfold CJK"; font-size: 8pt; }}
+    h1 {{ font-size: 14pt; margin: 0; }} .period {{ color: #555; margin-bottom: 8pt; }}
+    table {{ width: 100%; }} th {{ text-align: left; border-bottom: 1px solid #333; padding: 2pt; }}
+    td {{ padding: 2pt; border-bottom: 0.5px solid #ddd; }} .num {{ text-align: right; }}
+    tr.total td {{ font-weight: bold; border-top: 1px solid #333; }} .note {{ color: #333; }}
+    .chart {{ font-family: "Billfold Sans"; font-size: 7pt; }}
+    </style></head><body>
+    <div id="foot">{e(company_name)} · {e(report.title)} · page <pdf:pagenumber/></div>
+    <h1>{e(report.title)}</h1><div class="period">{e(report.period_label)}</div>
+    <table repeat="1"><thead><tr>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table>
+    {chart}{notes}</body></html>"""
+
+
+def to_pdf(report: Any, company_name: str) -> bytes:
+    from exports.pdf import render_html
+
+    return render_html(to_html(report, company_name))
