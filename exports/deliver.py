@@ -81,7 +81,10 @@ def _report(progress: Progress | None, done: int, total: int, what: str) -> None
         progress(done, total, what)
 
 
-def _email(smtp: SmtpSettings, item: PendingDocument, doc, pdf: bytes, company: str, phone: str) -> str:  # noqa: ANN001
+def _email(smtp: SmtpSettings, item: PendingDocument, doc, pdf: bytes, company: str, phone: str  # noqa: ANN001
+           ) -> str:
+    if item.kind == "reminder":
+        return _email_reminder(smtp, item, doc, pdf, company)
     what = "credit note" if item.kind == "credit_note" else "invoice"
     body = body_text(name=item.customer_name, what=what, number=item.number,
                      amount=format_money(doc.total_minor, doc.currency),
@@ -114,6 +117,77 @@ def deliver_one(number: str) -> str:
     item = PendingDocument(doc.number, doc.kind, view.account_no, view.name, "email", view.email)
     error = _email(SmtpSettings.from_settings(), item, doc, pdf, company.name, company.phone)
     return f"Not sent: {error}" if error else f"{number} e-mailed to {view.email}"
+
+
+def _email_reminder(smtp: SmtpSettings, item: PendingDocument, doc, pdf: bytes, company: str) -> str:  # noqa: ANN001
+    from exports.documents import REMINDER_TITLES
+
+    title = REMINDER_TITLES[doc.level]
+    body = (f"Dear {item.customer_name},\n\n{doc.text or ''}Please find attached our {title.lower()}: "
+            f"{len(doc.items)} overdue invoice(s), {format_money(doc.total_due_minor, doc.currency)} in all.\n\n"
+            f"Kind regards,\n{company}\n")
+    message = build_message(smtp, item.email, f"{company}: {title} for account {item.account_no}", body,
+                            f"reminder-{item.account_no}.pdf", pdf)
+    try:
+        message_id = send_message(smtp, message)
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        item.delivery_ids.append(deliveries.record_delivery(None, item.account_no, "reminder", "email", item.email,
+                                                            pdf, "failed", error=error).id)
+        return error
+    item.delivery_ids.append(deliveries.record_delivery(None, item.account_no, "reminder", "email", item.email, pdf,
+                                                        "sent", message_id=message_id).id)
+    return ""
+
+
+def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progress | None = None,
+                 print_dir: Path | None = None) -> DeliverySummary:
+    """Record this run's reminders (one per customer) and send each by the customer's channel."""
+    from exports.from_books import reminder_document
+    from store.collections import preview_dunning, record_dunning
+    from store.queries import customer_view
+
+    summary = DeliverySummary()
+    recorded: dict[str, tuple[int, PendingDocument]] = {}
+    jobs = []
+    company = company_profile()
+    docs = {}
+    for proposal in preview_dunning(as_of):
+        ids = record_dunning(as_of, [proposal])  # each in its own transaction; a changed account is skipped
+        if not ids:
+            continue
+        view = customer_view(proposal.account_no)
+        item = PendingDocument("", "reminder", view.account_no, view.name, view.channel, view.email)
+        recorded[view.account_no] = (ids[0], item)
+        docs[view.account_no] = reminder_document(view.account_no, min(proposal.level, 3), as_of,
+                                                  [i.invoice for i in proposal.items])
+        jobs.append(RenderJob(view.account_no, "reminder", docs[view.account_no], company))
+    smtp: SmtpSettings | None = None
+    to_print: list[tuple[PendingDocument, bytes]] = []
+    for n, (account, result) in enumerate(render_many(jobs, processes=processes), 1):
+        notice_id, item = recorded[account]
+        if isinstance(result, Exception):
+            summary.failed.append((account, f"could not render: {result}"))
+            continue
+        if item.channel == "post" or not item.email:
+            to_print.append((item, result))
+            _report(progress, n, len(jobs), f"{account}: reminder to print")
+            continue
+        smtp = smtp or SmtpSettings.from_settings()
+        error = _email(smtp, item, docs[account], result, company.name, company.phone)
+        if item.delivery_ids:
+            deliveries.link_notice(notice_id, item.delivery_ids[-1])
+        if error:
+            summary.failed.append((account, error))
+        else:
+            summary.emailed += 1
+        _report(progress, n, len(jobs), f"{account}: reminder {'failed: ' + error if error else 'e-mailed'}")
+    if to_print:
+        summary.batch, summary.batch_file = _print_batch(to_print, print_dir)
+        summary.queued_for_print = len(to_print)
+        for item, _pdf in to_print:
+            deliveries.link_notice(recorded[item.account_no][0], item.delivery_ids[-1])
+    return summary
 
 
 def retry_failed(progress: Progress | None = None) -> DeliverySummary:
@@ -166,9 +240,9 @@ def _print_batch(items: list[tuple[PendingDocument, bytes]], print_dir: Path | N
             writer.add_blank_page(width=first.mediabox.width, height=first.mediabox.height)
         start = len(writer.pages) + 1
         writer.append(PdfReader(io.BytesIO(pdf)))
-        listing.append(f"page {start:>4}  {item.number:12} {item.account_no}  {item.customer_name}")
-        deliveries.record_delivery(item.number, item.account_no, item.kind, "post", item.customer_name, pdf,
-                                   "pending", batch=batch)
+        listing.append(f"page {start:>4}  {item.number or item.kind:12} {item.account_no}  {item.customer_name}")
+        item.delivery_ids.append(deliveries.record_delivery(item.number or None, item.account_no, item.kind, "post",
+                                                            item.customer_name, pdf, "pending", batch=batch).id)
     folder = print_dir or default_print_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{batch}.pdf"

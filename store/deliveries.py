@@ -6,7 +6,7 @@ their hash, and a re-send or a copy uses those bytes, never a fresh render with 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
@@ -26,6 +26,7 @@ class PendingDocument:
     customer_name: str
     channel: str
     email: str
+    delivery_ids: list[int] = field(default_factory=list)  # filled as it is delivered
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,19 @@ def record_retry(delivery_id: int, status: str, message_id: str = "", error: str
         record_event(f"delivery.retry_{status}", "delivery", d.id, customer_id=d.customer_id,
                      before={"status": "failed", "error": d.error}, after={"status": status, "error": error[:200]})
         return _row(Delivery.get_by_id(d.id))
+
+
+def link_notice(notice_id: int, delivery_id: int) -> None:
+    """A dunning notice went out as this delivery."""
+    from store.models import DunningNotice
+
+    with transaction():
+        notice = DunningNotice.get_or_none(DunningNotice.id == notice_id)
+        if notice is None:
+            raise NotFound(f"dunning notice {notice_id}: no such notice")
+        DunningNotice.update(delivery=delivery_id).where(DunningNotice.id == notice_id).execute()
+        record_event("dunning.delivered", "dunning_notice", notice_id, customer_id=notice.customer_id,
+                     after={"delivery": delivery_id})
 
 
 def failed_deliveries() -> list[DeliveryRow]:

@@ -90,9 +90,10 @@ class CustomerView:
 
 def open_documents(customer_id: int, as_of: dt.date | None = None) -> list[OpenDocument]:
     as_of = as_of or dt.date.today()
-    disputed = {d.invoice_id for d in Dispute.select(Dispute.invoice).join(Invoice).where(
-        (Invoice.customer == customer_id) & (Dispute.status == "open"))}
-    rows = (OpenItem.select(OpenItem, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_minor)
+    disputed = {d.invoice_id for d in Dispute.select(Dispute.invoice).join(Invoice, on=(Dispute.invoice == Invoice.id))
+                .where((Invoice.customer == customer_id) & (Dispute.status == "open"))}
+    # Invoice.id is selected too: without it the joined Invoice (id None) hides document_id.
+    rows = (OpenItem.select(OpenItem, Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_minor)
             .join(Invoice).where((OpenItem.customer == customer_id) & (OpenItem.open_minor != 0))
             .order_by(OpenItem.due_date, Invoice.number))
     return [OpenDocument(r.document.number, r.document.kind, r.document.issue_date, r.due_date,

@@ -180,3 +180,29 @@ def test_deliver_command(smtp, three, tmp_path, capsys, monkeypatch) -> None:
     assert main(["--db", database_proxy.obj.database, "deliver", "--pending", "--processes", "1"]) == 0
     out = capsys.readouterr().out
     assert "2 e-mailed, 1 in print batch PB-" in out and "then: billfold deliver --confirm-print PB-" in out
+
+
+def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, books, tmp_path) -> None:
+    import datetime as dt
+
+    from exports.deliver import send_dunning
+    from store.models import DunningNotice
+
+    inbox, _running = smtp
+    late = create_customer(CustomerData(name="Late Payer Ltd", email="ap@late.example")).account_no
+    paper = create_customer(CustomerData(name="Paper Only", channel="post")).account_no
+    today = dt.date.today()
+    old = [post(late, line(price=1000), issue=today - dt.timedelta(days=90)).number,
+           post(late, line(price=2000), issue=today - dt.timedelta(days=60)).number]
+    post(paper, line(price=500), issue=today - dt.timedelta(days=70))
+    post(late, line(price=9999), issue=today)  # not yet due: not listed
+    summary = send_dunning(today, processes=1, print_dir=tmp_path)
+    assert (summary.emailed, summary.queued_for_print, summary.failed) == (1, 1, [])
+    [(to, message)] = inbox.messages
+    assert to == ["ap@late.example"] and "account " + late in message["Subject"]
+    text = pdf_text(attachment_of(message))
+    assert all(number in text for number in old) and "36.00" in text  # 12.00 + 24.00 due
+    notices = list(DunningNotice.select().order_by(DunningNotice.id))
+    assert len(notices) == 2 and all(n.delivery_id for n in notices)
+    again = send_dunning(today, processes=1, print_dir=tmp_path)
+    assert again.emailed == 0 and again.queued_for_print == 0  # not sent twice within the repeat days

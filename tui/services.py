@@ -5,7 +5,7 @@ screen never builds a query, and tests can hand a screen a stand-in.
 """
 from __future__ import annotations
 
-from store import catalogue, customers, invoices, lookup, matching, payments, queries, settings
+from store import catalogue, collections, customers, disputes, invoices, lookup, matching, payments, queries, settings
 
 
 class Services:
@@ -73,6 +73,10 @@ class Services:
         from exports.deliver import deliver_one
 
         return deliver_one(number)
+
+    open_dispute = staticmethod(disputes.open_dispute)
+    record_promise = staticmethod(collections.record_promise)
+    send_to_collections = staticmethod(collections.send_to_collections)
 
     @staticmethod
     def customer_data(account_no: str) -> customers.CustomerData:

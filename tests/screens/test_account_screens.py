@@ -179,3 +179,20 @@ async def test_customer_text_is_shown_as_typed_never_as_markup(books) -> None:
         await settle(pilot)
         header = text_of(app, "#account-header")
         assert "[b]Evil[/b] & [red]Co" in header and "[link=http://x]Here" in header
+
+
+async def test_dispute_and_promise_from_the_account(harbour: str) -> None:
+    from store.models import Dispute, PromiseToPay
+
+    app = HostApp(AccountViewScreen(harbour))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d", *"5.00 wrong price", "enter")
+        await settle(pilot)
+        row = [str(c) for c in app.screen.query_one("#t-open", DataTable).get_row_at(0)]
+        assert row[-1] == "DISP", ([n.message for n in app._notifications], row)
+        await pilot.press("t", *"+14 12.00", "enter")
+        await settle(pilot)
+    dispute = Dispute.get()
+    assert (dispute.amount_minor, dispute.reason) == (500, "wrong price")
+    assert PromiseToPay.get().amount_minor == 1200

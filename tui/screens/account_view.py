@@ -8,8 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, DataTable, Static, TabbedContent, TabPane
 
-from store.errors import BooksError
-from store.money import format_amount, format_money
+from store.dates import parse_date
+from store.errors import BooksError, ValidationError
+from store.money import format_amount, format_money, parse_amount
 from store.queries import CustomerView
 from tui.cells import money_cell, right
 from tui.chrome import HeaderLine
@@ -47,6 +48,9 @@ class AccountViewScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("h", "toggle_hold", "Hold/release"),
         Binding("u", "unallocate", "Unallocate", show=False),
+        Binding("d", "dispute", "Dispute", show=False),
+        Binding("t", "promise", "Promise to pay", show=False),
+        Binding("k", "collections", "To collections", show=False),
         Binding("left", "tab(-1)", "Tab", show=False),
         Binding("right", "tab(1)", "Tab", show=False),
         Binding("r", "refresh", "Refresh", show=False),
@@ -175,6 +179,55 @@ class AccountViewScreen(Screen[None]):
                              lambda inv: inv and self.run_worker(self._act(
                                  self.services.unallocate_payment, number, inv.strip(),
                                  done=f"{number} taken off {inv.strip().upper()}.")))
+
+    def _selected_open_item(self) -> str | None:
+        table = self.query_one("#t-open", DataTable)
+        if self.query_one(TabbedContent).active != "open" or table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_dispute(self) -> None:
+        number = self._selected_open_item()
+        if number is None:
+            self.notify("Pick the invoice in the Open items tab first.", timeout=4)
+            return
+        self.app.push_screen(TextPrompt(f"Dispute {number}: amount and reason, e.g. '25.00 damaged' "
+                                        "(no amount: the whole invoice)"),
+                             lambda text: text and self.run_worker(self._dispute(number, text)))
+
+    async def _dispute(self, number: str, text: str) -> None:
+        first, _sep, rest = text.strip().partition(" ")
+        try:
+            amount = parse_amount(first, self.view.currency, "amount") if self.view else None
+            reason = rest
+        except ValidationError:
+            amount, reason = None, text.strip()
+        if amount is None:
+            amount = (await in_db(self.services.invoice_view, number)).total_minor
+        await self._act(self.services.open_dispute, number, amount, reason or "no reason given",
+                        done=f"Dispute opened on {number}; it leaves the dunning run while open.")
+
+    def action_promise(self) -> None:
+        self.app.push_screen(TextPrompt("Promise to pay: date and amount, e.g. '+14 250.00'"),
+                             lambda text: text and self.run_worker(self._promise(text)))
+
+    async def _promise(self, text: str) -> None:
+        when, _sep, amount = text.strip().partition(" ")
+        try:
+            day = parse_date(when, "date", self.app.context.today)  # type: ignore[attr-defined]
+            minor = parse_amount(amount, self.view.currency if self.view else "GBP", "amount")
+        except ValidationError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        await self._act(self.services.record_promise, self.account_no, day, minor, "",
+                        done=f"Promise recorded: {format_money(minor, self.view.currency if self.view else 'GBP')} "
+                             f"by {day}.")
+
+    def action_collections(self) -> None:
+        self.app.push_screen(TextPrompt(f"Send {self.account_no} to collections (supervisor). Agency:"),
+                             lambda agency: agency and self.run_worker(self._act(
+                                 self.services.send_to_collections, self.account_no, agency,
+                                 done="Sent to collections; the account leaves the dunning run.")))
 
     def action_edit(self) -> None:
         from tui.screens.customer_form import CustomerFormScreen
