@@ -44,10 +44,11 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
     summary = DeliverySummary()
     if not pending:
         return summary
+    # Refuse at once (before rendering anything) when e-mail is needed and not set up.
+    smtp = SmtpSettings.from_settings() if any(p.channel == "email" and p.email for p in pending.values()) else None
     company = company_profile()
     docs = {number: invoice_document(number) for number in pending}
     jobs = [RenderJob(number, "invoice", doc, company) for number, doc in docs.items()]
-    smtp: SmtpSettings | None = None
     to_print: list[tuple[PendingDocument, bytes]] = []
     done = 0
     for number, result in render_many(jobs, processes=processes):
@@ -61,8 +62,7 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
             to_print.append((item, result))
             _report(progress, done, len(jobs), f"{number}: to print")
             continue
-        if smtp is None:
-            smtp = SmtpSettings.from_settings()
+        assert smtp is not None
         error = _email(smtp, item, docs[number], result, company.name, company.phone)
         if error:
             summary.failed.append((number, error))

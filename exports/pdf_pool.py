@@ -85,6 +85,19 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def start_helpers() -> None:
+    """Start multiprocessing's helper processes now, while stderr is still a real file.
+
+    Starting them hands on stderr's file descriptor; inside the Textual application stderr is a
+    capture object with none (fileno() is -1), and every worker would then fail to start.
+    """
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()
+    if _context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
+
+
 class _Worker:
     def __init__(self, ctx: Any, limits: RenderLimits) -> None:
         self.conn, child = ctx.Pipe()

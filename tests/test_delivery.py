@@ -206,3 +206,32 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
     assert len(notices) == 2 and all(n.delivery_id for n in notices)
     again = send_dunning(today, processes=1, print_dir=tmp_path)
     assert again.emailed == 0 and again.queued_for_print == 0  # not sent twice within the repeat days
+
+
+async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_path, monkeypatch) -> None:
+    from textual.widgets import ProgressBar, Static
+
+    from tests.screens.host import HostApp
+    from tui.screens.deliver import DeliverScreen
+
+    from exports.pdf_pool import start_helpers
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    start_helpers()  # as tui.launch does before the application starts
+    app = HostApp(DeliverScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "3 documents not yet delivered: 2 by e-mail, 1 by post" in str(
+            app.screen.query_one("#deliver-pending", Static).render())
+        await pilot.press("f10")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if "e-mailed" in str(app.screen.query_one("#deliver-summary", Static).render()):
+                break
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#deliver-summary", Static).render())
+        assert "2 e-mailed, 1 in print batch PB-" in summary
+        assert app.screen.query_one(ProgressBar).progress == 3

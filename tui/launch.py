@@ -16,6 +16,9 @@ def run_application(args: argparse.Namespace) -> int:
     from tui.context import AppContext
     from tui.services import Services
 
+    from exports.pdf_pool import start_helpers
+
+    start_helpers()  # before Textual takes stderr over: documents render in worker processes
     context = AppContext(operator=current_operator(), database_label=current_label() or label,
                          today=dt.date.today(), services=Services())
     BillfoldApp(context).run()

@@ -79,5 +79,17 @@ class Services:
     send_to_collections = staticmethod(collections.send_to_collections)
 
     @staticmethod
+    def pending_documents() -> list:  # noqa: ANN205 - store.deliveries.PendingDocument rows
+        from store.deliveries import pending_documents
+
+        return pending_documents()
+
+    @staticmethod
+    def deliver_pending(processes: int | None = None, progress=None):  # noqa: ANN001, ANN205
+        from exports.deliver import deliver_pending
+
+        return deliver_pending(processes, progress)
+
+    @staticmethod
     def customer_data(account_no: str) -> customers.CustomerData:
         return customers.customer_data(customers.get_customer(account_no))

@@ -43,6 +43,7 @@ class ReportsScreen(Screen[None]):
         Binding("p", "export('pdf')", "PDF"),
         Binding("c", "export('csv')", "CSV"),
         Binding("t", "export('txt')", "Text"),
+        Binding("f9", "deliver", "Deliver documents"),
     ]
     DEFAULT_CSS = """
     ReportsScreen #report-menu { height: 2; color: $text-muted; }
@@ -134,6 +135,11 @@ class ReportsScreen(Screen[None]):
     def action_step_period(self, step: int) -> None:
         self.period = self.period.next() if step > 0 else self.period.previous()
         self.refresh_report()
+
+    def action_deliver(self) -> None:
+        from tui.screens.deliver import DeliverScreen
+
+        self.app.push_screen(DeliverScreen())
 
     def action_scroll_table(self, columns: int) -> None:
         table = self.query_one(DataTable)

@@ -1,0 +1,74 @@
+"""Deliver every undelivered posted document by its customer's channel, with a progress bar.
+
+Rendering runs in worker processes on every core; the screen only shows what happened.
+"""
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from store.errors import BooksError
+from tui.chrome import HeaderLine
+from tui.dbwork import in_db
+
+
+class DeliverScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f10", "start", "Deliver now")]
+    DEFAULT_CSS = """
+    DeliverScreen #deliver-log { height: 1fr; }
+    DeliverScreen #deliver-summary { height: auto; text-style: bold; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield HeaderLine("Deliver documents")
+        yield Static("", id="deliver-pending")
+        yield ProgressBar(id="deliver-bar", show_eta=False)
+        with VerticalScroll(id="deliver-log"):
+            yield Static("", id="deliver-lines")
+        yield Static("", id="deliver-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.lines: list[str] = []
+        self.run_worker(self.count(), exclusive=True)
+
+    async def count(self) -> None:
+        pending = await in_db(self.app.context.services.pending_documents)  # type: ignore[attr-defined]
+        by_post = sum(1 for p in pending if p.channel == "post" or not p.email)
+        self.query_one("#deliver-pending", Static).update(
+            f"{len(pending)} documents not yet delivered: {len(pending) - by_post} by e-mail, {by_post} by post. "
+            "F10 delivers them all.")
+
+    def action_start(self) -> None:
+        self.run_worker(self.deliver(), exclusive=True, group="deliver")
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        """Called from the delivery thread: hand the news to the screen's own thread."""
+        self.app.call_from_thread(self._show_progress, done, total, what)
+
+    def _show_progress(self, done: int, total: int, what: str) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=total, progress=done)
+        self.lines.append(what)
+        self.query_one("#deliver-lines", Static).update(escape("\n".join(self.lines[-200:])))
+
+    async def deliver(self) -> None:
+        summary_line = self.query_one("#deliver-summary", Static)
+        summary_line.update("Delivering...")
+        try:
+            summary = await in_db(self.app.context.services.deliver_pending, None,  # type: ignore[attr-defined]
+                                  self.progress)
+        except BooksError as exc:
+            summary_line.update(f"Not delivered: {escape(str(exc))}")
+            return
+        text = summary.line()
+        if summary.failed:
+            text += "\n" + "\n".join(f"  {n}: {e}" for n, e in summary.failed[:8])
+        if summary.batch_file:
+            text += f"\nPrint {summary.batch_file}, then confirm: billfold deliver --confirm-print {summary.batch}"
+        summary_line.update(escape(text))
+        await self.count()
