@@ -132,6 +132,59 @@ def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p.add_argument("--currency", help="report in this currency (default: the base currency)")
     p.add_argument("--format", choices=["text", "csv", "pdf"], default="text")
     p.add_argument("-o", "--output", help="file to write (default: the screen; NAME.pdf for PDF)")
+    register_import(command)
     p = command("setting", cmd_setting, "show or change a company setting (smtp_host, company_name, ...)")
     p.add_argument("key")
     p.add_argument("value", nargs="?")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from store.importers import CsvMapping, detect_format, guess_mapping
+    from store.imports import import_statement, save_mapping
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError("file", f"{path}: {exc.strerror}") from None
+    mapping: str | CsvMapping | None = args.mapping
+    if args.columns:
+        spec = dict(part.split("=", 1) for part in args.columns.split(";") if "=" in part)
+        mapping = CsvMapping.from_dict({"name": args.save_as or "unsaved", **spec})
+        if args.save_as:
+            save_mapping(mapping)
+    elif mapping is None and detect_format(data, path.name) == "csv":
+        guessed = guess_mapping(data, args.save_as or path.stem)
+        if guessed is None:
+            raise ValidationError("mapping", "this CSV needs a column mapping: --columns 'date=Date;amount=Amount;"
+                                             "reference=Description;date_format=%d/%m/%Y' --save-as NAME")
+        if not args.save_as:
+            raise ValidationError("mapping", f"not saved yet; this guess reads it: --columns "
+                                             f"'{_spec(guessed)}' --save-as NAME")
+        save_mapping(guessed)
+        mapping = guessed
+    result = import_statement(data, path.name, mapping)
+
+    def text() -> str:
+        out = [f"{path.name} ({result.format}): {result.new} new payments, {result.duplicate} duplicates, "
+               f"{result.skipped} skipped"]
+        out += [f"  line {s['position']}: skipped, {s['reason']}" for s in result.skipped_lines[:20]]
+        return "\n".join(out)
+
+    from tui.cli_commands import emit
+
+    return emit(args, result, text)
+
+
+def _spec(mapping: object) -> str:
+    data = mapping.to_dict()  # type: ignore[attr-defined]
+    return ";".join(f"{k}={v}" for k, v in data.items() if v not in (None, "", True) and k != "name")
+
+
+def register_import(command: Callable[..., argparse.ArgumentParser]) -> None:
+    p = command("import", cmd_import, "import a bank statement (CSV, OFX, camt.053): money in becomes payments")
+    p.add_argument("file")
+    p.add_argument("--mapping", help="a saved CSV column mapping, by name")
+    p.add_argument("--columns", help="a CSV mapping: 'date=Date;amount=Amount;reference=Description;"
+                                     "date_format=%%d/%%m/%%Y' (or money_in=..;money_out=..)")
+    p.add_argument("--save-as", help="keep the mapping under this name for next time")

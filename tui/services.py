@@ -79,6 +79,12 @@ class Services:
     send_to_collections = staticmethod(collections.send_to_collections)
 
     @staticmethod
+    def import_statement(data: bytes, filename: str, mapping: str | None = None):  # noqa: ANN205
+        from store.imports import import_statement
+
+        return import_statement(data, filename, mapping)
+
+    @staticmethod
     def pending_documents() -> list:  # noqa: ANN205 - store.deliveries.PendingDocument rows
         from store.deliveries import pending_documents
 

@@ -135,3 +135,19 @@ async def test_record_a_payment_by_hand_oldest_first(queue) -> None:
         await settle(pilot)
     assert invoice_view(queue["a1"]).open_minor == 0 and invoice_view(queue["a2"]).open_minor == 5000
     assert verify_books() == []
+
+
+async def test_import_a_statement_from_the_queue(books) -> None:
+    from pathlib import Path
+
+    statement = Path(__file__).parents[1] / "data" / "statements" / "camt053-v02.xml"
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *str(statement), "enter")
+        await settle(pilot)
+        assert "3 new payments, 0 duplicates, 1 skipped" in text(app, "#queue-status")
+        assert app.screen.query_one("#queue", DataTable).row_count == 3
+        await pilot.press("i", *"/no/such/file.csv", "enter")
+        await settle(pilot)
+        assert "Not imported: /no/such/file.csv" in text(app, "#queue-status")

@@ -47,6 +47,7 @@ class PaymentsScreen(Screen[None]):
         Binding("slash", "filter", "Filter"),
         Binding("m", "auto_match", "Auto-match"),
         Binding("n", "new_payment", "New payment"),
+        Binding("i", "import_statement", "Import"),
         Binding("escape", "leave_filter", "Queue", show=False),
     ]
 
@@ -85,10 +86,10 @@ class PaymentsScreen(Screen[None]):
 
     # ------------------------------------------------------------ the queue
 
-    def reload(self, keep_index: int | None = None) -> None:
-        self.run_worker(self._reload(keep_index), exclusive=True, group="queue")
+    def reload(self, keep_index: int | None = None, keep_status: bool = False) -> None:
+        self.run_worker(self._reload(keep_index, keep_status), exclusive=True, group="queue")
 
-    async def _reload(self, keep_index: int | None) -> None:
+    async def _reload(self, keep_index: int | None, keep_status: bool = False) -> None:
         rows = await in_db(self.services.match_queue, self.filter)
         self.rows = rows
         queue = self.query_one("#queue", DataTable)
@@ -97,8 +98,9 @@ class PaymentsScreen(Screen[None]):
             queue.add_row(r.number, str(r.received_date), r.method.replace("_", " ")[:8],
                           money_cell(r.unallocated_minor, r.currency), (r.payer or r.reference)[:24],
                           r.claimed_by or "", key=r.number)
-        status = self.query_one("#queue-status", Static)
-        status.update(f"{len(rows)} payment(s) to allocate." if rows else "The queue is clear.")
+        if not keep_status:
+            self.query_one("#queue-status", Static).update(
+                f"{len(rows)} payment(s) to allocate." if rows else "The queue is clear.")
         if rows:
             queue.move_cursor(row=min(keep_index or 0, len(rows) - 1))
             await self._select(rows[queue.cursor_row].number)
@@ -220,6 +222,29 @@ class PaymentsScreen(Screen[None]):
         if self.rows:
             queue.move_cursor(row=(queue.cursor_row + 1) % len(self.rows))
 
+    def action_import_statement(self) -> None:
+        self.app.push_screen(TextPrompt("Import a bank statement: the file (for a CSV, then a space and the saved "
+                                        "mapping name)"),
+                             lambda answer: answer and self.run_worker(self._import(answer.strip()), exclusive=True))
+
+    async def _import(self, answer: str) -> None:
+        from pathlib import Path
+
+        path, _sep, mapping = answer.partition(" ")
+        status = self.query_one("#queue-status", Static)
+        try:
+            data = Path(path).expanduser().read_bytes()
+            result = await in_db(self.services.import_statement, data, Path(path).name, mapping.strip() or None)
+        except OSError as exc:
+            status.update(f"Not imported: {escape(path)}: {escape(exc.strerror or str(exc))}")
+            return
+        except BooksError as exc:
+            status.update(f"[b]Not imported:[/b] {escape(str(exc))} (nothing from the file was kept)")
+            return
+        await self._reload(0)
+        status.update(f"{escape(Path(path).name)}: {result.new} new payments, {result.duplicate} duplicates, "
+                      f"{result.skipped} skipped (money out or zero).  {len(self.rows)} to allocate.")
+
     def action_new_payment(self) -> None:
         self.app.push_screen(PaymentEntryScreen(None), lambda _r: self.reload())
 
@@ -279,7 +304,8 @@ class PaymentsScreen(Screen[None]):
             self.run_worker(in_db(self.services.release_payment, self.current))
 
     def on_screen_resume(self) -> None:
-        self.reload(self.query_one("#queue", DataTable).cursor_row)
+        # Back from a prompt or another screen: refresh the queue, keep the place and the last message.
+        self.reload(self.query_one("#queue", DataTable).cursor_row, keep_status=True)
 
 
 class PaymentEntryScreen(FormScreen):
