@@ -133,6 +133,7 @@ def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p.add_argument("--format", choices=["text", "csv", "pdf"], default="text")
     p.add_argument("-o", "--output", help="file to write (default: the screen; NAME.pdf for PDF)")
     register_import(command)
+    register_catalogue(command)
     p = command("setting", cmd_setting, "show or change a company setting (smtp_host, company_name, ...)")
     p.add_argument("key")
     p.add_argument("value", nargs="?")
@@ -188,3 +189,52 @@ def register_import(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--columns", help="a CSV mapping: 'date=Date;amount=Amount;reference=Description;"
                                      "date_format=%%d/%%m/%%Y' (or money_in=..;money_out=..)")
     p.add_argument("--save-as", help="keep the mapping under this name for next time")
+
+
+def cmd_item(args: argparse.Namespace) -> int:
+    from store.catalogue import list_items, save_item
+    from store.money import format_amount
+    from tui.cli_commands import emit, table
+
+    if args.action == "save":
+        currency = (args.currency or "GBP").upper()
+        from store.money import parse_amount
+
+        row = save_item(args.code, args.description or "", parse_amount(args.price or "", currency, "price"),
+                        currency, args.tax or "S", not args.inactive)
+        return emit(args, row, lambda: f"{row.code} {row.description} {format_amount(row.unit_price_minor, row.currency)}"
+                                       f" {row.tax_code}")
+    rows = list_items(include_inactive=True)
+    return emit(args, rows, lambda: table([(i.code, i.description, format_amount(i.unit_price_minor, i.currency),
+                                            i.tax_code, "" if i.active else "inactive") for i in rows],
+                                          ["code", "description", "price", "tax", ""], "llrll"))
+
+
+def cmd_tax_code(args: argparse.Namespace) -> int:
+    from store.catalogue import list_tax_codes, save_tax_code
+    from store.money import parse_quantity
+    from tui.cli_commands import emit, table
+
+    if args.action == "save":
+        row = save_tax_code(args.code, args.name or "", parse_quantity(args.rate or "", "rate"), not args.inactive)
+        return emit(args, row, lambda: f"{row.code} {row.name} {row.rate}%")
+    rows = list_tax_codes(include_inactive=True)
+    return emit(args, rows, lambda: table([(t.code, t.name, f"{t.rate}%", "" if t.active else "inactive")
+                                           for t in rows], ["code", "name", "rate", ""], "llrl"))
+
+
+def register_catalogue(command: Callable[..., argparse.ArgumentParser]) -> None:
+    p = command("item", cmd_item, "list or save catalogue items (saving changes no line already keyed)")
+    p.add_argument("action", choices=["list", "save"])
+    p.add_argument("code", nargs="?")
+    p.add_argument("--description")
+    p.add_argument("--price")
+    p.add_argument("--currency")
+    p.add_argument("--tax", help="tax code (default S)")
+    p.add_argument("--inactive", action="store_true")
+    p = command("tax-code", cmd_tax_code, "list or save tax codes (lines keep the rate they were keyed at)")
+    p.add_argument("action", choices=["list", "save"])
+    p.add_argument("code", nargs="?")
+    p.add_argument("--name")
+    p.add_argument("--rate")
+    p.add_argument("--inactive", action="store_true")

@@ -23,6 +23,8 @@ class Services:
     list_items = staticmethod(catalogue.list_items)
     list_tax_codes = staticmethod(catalogue.list_tax_codes)
     load_catalogue = staticmethod(catalogue.load_catalogue)
+    save_item = staticmethod(catalogue.save_item)
+    save_tax_code = staticmethod(catalogue.save_tax_code)
     list_drafts = staticmethod(queries.list_drafts)
     tax_rounding = staticmethod(lambda: settings.get_setting("tax_rounding"))
 

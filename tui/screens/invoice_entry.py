@@ -100,6 +100,7 @@ class InvoiceEntryScreen(Screen[None]):
         Binding("f9", "delete_line", "Del line"),
         Binding("f4", "prompt", "List"),
         Binding("ctrl+o", "drafts", "Drafts"),
+        Binding("ctrl+t", "catalogue", "Items & tax", show=False),
         Binding("ctrl+up", "move_line(-1)", "Line up", show=False),
         Binding("ctrl+down", "move_line(1)", "Line down", show=False),
         Binding("alt+up", "move_line(-1)", "Line up", show=False),
@@ -609,6 +610,14 @@ class InvoiceEntryScreen(Screen[None]):
             self.app.push_screen(PickCodeScreen(f"Pick {LABELS[field.name]}", choices), picked)
             return
         self.show_error("F4 lists choices in the customer, item and tax code fields")
+
+    def action_catalogue(self) -> None:
+        from tui.screens.catalogue import CatalogueScreen
+
+        async def reload_catalogue(_result: object = None) -> None:
+            self.catalogue = await in_db(self.services.load_catalogue)
+
+        self.app.push_screen(CatalogueScreen(), lambda r: self.run_worker(reload_catalogue()))
 
     def action_drafts(self) -> None:
         from tui.screens.drafts import DraftsScreen
