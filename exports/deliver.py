@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exports.email import SmtpSettings, body_text, build_message, send_message
+from exports.email import SmtpSession, SmtpSettings, body_text, build_message
 from exports.from_books import company_profile, invoice_document
 from exports.pdf_pool import RenderJob, render_many
 from store import deliveries
@@ -45,31 +46,36 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
     if not pending:
         return summary
     # Refuse at once (before rendering anything) when e-mail is needed and not set up.
-    smtp = SmtpSettings.from_settings() if any(p.channel == "email" and p.email for p in pending.values()) else None
+    settings = SmtpSettings.from_settings() if any(p.channel == "email" and p.email for p in pending.values()) \
+        else None
     company = company_profile()
-    docs = {number: invoice_document(number) for number in pending}
-    jobs = [RenderJob(number, "invoice", doc, company) for number, doc in docs.items()]
+    docs: dict[str, object] = {}
+
+    def jobs() -> Iterator[RenderJob]:
+        # Built as the renderers free up, so reading the books overlaps rendering on the other cores.
+        for number in pending:
+            docs[number] = invoice_document(number)
+            yield RenderJob(number, "invoice", docs[number], company)
+
     to_print: list[tuple[PendingDocument, bytes]] = []
-    done = 0
-    for number, result in render_many(jobs, processes=processes):
-        item = pending[number]
-        done += 1
-        if isinstance(result, Exception):
-            summary.failed.append((number, f"could not render: {result}"))
-            _report(progress, done, len(jobs), f"{number}: not rendered ({result})")
-            continue
-        if item.channel == "post" or not item.email:
-            to_print.append((item, result))
-            _report(progress, done, len(jobs), f"{number}: to print")
-            continue
-        assert smtp is not None
-        error = _email(smtp, item, docs[number], result, company.name, company.phone)
-        if error:
-            summary.failed.append((number, error))
-            _report(progress, done, len(jobs), f"{number}: failed ({error})")
-        else:
-            summary.emailed += 1
-            _report(progress, done, len(jobs), f"{number}: e-mailed to {item.email}")
+    with SmtpSession(settings) if settings else nullcontext() as smtp:  # type: ignore[attr-defined]
+        for done, (number, result) in enumerate(render_many(jobs(), processes=processes), 1):
+            item = pending[number]
+            if isinstance(result, Exception):
+                summary.failed.append((number, f"could not render: {result}"))
+                _report(progress, done, len(pending), f"{number}: not rendered ({result})")
+                continue
+            if item.channel == "post" or not item.email:
+                to_print.append((item, result))
+                _report(progress, done, len(pending), f"{number}: to print")
+                continue
+            error = _email(smtp, item, docs[number], result, company.name, company.phone)
+            if error:
+                summary.failed.append((number, error))
+                _report(progress, done, len(pending), f"{number}: failed ({error})")
+            else:
+                summary.emailed += 1
+                _report(progress, done, len(pending), f"{number}: e-mailed to {item.email}")
     if to_print:
         summary.batch, summary.batch_file = _print_batch(to_print, print_dir)
         summary.queued_for_print = len(to_print)
@@ -81,7 +87,7 @@ def _report(progress: Progress | None, done: int, total: int, what: str) -> None
         progress(done, total, what)
 
 
-def _email(smtp: SmtpSettings, item: PendingDocument, doc, pdf: bytes, company: str, phone: str  # noqa: ANN001
+def _email(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str, phone: str  # noqa: ANN001
            ) -> str:
     if item.kind == "reminder":
         return _email_reminder(smtp, item, doc, pdf, company)
@@ -90,9 +96,10 @@ def _email(smtp: SmtpSettings, item: PendingDocument, doc, pdf: bytes, company: 
                      amount=format_money(doc.total_minor, doc.currency),
                      due=doc.due_date.isoformat() if doc.due_date else "", reference=doc.reference,
                      phone=phone or "the number on the invoice", company=company)
-    message = build_message(smtp, item.email, f"{company}: {what} {item.number}", body, f"{item.number}.pdf", pdf)
+    message = build_message(smtp.settings, item.email, f"{company}: {what} {item.number}", body,
+                            f"{item.number}.pdf", pdf)
     try:
-        message_id = send_message(smtp, message)
+        message_id = smtp.send(message)
     except (OSError, smtplib.SMTPException) as exc:
         error = f"{type(exc).__name__}: {exc}"
         deliveries.record_delivery(item.number, item.account_no, item.kind, "email", item.email, pdf, "failed",
@@ -115,21 +122,22 @@ def deliver_one(number: str) -> str:
     company = company_profile()
     pdf = render_invoice(doc, company)
     item = PendingDocument(doc.number, doc.kind, view.account_no, view.name, "email", view.email)
-    error = _email(SmtpSettings.from_settings(), item, doc, pdf, company.name, company.phone)
+    with SmtpSession(SmtpSettings.from_settings()) as smtp:
+        error = _email(smtp, item, doc, pdf, company.name, company.phone)
     return f"Not sent: {error}" if error else f"{number} e-mailed to {view.email}"
 
 
-def _email_reminder(smtp: SmtpSettings, item: PendingDocument, doc, pdf: bytes, company: str) -> str:  # noqa: ANN001
+def _email_reminder(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str) -> str:  # noqa: ANN001
     from exports.documents import REMINDER_TITLES
 
     title = REMINDER_TITLES[doc.level]
     body = (f"Dear {item.customer_name},\n\n{doc.text or ''}Please find attached our {title.lower()}: "
             f"{len(doc.items)} overdue invoice(s), {format_money(doc.total_due_minor, doc.currency)} in all.\n\n"
             f"Kind regards,\n{company}\n")
-    message = build_message(smtp, item.email, f"{company}: {title} for account {item.account_no}", body,
+    message = build_message(smtp.settings, item.email, f"{company}: {title} for account {item.account_no}", body,
                             f"reminder-{item.account_no}.pdf", pdf)
     try:
-        message_id = send_message(smtp, message)
+        message_id = smtp.send(message)
     except (OSError, smtplib.SMTPException) as exc:
         error = f"{type(exc).__name__}: {exc}"
         item.delivery_ids.append(deliveries.record_delivery(None, item.account_no, "reminder", "email", item.email,
@@ -162,7 +170,7 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
         docs[view.account_no] = reminder_document(view.account_no, min(proposal.level, 3), as_of,
                                                   [i.invoice for i in proposal.items])
         jobs.append(RenderJob(view.account_no, "reminder", docs[view.account_no], company))
-    smtp: SmtpSettings | None = None
+    smtp: SmtpSession | None = None
     to_print: list[tuple[PendingDocument, bytes]] = []
     for n, (account, result) in enumerate(render_many(jobs, processes=processes), 1):
         notice_id, item = recorded[account]
@@ -173,7 +181,7 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
             to_print.append((item, result))
             _report(progress, n, len(jobs), f"{account}: reminder to print")
             continue
-        smtp = smtp or SmtpSettings.from_settings()
+        smtp = smtp or SmtpSession(SmtpSettings.from_settings())
         error = _email(smtp, item, docs[account], result, company.name, company.phone)
         if item.delivery_ids:
             deliveries.link_notice(notice_id, item.delivery_ids[-1])
@@ -182,6 +190,8 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
         else:
             summary.emailed += 1
         _report(progress, n, len(jobs), f"{account}: reminder {'failed: ' + error if error else 'e-mailed'}")
+    if smtp is not None:
+        smtp.close()
     if to_print:
         summary.batch, summary.batch_file = _print_batch(to_print, print_dir)
         summary.queued_for_print = len(to_print)
@@ -196,7 +206,7 @@ def retry_failed(progress: Progress | None = None) -> DeliverySummary:
     failed = [d for d in deliveries.failed_deliveries() if d.channel == "email"]
     if not failed:
         return summary
-    smtp = SmtpSettings.from_settings()
+    smtp = SmtpSession(SmtpSettings.from_settings())
     company = company_profile()
     for n, d in enumerate(failed, 1):
         pdf = deliveries.delivered_pdf(d.id)
@@ -206,9 +216,10 @@ def retry_failed(progress: Progress | None = None) -> DeliverySummary:
                          amount=format_money(doc.total_minor, doc.currency) if doc else "",
                          due=doc.due_date.isoformat() if doc and doc.due_date else "",
                          reference=doc.reference if doc else "", phone=company.phone or "", company=company.name)
-        message = build_message(smtp, d.recipient, f"{company.name}: {what} {d.number}", body, f"{d.number}.pdf", pdf)
+        message = build_message(smtp.settings, d.recipient, f"{company.name}: {what} {d.number}", body,
+                                f"{d.number}.pdf", pdf)
         try:
-            message_id = send_message(smtp, message)
+            message_id = smtp.send(message)
         except (OSError, smtplib.SMTPException) as exc:
             error = f"{type(exc).__name__}: {exc}"
             deliveries.record_retry(d.id, "failed", error=error)
@@ -218,6 +229,7 @@ def retry_failed(progress: Progress | None = None) -> DeliverySummary:
         deliveries.record_retry(d.id, "sent", message_id=message_id)
         summary.emailed += 1
         _report(progress, n, len(failed), f"{d.number}: e-mailed to {d.recipient}")
+    smtp.close()
     return summary
 
 

@@ -84,17 +84,58 @@ def build_message(settings: SmtpSettings, to: str, subject: str, body: str, file
     return message
 
 
-def send_message(settings: SmtpSettings, message: EmailMessage) -> str:
-    """Send; returns the Message-ID. Raises OSError or smtplib.SMTPException on any failure."""
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     if settings.security == "tls":
         client: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
                                                 context=ssl.create_default_context())
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    with client:
+    try:
         if settings.security == "starttls":
             client.starttls(context=ssl.create_default_context())
         if settings.user and settings.password is not None:
             client.login(settings.user, settings.password)
-        client.send_message(message)
-    return str(message["Message-ID"])
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+class SmtpSession:
+    """One connection for a whole batch (a handshake per message would cost more than the message);
+    after any failure the next message starts a fresh connection."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.client: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> str:
+        """Send; returns the Message-ID. Raises OSError or smtplib.SMTPException on any failure."""
+        try:
+            if self.client is None:
+                self.client = _connect(self.settings)
+            self.client.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+        return str(message["Message-ID"])
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                client.close()
+
+    def __enter__(self) -> "SmtpSession":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def send_message(settings: SmtpSettings, message: EmailMessage) -> str:
+    """Send one message on its own connection."""
+    with SmtpSession(settings) as session:
+        return session.send(message)

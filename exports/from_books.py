@@ -16,7 +16,7 @@ from exports.documents import (
     TaxSummary,
 )
 from store.pricing import price_lines
-from store.queries import CustomerView, InvoiceView, customer_view, invoice_view, open_documents
+from store.queries import CustomerCard, CustomerView, InvoiceView, customer_card, customer_view, invoice_view, open_documents
 from store.settings import get_setting
 from store.statements import statement_of_account
 
@@ -34,7 +34,7 @@ def company_profile() -> Company:
                    locale=get_setting("locale") or "en_GB")
 
 
-def party_of(v: CustomerView) -> Party:
+def party_of(v: CustomerView | CustomerCard) -> Party:
     return Party(v.account_no, v.name, tuple(p for p in (v.contact_name and f"Attn: {v.contact_name}", v.address1,
                                                          v.address2) if p),
                  v.city, v.postcode, v.country, v.tax_id)
@@ -56,7 +56,7 @@ def invoice_document(number: str) -> InvoiceDoc:
         paid = v.total_minor
     return InvoiceDoc(v.kind, v.number or f"DRAFT-{v.id}", v.issue_date,  # type: ignore[arg-type]
                       v.due_date if v.kind == "invoice" else None, v.currency,
-                      party_of(customer_view(v.account_no)), lines, summaries, v.subtotal_minor, v.tax_minor,
+                      party_of(customer_card(v.account_no)), lines, summaries, v.subtotal_minor, v.tax_minor,
                       v.total_minor, paid, v.total_minor - paid, v.reference,
                       (f"VOID: {v.void_reason}. " if v.status == "void" else "") + v.memo, v.credited_invoice)
 

@@ -88,6 +88,30 @@ class CustomerView:
     disputed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerCard:
+    """Who a customer is, without any figures: for addressing documents (cheap to read)."""
+
+    account_no: str
+    name: str
+    contact_name: str
+    address1: str
+    address2: str
+    city: str
+    postcode: str
+    country: str
+    tax_id: str
+    email: str
+    channel: str
+    currency: str
+
+
+def customer_card(account_no: str) -> CustomerCard:
+    row = get_customer(account_no)
+    return CustomerCard(row.account_no, row.name, row.contact_name, row.address1, row.address2, row.city,
+                        row.postcode, row.country, row.tax_id, row.email, row.channel, row.currency)
+
+
 def open_documents(customer_id: int, as_of: dt.date | None = None) -> list[OpenDocument]:
     as_of = as_of or dt.date.today()
     disputed = {d.invoice_id for d in Dispute.select(Dispute.invoice).join(Invoice, on=(Dispute.invoice == Invoice.id))
