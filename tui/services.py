@@ -59,6 +59,7 @@ class Services:
     claim_payment = staticmethod(matching.claim_payment)
     release_payment = staticmethod(matching.release_payment)
     return_payment = staticmethod(payments.return_payment)
+    request_refund = staticmethod(payments.request_refund)
     auto_match = staticmethod(matching.auto_match)
 
     company_name = staticmethod(lambda: settings.get_setting("company_name"))

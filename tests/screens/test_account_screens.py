@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import datetime
 
 import pytest
 from textual.widgets import DataTable, Input, Static
@@ -196,3 +197,24 @@ async def test_dispute_and_promise_from_the_account(harbour: str) -> None:
     dispute = Dispute.get()
     assert (dispute.amount_minor, dispute.reason) == (500, "wrong price")
     assert PromiseToPay.get().amount_minor == 1200
+
+
+async def test_reallocate_and_refund_from_the_account(harbour: str) -> None:
+    from store.payments import PaymentInput, record_payment
+    from store.queries import customer_view, invoice_view
+
+    pay = record_payment(PaymentInput(2000, "GBP", "cheque", datetime.date(2026, 11, 5), harbour)).number
+    app = HostApp(AccountViewScreen(harbour))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "right")  # the Payments tab
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press(*"12", "f10")
+        await settle(pilot)
+        assert invoice_view("INV-000001").open_minor == 0
+        await pilot.press("f", *"8.00 bank_transfer overpaid", "enter")
+        await settle(pilot)
+    assert customer_view(harbour).credit_minor == 0
+    assert pay

@@ -49,6 +49,8 @@ class AccountViewScreen(Screen[None]):
         Binding("h", "toggle_hold", "Hold/release"),
         Binding("u", "unallocate", "Unallocate", show=False),
         Binding("d", "dispute", "Dispute", show=False),
+        Binding("l", "allocate", "Allocate payment", show=False),
+        Binding("f", "refund", "Refund credit", show=False),
         Binding("t", "promise", "Promise to pay", show=False),
         Binding("k", "collections", "To collections", show=False),
         Binding("left", "tab(-1)", "Tab", show=False),
@@ -228,6 +230,47 @@ class AccountViewScreen(Screen[None]):
                              lambda agency: agency and self.run_worker(self._act(
                                  self.services.send_to_collections, self.account_no, agency,
                                  done="Sent to collections; the account leaves the dunning run.")))
+
+    def action_allocate(self) -> None:
+        """Re-allocate: apply a payment's unallocated money (Payments tab) to this account's invoices."""
+        table = self.query_one("#t-payments", DataTable)
+        if self.query_one(TabbedContent).active != "payments" or table.row_count == 0 or self.view is None:
+            self.notify("Go to the Payments tab (Right arrow) and pick a payment with money left first.", timeout=4)
+            return
+        number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.run_worker(self._allocate(number))
+
+    async def _allocate(self, number: str) -> None:
+        from tui.screens.split import SplitScreen
+
+        payment = await in_db(self.services.payment_view, number)
+        if payment.unallocated_minor <= 0:
+            self.notify(f"{number} has nothing left to allocate.", timeout=4)
+            return
+        self.app.push_screen(SplitScreen(number, payment.unallocated_minor, payment.currency, self.account_no),
+                             lambda allocations: allocations and self.run_worker(self._act(
+                                 self.services.allocate_payment, number, allocations,
+                                 done=f"{number} allocated to {len(allocations)} invoice(s).")))
+
+    def action_refund(self) -> None:
+        view = self.view
+        if view is None or view.credit_minor <= 0:
+            self.notify("There is no credit on this account to refund.", timeout=4)
+            return
+        self.app.push_screen(TextPrompt(f"Refund from {format_money(view.credit_minor, view.currency)} credit: "
+                                        "amount, method and reference, e.g. '25.00 bank_transfer RF note'"),
+                             lambda text: text and self.run_worker(self._refund(text)))
+
+    async def _refund(self, text: str) -> None:
+        amount, _s, rest = text.strip().partition(" ")
+        method, _s, reference = rest.strip().partition(" ")
+        try:
+            minor = parse_amount(amount, self.view.currency if self.view else "GBP", "amount")
+        except ValidationError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        await self._act(self.services.request_refund, self.account_no, minor, method or "bank_transfer", reference,
+                        done="Refund recorded (above the approval limit it waits for a supervisor).")
 
     def action_edit(self) -> None:
         from tui.screens.customer_form import CustomerFormScreen
