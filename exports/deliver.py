@@ -160,7 +160,11 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
     jobs = []
     company = company_profile()
     docs = {}
-    for proposal in preview_dunning(as_of):
+    proposals = preview_dunning(as_of)
+    # Refuse before recording any notice when e-mail is needed and not set up.
+    smtp: SmtpSession | None = SmtpSession(SmtpSettings.from_settings()) if any(
+        p.channel == "email" for p in proposals) else None
+    for proposal in proposals:
         ids = record_dunning(as_of, [proposal])  # each in its own transaction; a changed account is skipped
         if not ids:
             continue
@@ -170,7 +174,6 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
         docs[view.account_no] = reminder_document(view.account_no, min(proposal.level, 3), as_of,
                                                   [i.invoice for i in proposal.items])
         jobs.append(RenderJob(view.account_no, "reminder", docs[view.account_no], company))
-    smtp: SmtpSession | None = None
     to_print: list[tuple[PendingDocument, bytes]] = []
     for n, (account, result) in enumerate(render_many(jobs, processes=processes), 1):
         notice_id, item = recorded[account]
@@ -181,7 +184,7 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
             to_print.append((item, result))
             _report(progress, n, len(jobs), f"{account}: reminder to print")
             continue
-        smtp = smtp or SmtpSession(SmtpSettings.from_settings())
+        assert smtp is not None
         error = _email(smtp, item, docs[account], result, company.name, company.phone)
         if item.delivery_ids:
             deliveries.link_notice(notice_id, item.delivery_ids[-1])

@@ -385,7 +385,7 @@ class Contact:
 @dataclass(frozen=True, slots=True)
 class StatementRow:
     date: dt.date
-    kind: str  # the journal entry kind: invoice, credit_note, payment, refund, write_off, void, ...
+    kind: str  # as printed on a statement: Invoice, Credit note, Payment, Refund, Write-off, Void, ...
     reference: str
     debit_minor: int  # raises what the customer owes
     credit_minor: int  # lowers it
@@ -449,23 +449,15 @@ class CollectionsPacket:
     notes: tuple[str, ...]  # the account's notes, oldest first
 
 
-def _statement(customer_id: int) -> tuple[StatementRow, ...]:
-    """Every entry that moved what the customer owes (receivables and their unapplied cash), in date order."""
-    effect = fn.SUM(JournalLine.debit_minor - JournalLine.credit_minor)
-    query = (JournalLine.select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo,
-                                effect.alias("effect"))
-             .join(JournalEntry, on=(JournalLine.entry == JournalEntry.id))
-             .where((JournalLine.customer == customer_id)
-                    & JournalLine.account.in_((ledger.RECEIVABLES, ledger.UNAPPLIED_CASH)))
-             .group_by(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo)
-             .order_by(JournalEntry.entry_date, JournalEntry.id).tuples())
+def _statement(account_no: str, as_of: dt.date) -> tuple[StatementRow, ...]:
+    """Every entry that moved what the customer owes, in date order (store.statements, from the start)."""
+    from store.statements import statement_of_account
+
     rows, balance = [], 0
-    for _id, day, kind, memo, amount in query:
-        amount = int(amount or 0)
-        if not amount:  # allocations and credit applications move nothing the customer owes
-            continue
-        balance += amount
-        rows.append(StatementRow(day, kind, memo, max(amount, 0), max(-amount, 0), balance))
+    for move in statement_of_account(account_no, dt.date(1900, 1, 1), as_of).moves:
+        balance += move.change_minor
+        rows.append(StatementRow(move.date, move.kind, move.reference, max(move.change_minor, 0),
+                                 max(-move.change_minor, 0), balance))
     return tuple(rows)
 
 
@@ -503,4 +495,5 @@ def collections_packet_data(account_no: str, as_of: dt.date | None = None) -> Co
     return CollectionsPacket(
         customer.account_no, customer.currency, customer.status, as_of,
         Contact(customer.name, customer.contact_name, customer.email, customer.phone, address),
-        customer_balance(customer.id), open_invoices, _statement(customer.id), dunning, promises, cases, notes)
+        customer_balance(customer.id), open_invoices, _statement(customer.account_no, as_of), dunning, promises,
+        cases, notes)

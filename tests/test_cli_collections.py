@@ -46,3 +46,27 @@ def test_promise_and_collections(cli, customer: str) -> None:
     set_operator("bob")
     code, out, _ = cli("collections", customer, "--agency", "Debt Co")
     assert code == 0 and "sent to Debt Co for £12.00" in out
+
+
+def test_collections_packet_holds_cover_statement_and_every_open_invoice(cli, customer: str, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    numbers = [post(customer, issue=dt.date(2020, 1, 1)).number, post(customer, issue=dt.date(2020, 3, 1)).number]
+    cli("dunning", "--send")
+    out = tmp_path / "packet.pdf"
+    code, _out, err = cli("pdf", "packet", customer, "-o", str(out))
+    assert code == 0, err
+    pages = [p.extract_text() for p in PdfReader(str(out)).pages]
+    text = " ".join(" ".join(pages).split())
+    assert f"Collections packet: account {customer}" in pages[0] and "Harbour Supplies Ltd" in pages[0]
+    assert "Balance owed: £24.00" in text and "Statement" in text
+    assert all(any(f"Invoice no. {n}" in " ".join(p.split()) or n in p for p in pages[1:]) for n in numbers)
+
+
+def test_dunning_send_without_smtp_records_nothing(cli, customer: str) -> None:
+    from store.models import DunningNotice
+
+    post(customer, issue=dt.date(2020, 1, 1))
+    code, _out, err = cli("dunning", "--send")
+    assert code == 2 and "smtp_host: is not set" in err
+    assert DunningNotice.select().count() == 0

@@ -272,8 +272,8 @@ def test_collections_packet_data(customer: str) -> None:
     assert [(i.number, i.open_minor, i.days_overdue, i.disputed) for i in packet.open_invoices] == [
         (first, 5000, 60, True), (second, 2500, 30, False)]
     kinds = [(r.kind, r.debit_minor, r.credit_minor, r.balance_minor) for r in packet.statement]
-    assert kinds == [("invoice", 5000, 0, 5000), ("invoice", 1000, 0, 6000), ("invoice", 3000, 0, 9000),
-                     ("payment", 0, 1200, 7800), ("credit_note", 0, 500, 7300)]
+    assert kinds == [("Invoice", 5000, 0, 5000), ("Invoice", 1000, 0, 6000), ("Invoice", 3000, 0, 9000),
+                     ("Payment", 0, 1200, 7800), ("Credit note", 0, 500, 7300)]
     assert packet.statement[-1].balance_minor == packet.balance_minor
     assert [(n.level, n.invoices, n.delivery) for n in packet.dunning] == [(2, (second,), "not sent")]
     assert [(p.promised_date, p.amount_minor) for p in packet.promises] == [(days(2), 1000)]

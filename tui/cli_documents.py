@@ -23,6 +23,10 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         if date_from > date_to:
             raise ValidationError("from", "is after --to")
         pdf = render_statement(statement_document(args.key, date_from, date_to), company)
+    elif args.document == "packet":
+        from exports.packet import collections_packet
+
+        pdf = collections_packet(args.key, parse_date(args.on or "t", "on"))
     else:
         pdf = render_reminder(reminder_document(args.key, args.level, parse_date(args.on or "t", "on")), company)
     out = Path(args.output or f"{args.key}.pdf")
@@ -109,8 +113,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
-    p = command("pdf", cmd_pdf, "write a document as PDF: invoice NUMBER, statement ACCOUNT or reminder ACCOUNT")
-    p.add_argument("document", choices=["invoice", "statement", "reminder"])
+    p = command("pdf", cmd_pdf, "write a document as PDF: invoice NUMBER, statement ACCOUNT, reminder ACCOUNT, "
+                                "packet ACCOUNT (for a collections agency)")
+    p.add_argument("document", choices=["invoice", "statement", "reminder", "packet"])
     p.add_argument("key", help="invoice or credit note number; account number for statements and reminders")
     p.add_argument("-o", "--output", help="file to write (default: KEY.pdf)")
     p.add_argument("--from", dest="from_", help="statement period start (default: a year ago)")
