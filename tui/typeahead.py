@@ -15,12 +15,17 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 
-async def caught_up(widget: Widget | None) -> None:
+async def caught_up(widget: Widget | None, timeout: float = 0.25) -> None:
     if widget is None or not widget.is_attached:
         return
     done = asyncio.Event()
-    widget.call_later(done.set)  # queued behind the keys the widget already holds
-    await done.wait()
+    if not widget.call_later(done.set):  # queued behind the keys the widget already holds
+        return
+    try:
+        # Bounded: a widget whose queue is not running yet (just mounted) must never hold up the keys.
+        await asyncio.wait_for(done.wait(), timeout)
+    except asyncio.TimeoutError:
+        pass
 
 
 class FormScreen(Screen):

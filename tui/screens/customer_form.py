@@ -39,7 +39,7 @@ class FieldRow(Horizontal):
     FieldRow { height: 1; }
     FieldRow > .label { width: 14; }
     FieldRow > Input { width: 36; border: none; height: 1; padding: 0; background: $boost; }
-    FieldRow > Input:focus { background: $accent 30%; }
+    FieldRow > Input:focus { border: none; background: $accent 30%; }
     FieldRow > .error { width: 1fr; padding: 0 0 0 1; color: $error; text-style: bold; }
     """
 

@@ -45,7 +45,7 @@ class LineRow(Horizontal):
     LineRow { height: 1; }
     LineRow > .no { width: 3; color: $text-muted; }
     LineRow > Input { border: none; height: 1; padding: 0; margin: 0 1 0 0; background: $boost; }
-    LineRow > Input:focus { background: $accent 35%; }
+    LineRow > Input:focus { border: none; background: $accent 35%; }
     LineRow > Input.-bad { text-style: reverse; }
     LineRow > .l-item { width: 9; }
     LineRow > .l-description { width: 1fr; min-width: 14; }
@@ -633,9 +633,19 @@ class InvoiceEntryScreen(Screen[None]):
         self.set_focus(self.query_one("#f-customer", Input))
 
     def action_leave(self) -> None:
-        if not self.touched or not any(v for k, v in self.form_values().items() if k not in ("date", "lines")) \
-                and not self.form_values()["lines"]:
-            self.app.pop_screen()
+        """Esc: back, or (where this is the job's own screen) a blank form; asks first if typing would be lost."""
+        values = self.form_values()
+        typed = self.touched and (values["lines"] or any(v for k, v in values.items() if k not in ("date", "lines")))
+
+        def leave() -> None:
+            if len(self.app.screen_stack) > 1:
+                self.app.pop_screen()
+            else:
+                self.clear_form()
+                self.query_one("#inv-title", Static).update("New invoice")
+
+        if not typed:
+            leave()
             return
         self.app.push_screen(TextPrompt("Discard the invoice you are typing? (y/n)", hint="y discards, n stays"),
-                             lambda a: a and a.strip().lower().startswith("y") and self.app.pop_screen())
+                             lambda a: bool(a and a.strip().lower().startswith("y")) and leave())
