@@ -371,11 +371,16 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
     if dry_run:
         return found
     applied = []
+    taken = {p.number: p.claimed_by for p in Payment.select(Payment.number, Payment.claimed_by, Payment.claimed_at)
+             .where(Payment.number.in_([m.payment for m in found]) & Payment.claimed_by.is_null(False))
+             if _live_claim(p.claimed_by, p.claimed_at) not in (None, current_operator())}
     for m in found:
+        if m.payment in taken:  # an operator is working it: theirs to decide
+            applied.append(replace(m, error=f"payment {m.payment} is being worked by {taken[m.payment]}"))
+            continue
         try:
-            _check_claim(m.payment)
+            # No claim of its own: allocate_payment refuses anything that changed meanwhile.
             allocate_payment(m.payment, [(m.invoice, m.amount_minor)])
-            release_payment(m.payment)
             applied.append(replace(m, applied=True))
         except (Conflict, ValidationError) as exc:
             applied.append(replace(m, error=str(exc)))
