@@ -196,6 +196,8 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
     """Ranked ways to apply a payment, each with the reasons it is suggested."""
     payment = get_payment(number)
     amount, currency = payment.unallocated_minor, payment.currency
+    if amount <= 0:
+        return []
     cands: dict[tuple[str, tuple[tuple[str, int], ...]], _Candidate] = {}
     customers: dict[int, tuple[str, str]] = {}
 
@@ -300,6 +302,11 @@ def _usual_amounts(customer_ids: list[int]) -> dict[int, int]:
 def accept_suggestion(number: str, suggestion: Suggestion) -> AllocationResult | PaymentResult:
     """Apply what the operator chose: allocations, or leave the payment as credit on the account."""
     _check_claim(number)
+    left = get_payment(number).unallocated_minor
+    if left <= 0 or any(amount <= 0 for _n, amount in suggestion.allocations):
+        release_payment(number)
+        raise Conflict(f"payment {number} has nothing left to allocate (someone may have just allocated it); "
+                       "nothing was applied")
     if not suggestion.allocations:
         view = get_payment(number)
         if view.customer_id and view.customer.account_no == suggestion.account_no:

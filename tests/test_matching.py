@@ -161,7 +161,7 @@ def test_two_processes_racing_for_one_payment_allocate_it_once(shop, books: Path
              for who, delay in (("alice", "0.0"), ("bob", "0.3"))]
     outs = [p.communicate(timeout=60)[0].strip() for p in procs]
     assert sorted(o.split(":")[0] for o in outs) == ["lost", "won"], outs
-    assert any("being worked by" in o or "left to allocate" in o for o in outs)  # whoever got there first wins
+    assert any("being worked by" in o or "left to allocate" in o for o in outs), outs  # first there wins
     assert invoice_view("INV-000002").open_minor == 0
     assert verify_books() == []
 
