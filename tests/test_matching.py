@@ -150,7 +150,9 @@ def test_two_processes_racing_for_one_payment_allocate_it_once(shop, books: Path
         "import sys; from store.db import open_database; open_database(sys.argv[1]);\n"
         "from store.matching import suggest_allocations, accept_suggestion\n"
         "from store.errors import BooksError\n"
-        "s = suggest_allocations(sys.argv[2])[0]\n"
+        "found = suggest_allocations(sys.argv[2])\n"
+        "if not found:\n    print('lost: nothing left to allocate'); raise SystemExit\n"
+        "s = found[0]\n"
         "import time; time.sleep(float(sys.argv[3]))\n"
         "try:\n    accept_suggestion(sys.argv[2], s); print('won')\n"
         "except BooksError as e:\n    print('lost:', e)\n")
