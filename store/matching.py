@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from store.errors import Conflict, ValidationError
 from store.fields import utcnow
 from store.lookup import accounts_named
-from store.models import Customer, Invoice, OpenItem, Payment
+from store.models import Customer, Invoice, NumberSeries, OpenItem, Payment
 from store.payments import AllocationResult, PaymentResult, allocate_payment, assign_payment, get_payment
 from store.search_tokens import fold, name_words
 from store.service import transaction
@@ -108,6 +108,12 @@ def match_queue(flt: QueueFilter = QueueFilter(), limit: int = 200, after: str |
     rows = query.order_by(Payment.received_date, Payment.id).limit(limit).objects()
     return [QueueRow(p.number, p.received_date, p.method, p.amount_minor, p.unallocated_minor, p.currency, p.reference,
                      p.payer, p.account_no, _live_claim(p.claimed_by, p.claimed_at)) for p in rows]
+
+
+def invoice_numbers(seqs: object) -> list[str]:
+    """Invoice numbers for sequence numbers read in a reference: looked up by the unique number index."""
+    series = NumberSeries.get_by_id("INV")
+    return [f"{series.prefix}{seq:0{series.width}d}" for seq in seqs]  # type: ignore[attr-defined]
 
 
 def _live_claim(by: str | None, at: dt.datetime | None) -> str | None:
@@ -201,10 +207,16 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
     cands: dict[tuple[str, tuple[tuple[str, int], ...]], _Candidate] = {}
     customers: dict[int, tuple[str, str]] = {}
 
+    def prefetch(ids: object) -> None:
+        wanted = [cid for cid in ids if cid not in customers]  # type: ignore[attr-defined]
+        if wanted:
+            customers.update({c.id: (c.account_no, c.name) for c in
+                              Customer.select(Customer.id, Customer.account_no, Customer.name)
+                              .where(Customer.id.in_(wanted))})
+
     def customer(cid: int) -> tuple[str, str]:
         if cid not in customers:
-            c = Customer.get_by_id(cid)
-            customers[cid] = (c.account_no, c.name)
+            prefetch([cid])
         return customers[cid]
 
     def propose(cid: int, allocations: tuple[tuple[str, int], ...], weight: int, reason: str) -> _Candidate:
@@ -221,7 +233,8 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
         related.setdefault(payment.customer_id, []).append((W_ACCOUNT, "payment is on this account"))
     referenced = {int(m.group(1)) for m in INVOICE_REF.finditer(payment.reference or "")}
     for inv in Invoice.select(Invoice.id, Invoice.number, Invoice.customer).where(
-            Invoice.seq.in_(list(referenced)) & (Invoice.kind == "invoice") & (Invoice.status == "posted")):
+            Invoice.number.in_(invoice_numbers(referenced)) & (Invoice.kind == "invoice")
+            & (Invoice.status == "posted")):
         item = OpenItem.get_or_none(OpenItem.document == inv.id)
         if item is None or item.open_minor <= 0 or item.currency != currency:
             continue
@@ -239,13 +252,16 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
         named: dict[int, None] = {}
         for word in payer_words[:4]:
             named.update(dict.fromkeys(list(accounts_named([word]))[:25]))
+        prefetch(named)  # one query for every candidate's name, not one each
         for cid in named:
             similarity = fuzz.token_set_ratio(fold(payment.payer), fold(customer(cid)[1]))
             if similarity >= 70:
                 related.setdefault(cid, []).append((W_PAYER, f"payer '{payment.payer}' is close to the name"))
-    # Exact amount of one open invoice, anywhere when we do not know who paid.
+    # Exact amount of one open invoice, anywhere when we do not know who paid. (The open_minor > 0
+    # term lets SQLite use the partial index of open balances by amount.)
     exact = OpenItem.select(OpenItem.customer, Invoice.number).join(Invoice).where(
-        (OpenItem.open_minor == amount) & (OpenItem.currency == currency) & (Invoice.kind == "invoice"))
+        (OpenItem.open_minor == amount) & (OpenItem.open_minor > 0) & (OpenItem.currency == currency)
+        & (Invoice.kind == "invoice"))
     if payment.customer_id:
         exact = exact.where(OpenItem.customer == payment.customer_id)
     for row in exact.limit(20).objects():
@@ -363,7 +379,7 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
                                                   Invoice.currency, OpenItem.open_minor)
                                    .join(OpenItem, on=(OpenItem.document == Invoice.id))
                                    .where((Invoice.kind == "invoice") & (Invoice.status == "posted")
-                                          & Invoice.seq.in_(list(seqs))).objects())}
+                                          & Invoice.number.in_(invoice_numbers(seqs))).objects())}
     for seq, payments in seqs.items():
         inv = invoices.get(seq)
         for payment in payments:
