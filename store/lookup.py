@@ -60,7 +60,7 @@ def _prefix(token: str) -> object:
 
 
 def _ids(condition: object, limit: int = CANDIDATES) -> list[int]:
-    return [r.customer_id for r in SearchToken.select(SearchToken.customer).where(condition).limit(limit)]
+    return [cid for (cid,) in SearchToken.select(SearchToken.customer).where(condition).limit(limit).tuples()]
 
 
 def _exact_ids(token: str) -> list[int]:
@@ -173,15 +173,16 @@ def find_accounts(text: str, offset: int = 0, limit: int = PAGE, today: dt.date 
     found = _candidates(text)
     if not found:
         return LookupPage(text, (), 0, offset)
-    names = {c.id: c for c in Customer.select(Customer.id, Customer.account_no, Customer.name, Customer.city,
-                                             Customer.currency, Customer.status)
-             .where(Customer.id.in_(list(found)))}
-    ordered = sorted(found, key=lambda cid: (-found[cid][0], names[cid].name.casefold(), names[cid].account_no))
+    # Plain tuples (id, account, name, city, currency, status): no model objects for a few hundred rows.
+    names = {row[0]: row for row in Customer.select(Customer.id, Customer.account_no, Customer.name, Customer.city,
+                                                    Customer.currency, Customer.status)
+             .where(Customer.id.in_(list(found))).tuples()}
+    ordered = sorted(found, key=lambda cid: (-found[cid][0], names[cid][2].casefold(), names[cid][1]))
     page_ids = ordered[offset:offset + limit]
     opens, overdue, unapplied, disputed = _open_sums(page_ids, today or dt.date.today())
     hits = tuple(
-        AccountHit(names[cid].account_no, names[cid].name, names[cid].city, names[cid].currency,
-                   opens.get(cid, 0) - unapplied.get(cid, 0), overdue.get(cid, 0), names[cid].status,
+        AccountHit(names[cid][1], names[cid][2], names[cid][3], names[cid][4],
+                   opens.get(cid, 0) - unapplied.get(cid, 0), overdue.get(cid, 0), names[cid][5],
                    cid in disputed, found[cid][0], found[cid][1])
         for cid in page_ids)
     return LookupPage(text, hits, len(ordered), offset)
