@@ -284,4 +284,7 @@ class AccountViewScreen(Screen[None]):
         self.app.open_payment_entry(self.account_no)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        # Textual resumes a screen when it is first shown too; on_mount loads it then. Loading twice at
+        # once drew the open items with columns at header width now and then.
+        if self.view is not None:
+            self.action_refresh()
