@@ -55,7 +55,7 @@ async def settle(pilot) -> None:  # noqa: ANN001
 
 async def type_keys(pilot, *keys: str) -> None:  # noqa: ANN001
     """Type text and named keys; text is split into characters."""
-    named = {"enter", "escape", "f1", "f2", "f3", "f5", "f10", "tab", "down", "up"}
+    named = {"enter", "escape", "f1", "f2", "f3", "f5", "f6", "f10", "tab", "down", "up"}
     for key in keys:
         await pilot.press(*([key] if key in named else list(key)))
 
