@@ -62,7 +62,9 @@ def mapping_names() -> list[str]:
 
 
 def _bank_id(statement: Statement, line: StatementLine) -> str | None:
-    return f"{statement.account or '-'}:{line.bank_txn_id}" if line.bank_txn_id else None
+    """The bank's id, scoped to the account the line belongs to (a file may hold several accounts)."""
+    account = getattr(line, "statement_account", "") or statement.account or "-"
+    return f"{account}:{line.bank_txn_id}" if line.bank_txn_id else None
 
 
 def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | None = None) -> ImportResult:

@@ -1,8 +1,10 @@
-"""ISO 20022 camt.053 bank-to-customer statements (any version), read with ElementTree.
+"""ISO 20022 camt.053 bank-to-customer statements, camt.053.001.02 to .08, read with ElementTree.
 
-Tags are matched without their namespace, so camt.053.001.02 to .08 read alike. A DOCTYPE is
-refused before parsing: a statement has no business declaring entities. Each transaction of a
-batch entry (several TxDtls under one Ntry) becomes its own line.
+Tags are matched without their namespace, so every version reads alike (v08 moves names under
+Pty/ and puts Amt straight under TxDtls; both shapes are accepted). A DOCTYPE is refused before
+parsing: a statement has no business declaring entities, and refusing it is all the protection
+ElementTree needs. Each transaction of a batch entry (several TxDtls under one Ntry) becomes its
+own line, and the transactions must add up to the entry, or the file is refused.
 """
 from __future__ import annotations
 
@@ -10,9 +12,14 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
-from store.errors import ValidationError
-from store.importers.records import Statement, StatementFormatError, StatementLine
-from store.money import check_currency, exponent, parse_decimal_text
+from store.importers._text import bank_value, clean, currency_at, iso_date_at, minor_at, refuse_doctype
+from store.importers.records import Section, Statement, StatementFormatError, StatementLine, assemble
+from store.money import plain_amount
+
+_SIGN = {"CRDT": 1, "DBIT": -1}
+# Entries that are not booked yet (camt.053 should hold none, but some banks add them): a payment
+# recorded from one would be recorded again when the booking arrives.
+_NOT_BOOKED = frozenset({"PDNG", "INFO", "FUTR"})
 
 
 def _local(tag: str) -> str:
@@ -28,89 +35,145 @@ def _child(node: ET.Element | None, *path: str) -> ET.Element | None:
 
 
 def _children(node: ET.Element | None, name: str) -> Iterator[ET.Element]:
-    return (c for c in (node if node is not None else []) if _local(c.tag) == name)
+    return (c for c in (node if node is not None else ()) if _local(c.tag) == name)
 
 
 def _text(node: ET.Element | None, *path: str) -> str:
-    found = _child(node, *path) if path else node
-    return (found.text or "").strip() if found is not None else ""
+    found = _child(node, *path)
+    return clean(found.text) if found is not None else ""
+
+
+def _first(node: ET.Element | None, *paths: tuple[str, ...]) -> ET.Element | None:
+    # (never `a or b` on Elements: one without children is falsy)
+    return next((found for path in paths if (found := _child(node, *path)) is not None), None)
+
+
+def _amount(node: ET.Element | None, where: str) -> tuple[int, str]:
+    """Unsigned amount and its currency (the Ccy attribute); CdtDbtInd gives the sign."""
+    if node is None:
+        raise StatementFormatError(where, "is missing: no amount")
+    text = (node.text or "").strip()
+    currency = currency_at(node.get("Ccy", ""), where)
+    if text.startswith(("-", "+")):
+        raise StatementFormatError(where, f"amount '{text}' has a sign: camt amounts are signed by CdtDbtInd")
+    return minor_at(text, currency, where), currency
+
+
+def _sign(node: ET.Element, where: str, default: int | None = None) -> int:
+    code = _text(node, "CdtDbtInd")
+    if not code and default is not None:
+        return default
+    if code not in _SIGN:
+        raise StatementFormatError(f"{where}/CdtDbtInd", f"'{code}' is neither CRDT nor DBIT")
+    return _SIGN[code]
 
 
 def _date(node: ET.Element | None, where: str) -> dt.date | None:
     if node is None:
         return None
     text = _text(node, "Dt") or _text(node, "DtTm")
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        raise StatementFormatError(where, f"'{text}' is not a date") from None
+    return iso_date_at(text, where)
 
 
-def _amount(node: ET.Element | None, where: str) -> tuple[int, str]:
-    if node is None or not (node.text or "").strip():
-        raise StatementFormatError(where, "has no amount")
-    try:
-        currency = check_currency(node.get("Ccy", ""), where)
-        value = parse_decimal_text(node.text or "", where).scaleb(exponent(currency))
-    except ValidationError as exc:
-        raise StatementFormatError(where, exc.message) from None
-    if value != value.to_integral_value():
-        raise StatementFormatError(where, f"'{node.text}' has more decimals than {currency} has")
-    return int(value), currency
+def _bank_id(refs: ET.Element | None) -> str:
+    # (EndToEndId is not one: the payer chooses it, and it is often NOTPROVIDED or reused.)
+    return bank_value(_text(refs, "AcctSvcrRef")) or bank_value(_text(refs, "TxId"))
+
+
+def _reference(tx: ET.Element | None) -> str:
+    info = _child(tx, "RmtInf")
+    parts = [_text(u) for u in _children(info, "Ustrd")]
+    parts += [_text(s, "CdtrRefInf", "Ref") for s in _children(info, "Strd")]
+    return " ".join(dict.fromkeys(p for p in parts if p)) or _text(tx, "AddtlTxInf")
+
+
+def _party(tx: ET.Element | None, sign: int) -> tuple[str, str]:
+    """The other side: the debtor pays money in, the creditor receives money out."""
+    role = "Dbtr" if sign > 0 else "Cdtr"
+    party = _child(tx, "RltdPties", role)
+    account = _child(tx, "RltdPties", f"{role}Acct", "Id")
+    name = _text(party, "Nm") or _text(party, "Pty", "Nm")
+    return name, _text(account, "IBAN") or _text(account, "Othr", "Id")
+
+
+def _balances(stmt: ET.Element, where: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for n, bal in enumerate(_children(stmt, "Bal"), 1):
+        code = _text(bal, "Tp", "CdOrPrtry", "Cd")
+        amount, _ = _amount(_child(bal, "Amt"), f"{where}Bal[{n}]/Amt")
+        found.setdefault(code, amount * _sign(bal, f"{where}Bal[{n}]"))
+    return found
+
+
+def _line(tx: ET.Element | None, sign: int, amount: int, currency: str, day: dt.date, valued: dt.date | None,
+          bank_id: str | None, reference: str, account: str) -> StatementLine:
+    payer, payer_account = _party(tx, sign)
+    return StatementLine(position=0, booking_date=day, value_date=valued, amount_minor=sign * amount,
+                         currency=currency, bank_txn_id=bank_id or None, reference=reference, payer=payer,
+                         payer_account=payer_account, statement_account=account)
+
+
+def _entry(entry: ET.Element, where: str, account: str) -> list[StatementLine]:
+    sign = _sign(entry, where)
+    amount, currency = _amount(_child(entry, "Amt"), f"{where}/Amt")
+    valued = _date(_child(entry, "ValDt"), f"{where}/ValDt")
+    day = _date(_child(entry, "BookgDt"), f"{where}/BookgDt") or valued
+    if day is None:
+        raise StatementFormatError(where, "has neither BookgDt nor ValDt")
+    servicer_ref, entry_ref = bank_value(_text(entry, "AcctSvcrRef")), bank_value(_text(entry, "NtryRef"))
+    details = [tx for d in _children(entry, "NtryDtls") for tx in _children(d, "TxDtls")]
+    if len(details) <= 1:  # one transaction: the entry's booked amount is its amount
+        tx = details[0] if details else None
+        bank_id = servicer_ref or _bank_id(_child(tx, "Refs")) or entry_ref
+        reference = _reference(tx) or _text(entry, "AddtlNtryInf")
+        return [_line(tx, sign, amount, currency, day, valued, bank_id, reference, account)]
+    lines = []
+    for k, tx in enumerate(details, 1):  # a batch: each transaction is a line of its own
+        tx_where = f"{where}/TxDtls[{k}]"
+        tx_amount, tx_currency = _amount(_first(tx, ("Amt",), ("AmtDtls", "TxAmt", "Amt")), f"{tx_where}/Amt")
+        if tx_currency != currency:
+            raise StatementFormatError(f"{tx_where}/Amt", f"is in {tx_currency} but the entry is in {currency}")
+        # Without an id of its own, a transaction is known by its place in the entry.
+        tx_id = _bank_id(_child(tx, "Refs")) or (f"{servicer_ref or entry_ref}/{k}" if servicer_ref or entry_ref
+                                                 else None)
+        lines.append(_line(tx, _sign(tx, tx_where, default=sign), tx_amount, currency, day, valued, tx_id,
+                           _reference(tx), account))
+    total = sum(ln.amount_minor for ln in lines)
+    if total != sign * amount:
+        raise StatementFormatError(f"{where}/NtryDtls", f"the transactions add up to {plain_amount(total, currency)} "
+                                                        f"but the entry is {plain_amount(sign * amount, currency)}")
+    return lines
 
 
 def parse_camt053(data: bytes) -> Statement:
-    if b"<!DOCTYPE" in data[:4096].upper():
-        raise StatementFormatError("DOCTYPE", "a statement may not declare a document type or entities")
+    refuse_doctype(data)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise StatementFormatError(f"XML line {exc.position[0]}", f"is not well-formed ({exc})") from None
-    stmt = _child(root, "BkToCstmrStmt", "Stmt")
-    if stmt is None:
-        raise StatementFormatError("BkToCstmrStmt/Stmt", "is missing: not a camt.053 statement")
-    account = _text(stmt, "Acct", "Id", "IBAN") or _text(stmt, "Acct", "Id", "Othr", "Id")
-    currency = _text(stmt, "Acct", "Ccy")
-    balances: dict[str, int] = {}
-    for n, bal in enumerate(_children(stmt, "Bal"), 1):
-        code = _text(bal, "Tp", "CdOrPrtry", "Cd")
-        amount, currency = _amount(_child(bal, "Amt"), f"Bal[{n}]/Amt")
-        balances[code] = -amount if _text(bal, "CdtDbtInd") == "DBIT" else amount
+        line, column = exc.position
+        reason = str(exc).split(":")[0]
+        cut = ": the file is cut short" if reason in ("no element found", "unclosed token") else ""
+        raise StatementFormatError(f"line {line}", f"the XML is not well-formed at column {column + 1} "
+                                                   f"({reason}){cut}") from None
+    except (LookupError, ValueError) as exc:  # an encoding expat cannot read, named in the XML declaration
+        raise StatementFormatError("line 1", f"the XML declaration names an encoding that cannot be read "
+                                             f"({exc})") from None
+    book = root if _local(root.tag) == "BkToCstmrStmt" else _child(root, "BkToCstmrStmt")
+    statements = list(_children(book, "Stmt"))
+    if not statements:
+        raise StatementFormatError("element BkToCstmrStmt/Stmt", "is missing: this is not a camt.053 statement")
+    sections: list[Section] = []
     lines: list[StatementLine] = []
-    for n, entry in enumerate(_children(stmt, "Ntry"), 1):
-        where = f"Ntry[{n}]"
-        sign = {"CRDT": 1, "DBIT": -1}.get(_text(entry, "CdtDbtInd"))
-        if sign is None:
-            raise StatementFormatError(f"{where}/CdtDbtInd", "is neither CRDT nor DBIT")
-        booked = _date(_child(entry, "BookgDt"), f"{where}/BookgDt")
-        valued = _date(_child(entry, "ValDt"), f"{where}/ValDt")
-        if booked is None and valued is None:
-            raise StatementFormatError(where, "has no BookgDt or ValDt")
-        entry_amount, entry_currency = _amount(_child(entry, "Amt"), f"{where}/Amt")
-        currency = currency or entry_currency
-        entry_ref = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef")
-        details = [tx for d in _children(entry, "NtryDtls") for tx in _children(d, "TxDtls")]
-        for k, tx in enumerate(details or [None], 1):
-            tx_where = f"{where}/TxDtls[{k}]"
-            amount, tx_currency = entry_amount, entry_currency
-            if tx is not None and len(details) > 1:
-                node = _child(tx, "Amt")
-                if node is None:  # (an Element with no children is falsy: never use `or` on one)
-                    node = _child(tx, "AmtDtls", "TxAmt", "Amt")
-                amount, tx_currency = _amount(node, f"{tx_where}/Amt")
-            refs = _child(tx, "Refs")
-            bank_id = _text(refs, "AcctSvcrRef") or _text(refs, "TxId") or _text(refs, "EndToEndId")
-            if len(details) > 1 and not bank_id and entry_ref:
-                bank_id = f"{entry_ref}/{k}"
-            remittance = _child(tx, "RmtInf")
-            reference = " ".join(t.text.strip() for t in _children(remittance, "Ustrd") if t.text) or " ".join(
-                _text(s, "CdtrRefInf", "Ref") for s in _children(remittance, "Strd")).strip() or _text(entry,
-                                                                                                     "AddtlNtryInf")
-            party = _child(tx, "RltdPties", "Dbtr") if sign > 0 else _child(tx, "RltdPties", "Cdtr")
-            payer = _text(party, "Nm") or _text(party, "Pty", "Nm")
-            party_account = _child(tx, "RltdPties", "DbtrAcct" if sign > 0 else "CdtrAcct")
-            lines.append(StatementLine(len(lines) + 1, booked or valued, sign * amount, tx_currency,  # type: ignore[arg-type]
-                                       bank_id or (entry_ref if len(details) <= 1 else None) or None, reference,
-                                       payer, _text(party_account, "Id", "IBAN"), valued))
-    return Statement("camt.053", account, currency or (lines[0].currency if lines else "EUR"), tuple(lines),
-                     balances.get("OPBD", balances.get("PRCD")), balances.get("CLBD"))
+    for s, stmt in enumerate(statements, 1):
+        prefix = "element " + ("" if len(statements) == 1 else f"Stmt[{s}]/")
+        account = _text(stmt, "Acct", "Id", "IBAN") or _text(stmt, "Acct", "Id", "Othr", "Id")
+        code = _text(stmt, "Acct", "Ccy")
+        currency = currency_at(code, f"{prefix}Acct/Ccy") if code else ""
+        balances = _balances(stmt, prefix)
+        for n, entry in enumerate(_children(stmt, "Ntry"), 1):
+            if (_text(entry, "Sts") or _text(entry, "Sts", "Cd")) in _NOT_BOOKED:
+                continue
+            lines += _entry(entry, f"{prefix}Ntry[{n}]", account)
+        sections.append(Section(account, currency or next((ln.currency for ln in lines), ""),
+                                balances.get("OPBD", balances.get("PRCD")), balances.get("CLBD")))
+    return assemble("camt.053", sections, lines)
