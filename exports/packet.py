@@ -56,6 +56,20 @@ def _cover(p: CollectionsPacket, company: str) -> str:
     </body></html>"""
 
 
+def send_with_packet(account_no: str, agency: str, note: str, folder: "Path | None" = None) -> tuple[object, "Path"]:
+    """Send an account to collections and produce its packet for the agency, next to the print batches."""
+    from pathlib import Path
+
+    from exports.deliver import default_print_dir
+    from store.collections import send_to_collections
+
+    result = send_to_collections(account_no, agency, note)
+    path = Path(folder or default_print_dir()) / f"collections-{account_no}-{dt.date.today():%Y%m%d}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(collections_packet(account_no))
+    return result, path
+
+
 def collections_packet(account_no: str, as_of: dt.date | None = None) -> bytes:
     from pypdf import PdfReader, PdfWriter
 

@@ -87,3 +87,10 @@ def reject_dispute(dispute_id: int, note: str) -> DisputeResult:
         return _result(Dispute.get_by_id(dispute.id))
 
     return run_service("reject_dispute", {}, None, DisputeResult, body)
+
+
+def open_dispute_of(invoice_number: str) -> DisputeResult | None:
+    """The invoice's open dispute, if it has one."""
+    dispute = (Dispute.select().join(Invoice, on=(Dispute.invoice == Invoice.id))
+               .where((Invoice.number == invoice_number.strip().upper()) & (Dispute.status == "open")).first())
+    return _result(dispute) if dispute else None

@@ -33,7 +33,7 @@ def test_dispute_resolved_by_a_credit_note(cli, customer: str) -> None:
     assert code == 2 and "already credited" in err
 
 
-def test_promise_and_collections(cli, customer: str) -> None:
+def test_promise_and_collections(cli, customer: str, tmp_path) -> None:
     from store.session import set_operator
 
     post(customer, issue=dt.date(2020, 1, 1))
@@ -44,8 +44,10 @@ def test_promise_and_collections(cli, customer: str) -> None:
     code, _out, err = cli("collections", customer, "--agency", "Debt Co")
     assert code == 2 and "needs a supervisor" in err
     set_operator("bob")
-    code, out, _ = cli("collections", customer, "--agency", "Debt Co")
+    code, out, _ = cli("collections", customer, "--agency", "Debt Co", "--packet-dir", str(tmp_path))
     assert code == 0 and "sent to Debt Co for £12.00" in out
+    [packet] = tmp_path.glob("collections-*.pdf")
+    assert f"collections-{customer}-" in packet.name and packet.read_bytes().startswith(b"%PDF")
 
 
 def test_collections_packet_holds_cover_statement_and_every_open_invoice(cli, customer: str, tmp_path) -> None:

@@ -51,11 +51,16 @@ def cmd_promise(args: argparse.Namespace) -> int:
 
 
 def cmd_collections(args: argparse.Namespace) -> int:
-    from store.collections import send_to_collections
+    from pathlib import Path
 
-    result = send_to_collections(args.account, args.agency, args.note)
-    return emit(args, result, lambda: f"{result.account_no} sent to {result.agency} for "
-                                      f"{format_money(result.amount_minor, result.currency)} (case {result.case_id})")
+    from exports.packet import send_with_packet
+
+    result, packet = send_with_packet(args.account, args.agency, args.note, Path(args.packet_dir) if args.packet_dir
+                                      else None)
+    return emit(args, {"case": result, "packet": str(packet)},
+                lambda: f"{result.account_no} sent to {result.agency} for "  # type: ignore[attr-defined]
+                        f"{format_money(result.amount_minor, result.currency)} (case {result.case_id}); "  # type: ignore[attr-defined]
+                        f"packet: {packet}")
 
 
 def cmd_dispute(args: argparse.Namespace) -> int:
@@ -88,6 +93,7 @@ def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p.add_argument("account")
     p.add_argument("--agency", required=True)
     p.add_argument("--note", default="")
+    p.add_argument("--packet-dir", help="where to write the agency's packet (default: the print folder)")
     p = command("dispute", cmd_dispute, "open a dispute on an invoice; resolve it by credit note or reject it")
     p.add_argument("action", choices=["open", "credit", "reject"])
     p.add_argument("key", help="invoice number (open) or dispute id (credit, reject)")

@@ -79,7 +79,16 @@ class Services:
 
     open_dispute = staticmethod(disputes.open_dispute)
     record_promise = staticmethod(collections.record_promise)
-    send_to_collections = staticmethod(collections.send_to_collections)
+    @staticmethod
+    def send_to_collections(account_no: str, agency: str) -> str:
+        from exports.packet import send_with_packet
+
+        result, path = send_with_packet(account_no, agency, "")
+        return f"Sent to {result.agency}; packet written to {path}"  # type: ignore[attr-defined]
+
+    resolve_dispute_with_credit = staticmethod(disputes.resolve_with_credit)
+    open_dispute_of = staticmethod(disputes.open_dispute_of)
+    reject_dispute = staticmethod(disputes.reject_dispute)
 
     @staticmethod
     def import_statement(data: bytes, filename: str, mapping: str | None = None):  # noqa: ANN205

@@ -218,3 +218,24 @@ async def test_reallocate_and_refund_from_the_account(harbour: str) -> None:
         await settle(pilot)
     assert customer_view(harbour).credit_minor == 0
     assert pay
+
+
+async def test_dispute_opened_and_settled_from_the_document(harbour: str) -> None:
+    from store.disputes import open_dispute_of
+    from store.queries import invoice_view
+    from tui.screens.document_view import DocumentScreen
+
+    app = HostApp(DocumentScreen("INV-000001"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"price was wrong", "enter")
+        await settle(pilot)
+        assert open_dispute_of("INV-000001").amount_minor == 1200
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"c agreed with customer", "enter")
+        await settle(pilot)
+        assert "settled by credit note CN-000001" in text_of(app, "#doc-status")
+    assert open_dispute_of("INV-000001") is None and invoice_view("INV-000001").open_minor == 0

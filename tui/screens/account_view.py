@@ -229,7 +229,8 @@ class AccountViewScreen(Screen[None]):
         self.app.push_screen(TextPrompt(f"Send {self.account_no} to collections (supervisor). Agency:"),
                              lambda agency: agency and self.run_worker(self._act(
                                  self.services.send_to_collections, self.account_no, agency,
-                                 done="Sent to collections; the account leaves the dunning run.")))
+                                 done="Sent to collections (it leaves the dunning run); the packet is in the "
+                                      "print folder.")))
 
     def action_allocate(self) -> None:
         """Re-allocate: apply a payment's unallocated money (Payments tab) to this account's invoices."""

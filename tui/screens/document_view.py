@@ -54,6 +54,7 @@ class DocumentScreen(Screen[None]):
         Binding("v", "void", "Void"),
         Binding("c", "credit", "Credit note"),
         Binding("d", "duplicate", "Duplicate"),
+        Binding("x", "dispute", "Dispute"),
     ]
     DEFAULT_CSS = """
     DocumentScreen #doc-preview { padding: 0 1; }
@@ -138,6 +139,36 @@ class DocumentScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt(f"Credit which lines of {self.number}? (e.g. 1,3; empty = every line)",
                                         required=False), credit)
+
+    def action_dispute(self) -> None:
+        """Open a dispute on this invoice, or settle the open one: by a credit note, or rejected."""
+        self.run_worker(self._dispute_prompt(), exclusive=True)
+
+    async def _dispute_prompt(self) -> None:
+        dispute = await in_db(self.services.open_dispute_of, self.number)
+        if dispute is None:
+            self.app.push_screen(TextPrompt(f"Dispute {self.number}: the reason (the whole invoice is disputed)"),
+                                 lambda reason: reason and self.run_worker(self._do(
+                                     self.services.open_dispute, self.number, self.view.total_minor, reason,
+                                     done=lambda r: f"Dispute {r.id} opened on {r.invoice}.")))
+            return
+
+        def settle(answer: str | None) -> None:
+            if not answer:
+                return
+            choice, _s, note = answer.strip().partition(" ")
+            if choice.lower().startswith("c"):
+                self.run_worker(self._do(self.services.resolve_dispute_with_credit, dispute.id, note,
+                                         done=lambda r: f"Dispute {r.id} settled by credit note {r.credit_note}."))
+            elif choice.lower().startswith("r"):
+                self.run_worker(self._do(self.services.reject_dispute, dispute.id, note,
+                                         done=lambda r: f"Dispute {r.id} rejected."))
+            else:
+                self.status("Answer c (credit note) or r (reject), then a note.")
+
+        self.app.push_screen(TextPrompt(f"Dispute {dispute.id} on {self.number} "
+                                        f"({format_money(dispute.amount_minor, self.view.currency)}): "
+                                        "c = credit note, r = reject; then a note"), settle)
 
     def action_duplicate(self) -> None:
         from tui.screens.invoice_entry import InvoiceEntryScreen
