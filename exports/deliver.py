@@ -96,18 +96,21 @@ def _email(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: s
                      amount=format_money(doc.total_minor, doc.currency),
                      due=doc.due_date.isoformat() if doc.due_date else "", reference=doc.reference,
                      phone=phone or "the number on the invoice", company=company)
-    message = build_message(smtp.settings, item.email, f"{company}: {what} {item.number}", body,
-                            f"{item.number}.pdf", pdf)
+    return _send_and_record(smtp, item, f"{company}: {what} {item.number}", body, f"{item.number}.pdf", pdf)
+
+
+def _send_and_record(smtp: SmtpSession, item: PendingDocument, subject: str, body: str, filename: str,
+                     pdf: bytes) -> str:
+    """Send one message and keep the attempt with the exact bytes; returns the error, '' when it went."""
+    message = build_message(smtp.settings, item.email, subject, body, filename, pdf)
     try:
-        message_id = smtp.send(message)
+        message_id, status, error = smtp.send(message), "sent", ""
     except (OSError, smtplib.SMTPException) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        deliveries.record_delivery(item.number, item.account_no, item.kind, "email", item.email, pdf, "failed",
-                                   error=error)
-        return error
-    deliveries.record_delivery(item.number, item.account_no, item.kind, "email", item.email, pdf, "sent",
-                               message_id=message_id)
-    return ""
+        message_id, status, error = "", "failed", f"{type(exc).__name__}: {exc}"
+    row = deliveries.record_delivery(item.number or None, item.account_no, item.kind, "email", item.email, pdf,
+                                     status, message_id=message_id, error=error)
+    item.delivery_ids.append(row.id)
+    return error
 
 
 def deliver_one(number: str) -> str:
@@ -134,18 +137,8 @@ def _email_reminder(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, c
     body = (f"Dear {item.customer_name},\n\n{doc.text or ''}Please find attached our {title.lower()}: "
             f"{len(doc.items)} overdue invoice(s), {format_money(doc.total_due_minor, doc.currency)} in all.\n\n"
             f"Kind regards,\n{company}\n")
-    message = build_message(smtp.settings, item.email, f"{company}: {title} for account {item.account_no}", body,
+    return _send_and_record(smtp, item, f"{company}: {title} for account {item.account_no}", body,
                             f"reminder-{item.account_no}.pdf", pdf)
-    try:
-        message_id = smtp.send(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        item.delivery_ids.append(deliveries.record_delivery(None, item.account_no, "reminder", "email", item.email,
-                                                            pdf, "failed", error=error).id)
-        return error
-    item.delivery_ids.append(deliveries.record_delivery(None, item.account_no, "reminder", "email", item.email, pdf,
-                                                        "sent", message_id=message_id).id)
-    return ""
 
 
 def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progress | None = None,
