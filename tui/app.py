@@ -4,20 +4,23 @@ plain-key alternative (some SSH clients mangle F-keys), every action in the comm
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import WorkerFailed
 
 from tui.context import AppContext
+from tui.errors import SurvivesErrors
+from tui.keyorder import KeysInOrder
 from tui.keys import GLOBAL_KEYS, key_label
-from tui.logs import log_exception
 
 
-class BillfoldApp(App[None]):
+class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
+    """Errors never end the session (tui/errors.py); keys typed fast stay in order (tui/keyorder.py)."""
+
     TITLE = "Billfold"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: a subclass elsewhere (tests) still finds it
     MODES = {
         "lookup": lambda: _screen("account_lookup", "AccountLookupScreen"),
         "invoice": lambda: _screen("invoice_entry", "InvoiceEntryScreen"),
@@ -72,23 +75,18 @@ class BillfoldApp(App[None]):
                                 _runner(target, binding.action))
         yield from super().get_system_commands(screen)
 
-    # ------------------------------------------------------------ errors: one line on screen, details in the log
+    # ------------------------------------------------------------ quitting
+    # Errors (one line on screen, details in the log, the session goes on): tui/errors.py.
 
-    def _handle_exception(self, error: Exception) -> None:
-        if isinstance(error, WorkerFailed):  # a worker's error, wrapped: say what really went wrong
-            error = error.error if isinstance(error.error, Exception) else error
-        path = log_exception(error)
-        try:
-            running = bool(self.screen_stack)
-        except Exception:  # noqa: BLE001 - no stack at all: failed while starting
-            running = False
-        if not running:
-            self._return_code = 1
-            self.exit(message=f"billfold: unexpected error: {type(error).__name__}: {error} (details in {path})")
+    async def action_quit(self) -> None:
+        """Ctrl+Q: leave, but ask first if any screen, in any job, holds typed work."""
+        from tui.screens.confirm import ConfirmScreen, unsaved_screens
+
+        if self.screen.id == "confirm-quit" or not unsaved_screens(self):  # Ctrl+Q twice: quit, as asked
+            self.exit()
             return
-        self.bell()
-        self.notify(f"Unexpected error: {type(error).__name__}: {error}. Details in {path}", severity="error",
-                    markup=False, timeout=10)
+        self.push_screen(ConfirmScreen("Quit and discard what you typed?", id="confirm-quit"),
+                         lambda yes: self.exit() if yes else None)
 
 
 def _screen(module: str, name: str) -> Screen:
