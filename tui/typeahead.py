@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 
-async def caught_up(widget: Widget | None, timeout: float = 0.25) -> None:
+async def caught_up(widget: Widget | None, timeout: float = 1.0) -> None:
     if widget is None or not widget.is_attached:
         return
     done = asyncio.Event()

@@ -176,8 +176,8 @@ class InvoiceEntryScreen(Screen[None]):
     # ------------------------------------------------------------ reading the form
 
     def rows(self) -> list[LineRow]:
-        """The lines whose fields exist (a spare line being mounted has none yet)."""
-        return [row for row in self.query(LineRow) if row.children]
+        """The lines whose fields all exist (a spare line being mounted may have none, or only some, yet)."""
+        return [row for row in self.query(LineRow) if len(row.children) == len(LINE_FIELDS) + 2]
 
     def renumber(self) -> None:
         for n, row in enumerate(self.rows(), 1):
