@@ -12,7 +12,9 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from peewee import fn
+from functools import cache
+from typing import Any
+
 from rapidfuzz import fuzz, process
 
 from store.models import Customer, Dispute, Invoice, OpenItem, Payment, SearchToken
@@ -54,17 +56,50 @@ class LookupPage:
         return self.offset + len(self.hits) < self.total
 
 
-def _prefix(token: str) -> object:
-    """token >= p AND token < p + U+FFFF: a prefix range the index answers without LIKE's collation rules."""
-    return (SearchToken.token >= token) & (SearchToken.token < token + "\uffff")
+# Every keystroke runs a handful of these; peewee would spend more time building their SQL (about
+# 1 ms for an IN list of a few hundred ids) than SQLite spends answering them, so the text of each
+# is made once, from the models' own table and column names, and run with its parameters.
+
+def _run(sql: str, params: tuple[Any, ...] | list[Any]) -> list[tuple[Any, ...]]:
+    return list(Customer._meta.database.execute_sql(sql, params).fetchall())
 
 
-def _ids(condition: object, limit: int = CANDIDATES) -> list[int]:
-    return [cid for (cid,) in SearchToken.select(SearchToken.customer).where(condition).limit(limit).tuples()]
+def _placeholders(n: int) -> str:
+    return ", ".join([Customer._meta.database.param] * n)
+
+
+@cache
+def _statements() -> dict[str, str]:
+    p = Customer._meta.database.param
+    token, customer, open_item = SearchToken._meta.table_name, Customer._meta.table_name, OpenItem._meta.table_name
+    payment, dispute, invoice = Payment._meta.table_name, Dispute._meta.table_name, Invoice._meta.table_name
+    return {
+        "prefix": f"SELECT customer_id FROM {token} WHERE token >= {p} AND token < {p} LIMIT {p}",
+        "exact": f"SELECT customer_id FROM {token} WHERE token = {p} LIMIT {p}",
+        "invoice": f"SELECT customer_id FROM {invoice} WHERE number = {p} LIMIT 1",
+        "names": f"SELECT id, account_no, name, city, currency, status FROM {customer} WHERE id IN ({{ids}})",
+        # One statement for a page: balance, overdue, unapplied cash and an open dispute per account,
+        # each a sum over that account's rows through the (customer, ...) indexes.
+        "sums": f"""SELECT c.id,
+            (SELECT COALESCE(SUM(o.open_minor), 0) FROM {open_item} o
+              WHERE o.customer_id = c.id AND o.open_minor <> 0),
+            (SELECT COALESCE(SUM(o.open_minor), 0) FROM {open_item} o
+              WHERE o.customer_id = c.id AND o.open_minor > 0 AND o.due_date < {p}),
+            (SELECT COALESCE(SUM(y.unallocated_minor), 0) FROM {payment} y
+              WHERE y.customer_id = c.id AND y.unallocated_minor > 0),
+            EXISTS (SELECT 1 FROM {dispute} d JOIN {invoice} i ON d.invoice_id = i.id
+              WHERE i.customer_id = c.id AND d.status = 'open')
+            FROM {customer} c WHERE c.id IN ({{ids}})""",
+    }
+
+
+def _prefix_ids(prefix: str, limit: int = CANDIDATES) -> list[int]:
+    """Accounts with a token starting with `prefix`: a range (not LIKE, whose collation rules defeat the index)."""
+    return [cid for (cid,) in _run(_statements()["prefix"], (prefix, prefix + "\uffff", limit))]
 
 
 def _exact_ids(token: str) -> list[int]:
-    return _ids(SearchToken.token == token)
+    return [cid for (cid,) in _run(_statements()["exact"], (token, CANDIDATES))]
 
 
 class _Vocabulary:
@@ -76,8 +111,8 @@ class _Vocabulary:
 
     def get(self) -> list[str]:
         if time.monotonic() - self.loaded_at > VOCABULARY_TTL_S:
-            self.words = [r.token[2:] for r in SearchToken.select(SearchToken.token).distinct()
-                          .where(_prefix("n:"))]
+            self.words = [t[2:] for (t,) in SearchToken.select(SearchToken.token).distinct()
+                          .where((SearchToken.token >= "n:") & (SearchToken.token < "n:\uffff")).tuples()]
             self.loaded_at = time.monotonic()
         return self.words
 
@@ -101,7 +136,7 @@ def accounts_named(words: list[str]) -> dict[int, tuple[int, str]]:
     result: dict[int, tuple[int, str]] | None = None
     for word in words:
         found: dict[int, tuple[int, str]] = {}
-        for cid in _ids(_prefix(f"n:{word}")):
+        for cid in _prefix_ids(f"n:{word}"):
             found[cid] = (NAME, "name")
         for cid in _exact_ids(f"n:{word}"):
             found[cid] = (NAME_EXACT, "name")
@@ -131,19 +166,19 @@ def _candidates(text: str) -> dict[int, tuple[int, str]]:
     compact = folded.replace(" ", "")
     if compact.isdigit():
         add(_exact_ids(f"a:{compact}"), EXACT_ACCOUNT, "account")
-        add(_ids(_prefix(f"a:{compact}")), ACCOUNT, "account")
-    invoice = Invoice.select(Invoice.customer).where(Invoice.number == raw.upper()).first()
-    if invoice is not None:
-        add([invoice.customer_id], EXACT_INVOICE, f"invoice {raw.upper()}")
+        add(_prefix_ids(f"a:{compact}"), ACCOUNT, "account")
+    invoice = _run(_statements()["invoice"], (raw.upper(),))
+    if invoice:
+        add([invoice[0][0]], EXACT_INVOICE, f"invoice {raw.upper()}")
     digits = digits_of(raw)
     if len(digits) >= 4 and re.fullmatch(r"[\d\s+().\-/]+", raw):
-        add(_ids(_prefix(f"p:{digits.lstrip('0') or digits}")), PHONE, "phone")
+        add(_prefix_ids(f"p:{digits.lstrip('0') or digits}"), PHONE, "phone")
     if "@" in raw:
-        add(_ids(_prefix(f"e:{raw.casefold()}")), EMAIL, "e-mail")
+        add(_prefix_ids(f"e:{raw.casefold()}"), EMAIL, "e-mail")
     elif "." in raw and " " not in raw:
-        add(_ids(_prefix(f"d:{raw.casefold()}")), EMAIL, "e-mail domain")
+        add(_prefix_ids(f"d:{raw.casefold()}"), EMAIL, "e-mail domain")
     if len(compact) >= 2 and any(ch.isdigit() for ch in compact) and any(ch.isalpha() for ch in compact):
-        add(_ids(_prefix(f"z:{postcode_key(raw)}")), POSTCODE, "postcode")
+        add(_prefix_ids(f"z:{postcode_key(raw)}"), POSTCODE, "postcode")
     words = name_words(raw)
     if words and not compact.isdigit():
         for cid, (rank, why) in accounts_named(words).items():
@@ -151,19 +186,11 @@ def _candidates(text: str) -> dict[int, tuple[int, str]]:
     return found
 
 
-def _open_sums(ids: list[int], today: dt.date) -> tuple[dict[int, int], dict[int, int], dict[int, int], set[int]]:
-    opens = {r.customer_id: int(r.n) for r in OpenItem.select(OpenItem.customer, fn.SUM(OpenItem.open_minor).alias("n"))
-             .where(OpenItem.customer.in_(ids) & (OpenItem.open_minor != 0)).group_by(OpenItem.customer)}
-    overdue = {r.customer_id: int(r.n) for r in
-               OpenItem.select(OpenItem.customer, fn.SUM(OpenItem.open_minor).alias("n"))
-               .where(OpenItem.customer.in_(ids) & (OpenItem.open_minor > 0) & (OpenItem.due_date < today))
-               .group_by(OpenItem.customer)}
-    unapplied = {r.customer_id: int(r.n) for r in
-                 Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor).alias("n"))
-                 .where(Payment.customer.in_(ids) & (Payment.unallocated_minor > 0)).group_by(Payment.customer)}
-    disputed = {r.customer_id for r in Invoice.select(Invoice.customer).join(Dispute, on=(Dispute.invoice == Invoice.id))
-                .where(Invoice.customer.in_(ids) & (Dispute.status == "open"))}
-    return opens, overdue, unapplied, disputed
+def _page_sums(ids: list[int], today: dt.date) -> dict[int, tuple[int, int, int, bool]]:
+    """(open, overdue, unapplied, disputed) for each account of one page."""
+    sql = _statements()["sums"].format(ids=_placeholders(len(ids)))
+    return {row[0]: (int(row[1]), int(row[2]), int(row[3]), bool(row[4]))
+            for row in _run(sql, (today.isoformat(), *ids))}
 
 
 def find_accounts(text: str, offset: int = 0, limit: int = PAGE, today: dt.date | None = None) -> LookupPage:
@@ -174,15 +201,14 @@ def find_accounts(text: str, offset: int = 0, limit: int = PAGE, today: dt.date 
     if not found:
         return LookupPage(text, (), 0, offset)
     # Plain tuples (id, account, name, city, currency, status): no model objects for a few hundred rows.
-    names = {row[0]: row for row in Customer.select(Customer.id, Customer.account_no, Customer.name, Customer.city,
-                                                    Customer.currency, Customer.status)
-             .where(Customer.id.in_(list(found))).tuples()}
+    ids = list(found)
+    names = {row[0]: row for row in _run(_statements()["names"].format(ids=_placeholders(len(ids))), ids)}
     ordered = sorted(found, key=lambda cid: (-found[cid][0], names[cid][2].casefold(), names[cid][1]))
     page_ids = ordered[offset:offset + limit]
-    opens, overdue, unapplied, disputed = _open_sums(page_ids, today or dt.date.today())
+    sums = _page_sums(page_ids, today or dt.date.today()) if page_ids else {}
     hits = tuple(
         AccountHit(names[cid][1], names[cid][2], names[cid][3], names[cid][4],
-                   opens.get(cid, 0) - unapplied.get(cid, 0), overdue.get(cid, 0), names[cid][5],
-                   cid in disputed, found[cid][0], found[cid][1])
+                   sums[cid][0] - sums[cid][2], sums[cid][1], names[cid][5], sums[cid][3],
+                   found[cid][0], found[cid][1])
         for cid in page_ids)
     return LookupPage(text, hits, len(ordered), offset)

@@ -66,6 +66,12 @@ def test_services_verify_and_triggers_on_postgresql(pg_books: str) -> None:
     assert invoice_view(first).open_minor == 0
     assert customer_view(account).balance_minor == 12000 - 5000 - 1200 - 100 - (60000 - 5298 - 5000 - 1000)
     assert verify_books() == []
+    # The lookup's own SQL (written once, not by peewee) runs on PostgreSQL too.
+    from store.lookup import find_accounts
+
+    hit = find_accounts("postgr").hits[0]
+    assert (hit.account_no, hit.balance_minor) == (account, customer_view(account).balance_minor)
+    assert find_accounts(first.lower()).hits[0].why == f"invoice {first}"
     with pytest.raises(Exception, match="never changed or deleted"):
         with database_proxy.atomic():
             database_proxy.obj.execute_sql("UPDATE journal_line SET debit_minor = 0")
