@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, DataTable, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from store.lookup import AccountHit, LookupPage
 from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.widgets.footer import KeyFooter
 
 PAGE = 50
 FLAG_TEXT = {"on_hold": "HOLD", "in_collections": "COLL", "closed": "CLSD"}
@@ -48,7 +49,7 @@ class AccountLookupScreen(Screen[None]):
             yield Input(placeholder="account, name, e-mail, phone, postcode or invoice number", id="query")
         yield DataTable(id="results", cursor_type="row", zebra_stripes=True, show_cursor=True)
         yield Static("Type to search.  Up/Down move, Enter opens, F7 new customer.", id="lookup-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

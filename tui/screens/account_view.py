@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, DataTable, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from store.dates import parse_date
 from store.errors import BooksError, ValidationError
@@ -16,6 +16,7 @@ from tui.cells import money_cell, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
+from tui.widgets.footer import KeyFooter
 
 STATUS_TEXT = {"active": "", "on_hold": "ON HOLD", "in_collections": "IN COLLECTIONS", "closed": "CLOSED"}
 TABS = ("open", "documents", "payments", "activity", "notes")
@@ -74,7 +75,7 @@ class AccountViewScreen(Screen[None]):
             for tab, title in zip(TABS, ("Open items", "Documents", "Payments", "Activity", "Notes")):
                 with TabPane(title, id=tab):
                     yield DataTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         columns = {

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from store.errors import BooksError, ValidationError
 from store.money import parse_amount, parse_quantity, plain_amount
 from tui.cells import money_cell, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.widgets.footer import KeyFooter
 
 ITEM_FIELDS = (("code", 10), ("description", 0), ("price", 10), ("currency", 5), ("tax", 4))
 TAX_FIELDS = (("code", 6), ("name", 0), ("rate", 8))
@@ -63,7 +64,7 @@ class CatalogueScreen(Screen[None]):
                 field.styles.width = width or "1fr"
                 yield field
         yield Static("Enter on a row edits it; F7 new; F10 saves; Tab switches items / tax codes.", id="cat-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.run_worker(self.load(), exclusive=True)

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from store.customers import CustomerData
 from store.errors import BooksError
@@ -18,6 +18,7 @@ from store.money import plain_amount
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.typeahead import FormScreen
+from tui.widgets.footer import KeyFooter
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Name"), ("contact_name", "Contact"), ("address1", "Address"), ("address2", ""),
@@ -85,7 +86,7 @@ class CustomerFormScreen(FormScreen):
             for key, label in FIELDS:
                 yield FieldRow(key, label, "")
         yield Static("Enter: next field.  F10: save.  Esc: back.", id="form-status")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         if self.account_no:

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from store.errors import BooksError
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.widgets.footer import KeyFooter
 
 
 class DeliverScreen(Screen[None]):
@@ -30,7 +31,7 @@ class DeliverScreen(Screen[None]):
         with VerticalScroll(id="deliver-log"):
             yield Static("", id="deliver-lines")
         yield Static("", id="deliver-summary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.lines: list[str] = []

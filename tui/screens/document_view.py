@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from store.errors import BooksError, ValidationError
 from store.money import format_amount, format_money
@@ -22,6 +22,7 @@ from store.queries import InvoiceView
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
+from tui.widgets.footer import KeyFooter
 
 
 def preview_text(v: InvoiceView) -> str:
@@ -75,7 +76,7 @@ class DocumentScreen(Screen[None]):
         with VerticalScroll():
             yield Static("Loading...", id="doc-preview")
         yield Static("w PDF  m e-mail  v void  c credit note  d duplicate  Esc back", id="doc-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.run_worker(self.load(), exclusive=True)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.chrome import HeaderLine
+from tui.widgets.footer import KeyFooter
 
 
 class NotYetScreen(Screen[None]):
@@ -16,4 +17,4 @@ class NotYetScreen(Screen[None]):
         yield HeaderLine(self.PLACE)
         yield Static(f"\n  {self.PLACE}: not built yet.\n\n  {self.WHAT}\n\n"
                      "  F2 account lookup   F3 invoice entry   F5 payments   F6 reports   F1 help", id="not-yet")
-        yield Footer()
+        yield KeyFooter()

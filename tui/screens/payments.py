@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from store.dates import parse_date
 from store.errors import BooksError, ValidationError
@@ -24,6 +24,7 @@ from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
 from tui.typeahead import FormScreen
+from tui.widgets.footer import KeyFooter
 
 FILTERS = (("from", "From", 11), ("to", "To", 11), ("min", "Min", 9), ("max", "Max", 9), ("method", "Method", 9),
            ("text", "Text", 0))
@@ -74,7 +75,7 @@ class PaymentsScreen(Screen[None]):
         yield DataTable(id="suggestions", cursor_type="row")
         yield Static("", id="reasons")
         yield Static("", id="queue-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         queue = self.query_one("#queue", DataTable)
@@ -341,7 +342,7 @@ class PaymentEntryScreen(FormScreen):
         yield Static("Open invoices: type an amount against each, or F9 for oldest first", id="open-title")
         yield Horizontal(id="alloc-rows")
         yield Static("", id="left-to-allocate")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         today = self.app.context.today  # type: ignore[attr-defined]

@@ -13,12 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store.errors import BooksError
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
+from tui.widgets.footer import KeyFooter
 
 REPORTS = (
     ("ar_aging", "Aging"), ("ar_aging_detail", "Aging detail"), ("billing_collections", "Billing & collections"),
@@ -71,7 +72,7 @@ class ReportsScreen(Screen[None]):
         yield DataTable(id="report-table", zebra_stripes=True, cursor_type="row")
         yield Static("", id="report-chart")
         yield Static("", id="report-notes")
-        yield Footer()
+        yield KeyFooter()
 
     def menu(self) -> str:
         items = []

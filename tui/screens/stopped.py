@@ -10,10 +10,11 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.chrome import HeaderLine
 from tui.keys import GLOBAL_KEYS, key_label
+from tui.widgets.footer import KeyFooter
 
 
 def job_keys(mode: str) -> str:
@@ -43,7 +44,7 @@ class StoppedScreen(Screen[None]):
             f"Enter{f' or {keys}' if keys else ''} opens {self.place.lower()} again.\n\n"
             f"Details for support: {self.log_file}",
             id="stopped", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def action_reopen(self) -> None:
         self.app.switch_mode(self.job_mode)
