@@ -1,6 +1,6 @@
 """Bytes on the wire: what invoice entry writes to the terminal per typed character and per field move.
 
-    python tests/bench/measure_ssh_bytes.py [--lines 8] [--colorterm truecolor] [--with-fixes]
+    python tests/bench/measure_ssh_bytes.py [--lines 8] [--colorterm truecolor]
 
 An operator over SSH pays for every byte the application writes to its terminal. This runs the real
 `billfold --demo` at 80x24 inside tmux, under `script -q -f TYPESCRIPT` (which records exactly what
@@ -18,10 +18,10 @@ Goals (from the issue): under 250 bytes per typed character and under 2 KB per f
 For comparison, a stock Textual form writes about 730 B/char and 7.8 KB per Tab with bordered
 inputs, about 170 B/char and 5.1 KB per Tab with one-row inputs.
 
-`--with-fixes` runs the same measurement with the proposed fixes applied by monkeypatching at start
-(nothing in the repository changes): Screen.focused without repaint, a footer that recomposes only
-when its keys change, no focus border on one-row inputs, a pool of blank lines mounted up front
-(--pool N), and Static text updated only when it changes. Use it to see what the fixes would buy.
+What keeps the figures low (each found with this script): a focus move repaints only the two fields
+(tui.typeahead.FormScreen), the footer redraws only when its keys change (tui.widgets.footer), the
+invoice grid's blank lines are mounted with the form (POOL in tui.screens.invoice_entry), and the
+line numbers, nets and totals redraw only when their text changes (tui.widgets.cell).
 
 Data and state live in a temporary XDG_DATA_HOME / XDG_STATE_HOME; nothing of yours is touched.
 """
@@ -47,59 +47,6 @@ GOAL_CHAR = 250
 GOAL_MOVE = 2048
 QUIET_S = 0.25  # a key's output is over when nothing more came for this long
 KEY_TIMEOUT_S = 1.5
-
-FIX_LAUNCHER = '''
-import sys
-from textual.reactive import Reactive
-from textual.screen import Screen
-from textual.widgets import Footer
-
-# 1. Moving focus repaints the whole screen: Screen.focused is a reactive with repaint=True.
-quiet = Reactive(None, repaint=False)
-Screen.focused = quiet
-quiet.__set_name__(Screen, "focused")
-
-# 2. The footer recomposes (every key unmounted and mounted again) on every focus change.
-_changed = Footer.bindings_changed
-def bindings_changed(self, screen):
-    shown = tuple((k, a.binding.description, a.enabled) for k, a in screen.active_bindings.items()
-                  if a.binding.show)
-    if shown != getattr(self, "_bf_shown", None) or not self._bindings_ready:
-        self._bf_shown = shown
-        _changed(self, screen)
-Footer.bindings_changed = bindings_changed
-
-# 3. Textual's Input:focus border (tall) beats the DEFAULT_CSS "border: none" of one-row inputs.
-from tui.screens import customer_form, invoice_entry
-invoice_entry.LineRow.DEFAULT_CSS += "\\nLineRow > Input:focus { border: none; }\\n"
-customer_form.FieldRow.DEFAULT_CSS += "\\nFieldRow > Input:focus { border: none; }\\n"
-
-# 4. Mounting a line re-orders every widget after it in the compositor's paint order, so every
-#    line is redrawn: mount a pool of blank lines once, instead of one line per Enter.
-_compose = invoice_entry.InvoiceEntryScreen.compose
-def compose(self):
-    for widget in _compose(self):
-        if isinstance(widget, invoice_entry.LinesArea):
-            widget = invoice_entry.LinesArea(*(invoice_entry.LineRow() for _ in range(POOL)), id="lines")
-        yield widget
-if POOL > 1:
-    invoice_entry.InvoiceEntryScreen.compose = compose
-
-# 5. show_totals() and renumber() update every line's net and number on every field move, and
-#    Static.update() redraws even when the text is the same: skip unchanged text.
-from textual.widgets import Static
-_update = Static.update
-def update(self, content="", *, layout=True):
-    if isinstance(content, str) and getattr(self, "_bf_text", None) == content:
-        return
-    self._bf_text = content if isinstance(content, str) else None
-    _update(self, content, layout=layout)
-Static.update = update
-
-from tui.cli import main
-sys.exit(main(sys.argv[1:]))
-'''
-
 
 @dataclass
 class Sample:
@@ -236,11 +183,6 @@ def describe_rows(chunk: bytes, screen: list[str]) -> str:
 
 
 def billfold_command(args: argparse.Namespace, tmp: Path) -> str:
-    if args.with_fixes:
-        launcher = tmp / "launch_with_fixes.py"
-        launcher.write_text(f"import sys\nsys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
-                            f"POOL = {args.pool}\n" + FIX_LAUNCHER)
-        return f"{shlex.quote(sys.executable)} {shlex.quote(str(launcher))} --demo"
     return f"{shlex.quote(args.billfold)} --demo"
 
 
@@ -315,8 +257,7 @@ def run(args: argparse.Namespace) -> int:
         return [label, len(values), f"{med:,.0f}", f"{mean:,.0f}", f"{p95:,}", f"{max(values):,}",
                 f"< {goal:,}" if goal else "", verdict]
 
-    title = f"invoice entry at 80x24, TERM={args.term}, COLORTERM={args.colorterm or '(unset)'}" + (
-        ", WITH the proposed fixes" if args.with_fixes else "")
+    title = f"invoice entry at 80x24, TERM={args.term}, COLORTERM={args.colorterm or '(unset)'}"
     print(title)
     print(tabulate([
         row("bytes per typed character", stats("char"), GOAL_CHAR),
@@ -358,9 +299,6 @@ def main() -> int:
     parser.add_argument("--account", default="100001")
     parser.add_argument("--term", default="xterm-256color")
     parser.add_argument("--colorterm", default="", help="e.g. truecolor (default: unset, as over ssh)")
-    parser.add_argument("--with-fixes", action="store_true", help="apply the proposed fixes (monkeypatched)")
-    parser.add_argument("--pool", type=int, default=12,
-                        help="with --with-fixes: blank invoice lines mounted up front (1: as today)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory and typescript")
     parser.add_argument("--verbose", action="store_true", help="list every sample")
     parser.add_argument("--strict", action="store_true", help="exit 1 when over a goal")

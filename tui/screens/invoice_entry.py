@@ -17,8 +17,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from store.catalogue import Catalogue
 from store.dates import parse_date
@@ -29,10 +28,16 @@ from store.queries import CustomerView, InvoiceView
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
-from tui.typeahead import caught_up
+from tui.typeahead import FormScreen, caught_up
+from tui.widgets.cell import Cell
+from tui.widgets.footer import KeyFooter
 
 LINE_FIELDS = ("item", "description", "quantity", "unit_price", "discount", "tax_code")
 HEADER_FIELDS = ("customer", "date", "due", "reference", "memo")
+# Blank lines mounted with the form: enough to fill the grid at 80x24. Mounting a line re-orders
+# every widget after it and so redraws the whole grid (about 15 KB over SSH); moving into a line
+# that is already there redraws one row. More are mounted, a few at a time, only past the pool.
+POOL = 15
 LABELS = {"item": "item", "description": "description", "quantity": "quantity", "unit_price": "price",
           "discount": "discount", "tax_code": "tax code", "customer": "customer", "date": "date", "due": "due date",
           "reference": "reference", "memo": "memo"}
@@ -61,11 +66,11 @@ class LineRow(Horizontal):
         self.values = values or {}
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="no")
+        yield Cell("", classes="no")
         for name in LINE_FIELDS:
             # Entering a field selects what is in it: typing replaces, Enter keeps (data-entry overtype).
             yield Input(self.values.get(name, ""), classes=f"l-{name}", name=name)
-        yield Static("", classes="net")
+        yield Cell("", classes="net")
 
     def field(self, name: str) -> Input:
         return self.query_one(f".l-{name}", Input)
@@ -91,7 +96,7 @@ class Pending:
     version: int | None
 
 
-class InvoiceEntryScreen(Screen[None]):
+class InvoiceEntryScreen(FormScreen):
     CSS_PATH = "invoice_entry.tcss"
     BINDINGS = [
         Binding("f10", "post", "Post", priority=True),
@@ -152,10 +157,10 @@ class InvoiceEntryScreen(Screen[None]):
             yield Input(id="f-memo", classes="w-memo")
         yield Static(" #  Item     Description" + " " * 10 + "Qty     Price      Disc  Tax         Net",
                      id="grid-head")
-        yield LinesArea(LineRow(), id="lines")
-        yield Static("", id="field-error")
-        yield Static("", id="totals")
-        yield Footer()
+        yield LinesArea(*(LineRow() for _ in range(POOL)), id="lines")
+        yield Cell("", id="field-error")
+        yield Cell("", id="totals")
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self.catalogue = await in_db(self.services.load_catalogue)
@@ -181,7 +186,7 @@ class InvoiceEntryScreen(Screen[None]):
 
     def renumber(self) -> None:
         for n, row in enumerate(self.rows(), 1):
-            row.query_one(".no", Static).update(f"{n:>2}")
+            row.query_one(".no", Cell).show(f"{n:>2}")
 
     def form_values(self) -> dict[str, object]:
         head = {name: self.query_one(f"#f-{name}", Input).value for name in HEADER_FIELDS}
@@ -244,7 +249,7 @@ class InvoiceEntryScreen(Screen[None]):
     # ------------------------------------------------------------ showing
 
     def show_error(self, message: str) -> None:
-        self.query_one("#field-error", Static).update(escape(message))
+        self.query_one("#field-error", Cell).show(escape(message))
 
     def show_totals(self) -> None:
         lines, errors = self.parse_lines()
@@ -255,13 +260,13 @@ class InvoiceEntryScreen(Screen[None]):
         valid = iter(priced.lines if priced else ())
         for n, row in enumerate(self.rows(), 1):
             has_error = any(key.startswith(f"{n}:") for key in errors)
-            net = row.query_one(".net", Static)
-            net.update("" if row.blank() or has_error else format_amount(next(valid).net_minor, cur))
+            net = row.query_one(".net", Cell)
+            net.show("" if row.blank() or has_error else format_amount(next(valid).net_minor, cur))
         if priced is None:
-            self.query_one("#totals", Static).update("")
+            self.query_one("#totals", Cell).show("")
             return
         taxes = "  ".join(f"{t.code} {format_amount(t.tax_minor, cur)}" for t in priced.taxes if t.tax_minor)
-        self.query_one("#totals", Static).update(
+        self.query_one("#totals", Cell).show(
             f"Net {format_money(priced.subtotal_minor, cur)}  Tax {format_money(priced.tax_minor, cur)}"
             + (f" ({taxes})" if taxes else "") + f"  [b]Total {format_money(priced.total_minor, cur)}[/b]")
 
@@ -378,7 +383,7 @@ class InvoiceEntryScreen(Screen[None]):
             self.add_spare_line()
 
     def add_spare_line(self) -> None:
-        self.query_one("#lines").mount(LineRow())
+        self.query_one("#lines").mount_all([LineRow() for _ in range(5)])
         self.call_after_refresh(self.renumber)
 
     # ------------------------------------------------------------ actions
@@ -471,18 +476,19 @@ class InvoiceEntryScreen(Screen[None]):
         for name in HEADER_FIELDS:
             self.query_one(f"#f-{name}", Input).value = ""
         self.query_one("#f-date", Input).value = self.today.isoformat()
-        rows = self.rows()
-        for row in list(self.query(LineRow)):
-            if row is not rows[0]:
-                row.remove()
-        for name in LINE_FIELDS:
-            rows[0].field(name).value = ""
-            rows[0].field(name).remove_class("-bad")
-        rows[0].query_one(".net", Static).update("")
+        rows = list(self.query(LineRow))
+        for row in rows[POOL:]:
+            row.remove()
+        for row in rows[:POOL]:
+            for name in LINE_FIELDS:
+                row.field(name).value = ""
+                row.field(name).remove_class("-bad")
+            row.query_one(".net", Cell).show("")
+        self.query_one("#lines", LinesArea).scroll_home(animate=False)
         self.customer, self.draft_id, self.version = None, None, None
         self.show_customer()
         self.show_error("")
-        self.query_one("#totals", Static).update("")
+        self.query_one("#totals", Cell).show("")
         self.set_focus(self.query_one("#f-customer", Input))
         self.touched = False
 
@@ -492,7 +498,7 @@ class InvoiceEntryScreen(Screen[None]):
         lines: list[dict[str, str]] = list(values.get("lines") or [])  # type: ignore[arg-type]
         container = self.query_one("#lines")
         await container.remove_children()
-        await container.mount_all([LineRow(v) for v in lines] or [LineRow()])
+        await container.mount_all([LineRow(v) for v in lines] + [LineRow() for _ in range(POOL - len(lines))])
         self.renumber()
         account = str(values.get("customer") or "").strip()
         if account:
