@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static
 
 from store.catalogue import save_item
@@ -207,3 +208,36 @@ async def test_keys_typed_ahead_land_in_their_fields_and_the_next_invoice(shop: 
     first, second = invoice_view("INV-000001"), invoice_view("INV-000002")
     assert [(ln.item_code, str(ln.quantity)) for ln in first.lines] == [("CONS-HR", "7.5"), ("BOOK", "2")]
     assert (first.reference, second.reference, second.total_minor) == ("PO-1", "PO-2", 3 * 1999)
+
+
+async def test_f10_straight_from_the_last_field_of_a_long_invoice(shop: str) -> None:
+    """More lines than the blank pool: posting clears the extra lines while the field left still
+    has its Blur to come; that Blur must not read a line being removed (it once stopped the screen)."""
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = [{"item": "BOOK", "description": "Operator handbook", "quantity": "1", "unit_price": "19.99",
+                  "discount": "", "tax_code": "Z"} for _ in range(POOL + 2)]
+        await app.screen.fill({"customer": shop, "date": "2026-11-22", "reference": "LONG", "lines": lines})
+        await settle(pilot)
+        app.screen.query(LineRow)[POOL + 1].field("description").focus()
+        await settle(pilot)
+        # As a paste or a fast typist over a slow link delivers them: all at once, no waits between.
+        for key in ("enter", "enter", "enter", "enter", "Z", "f10", "1", "0", "0", "0"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert "Posted INV-000001" in text(app, "#inv-title")
+        assert len(app.screen.query(LineRow)) == POOL and app.screen.query_one("#f-customer", Input).value == "1000"
+    view = invoice_view("INV-000001")
+    assert (len(view.lines), view.total_minor, view.reference) == (POOL + 2, 1999 * (POOL + 2), "LONG")
+
+
+async def test_a_line_being_removed_is_never_read(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = [{"item": "", "description": f"Line {n}", "quantity": "1", "unit_price": "1", "discount": "",
+                  "tax_code": "Z"} for n in (1, 2, 3)]
+        await app.screen.fill({"customer": shop, "lines": lines})
+        app.screen.drop_rows([app.screen.query(LineRow)[1]])  # not awaited: its removal is under way
+        assert [line["description"] for line in app.screen.form_values()["lines"]] == ["Line 1", "Line 3"]

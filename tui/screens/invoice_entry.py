@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rich.markup import escape
 from textual import events, on
 from textual.app import ComposeResult
+from textual.await_remove import AwaitRemove
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
@@ -64,6 +65,8 @@ class LineRow(Horizontal):
     def __init__(self, values: dict[str, str] | None = None) -> None:
         super().__init__(classes="line")
         self.values = values or {}
+        # Set before removing: a Blur still on its way from one of its fields must not read it.
+        self.gone = False
 
     def compose(self) -> ComposeResult:
         yield Cell("", classes="no")
@@ -181,8 +184,14 @@ class InvoiceEntryScreen(FormScreen):
     # ------------------------------------------------------------ reading the form
 
     def rows(self) -> list[LineRow]:
-        """The lines whose fields all exist (a spare line being mounted may have none, or only some, yet)."""
-        return [row for row in self.query(LineRow) if len(row.children) == len(LINE_FIELDS) + 2]
+        """The lines whose fields all exist (a spare line being mounted may have none, or only some, yet)
+        and that are not being removed."""
+        return [row for row in self.query(LineRow) if len(row.children) == len(LINE_FIELDS) + 2 and not row.gone]
+
+    def drop_rows(self, rows: list[LineRow]) -> AwaitRemove | None:
+        for row in rows:
+            row.gone = True
+        return self.query_one("#lines", LinesArea).remove_children(rows) if rows else None
 
     def renumber(self) -> None:
         for n, row in enumerate(self.rows(), 1):
@@ -296,7 +305,7 @@ class InvoiceEntryScreen(FormScreen):
     @on(Input.Blurred)
     def field_left(self, event: Input.Blurred) -> None:
         field = event.input
-        if field.parent is None or not self.is_attached:
+        if field.parent is None or not self.is_attached or getattr(field.parent, "gone", False):
             return  # the field went with a cleared form
         if field.id == "f-customer":
             account = field.value.strip()
@@ -350,7 +359,7 @@ class InvoiceEntryScreen(FormScreen):
             return
         row = field.parent
         if isinstance(row, LineRow) and field.name == "tax_code":
-            every = list(self.query(LineRow))
+            every = [r for r in self.query(LineRow) if not r.gone]
             index = every.index(row)
             if index + 1 < len(every):
                 following = every[index + 1]
@@ -379,7 +388,7 @@ class InvoiceEntryScreen(FormScreen):
         row = event.widget.parent
         if event.widget is not self.focused:
             return  # focus has moved on since (typed ahead): nothing to prepare
-        if isinstance(row, LineRow) and row is list(self.query(LineRow))[-1]:
+        if isinstance(row, LineRow) and not row.gone and row is list(self.query(LineRow))[-1]:
             self.add_spare_line()
 
     def add_spare_line(self) -> None:
@@ -477,8 +486,7 @@ class InvoiceEntryScreen(FormScreen):
             self.query_one(f"#f-{name}", Input).value = ""
         self.query_one("#f-date", Input).value = self.today.isoformat()
         rows = list(self.query(LineRow))
-        for row in rows[POOL:]:
-            row.remove()
+        self.drop_rows(rows[POOL:])
         for row in rows[:POOL]:
             for name in LINE_FIELDS:
                 row.field(name).value = ""
@@ -497,7 +505,7 @@ class InvoiceEntryScreen(FormScreen):
             self.query_one(f"#f-{name}", Input).value = str(values.get(name) or "")
         lines: list[dict[str, str]] = list(values.get("lines") or [])  # type: ignore[arg-type]
         container = self.query_one("#lines")
-        await container.remove_children()
+        await self.drop_rows(list(self.query(LineRow)))
         await container.mount_all([LineRow(v) for v in lines] + [LineRow() for _ in range(POOL - len(lines))])
         self.renumber()
         account = str(values.get("customer") or "").strip()
@@ -560,7 +568,7 @@ class InvoiceEntryScreen(FormScreen):
             for name in LINE_FIELDS:
                 row.field(name).value = ""
         else:
-            await row.remove()
+            await self.drop_rows([row])
             rows = self.rows()
             self.set_focus(rows[min(index, len(rows) - 1)].field("item"))
         self.renumber()
