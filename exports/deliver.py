@@ -1,27 +1,39 @@
 """Delivering documents by each customer's channel: e-mail now, post in a print batch.
 
-Rendering uses every core (exports.pdf_pool); sending and recording happen here, one document at a
-time, so a failure of one is recorded and the batch goes on. The end says how many went, how many
-failed and why.
+The render workers (exports.pdf_pool) do each document's own work on every core: read it from
+the books, print it, and build the e-mail ready to go on the wire. This process only sends, in
+order, one connection for the batch, and keeps every attempt with its exact bytes, a few dozen
+attempts to a transaction (each still its own delivery row with its own audit event), so a
+failure of one is recorded and the batch goes on. The end says how many went, how many failed
+and why.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
 import smtplib
+import time
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
-from exports.email import SmtpSession, SmtpSettings, body_text, build_message
+from exports.documents import Company, InvoiceDoc
+from exports.email import PreparedMessage, SmtpSession, SmtpSettings, body_text, build_message, prepare_message
 from exports.from_books import company_profile, invoice_document
+from exports.pdf import DEFAULT_LIMITS, RenderLimits
 from exports.pdf_pool import RenderJob, render_many
 from store import deliveries
-from store.deliveries import PendingDocument
+from store.deliveries import DeliveryAttempt, PendingDocument
 from store.money import format_money
 
 Progress = Callable[[int, int, str], None]  # done, total, what just happened
+
+# Delivery attempts are kept a batch to a transaction: at most this many, and none waits longer
+# than RECORD_SECONDS (a commit per e-mail cost more than sending it).
+RECORD_BATCH = 50
+RECORD_SECONDS = 1.0
 
 
 @dataclass
@@ -38,6 +50,24 @@ class DeliverySummary:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class InvoiceJob:
+    """What a render worker needs to make one invoice or credit note ready to deliver."""
+    number: str
+    kind: str
+    books: str | None  # the SQLite file the worker reads the document from; None: `doc` is given
+    doc: InvoiceDoc | None
+    to: str  # the e-mail address, or "" when it goes by post
+    customer_name: str
+    sender: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyDocument:
+    pdf: bytes
+    message: PreparedMessage | EmailMessage | None  # None: it goes by post
+
+
 def deliver_pending(processes: int | None = None, progress: Progress | None = None, limit: int | None = None,
                     print_dir: Path | None = None) -> DeliverySummary:
     """Render every undelivered posted document on all cores and deliver it by its customer's channel."""
@@ -49,37 +79,133 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
     settings = SmtpSettings.from_settings() if any(p.channel == "email" and p.email for p in pending.values()) \
         else None
     company = company_profile()
-    docs: dict[str, object] = {}
+    books = _books_file()
 
     def jobs() -> Iterator[RenderJob]:
-        # Built as the renderers free up, so reading the books overlaps rendering on the other cores.
-        for number in pending:
-            docs[number] = invoice_document(number)
-            yield RenderJob(number, "invoice", docs[number], company)
+        # Without a file the workers can read (PostgreSQL, an in-memory database) each document is
+        # read here, as the renderers free up, so reading overlaps rendering on the other cores.
+        for item in pending.values():
+            to = "" if item.channel == "post" or not item.email else item.email
+            job = InvoiceJob(item.number, item.kind, books, None if books else invoice_document(item.number), to,
+                             item.customer_name, settings.sender if settings else "")
+            yield RenderJob(item.number, "invoice_email", job, company)
 
     to_print: list[tuple[PendingDocument, bytes]] = []
-    with SmtpSession(settings) if settings else nullcontext() as smtp:  # type: ignore[attr-defined]
-        for done, (number, result) in enumerate(render_many(jobs(), processes=processes), 1):
-            item = pending[number]
-            if isinstance(result, Exception):
-                summary.failed.append((number, f"could not render: {result}"))
-                _report(progress, done, len(pending), f"{number}: not rendered ({result})")
-                continue
-            if item.channel == "post" or not item.email:
-                to_print.append((item, result))
-                _report(progress, done, len(pending), f"{number}: to print")
-                continue
-            error = _email(smtp, item, docs[number], result, company.name, company.phone)
-            if error:
-                summary.failed.append((number, error))
-                _report(progress, done, len(pending), f"{number}: failed ({error})")
-            else:
-                summary.emailed += 1
-                _report(progress, done, len(pending), f"{number}: e-mailed to {item.email}")
+    keep = _Keeper()
+    try:
+        with SmtpSession(settings) if settings else nullcontext() as smtp:  # type: ignore[attr-defined]
+            results = render_many(jobs(), processes=processes, idle=(RECORD_SECONDS, keep.save))
+            for done, (number, result) in enumerate(results, 1):
+                item = pending[number]
+                if isinstance(result, Exception):
+                    summary.failed.append((number, f"could not render: {result}"))
+                    _report(progress, done, len(pending), f"{number}: not rendered ({result})")
+                    continue
+                if result.message is None:
+                    to_print.append((item, result.pdf))
+                    _report(progress, done, len(pending), f"{number}: to print")
+                    continue
+                error = keep.send(smtp, item, result.message, result.pdf)
+                if error:
+                    summary.failed.append((number, error))
+                    _report(progress, done, len(pending), f"{number}: failed ({error})")
+                else:
+                    summary.emailed += 1
+                    _report(progress, done, len(pending), f"{number}: e-mailed to {item.email}")
+    finally:
+        keep.save()  # whatever happened, every attempt made is kept
     if to_print:
         summary.batch, summary.batch_file = _print_batch(to_print, print_dir)
         summary.queued_for_print = len(to_print)
     return summary
+
+
+def _books_file() -> str | None:
+    """The SQLite file the books are in, for render workers to read documents from; None if there is none."""
+    from playhouse.apsw_ext import APSWDatabase
+
+    from store.models import database_proxy
+
+    database = database_proxy.obj
+    # Inside a transaction the workers would not see what it has not committed yet.
+    if isinstance(database, APSWDatabase) and database.database not in ("", ":memory:") \
+            and Path(database.database).is_file() and not database.in_transaction():
+        return str(Path(database.database).resolve())
+    return None
+
+
+_worker_books: str | None = None
+
+
+def prepare_invoice(job: InvoiceJob, company: Company, *, limits: RenderLimits = DEFAULT_LIMITS) -> ReadyDocument:
+    """In a render worker: read the document, print it, and build its e-mail as the bytes to send."""
+    from exports.pdf import render_invoice
+
+    global _worker_books
+    doc = job.doc
+    if doc is None:
+        from store.models import database_proxy
+
+        if job.books and _worker_books != job.books and getattr(database_proxy.obj, "database", None) != job.books:
+            from store.db import open_database
+
+            open_database(job.books, migrate=False)  # this worker only reads
+            _worker_books = job.books
+        doc = invoice_document(job.number)
+    pdf = render_invoice(doc, company, limits=limits)
+    if not job.to:
+        return ReadyDocument(pdf, None)
+    item = PendingDocument(job.number, job.kind, doc.customer.account_no, job.customer_name, "email", job.to)
+    message = build_message(job.sender, job.to, *_invoice_message(item, doc, company.name, company.phone), pdf)
+    return ReadyDocument(pdf, prepare_message(message) or message)
+
+
+class _Keeper:
+    """Sends in order and keeps each attempt with its exact bytes, saving them a batch to a transaction."""
+
+    def __init__(self, size: int = RECORD_BATCH, seconds: float = RECORD_SECONDS) -> None:
+        self.size, self.seconds = size, seconds
+        self.waiting: list[tuple[PendingDocument, DeliveryAttempt]] = []
+        self.since = 0.0
+
+    def send(self, smtp: SmtpSession, item: PendingDocument, message: PreparedMessage | EmailMessage,
+             pdf: bytes) -> str:
+        """Send one message and keep the attempt; returns the error, '' when it went."""
+        try:
+            message_id, status, error = smtp.send(message), "sent", ""
+        except (OSError, smtplib.SMTPException) as exc:
+            message_id, status, error = "", "failed", f"{type(exc).__name__}: {exc}"
+        self.keep(item, DeliveryAttempt(item.number or None, item.account_no, item.kind, "email", item.email, pdf,
+                                        status, message_id=message_id, error=error))
+        return error
+
+    def keep(self, item: PendingDocument, attempt: DeliveryAttempt) -> None:
+        if not self.waiting:
+            self.since = time.monotonic()
+        self.waiting.append((item, attempt))
+        if len(self.waiting) >= self.size or time.monotonic() - self.since >= self.seconds:
+            self.save()
+
+    def save(self) -> None:
+        batch, self.waiting = self.waiting, []
+        if not batch:
+            return
+        try:
+            ids = deliveries.record_deliveries([attempt for _item, attempt in batch])
+        except Exception:
+            # One attempt that cannot be kept must not cost the others theirs: each on its own,
+            # then the first failure is raised.
+            failure: Exception | None = None
+            for item, attempt in batch:
+                try:
+                    item.delivery_ids.extend(deliveries.record_deliveries([attempt]))
+                except Exception as exc:  # noqa: BLE001 - raised below, after the rest are kept
+                    failure = failure or exc
+            if failure is not None:
+                raise failure from None
+            return
+        for (item, _attempt), delivery_id in zip(batch, ids, strict=True):
+            item.delivery_ids.append(delivery_id)
 
 
 def _report(progress: Progress | None, done: int, total: int, what: str) -> None:
@@ -87,16 +213,21 @@ def _report(progress: Progress | None, done: int, total: int, what: str) -> None
         progress(done, total, what)
 
 
-def _email(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str, phone: str  # noqa: ANN001
-           ) -> str:
-    if item.kind == "reminder":
-        return _email_reminder(smtp, item, doc, pdf, company)
+def _invoice_message(item: PendingDocument, doc: InvoiceDoc, company: str, phone: str) -> tuple[str, str, str]:
+    """Subject, body and attachment name of an invoice's or credit note's e-mail."""
     what = "credit note" if item.kind == "credit_note" else "invoice"
     body = body_text(name=item.customer_name, what=what, number=item.number,
                      amount=format_money(doc.total_minor, doc.currency),
                      due=doc.due_date.isoformat() if doc.due_date else "", reference=doc.reference,
                      phone=phone or "the number on the invoice", company=company)
-    return _send_and_record(smtp, item, f"{company}: {what} {item.number}", body, f"{item.number}.pdf", pdf)
+    return f"{company}: {what} {item.number}", body, f"{item.number}.pdf"
+
+
+def _email(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str, phone: str  # noqa: ANN001
+           ) -> str:
+    if item.kind == "reminder":
+        return _email_reminder(smtp, item, doc, pdf, company)
+    return _send_and_record(smtp, item, *_invoice_message(item, doc, company, phone), pdf)
 
 
 def _send_and_record(smtp: SmtpSession, item: PendingDocument, subject: str, body: str, filename: str,
@@ -249,8 +380,11 @@ def _print_batch(items: list[tuple[PendingDocument, bytes]], print_dir: Path | N
         start = len(writer.pages) + 1
         writer.append(PdfReader(io.BytesIO(pdf)))
         listing.append(f"page {start:>4}  {item.number or item.kind:12} {item.account_no}  {item.customer_name}")
-        item.delivery_ids.append(deliveries.record_delivery(item.number or None, item.account_no, item.kind, "post",
-                                                            item.customer_name, pdf, "pending", batch=batch).id)
+    ids = deliveries.record_deliveries([DeliveryAttempt(item.number or None, item.account_no, item.kind, "post",
+                                                        item.customer_name, pdf, "pending", batch=batch)
+                                        for item, pdf in items])
+    for (item, _pdf), delivery_id in zip(items, ids, strict=True):
+        item.delivery_ids.append(delivery_id)
     folder = print_dir or default_print_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{batch}.pdf"

@@ -5,13 +5,15 @@ file only its owner can read (smtp_password_file), which is refused if others ca
 """
 from __future__ import annotations
 
+import io
 import os
 import smtplib
 import ssl
 import stat
 from dataclasses import dataclass
+from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import getaddresses, make_msgid
 from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
@@ -30,6 +32,7 @@ Kind regards,
 {{ company }}
 """
 _env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)  # plain text body
+_body = _env.from_string(BODY)  # compiled once: compiling per message cost more than filling it in
 
 
 @dataclass(frozen=True)
@@ -69,19 +72,43 @@ def _password() -> str | None:
 
 
 def body_text(**values: str) -> str:
-    return _env.from_string(BODY).render(**values)
+    return _body.render(**values)
 
 
-def build_message(settings: SmtpSettings, to: str, subject: str, body: str, filename: str, pdf: bytes
+def build_message(settings: SmtpSettings | str, to: str, subject: str, body: str, filename: str, pdf: bytes
                   ) -> EmailMessage:
+    """The message with the PDF attached; `settings` may be just the sender's address."""
+    sender = settings if isinstance(settings, str) else settings.sender
     message = EmailMessage()
-    message["From"] = settings.sender
+    message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=settings.sender.partition("@")[2] or None)
+    message["Message-ID"] = make_msgid(domain=sender.partition("@")[2] or None)
     message.set_content(body)
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMessage:
+    """A message already flattened to the bytes that go on the wire, as smtplib's send_message would
+    flatten it, so the flattening can be done in another process and the sender only sends."""
+
+    sender: str  # envelope
+    recipients: tuple[str, ...]
+    data: bytes
+    message_id: str
+
+
+def prepare_message(message: EmailMessage) -> PreparedMessage | None:
+    """The wire form of `message`, or None when its addresses need SMTPUTF8 (send the message itself)."""
+    sender = getaddresses([str(message["From"])])[0][1]
+    recipients = tuple(a for _name, a in getaddresses([str(v) for v in message.get_all("To", [])]))
+    if not "".join((sender, *recipients)).isascii() or message["Bcc"] is not None:
+        return None
+    with io.BytesIO() as out:
+        BytesGenerator(out).flatten(message, linesep="\r\n")
+        return PreparedMessage(sender, recipients, out.getvalue(), str(message["Message-ID"]))
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -109,16 +136,19 @@ class SmtpSession:
         self.settings = settings
         self.client: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage) -> str:
+    def send(self, message: EmailMessage | PreparedMessage) -> str:
         """Send; returns the Message-ID. Raises OSError or smtplib.SMTPException on any failure."""
         try:
             if self.client is None:
                 self.client = _connect(self.settings)
-            self.client.send_message(message)
+            if isinstance(message, PreparedMessage):
+                self.client.sendmail(message.sender, list(message.recipients), message.data)
+            else:
+                self.client.send_message(message)
         except BaseException:
             self.close()
             raise
-        return str(message["Message-ID"])
+        return message.message_id if isinstance(message, PreparedMessage) else str(message["Message-ID"])
 
     def close(self) -> None:
         client, self.client = self.client, None

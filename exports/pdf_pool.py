@@ -15,7 +15,7 @@ import os
 import queue
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -37,15 +37,32 @@ class RenderTimeout(RenderError):
 @dataclass(frozen=True, slots=True)
 class RenderJob:
     job_id: Any  # anything the caller wants back with the result
-    kind: str  # a key of exports.pdf.RENDERERS: invoice, credit_note, statement, reminder, html
+    kind: str  # a key of exports.pdf.RENDERERS (invoice, credit_note, statement, reminder, html) or of TASKS
     doc: Any
     company: Company | None
 
 
-def _worker_main(conn: Connection, limits: RenderLimits) -> None:
-    """A worker's life: warm up, then render what arrives until told to stop (None)."""
+# Jobs that do more than print a record, run in the worker under the same time and size limits:
+# kind -> "module:function", called as function(doc, company, limits=limits). Only names listed
+# here can be run, and the result may be anything picklable, not only PDF bytes.
+TASKS: dict[str, str] = {
+    "invoice_email": "exports.deliver:prepare_invoice",
+}
+
+
+def _task(kind: str) -> Any:
     from exports import pdf
 
+    if kind in pdf.RENDERERS:
+        return pdf.RENDERERS[kind]
+    import importlib
+
+    module, _, name = TASKS[kind].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _worker_main(conn: Connection, limits: RenderLimits) -> None:
+    """A worker's life: warm up, then render what arrives until told to stop (None)."""
     _warm_up()
     conn.send(("ready", None))
     while True:
@@ -57,8 +74,7 @@ def _worker_main(conn: Connection, limits: RenderLimits) -> None:
             return
         kind, doc, company = job
         try:
-            renderer = pdf.RENDERERS[kind]
-            conn.send(("ok", renderer(doc, company, limits=limits)))
+            conn.send(("ok", _task(kind)(doc, company, limits=limits)))
         except Exception as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -107,7 +123,7 @@ class _Worker:
         child.close()
         self.ready = False
 
-    def run(self, kind: str, doc: Any, company: Company | None, timeout: float) -> bytes:
+    def run(self, kind: str, doc: Any, company: Company | None, timeout: float) -> Any:
         if not self.ready:
             self._receive(START_SECONDS, "start")
             self.ready = True
@@ -175,8 +191,8 @@ class RenderPool:
         with self._lock:
             self._workers.discard(worker)
 
-    def render(self, kind: str, doc: Any, company: Company | None, timeout: float | None = None) -> bytes:
-        """One document as PDF bytes, or RenderError / RenderTimeout."""
+    def render(self, kind: str, doc: Any, company: Company | None, timeout: float | None = None) -> Any:
+        """One document as PDF bytes (or a task's result), or RenderError / RenderTimeout."""
         timeout = self.limits.seconds if timeout is None else timeout
         worker = self._checkout()
         try:
@@ -196,9 +212,12 @@ class RenderPool:
         self._idle.put(worker)
         return pdf
 
-    def render_many(self, jobs: Iterable[RenderJob], timeout: float | None = None
-                    ) -> Iterator[tuple[Any, bytes | RenderError]]:
-        """(job id, PDF bytes or the RenderError) for every job, in the order they finish."""
+    def render_many(self, jobs: Iterable[RenderJob], timeout: float | None = None,
+                    idle: tuple[float, Callable[[], None]] | None = None) -> Iterator[tuple[Any, Any]]:
+        """(job id, PDF bytes or the RenderError) for every job, in the order they finish.
+
+        `idle` is (seconds, function): the function is called, in the caller's thread, each time
+        that many seconds pass with no result (to save work kept for a batch, say)."""
         # One thread per worker waits on its pipe; only a few jobs are in flight at once, so a
         # generator of jobs is consumed as results are taken, not all at the start.
         jobs_iter = iter(jobs)
@@ -215,7 +234,9 @@ class RenderPool:
             while len(pending) < 2 * self.size and submit_next():
                 pass
             while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=idle[0] if idle else None, return_when=FIRST_COMPLETED)
+                if not done and idle:
+                    idle[1]()
                 for future in done:
                     job_id = pending.pop(future)
                     exc = future.exception()
@@ -261,9 +282,9 @@ def render_in_worker(kind: str, doc: Any, company: Company | None, timeout: floa
     return shared_pool().render(kind, doc, company, timeout)
 
 
-def render_many(jobs: Iterable[RenderJob], processes: int | None = None, timeout: float | None = None
-                ) -> Iterator[tuple[Any, bytes | RenderError]]:
+def render_many(jobs: Iterable[RenderJob], processes: int | None = None, timeout: float | None = None,
+                idle: tuple[float, Callable[[], None]] | None = None) -> Iterator[tuple[Any, Any]]:
     """Render a batch on `processes` workers (default: every core), yielding (job id, PDF bytes or
     RenderError) as each finishes. A failure or timeout is reported for its job only."""
     with RenderPool(processes) as pool:
-        yield from pool.render_many(jobs, timeout)
+        yield from pool.render_many(jobs, timeout, idle)

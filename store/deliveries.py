@@ -6,6 +6,7 @@ their hash, and a re-send or a copy uses those bytes, never a fresh render with 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from store.audit import record_event
@@ -66,25 +67,61 @@ def pending_documents(limit: int | None = None) -> list[PendingDocument]:
     return [PendingDocument(r.number, r.kind, r.account_no, r.name, r.channel, r.email) for r in query.objects()]
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryAttempt:
+    """One delivery attempt to keep: the document, how and to whom, the exact bytes and the outcome."""
+    number: str | None
+    account_no: str
+    kind: str
+    channel: str
+    recipient: str
+    pdf: bytes
+    status: str
+    message_id: str = ""
+    error: str = ""
+    batch: str | None = None
+
+
 def record_delivery(number: str | None, account_no: str, kind: str, channel: str, recipient: str, pdf: bytes,
                     status: str, message_id: str = "", error: str = "", batch: str | None = None) -> DeliveryRow:
     """Keep one delivery attempt and the exact bytes that went (or were to go)."""
-    if status not in ("sent", "failed", "pending", "printed"):
-        raise ValidationError("status", f"'{status}' is not a delivery status")
+    ids = record_deliveries([DeliveryAttempt(number, account_no, kind, channel, recipient, pdf, status, message_id,
+                                             error, batch)])
+    return _row(Delivery.get_by_id(ids[0]))
+
+
+def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
+    """Keep several delivery attempts in one transaction, each its own row with its bytes, their hash
+    and its own audit event, in the order given; returns their ids. All are kept or none."""
+    for a in attempts:
+        if a.status not in ("sent", "failed", "pending", "printed"):
+            raise ValidationError("status", f"'{a.status}' is not a delivery status")
+    if not attempts:
+        return []
+    operator = current_operator()
     with transaction():
-        customer = Customer.get_or_none(Customer.account_no == account_no)
-        if customer is None:
-            raise NotFound(f"account {account_no}: no such customer")
-        document = Invoice.get_or_none(Invoice.number == number) if number else None
-        digest = hashlib.sha256(pdf).hexdigest()
-        delivery = Delivery.create(document=document.id if document else None, customer=customer.id, kind=kind,
-                                   channel=channel, recipient=recipient, status=status, message_id=message_id,
-                                   error=error[:500], attempts=1, batch=batch, pdf=pdf, pdf_sha256=digest,
-                                   sent_at=utcnow() if status == "sent" else None, created_by=current_operator())
-        record_event(f"delivery.{status}", "delivery", delivery.id, customer_id=customer.id,
-                     after={"document": number, "channel": channel, "to": recipient, "sha256": digest,
-                            "message_id": message_id, "error": error[:200], "batch": batch})
-        return _row(delivery)
+        accounts = {a.account_no for a in attempts}
+        customers = dict(Customer.select(Customer.account_no, Customer.id)
+                         .where(Customer.account_no.in_(list(accounts))).tuples())
+        numbers = list({a.number for a in attempts if a.number})
+        documents = dict(Invoice.select(Invoice.number, Invoice.id).where(Invoice.number.in_(numbers)).tuples()) \
+            if numbers else {}
+        ids = []
+        for a in attempts:
+            customer_id = customers.get(a.account_no)
+            if customer_id is None:
+                raise NotFound(f"account {a.account_no}: no such customer")
+            digest = hashlib.sha256(a.pdf).hexdigest()
+            delivery_id = Delivery.insert(
+                document=documents.get(a.number) if a.number else None, customer=customer_id, kind=a.kind,
+                channel=a.channel, recipient=a.recipient, status=a.status, message_id=a.message_id,
+                error=a.error[:500], attempts=1, batch=a.batch, pdf=a.pdf, pdf_sha256=digest,
+                sent_at=utcnow() if a.status == "sent" else None, created_by=operator).execute()
+            record_event(f"delivery.{a.status}", "delivery", delivery_id, customer_id=customer_id,
+                         after={"document": a.number, "channel": a.channel, "to": a.recipient, "sha256": digest,
+                                "message_id": a.message_id, "error": a.error[:200], "batch": a.batch})
+            ids.append(delivery_id)
+        return ids
 
 
 def record_retry(delivery_id: int, status: str, message_id: str = "", error: str = "") -> DeliveryRow:
