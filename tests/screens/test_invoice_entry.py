@@ -109,9 +109,29 @@ async def test_credit_limit_needs_confirmation(shop: str) -> None:
         await pilot.press("f10")
         await settle(pilot)
         assert "exceeds the credit limit £10.00" in str(app.screen.query_one(Static).render())
-        await pilot.press("y", "enter")
+        await pilot.press("n")  # one key answers: no, and the invoice is still there to change
+        await settle(pilot)
+        assert isinstance(app.screen, InvoiceEntryScreen) and list_drafts() == []
+        assert app.screen.form_values()["lines"][0]["item"] == "BOOK"
+        await pilot.press("f10", "y")
         await settle(pilot)
     assert invoice_view("INV-000001").total_minor == 1999
+
+
+async def test_esc_asks_before_discarding_typed_work(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await key_invoice(pilot, shop, ("book", "2", "", "", ""))
+        await pilot.press("escape")
+        assert "Discard the invoice you are typing?" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("enter")  # Enter, the key pressed most, never discards
+        await settle(pilot)
+        assert app.screen.form_values()["lines"][0]["quantity"] == "2"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, InvoiceEntryScreen)  # discarded, and back where it came from
+    assert list_drafts() == []
 
 
 async def test_date_shorthands_and_dup(shop: str) -> None:

@@ -29,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > DataTable { width: 64; height: 20; border: round $accent; }
-    HelpScreen > Static { width: 64; }
+    HelpScreen > Static { width: 64; background: $surface; }
     """
     BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close")]
 

@@ -28,7 +28,7 @@ from store.money import format_amount, format_money, plain_amount
 from store.queries import CustomerView, InvoiceView
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
-from tui.screens.prompt import TextPrompt
+from tui.screens.confirm import ConfirmScreen
 from tui.typeahead import FormScreen, caught_up
 from tui.widgets.cell import Cell
 from tui.widgets.footer import KeyFooter
@@ -419,9 +419,8 @@ class InvoiceEntryScreen(FormScreen):
             total = self.services.preview_totals(list(data.lines), self.catalogue.tax_rates, self.rounding).total_minor
             question = (f"{v.account_no}: balance {format_money(v.balance_minor, v.currency)} + this invoice "
                         f"{format_money(total, v.currency)} exceeds the credit limit "
-                        f"{format_money(v.credit_limit_minor, v.currency)}. Post anyway? (y/n)")
-            self.app.push_screen(TextPrompt(question, hint="y posts, n or Esc goes back"),
-                                 lambda a: a and a.strip().lower().startswith("y") and self.submit(True, True))
+                        f"{format_money(v.credit_limit_minor, v.currency)}. Post anyway?")
+            self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self.submit(True, True))
             return
         pending = Pending(data, self.form_values(), self.draft_id, self.version)
         self.previous = pending.values
@@ -646,10 +645,13 @@ class InvoiceEntryScreen(FormScreen):
         await self.load_document(await in_db(self.services.draft_view, draft_id), as_draft=True)
         self.set_focus(self.query_one("#f-customer", Input))
 
+    def has_unsaved_work(self) -> bool:
+        """Typed since the form was last empty (Ctrl+Q and Esc ask before losing it)."""
+        values = self.form_values()
+        return self.touched and bool(values["lines"] or any(v for k, v in values.items() if k not in ("date", "lines")))
+
     def action_leave(self) -> None:
         """Esc: back, or (where this is the job's own screen) a blank form; asks first if typing would be lost."""
-        values = self.form_values()
-        typed = self.touched and (values["lines"] or any(v for k, v in values.items() if k not in ("date", "lines")))
 
         def leave() -> None:
             if len(self.app.screen_stack) > 1:
@@ -658,8 +660,7 @@ class InvoiceEntryScreen(FormScreen):
                 self.clear_form()
                 self.query_one("#inv-title", Static).update("New invoice")
 
-        if not typed:
+        if not self.has_unsaved_work():
             leave()
             return
-        self.app.push_screen(TextPrompt("Discard the invoice you are typing? (y/n)", hint="y discards, n stays"),
-                             lambda a: bool(a and a.strip().lower().startswith("y")) and leave())
+        self.app.push_screen(ConfirmScreen("Discard the invoice you are typing?"), lambda yes: yes and leave())
