@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from store.audit import record_event
 from store.errors import NotFound, ValidationError
 from store.importers import parse_statement
-from store.importers.csv_statement import CsvMapping
-from store.importers.records import Statement, StatementLine, fingerprint
+from store.importers.csv_statement import CsvMapping, parse_csv
+from store.importers.records import Statement, StatementFormatError, StatementLine, fingerprint
 from store.models import CsvMappingRecord, ImportBatch, Payment
 from store.money import format_money
 from store.payments import PaymentInput, insert_payment
@@ -55,6 +55,22 @@ def load_mapping(name: str) -> CsvMapping:
     if row is None:
         raise NotFound(f"CSV mapping '{name}': no such mapping (save one first)")
     return CsvMapping.from_dict(row.mapping)
+
+
+def mapping_for(data: bytes) -> CsvMapping | None:
+    """The saved mapping that reads this CSV whole, so a bank's next statement asks nothing.
+
+    A mapping names columns by their header text; one whose columns, dates and amounts all read
+    this file is the bank's. None when no saved mapping does (the operator maps it once).
+    """
+    for row in CsvMappingRecord.select().order_by(CsvMappingRecord.name):
+        try:
+            mapping = CsvMapping.from_dict(row.mapping)
+            if parse_csv(data, mapping).lines:
+                return mapping
+        except (StatementFormatError, ValidationError):
+            continue
+    return None
 
 
 def mapping_names() -> list[str]:

@@ -47,6 +47,17 @@ def test_a_malformed_file_imports_nothing(books) -> None:
     assert snapshot() == before
 
 
+def test_a_saved_mapping_is_found_for_the_banks_next_statement(books) -> None:
+    from store.imports import mapping_for
+
+    uk, signed = (DATA / "uk-bank.csv").read_bytes(), (DATA / "signed.csv").read_bytes()
+    assert mapping_for(uk) is None
+    save_mapping(CsvMapping("signed", "Date", "%m/%d/%Y", amount="Amount", reference="Description", payer="Payee"))
+    save_mapping(CsvMapping("uk", "Date", money_in="Paid in", money_out="Paid out", reference="Description"))
+    assert mapping_for(uk).name == "uk" and mapping_for(signed).name == "signed"
+    assert mapping_for(b"When,What\n2026-11-01,12\n") is None
+
+
 def test_import_command_guesses_saves_and_reuses_a_mapping(books, capsys) -> None:
     from store.models import database_proxy
     from tui.cli import main
@@ -58,6 +69,9 @@ def test_import_command_guesses_saves_and_reuses_a_mapping(books, capsys) -> Non
     assert main(["--db", db, "import", path, "--save-as", "uk-bank"]) == 0
     assert "2 new payments, 0 duplicates, 1 skipped" in capsys.readouterr().out
     assert main(["--db", db, "import", path, "--mapping", "uk-bank"]) == 0
+    assert "0 new payments, 2 duplicates, 1 skipped" in capsys.readouterr().out
+    # The bank's next statement needs no --mapping: the saved one that reads it is used.
+    assert main(["--db", db, "import", path]) == 0
     assert "0 new payments, 2 duplicates, 1 skipped" in capsys.readouterr().out
     assert main(["--db", db, "import", str(DATA / "sgml-1252.ofx")]) == 0
     assert "2 new payments" in capsys.readouterr().out

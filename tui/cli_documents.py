@@ -146,7 +146,7 @@ def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from store.importers import CsvMapping, detect_format, guess_mapping
-    from store.imports import import_statement, save_mapping
+    from store.imports import import_statement, mapping_for, save_mapping
 
     path = Path(args.file)
     try:
@@ -159,6 +159,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         mapping = CsvMapping.from_dict({"name": args.save_as or "unsaved", **spec})
         if args.save_as:
             save_mapping(mapping)
+    elif mapping is None and detect_format(data, path.name) == "csv" and (saved := mapping_for(data)):
+        mapping = saved
     elif mapping is None and detect_format(data, path.name) == "csv":
         guessed = guess_mapping(data, args.save_as or path.stem)
         if guessed is None:

@@ -91,10 +91,35 @@ class Services:
     reject_dispute = staticmethod(disputes.reject_dispute)
 
     @staticmethod
-    def import_statement(data: bytes, filename: str, mapping: str | None = None):  # noqa: ANN205
+    def import_statement(data: bytes, filename: str, mapping=None):  # noqa: ANN001, ANN205 - name or CsvMapping
         from store.imports import import_statement
 
         return import_statement(data, filename, mapping)
+
+    @staticmethod
+    def statement_mapping(data: bytes, filename: str):  # noqa: ANN205 - (kind, saved CsvMapping, guessed one)
+        """What a statement file needs before import: ("csv", saved mapping or None, a guess), or (kind, None, None)."""
+        from store.importers import detect_format, guess_mapping
+        from store.imports import mapping_for
+
+        kind = detect_format(data, filename)
+        if kind != "csv":
+            return kind, None, None
+        return kind, mapping_for(data), guess_mapping(data, filename.rsplit(".", 1)[0] or "statement")
+
+    @staticmethod
+    def read_with_mapping(data: bytes, values: dict[str, str]):  # noqa: ANN205 - (CsvMapping, Statement)
+        """The mapping the operator filled in, and the file read with it; raises naming the field or line."""
+        from store.importers import CsvMapping, parse_statement
+
+        mapping = CsvMapping.from_dict(values)
+        return mapping, parse_statement(data, "statement.csv", mapping)
+
+    @staticmethod
+    def save_mapping(mapping) -> None:  # noqa: ANN001 - a CsvMapping
+        from store.imports import save_mapping
+
+        save_mapping(mapping)
 
     @staticmethod
     def pending_documents() -> list:  # noqa: ANN205 - store.deliveries.PendingDocument rows

@@ -261,3 +261,20 @@ async def test_a_line_being_removed_is_never_read(shop: str) -> None:
         await app.screen.fill({"customer": shop, "lines": lines})
         app.screen.drop_rows([app.screen.query(LineRow)[1]])  # not awaited: its removal is under way
         assert [line["description"] for line in app.screen.form_values()["lines"]] == ["Line 1", "Line 3"]
+
+
+async def test_discard_a_draft_from_the_list(shop: str) -> None:
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await key_invoice(pilot, shop, ("book", "4", "", "", ""))
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("x", "enter")  # Enter is "no": the draft stays
+        await settle(pilot)
+        assert len(list_drafts()) == 1
+        await pilot.press("x", "y")
+        await settle(pilot)
+    assert list_drafts() == []

@@ -118,7 +118,9 @@ async def test_auto_match_from_the_screen(queue) -> None:
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
-        await pilot.press("y", "enter")
+        assert f"Auto-match would apply 1 (one transaction each): {queue['p1']}->{queue['a2']}" in str(
+            app.screen.query_one("#confirm-question", Static).render())
+        await pilot.press("y")  # one key
         await settle(pilot)
         assert "Auto-match applied 1 of 1" in text(app, "#queue-status")
     assert invoice_view(queue["a2"]).open_minor == 0
@@ -146,8 +148,55 @@ async def test_import_a_statement_from_the_queue(books) -> None:
         await settle(pilot)
         await pilot.press("i", *str(statement), "enter")
         await settle(pilot)
-        assert "3 new payments, 0 duplicates, 1 skipped" in text(app, "#queue-status")
+        assert "3 new, 0 duplicates, 1 skipped" in text(app, "#queue-status")
         assert app.screen.query_one("#queue", DataTable).row_count == 3
         await pilot.press("i", *"/no/such/file.csv", "enter")
         await settle(pilot)
         assert "Not imported: /no/such/file.csv" in text(app, "#queue-status")
+
+
+async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_path) -> None:
+    from store.imports import load_mapping
+    from store.models import Payment
+    from tui.screens.csv_mapping import CsvMappingScreen
+
+    first = tmp_path / "nov.csv"
+    first.write_text("Posted,Details,Credit,Debit\n03/11/2026,INV-000001 ACME,\"1,250.00\",\n"
+                     "04/11/2026,Card fee,,12.50\n")
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", *str(first), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CsvMappingScreen)
+        assert "Posted,Details,Credit,Debit" in str(app.screen.query_one("#sample", Static).render())
+        # The header's names are not common ones: the operator names the columns, and a wrong one first.
+        screen = app.screen
+        for key, value in (("name", "our-bank"), ("date", "Posted"), ("money_in", "Credit"), ("money_out", "Debt"),
+                           ("reference", "Details")):
+            screen.query_one(f"#m-{key}", Input).value = value
+        screen.query_one("#m-date_format", Input).value = "dd/mm/yyyy"
+        await pilot.press("f10")
+        await settle(pilot)
+        row = screen.query_one("#m-date_format").parent
+        assert "has no fields, e.g. %d/%m/%Y" in str(row.query_one(".field-error", Static).render())
+        screen.query_one("#m-date_format", Input).value = "%d/%m/%Y"
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "has no 'Debt' column for the money out (columns: Posted, Details, Credit, Debit)" in text(
+            app, "#mapping-status")
+        assert Payment.select().count() == 0
+        screen.query_one("#m-money_out", Input).value = "Debit"
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, PaymentsScreen)
+        assert "(mapping our-bank): 1 new, 0 duplicates, 1 skipped" in text(app, "#queue-status")
+        assert load_mapping("our-bank").money_in == "Credit"
+        # December's statement from the same bank: read with the saved mapping, no questions.
+        second = tmp_path / "dec.csv"
+        second.write_text("Posted,Details,Credit,Debit\n01/12/2026,ACME,99.00,\n")
+        await pilot.press("i", *str(second), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PaymentsScreen)
+        assert "(mapping our-bank): 1 new" in text(app, "#queue-status")
+    assert sorted(p.amount_minor for p in Payment.select()) == [9900, 125000]

@@ -143,7 +143,6 @@ class CustomerFormScreen(FormScreen):
         if self.values() == self.original:
             self.dismiss(False)
             return
-        from tui.screens.prompt import TextPrompt
+        from tui.screens.confirm import ConfirmScreen
 
-        self.app.push_screen(TextPrompt("Discard what you typed? (y/n)", hint="y discards, n or Esc stays"),
-                             lambda answer: answer and answer.strip().lower().startswith("y") and self.dismiss(False))
+        self.app.push_screen(ConfirmScreen("Discard what you typed?"), lambda yes: yes and self.dismiss(False))

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 from store.errors import BooksError
 from store.money import format_amount
 from tui.dbwork import in_db
-from tui.screens.prompt import TextPrompt
+from tui.screens.confirm import ConfirmScreen
 
 
 class DraftsScreen(ModalScreen[int | None]):
@@ -66,8 +66,7 @@ class DraftsScreen(ModalScreen[int | None]):
                 self.notify(str(exc), severity="error", markup=False)
             await self.load()
 
-        self.app.push_screen(TextPrompt(f"Discard draft {draft}? (y/n)", hint="y discards"),
-                             lambda a: a and a.strip().lower().startswith("y") and self.run_worker(discard()))
+        self.app.push_screen(ConfirmScreen(f"Discard draft {draft}?"), lambda yes: yes and self.run_worker(discard()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -22,6 +22,7 @@ from store.money import format_amount, format_money, parse_amount
 from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.typeahead import FormScreen
 from tui.widgets.footer import KeyFooter
@@ -224,27 +225,48 @@ class PaymentsScreen(Screen[None]):
             queue.move_cursor(row=(queue.cursor_row + 1) % len(self.rows))
 
     def action_import_statement(self) -> None:
-        self.app.push_screen(TextPrompt("Import a bank statement: the file (for a CSV, then a space and the saved "
-                                        "mapping name)"),
+        self.app.push_screen(TextPrompt("Import a bank statement (CSV, OFX or camt.053): the file's path"),
                              lambda answer: answer and self.run_worker(self._import(answer.strip()), exclusive=True))
 
     async def _import(self, answer: str) -> None:
+        """Read the file; a CSV is read with the saved mapping that fits it, or one the operator makes now."""
         from pathlib import Path
 
-        path, _sep, mapping = answer.partition(" ")
+        path = Path(answer).expanduser()
         status = self.query_one("#queue-status", Static)
         try:
-            data = Path(path).expanduser().read_bytes()
-            result = await in_db(self.services.import_statement, data, Path(path).name, mapping.strip() or None)
+            data = path.read_bytes()
+            kind, saved, guess = await in_db(self.services.statement_mapping, data, path.name)
         except OSError as exc:
-            status.update(f"Not imported: {escape(path)}: {escape(exc.strerror or str(exc))}")
+            status.update(f"Not imported: {escape(str(path))}: {escape(exc.strerror or str(exc))}")
             return
+        except BooksError as exc:
+            status.update(f"[b]Not imported:[/b] {escape(str(exc))}")
+            return
+        if kind == "csv" and saved is None:
+            from tui.screens.csv_mapping import CsvMappingScreen
+
+            def mapped(mapping: object) -> None:
+                if mapping is not None:
+                    self.run_worker(self._import_with(data, path.name, mapping, save=True), exclusive=True)
+
+            self.app.push_screen(CsvMappingScreen(data, path.name, guess), mapped)
+            return
+        await self._import_with(data, path.name, saved)
+
+    async def _import_with(self, data: bytes, filename: str, mapping: object, save: bool = False) -> None:
+        status = self.query_one("#queue-status", Static)
+        try:
+            if save:
+                await in_db(self.services.save_mapping, mapping)
+            result = await in_db(self.services.import_statement, data, filename, mapping)
         except BooksError as exc:
             status.update(f"[b]Not imported:[/b] {escape(str(exc))} (nothing from the file was kept)")
             return
         await self._reload(0)
-        status.update(f"{escape(Path(path).name)}: {result.new} new payments, {result.duplicate} duplicates, "
-                      f"{result.skipped} skipped (money out or zero).  {len(self.rows)} to allocate.")
+        read_with = f" (mapping {escape(mapping.name)})" if mapping is not None else ""  # type: ignore[attr-defined]
+        status.update(f"{escape(filename)}{read_with}: {result.new} new, {result.duplicate} duplicates, "
+                      f"{result.skipped} skipped (money out or zero). {len(self.rows)} to allocate.")
 
     def action_new_payment(self) -> None:
         self.app.push_screen(PaymentEntryScreen(None), lambda _r: self.reload())
@@ -259,12 +281,12 @@ class PaymentsScreen(Screen[None]):
             return
         listing = "; ".join(f"{m.payment}->{m.invoice}" for m in dry[:6]) + (" ..." if len(dry) > 6 else "")
 
-        def apply(answer: str | None) -> None:
-            if answer and answer.strip().lower().startswith("y"):
+        def apply(yes: bool | None) -> None:
+            if yes:
                 self.run_worker(self._apply_auto(), exclusive=True, group="apply")
 
-        self.app.push_screen(TextPrompt(f"Auto-match would apply {len(dry)}: {listing}\nApply them? (y/n)",
-                                        hint="y applies (one transaction per payment), n cancels"), apply)
+        self.app.push_screen(ConfirmScreen(f"Auto-match would apply {len(dry)} (one transaction each): {listing}\n"
+                                           "Apply them?"), apply)
 
     async def _apply_auto(self) -> None:
         done = await in_db(self.services.auto_match, False)
