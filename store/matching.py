@@ -245,7 +245,11 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
         if item.open_minor == amount:
             cand.add(W_EXACT, f"amount equals the open balance of {inv.number}")
         related.setdefault(inv.customer_id, [])
-    payer_words = [w for w in name_words(payment.payer or "") if len(w) > 2]
+    # Many banks put the payer's name in the reference ("ACME WIDGETS PAYMENT"): use it when the
+    # statement gave no payer.
+    payer = payment.payer or _name_in_reference(payment.reference or "")
+    source = "payer" if payment.payer else "reference"
+    payer_words = [w for w in name_words(payer) if len(w) > 2]
     if payer_words and not payment.customer_id:
         # Any one word may be misspelt or missing ('and' for '&'): gather accounts matching each word,
         # then keep those whose whole name is close to the payer's.
@@ -254,9 +258,9 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
             named.update(dict.fromkeys(list(accounts_named([word]))[:25]))
         prefetch(named)  # one query for every candidate's name, not one each
         for cid in named:
-            similarity = fuzz.token_set_ratio(fold(payment.payer), fold(customer(cid)[1]))
+            similarity = fuzz.token_set_ratio(fold(payer), fold(customer(cid)[1]))
             if similarity >= 70:
-                related.setdefault(cid, []).append((W_PAYER, f"payer '{payment.payer}' is close to the name"))
+                related.setdefault(cid, []).append((W_PAYER, f"{source} '{payer}' is close to the name"))
     # Exact amount of one open invoice, anywhere when we do not know who paid. (The open_minor > 0
     # term lets SQLite use the partial index of open balances by amount.)
     exact = OpenItem.select(OpenItem.customer, Invoice.number).join(Invoice).where(
@@ -293,6 +297,18 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
     ranked = sorted(cands.values(), key=lambda c: (-sum(w for w, _r in c.reasons), c.account_no, c.allocations))
     return [Suggestion(c.account_no, c.name, c.allocations, sum(w for w, _ in c.reasons),
                        tuple(r for _w, r in sorted(c.reasons, key=lambda x: -x[0]))) for c in ranked[:limit]]
+
+
+# Words banks add around a payer's name in a reference; never part of a customer's name.
+_REFERENCE_NOISE = frozenset("""payment payments pymt pmt paid pay ref reference invoice invoices inv bacs bac fp fps
+    faster chaps sepa transfer trf tfr credit cr dd so stdord standing order thank thanks you from for""".split())
+
+
+def _name_in_reference(reference: str) -> str:
+    """The words of a reference left when invoice numbers, digits and bank words are taken out."""
+    text = INVOICE_REF.sub(" ", reference)
+    return " ".join(w for w in re.split(r"[^\w&']+", text)
+                    if w and not any(ch.isdigit() for ch in w) and w.casefold() not in _REFERENCE_NOISE)
 
 
 def _id_of(account_no: str, customers: dict[int, tuple[str, str]]) -> int:

@@ -66,6 +66,13 @@ def test_payer_close_to_a_name_even_misspelt(shop) -> None:
     assert any("is close to the name" in r for r in ranked[0].reasons)
 
 
+def test_a_name_in_the_reference_counts_when_the_bank_gives_no_payer(shop) -> None:
+    ranked = suggest_allocations(receive(999, reference="BOLT AND NUTT SUPPLIES PAYMENT REF 7731"))
+    assert ranked and ranked[0].account_no == shop["bolt"]
+    assert "reference 'BOLT AND NUTT SUPPLIES' is close to the name" in ranked[0].reasons
+    assert suggest_allocations(receive(998, reference="FP PAYMENT 7731 THANK YOU")) == []
+
+
 def test_usual_amount_and_ties_are_ordered_by_account(shop) -> None:
     for _ in range(2):
         matching.accept_suggestion(receive(4321, account=shop["bolt"]), Suggestion(shop["bolt"], "", (), 0, ()))

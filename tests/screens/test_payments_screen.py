@@ -118,7 +118,7 @@ async def test_auto_match_from_the_screen(queue) -> None:
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
-        assert f"Auto-match would apply 1 (one transaction each): {queue['p1']}->{queue['a2']}" in str(
+        assert f"Auto-match would apply 1, one transaction each:\n  {queue['p1']} -> {queue['a2']}\n" in str(
             app.screen.query_one("#confirm-question", Static).render())
         await pilot.press("y")  # one key
         await settle(pilot)

@@ -279,13 +279,14 @@ class PaymentsScreen(Screen[None]):
         if not dry:
             self.query_one("#queue-status", Static).update("Auto-match: no certain matches.")
             return
-        listing = "; ".join(f"{m.payment}->{m.invoice}" for m in dry[:6]) + (" ..." if len(dry) > 6 else "")
+        listing = "\n".join(f"  {m.payment} -> {m.invoice}" for m in dry[:6]) + (
+            f"\n  and {len(dry) - 6} more" if len(dry) > 6 else "")
 
         def apply(yes: bool | None) -> None:
             if yes:
                 self.run_worker(self._apply_auto(), exclusive=True, group="apply")
 
-        self.app.push_screen(ConfirmScreen(f"Auto-match would apply {len(dry)} (one transaction each): {listing}\n"
+        self.app.push_screen(ConfirmScreen(f"Auto-match would apply {len(dry)}, one transaction each:\n{listing}\n"
                                            "Apply them?"), apply)
 
     async def _apply_auto(self) -> None:
