@@ -50,9 +50,9 @@ from store.models import (
     OpenItem,
     Payment,
     PromiseToPay,
-    database_proxy,
 )
 from store.money import format_money
+from store.reports import bulk_rows, run_sql
 from store.service import run_service
 from store.session import current_operator, require_role
 from store.settings import get_setting, set_setting
@@ -150,46 +150,78 @@ def _credit_by_customer(customer_id: int | None) -> dict[int, int]:
     """Unallocated payments plus unapplied credit notes, per customer (read through the partial indexes)."""
     credit: dict[int, int] = defaultdict(int)
     payments = (Payment.status == "open") & (Payment.unallocated_minor > 0)  # as payment_queue: no customer term
-    notes = (OpenItem.open_minor != 0) & (OpenItem.open_minor < 0)
     if customer_id is not None:
         payments &= Payment.customer == customer_id
-        notes &= OpenItem.customer == customer_id
     for cid, n in (Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor)).where(payments)
                    .group_by(Payment.customer).tuples()):
         if cid is not None:
             credit[cid] += int(n or 0)
-    for cid, n in (OpenItem.select(OpenItem.customer, fn.SUM(OpenItem.open_minor)).where(notes)
-                   .group_by(OpenItem.customer).tuples()):
+    # Credit notes from aging_item, whose partial index holds customer and amount of every open document.
+    for cid, n in run_sql(_CREDIT_NOTES_ALL if customer_id is None else _CREDIT_NOTES_ONE, {"customer": customer_id}):
         credit[cid] -= int(n or 0)
     return credit
 
 
+_CREDIT_NOTES = "SELECT customer_id, SUM(open_minor) FROM {aging} WHERE open_minor <> 0 AND open_minor < 0"
+_CREDIT_NOTES_ALL = f"{_CREDIT_NOTES} GROUP BY customer_id"
+_CREDIT_NOTES_ONE = f"{_CREDIT_NOTES} AND customer_id = :customer GROUP BY customer_id"
+
+
+# Every account's overdue invoices (disputed ones flagged) in account order, due date, number: a run
+# reads hundreds of thousands. From aging_item (migration 0006), whose partial index holds each
+# customer's open documents with their numbers in due-date order: one index range per customer,
+# read in account order, with no random read of the invoice table and no sort of every row.
+_OVERDUE_COLUMNS = ("SELECT c.id, c.account_no, c.name, c.status, c.currency, c.channel, a.number, a.due_date, "
+                    "a.open_minor, CASE WHEN a.document_id IN (SELECT invoice_id FROM {dispute} "
+                    "WHERE status = 'open') THEN 1 ELSE 0 END ")
+_OVERDUE = ("a.open_minor <> 0 AND a.open_minor > 0 AND a.due_date < :as_of AND a.kind = 'invoice' "
+            "AND a.issue_date <= :as_of")
+_OVERDUE_ALL = (f"{_OVERDUE_COLUMNS}FROM {{customer}} c {{cross}} {{aging}} a ON a.customer_id = c.id AND {_OVERDUE} "
+                "ORDER BY c.account_no, a.due_date, a.number")
+_OVERDUE_ONE = (f"{_OVERDUE_COLUMNS}FROM {{aging}} a JOIN {{customer}} c ON c.id = a.customer_id "
+                f"WHERE a.customer_id = :customer AND {_OVERDUE} ORDER BY a.due_date, a.number")
+
+
 def _dunning_run(as_of: dt.date, customer_id: int | None = None) -> DunningRun:
+    with bulk_rows():
+        return _dunning_run_rows(as_of, customer_id)
+
+
+def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
     levels = dunning_levels()
-    where = (OpenItem.open_minor != 0) & (OpenItem.open_minor > 0) & (OpenItem.due_date < as_of) \
-        & (Invoice.kind == "invoice") & (Invoice.issue_date <= as_of)
-    if customer_id is not None:
-        where &= OpenItem.customer == customer_id
-    disputed = Dispute.select(Dispute.invoice).where(Dispute.status == "open")
-    rows = (OpenItem.select(OpenItem.customer, Customer.account_no, Customer.name, Customer.status, Customer.currency,
-                            Customer.channel, Invoice.number, OpenItem.due_date, OpenItem.open_minor,
-                            Invoice.id.in_(disputed).alias("disputed"))
-            .join(Invoice, on=(OpenItem.document == Invoice.id))
-            .join_from(OpenItem, Customer, on=(OpenItem.customer == Customer.id))
-            .where(where).order_by(Customer.account_no, OpenItem.due_date, Invoice.number))
+    rows = run_sql(_OVERDUE_ALL if customer_id is None else _OVERDUE_ONE,
+                   {"as_of": as_of.isoformat(), "customer": customer_id})
     accounts: dict[int, tuple[str, str, str, str, str]] = {}
-    items: dict[int, list[DunningItem]] = defaultdict(list)
+    items: dict[int, list[DunningItem]] = {}
+    level_total: dict[int, tuple[int, int]] = {}  # the highest level of an undisputed item and their total
     disputed_level: dict[int, int] = defaultdict(int)
-    for cid, account_no, name, status, currency, channel, number, due_text, open_minor, is_disputed in (
-            database_proxy.execute(rows)):  # raw rows: a run can read a hundred thousand
-        accounts[cid] = (account_no, name, status, currency, channel)
-        due = _as_date(due_text)
-        days = (as_of - due).days
+    due_dates: dict[object, tuple[dt.date, int, int]] = {}  # a due date as read: (date, days overdue, level)
+    own: list[DunningItem] = []
+    level = total = 0
+    last = None
+    for cid, account_no, name, status, currency, channel, number, due_text, open_minor, is_disputed in rows:
+        if cid != last:
+            if last is not None:
+                level_total[last] = (level, total)
+            accounts[cid] = (account_no, name, status, currency, channel)
+            own, level, total, last = items.setdefault(cid, []), 0, 0, cid
+        seen = due_dates.get(due_text)
+        if seen is None:
+            due = _as_date(due_text)
+            days = (as_of - due).days
+            seen = due_dates[due_text] = (due, days, level_of(days, levels))
+        due, days, item_level = seen
         if is_disputed:
-            disputed_level[cid] = max(disputed_level[cid], level_of(days, levels))
+            disputed_level[cid] = max(disputed_level[cid], item_level)
             continue
-        items[cid].append(DunningItem(number, due, days, int(open_minor), level_of(days, levels)))
-    due_ids = [cid for cid in accounts if max((i.level for i in items[cid]), default=0) or disputed_level[cid]]
+        amount = int(open_minor)
+        own.append(DunningItem(number, due, days, amount, item_level))
+        total += amount
+        if item_level > level:
+            level = item_level
+    if last is not None:
+        level_total[last] = (level, total)
+    due_ids = [cid for cid in accounts if level_total[cid][0] or disputed_level[cid]]
     # Promises, credit and recent notices are few: read them whole (or for the one customer), not by a long IN list.
     only = (lambda column: column == customer_id) if customer_id is not None else (lambda column: True)
     promises: dict[int, dt.date] = {}
@@ -199,17 +231,17 @@ def _dunning_run(as_of: dt.date, customer_id: int | None = None) -> DunningRun:
     credit = _credit_by_customer(customer_id)
     repeat_from = as_of - dt.timedelta(days=dunning_repeat_days())
     recent: dict[int, list[tuple[int, dt.date, set[str]]]] = defaultdict(list)
-    for cid, level, day, listed in (DunningNotice.select(DunningNotice.customer, DunningNotice.level,
-                                                         DunningNotice.notice_date, DunningNotice.items)
-                                    .where((DunningNotice.notice_date > repeat_from)
-                                           & (DunningNotice.notice_date <= as_of) & only(DunningNotice.customer))
-                                    .tuples()):
-        recent[cid].append((level, day, {str(i.get("invoice")) for i in listed or []}))
+    for cid, notice_level, day, listed in (
+            DunningNotice.select(DunningNotice.customer, DunningNotice.level, DunningNotice.notice_date,
+                                 DunningNotice.items)
+            .where((DunningNotice.notice_date > repeat_from) & (DunningNotice.notice_date <= as_of)
+                   & only(DunningNotice.customer)).tuples()):
+        recent[cid].append((notice_level, day, {str(i.get("invoice")) for i in listed or []}))
     proposals, skipped = [], []
     for cid in sorted(due_ids, key=lambda c: accounts[c][0]):
         account_no, name, status, currency, channel = accounts[cid]
-        own = tuple(items[cid])
-        level = max((i.level for i in own), default=0)
+        own_items = tuple(items[cid])
+        level, total = level_total[cid]
 
         def skip(reason: str, shown_level: int = level) -> None:
             skipped.append(DunningSkip(account_no, name, shown_level, reason))
@@ -221,9 +253,8 @@ def _dunning_run(as_of: dt.date, customer_id: int | None = None) -> DunningRun:
         elif not level:
             skip("every item past the first level is disputed", disputed_level[cid])
         else:
-            total = sum(i.amount_minor for i in own)
-            numbers = {i.invoice for i in own}
-            sent = [(lv, day) for lv, day, listed in recent[cid] if lv >= level and numbers <= listed]
+            numbers = {i.invoice for i in own_items} if cid in recent else set()
+            sent = [(lv, day) for lv, day, listed in recent.get(cid, ()) if lv >= level and numbers <= listed]
             if credit.get(cid, 0) >= total:
                 skip(f"credit on account ({format_money(credit[cid], currency)}) covers the "
                      f"{format_money(total, currency)} overdue: allocate it")
@@ -231,7 +262,7 @@ def _dunning_run(as_of: dt.date, customer_id: int | None = None) -> DunningRun:
                 lv, day = max(sent, key=lambda s: s[1])
                 skip(f"a level {lv} notice for these items was sent on {day.isoformat()}")
             else:
-                proposals.append(DunningProposal(account_no, name, level, own, total, currency, channel,
+                proposals.append(DunningProposal(account_no, name, level, own_items, total, currency, channel,
                                                  credit.get(cid, 0)))
     return DunningRun(as_of, tuple(proposals), tuple(skipped))
 

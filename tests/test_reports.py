@@ -222,6 +222,48 @@ def test_aging_from_the_journal_agrees_with_the_open_items_today(customer: str,
             assert (a.rows, a.totals, a.chart) == (b.rows, b.totals, b.chart)
 
 
+@pytest.mark.parametrize("later", [True, False], ids=["back-from-today", "up-to-the-day"])
+def test_aging_at_a_past_date_by_hand_with_credit_and_documents_after_the_day(
+        customer: str, monkeypatch: pytest.MonkeyPatch, later: bool) -> None:
+    monkeypatch.setattr(reports, "_fewer_moves_after", lambda as_of: later)
+    other = new_customer("Quayside Traders")
+    old = invoice(customer, 4000, days(-100), days(-70))  # 50 days overdue at -20; paid in full at -10
+    allocate_payment(pay(customer, 4000, days(-10)), [(old, 4000)], on=days(-10))
+    part = invoice(customer, 3000, days(-40), days(-25))  # 5 days overdue at -20; 1,000 paid at -30
+    allocate_payment(pay(customer, 1000, days(-30)), [(part, 1000)], on=days(-30))
+    credited = invoice(other, 2000, days(-60), days(-30))  # 10 days overdue at -20
+    credit_invoice(credited, "damaged", amount_minor=500, on=days(-25))  # applied at once: 1,500 open then
+    invoice(other, 800, days(-19), days(11))  # issued the day after: not in the aging at -20
+    ahead = invoice(other, 600, days(-15), days(15))  # a payment put on it before it was issued
+    allocate_payment(pay(other, 600, days(-30)), [(ahead, 600)], on=days(-25))
+
+    summary, detail = reports.ar_aging(days(-20)), reports.ar_aging_detail(days(-20))
+    assert summary.rows == ((customer, "Harbour Supplies Ltd", 0, 2000, 4000, 0, 0, 6000),
+                            (other, "Quayside Traders", 0, 1500, 0, 0, 0, 1500))
+    assert [(r[0], r[1], r[5], *r[6:]) for r in detail.rows] == [
+        (customer, old, 50, None, None, 4000, None, None),
+        (customer, part, 5, None, 2000, None, None, None),
+        (other, credited, 10, None, 1500, None, None, None)]
+    assert detail.totals[-5:] == summary.totals[2:7] == (0, 3500, 4000, 0, 0)
+    assert "3 open documents on 2 accounts" in summary.notes[0] == detail.notes[0]
+
+
+def test_aging_items_repeat_the_open_items_and_verify_finds_a_difference(customer: str) -> None:
+    first = invoice(customer, 1000, days(-40), days(-10))
+    allocate_payment(pay(customer, 400, days(-1)), [(first, 400)])
+    credit_invoice(invoice(customer, 2000, days(-5)), "returned", amount_minor=2000)
+    void_invoice(invoice(customer, 700, days(-2)), "keyed twice")
+    run = database_proxy.obj.execute_sql
+    kept = run("SELECT number, kind, open_minor FROM aging_item ORDER BY document_id").fetchall()
+    assert [tuple(r) for r in kept] == [(first, "invoice", 600), ("INV-000002", "invoice", 0),
+                                        ("CN-000001", "credit_note", 0), ("INV-000003", "invoice", 0)]
+    assert reports.check_report_totals() == [] and verify_books() == []
+    document = run("SELECT id FROM invoice WHERE number = ?", (first,)).fetchone()[0]
+    run("UPDATE aging_item SET open_minor = open_minor + 1 WHERE document_id = ?", (document,))
+    assert reports.check_report_totals() == [f"aging item of document #{document} differs from its open item "
+                                             "and invoice"]
+
+
 def test_reports_keep_to_one_currency_and_name_the_others(customer: str) -> None:
     euro = new_customer("Rhine Logistik", "EUR")
     invoice(euro, 4200, days(-40), days(-10))
