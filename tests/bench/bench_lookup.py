@@ -162,11 +162,12 @@ def time_queries(texts: dict[str, list[str]], rounds: int, today: dt.date) -> tu
 async def time_screen(texts: dict[str, list[str]], label: str) -> dict[str, list[float]]:
     """Keystroke to results on screen, in the real lookup screen (headless, 80x24)."""
     from textual import events
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
 
     from tui.app import BillfoldApp
     from tui.context import AppContext
     from tui.screens.account_lookup import AccountLookupScreen
+    from tui.widgets.results import ResultList
 
     app = BillfoldApp(AppContext("bench", label, dt.date.today()))
     results: dict[str, list[float]] = defaultdict(list)
@@ -174,7 +175,7 @@ async def time_screen(texts: dict[str, list[str]], label: str) -> dict[str, list
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, AccountLookupScreen)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(ResultList)
         query = screen.query_one("#query", Input)
         waiting: dict[str, object] = {}
         show = screen.show

@@ -14,6 +14,7 @@ from tests.screens.host import HostApp
 from tui.screens.account_lookup import AccountLookupScreen
 from tui.screens.account_view import AccountViewScreen
 from tui.screens.customer_form import CustomerFormScreen
+from tui.widgets.results import ResultList
 
 
 async def settle(pilot) -> None:
@@ -40,10 +41,9 @@ async def test_lookup_as_you_type_and_open(harbour: str) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"harb")
         await settle(pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(ResultList)
         assert table.row_count == 1
-        assert [str(c) for c in table.get_row_at(0)] == [harbour, "Harbour Supplies Ltd", "Bristol", "12.00",
-                                                         "12.00", ""]
+        assert table.get_row_at(0) == (harbour, "Harbour Supplies Ltd", "Bristol", "12.00", "12.00", "")
         assert "1 found" in text_of(app, "#lookup-status")
         await pilot.press("enter")
         await settle(pilot)
@@ -58,7 +58,7 @@ async def test_lookup_finds_by_phone_and_moves_with_arrows(harbour: str) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"h")
         await settle(pilot)
-        assert app.screen.query_one(DataTable).row_count == 2
+        assert app.screen.query_one(ResultList).row_count == 2
         await pilot.press("down")
         assert app.screen.selected().name == "Heron Granite Services"
         for _ in range(5):

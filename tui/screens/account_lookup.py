@@ -7,15 +7,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from store.lookup import AccountHit, LookupPage
-from tui.cells import money_cell
+from store.money import format_amount
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.widgets.footer import KeyFooter
+from tui.widgets.results import Column, ResultList
 
 PAGE = 50
+# At 80 columns: 1 + 7 + 22 + 9 + 12 + 12 + 9, a space between each, and the scrollbar. Wider: a wider name.
+COLUMNS = (Column("Account", 7), Column("Name", 22, flex=3), Column("City", 9, flex=1), Column("Balance", 12, right=True),
+           Column("Overdue", 12, right=True), Column("Flags", 9))
 FLAG_TEXT = {"on_hold": "HOLD", "in_collections": "COLL", "closed": "CLSD"}
 
 
@@ -47,21 +51,12 @@ class AccountLookupScreen(Screen[None]):
         with Horizontal(id="find-row"):
             yield Static("Find", id="find-label")
             yield Input(placeholder="account, name, e-mail, phone, postcode or invoice number", id="query")
-        yield DataTable(id="results", cursor_type="row", zebra_stripes=True, show_cursor=True)
+        yield ResultList(COLUMNS, id="results")
         yield Static("Type to search.  Up/Down move, Enter opens, F7 new customer.", id="lookup-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # Widths add up to 80 columns with the table's cell padding.
-        table.add_column("Account", key="account", width=7)
-        table.add_column("Name", key="name", width=25)
-        table.add_column("City", key="city", width=10)
-        table.add_column("Balance", key="balance", width=10)
-        table.add_column("Overdue", key="overdue", width=10)
-        table.add_column("Flags", key="flags", width=9)
-        table.can_focus = False  # the keys stay in the input; Up/Down move the table from here
-        self.query_one("#query", Input).focus()
+        self.query_one("#query", Input).focus()  # the keys stay in the input; Up/Down move the results
 
     @property
     def services(self):  # noqa: ANN201 - the app's Services
@@ -78,15 +73,12 @@ class AccountLookupScreen(Screen[None]):
         self.show(page, append=offset > 0)
 
     def show(self, page: LookupPage, append: bool = False) -> None:
-        table = self.query_one(DataTable)
         if not append:
-            table.clear()
             self.hits = []
-        for hit in page.hits:
-            table.add_row(hit.account_no, hit.name, hit.city,
-                          money_cell(hit.balance_minor, hit.currency),
-                          money_cell(hit.overdue_minor, hit.currency, blank_zero=True),
-                          flags_of(hit.status, hit.disputed), key=hit.account_no)
+        self.query_one(ResultList).set_rows(
+            ((hit.account_no, hit.name, hit.city, format_amount(hit.balance_minor, hit.currency),
+              format_amount(hit.overdue_minor, hit.currency) if hit.overdue_minor else "",
+              flags_of(hit.status, hit.disputed)) for hit in page.hits), append=append)
         self.hits.extend(page.hits)
         self.page = page
         status = self.query_one("#lookup-status", Static)
@@ -100,17 +92,17 @@ class AccountLookupScreen(Screen[None]):
                           + ".  Enter opens.")
 
     def action_move(self, step: int) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(ResultList)
         if not self.hits:
             return
         row = max(0, min(table.cursor_row + step, len(self.hits) - 1))
-        table.move_cursor(row=row)
+        table.move_cursor(row)
         page = self.page
         if page and row >= len(self.hits) - 5 and len(self.hits) < page.total:
             self.run_worker(self._search(page.text, len(self.hits)), exclusive=True, group="lookup")
 
     def selected(self) -> AccountHit | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(ResultList)
         if not self.hits or table.cursor_row < 0 or table.cursor_row >= len(self.hits):
             return None
         return self.hits[table.cursor_row]
@@ -141,10 +133,10 @@ class AccountLookupScreen(Screen[None]):
         query = self.query_one("#query", Input)
         query.focus()
         if query.value:
-            row = self.query_one(DataTable).cursor_row
+            row = self.query_one(ResultList).cursor_row
             self.run_worker(self._refresh(query.value, row), exclusive=True, group="lookup")
 
     async def _refresh(self, text: str, row: int) -> None:
         page = await in_db(self.services.find_accounts, text, 0, max(PAGE, row + 1))
         self.show(page)
-        self.query_one(DataTable).move_cursor(row=min(row, max(len(self.hits) - 1, 0)))
+        self.query_one(ResultList).move_cursor(min(row, max(len(self.hits) - 1, 0)))
