@@ -58,6 +58,13 @@ class Services:
     split_payment = staticmethod(matching.split_payment)
     claim_payment = staticmethod(matching.claim_payment)
     release_payment = staticmethod(matching.release_payment)
+
+    @staticmethod
+    def work_on(previous: str | None, number: str):  # noqa: ANN205 - (who has it or None, suggestions)
+        """Move the operator's claim to `number` and rank its suggestions: one trip to the database thread."""
+        return matching.move_claim(previous, number), matching.suggest_allocations(number)
+
+    queue_row = staticmethod(matching.queue_row)
     return_payment = staticmethod(payments.return_payment)
     request_refund = staticmethod(payments.request_refund)
     auto_match = staticmethod(matching.auto_match)

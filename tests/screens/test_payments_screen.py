@@ -200,3 +200,18 @@ async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_pa
         assert isinstance(app.screen, PaymentsScreen)
         assert "(mapping our-bank): 1 new" in text(app, "#queue-status")
     assert sorted(p.amount_minor for p in Payment.select()) == [9900, 125000]
+
+
+async def test_the_next_page_of_the_queue_comes_in_as_payments_are_placed(queue, monkeypatch) -> None:
+    from tui.screens import payments
+
+    monkeypatch.setattr(payments, "QUEUE_PAGE", 2)
+    app = HostApp(PaymentsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#queue", DataTable).row_count == 2
+        assert "2+ payment(s) to allocate." in text(app, "#queue-status")
+        await pilot.press("enter")  # PAY-0000001 placed: one row left, so the rest of the queue is read
+        await settle(pilot)
+        assert [r.number for r in app.screen.rows] == [queue["p2"], queue["p3"]] and app.screen.current == queue["p2"]
+        assert "2 to go." in text(app, "#queue-status")

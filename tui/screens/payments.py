@@ -37,6 +37,9 @@ def describe(s: Suggestion, currency: str) -> str:
     return ", ".join(f"{n} {format_amount(a, currency)}" for n, a in s.allocations)
 
 
+QUEUE_PAGE = 200  # payments on screen at once; the next page comes in as these are placed
+
+
 class PaymentsScreen(Screen[None]):
     CSS_PATH = "payments.tcss"
     BINDINGS = [
@@ -56,6 +59,7 @@ class PaymentsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[QueueRow] = []
+        self.more = False  # the queue holds more payments than the page on screen
         self.suggestions: list[Suggestion] = []
         self.current: str | None = None
         self.taken_by: str | None = None
@@ -80,7 +84,8 @@ class PaymentsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         queue = self.query_one("#queue", DataTable)
-        queue.add_columns("Payment", "Received", "Method", "Left", "Payer / reference", "Taken")
+        for label in ("Payment", "Received", "Method", "Left", "Payer / reference", "Taken"):
+            queue.add_column(label, key=label.split()[0].lower())
         self.query_one("#suggestions", DataTable).add_columns("#", "Account", "Name", "Apply", "Score")
         self.query_one("#suggestions", DataTable).can_focus = False
         queue.focus()
@@ -92,7 +97,8 @@ class PaymentsScreen(Screen[None]):
         self.run_worker(self._reload(keep_index, keep_status), exclusive=True, group="queue")
 
     async def _reload(self, keep_index: int | None, keep_status: bool = False) -> None:
-        rows = await in_db(self.services.match_queue, self.filter)
+        rows = await in_db(self.services.match_queue, self.filter, QUEUE_PAGE + 1)
+        rows, self.more = rows[:QUEUE_PAGE], len(rows) > QUEUE_PAGE
         self.rows = rows
         queue = self.query_one("#queue", DataTable)
         queue.clear()
@@ -100,9 +106,10 @@ class PaymentsScreen(Screen[None]):
             queue.add_row(r.number, str(r.received_date), r.method.replace("_", " ")[:8],
                           money_cell(r.unallocated_minor, r.currency), (r.payer or r.reference)[:24],
                           r.claimed_by or "", key=r.number)
-        if not keep_status:
-            self.query_one("#queue-status", Static).update(
-                f"{len(rows)} payment(s) to allocate." if rows else "The queue is clear.")
+        status = self.query_one("#queue-status", Static)
+        if not keep_status or not str(status.render()).strip():
+            status.update(
+                f"{self.to_go()} payment(s) to allocate." if rows else "The queue is clear.")
         if rows:
             queue.move_cursor(row=min(keep_index or 0, len(rows) - 1))
             await self._select(rows[queue.cursor_row].number)
@@ -126,13 +133,10 @@ class PaymentsScreen(Screen[None]):
 
     async def _select(self, number: str) -> None:
         previous, self.current = self.current, number
-        if previous and previous != number:
-            await in_db(self.services.release_payment, previous)
-        self.taken_by = await in_db(self.services.claim_payment, number)
         row = next((r for r in self.rows if r.number == number), None)
         if row is None:
             return
-        self.suggestions = await in_db(self.services.suggest_allocations, number)
+        self.taken_by, self.suggestions = await in_db(self.services.work_on, previous, number)
         if self.current != number:
             return  # the operator moved on meanwhile
         detail = (f"{row.number}  {row.received_date}  {row.method.replace('_', ' ')}  "
@@ -150,24 +154,48 @@ class PaymentsScreen(Screen[None]):
             ("Why #1: " + escape("; ".join(self.suggestions[0].reasons))) if self.suggestions else
             "No suggestion: s to split by hand, c to leave as credit on an account, r to return it.")
 
+    def to_go(self) -> str:
+        return f"{len(self.rows)}{'+' if self.more else ''}"
+
     def selected_row(self) -> QueueRow | None:
         return next((r for r in self.rows if r.number == self.current), None)
 
     # ------------------------------------------------------------ decisions
 
     async def _apply(self, call, *args, done: str) -> None:  # noqa: ANN001
-        index = self.query_one("#queue", DataTable).cursor_row
+        queue = self.query_one("#queue", DataTable)
+        index, number = queue.cursor_row, self.current
         try:
             await in_db(call, *args)
+            after = await in_db(self.services.queue_row, number) if number else None
         except BooksError as exc:
             self.query_one("#queue-status", Static).update(f"[b]Not applied:[/b] {escape(str(exc))}")
             self.bell()
             return
         self.notify(done, timeout=3, markup=False)
-        self.current = None
-        await self._reload(index)  # the next payment takes this one's place
+        # (Not selected_row(): coming back from a question may have reloaded the queue meanwhile.)
+        row = next((r for r in self.rows if r.number == number), None)
+        # Only this payment changed: take its row out (or show what is left of it) and go on from
+        # the same place, rather than read and redraw the whole queue.
+        if row is not None and after is not None:
+            self.rows[self.rows.index(row)] = after
+            queue.update_cell(row.number, "left", money_cell(after.unallocated_minor, after.currency))
+            self.current = None
+            await self._select(row.number)
+        elif row is not None:
+            self.rows.remove(row)
+            queue.remove_row(row.number)
+            self.current = None
+            if self.more and len(self.rows) <= QUEUE_PAGE // 2:
+                await self._reload(index, keep_status=True)  # the next page of the queue comes in
+            elif self.rows:
+                following = min(index, len(self.rows) - 1)  # the table's own cursor is updated later
+                queue.move_cursor(row=following)
+                await self._select(self.rows[following].number)
+            else:
+                await self._reload(0)
         self.query_one("#queue-status", Static).update(
-            f"{done}.  " + (f"{len(self.rows)} to go." if self.rows else "The queue is clear."))
+            f"{done}.  " + (f"{self.to_go()} to go." if self.rows else "The queue is clear."))
 
     def action_accept(self, index: int) -> None:
         number = self.current
@@ -266,7 +294,7 @@ class PaymentsScreen(Screen[None]):
         await self._reload(0)
         read_with = f" (mapping {escape(mapping.name)})" if mapping is not None else ""  # type: ignore[attr-defined]
         status.update(f"{escape(filename)}{read_with}: {result.new} new, {result.duplicate} duplicates, "
-                      f"{result.skipped} skipped (money out or zero). {len(self.rows)} to allocate.")
+                      f"{result.skipped} skipped (money out or zero). {self.to_go()} to allocate.")
 
     def action_new_payment(self) -> None:
         self.app.push_screen(PaymentEntryScreen(None), lambda _r: self.reload())
