@@ -106,6 +106,13 @@ class Catalogue:
     items: dict[str, ItemRow]
     tax_rates: dict[str, Decimal]
 
+    def codes_starting(self, typed: str) -> list[str]:
+        """Item codes a typed code can mean: itself if it is one, else every code it begins."""
+        code = typed.strip().upper()
+        if code in self.items:
+            return [code]
+        return sorted(c for c in self.items if c.startswith(code)) if code else []
+
 
 def load_catalogue() -> Catalogue:
     return Catalogue({i.code: i for i in list_items()}, {t.code: t.rate for t in list_tax_codes()})

@@ -278,3 +278,22 @@ async def test_discard_a_draft_from_the_list(shop: str) -> None:
         await pilot.press("x", "y")
         await settle(pilot)
     assert list_drafts() == []
+
+
+async def test_an_item_code_completes_from_the_catalogue(shop: str) -> None:
+    save_item("CONS-DAY", "Consulting, per day", 70000, "GBP", "S")
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*shop, "enter")
+        await settle(pilot)
+        await pilot.press("enter", "enter", "enter", "enter", *"bo", "enter")  # one code begins 'BO'
+        await settle(pilot)
+        row = app.screen.query(LineRow).first()
+        assert (row.field("item").value, row.field("description").value) == ("BOOK", "Operator handbook")
+        assert app.screen.focused is row.field("quantity")
+        await pilot.press("enter", "enter", "enter", "enter", *"cons", "enter")  # two begin 'CONS'
+        await settle(pilot)
+        assert "item: 'cons' could be CONS-DAY, CONS-HR: type more, or F4 for the list" in text(app, "#field-error")
+        assert app.screen.query(LineRow)[1].field("description").value == ""
+        assert app.screen.catalogue.codes_starting("cons-h") == ["CONS-HR"]

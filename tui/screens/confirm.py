@@ -37,7 +37,7 @@ class ConfirmScreen(ModalScreen[bool]):
         width: auto; min-width: 40; max-width: 76; height: auto;
         border: heavy $warning; background: $surface; padding: 0 1;
     }
-    ConfirmScreen #confirm-question { text-style: bold; width: auto; }
+    ConfirmScreen #confirm-question { text-style: bold; width: auto; max-width: 72; }
     ConfirmScreen #confirm-keys { color: $text-muted; width: auto; }
     """
     BINDINGS = [

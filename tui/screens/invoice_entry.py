@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.await_remove import AwaitRemove
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import Input, Static
 
 from store.catalogue import Catalogue
@@ -62,9 +63,10 @@ class LineRow(Horizontal):
     LineRow > .net { width: 11; text-align: right; }
     """
 
-    def __init__(self, values: dict[str, str] | None = None) -> None:
+    def __init__(self, values: dict[str, str] | None = None, items: Suggester | None = None) -> None:
         super().__init__(classes="line")
         self.values = values or {}
+        self.items = items
         # Set before removing: a Blur still on its way from one of its fields must not read it.
         self.gone = False
 
@@ -72,7 +74,8 @@ class LineRow(Horizontal):
         yield Cell("", classes="no")
         for name in LINE_FIELDS:
             # Entering a field selects what is in it: typing replaces, Enter keeps (data-entry overtype).
-            yield Input(self.values.get(name, ""), classes=f"l-{name}", name=name)
+            yield Input(self.values.get(name, ""), classes=f"l-{name}", name=name,
+                        suggester=self.items if name == "item" else None)
         yield Cell("", classes="net")
 
     def field(self, name: str) -> Input:
@@ -167,6 +170,7 @@ class InvoiceEntryScreen(FormScreen):
 
     async def on_mount(self) -> None:
         self.catalogue = await in_db(self.services.load_catalogue)
+        self.suggest_items()
         self.rounding = await in_db(self.services.tax_rounding)
         self.query_one("#f-date", Input).value = self.today.isoformat()
         self.renumber()
@@ -331,9 +335,14 @@ class InvoiceEntryScreen(FormScreen):
         row = field.parent
         if not isinstance(row, LineRow) or self.catalogue is None:
             return  # a line removed meanwhile (the form was cleared), or the catalogue still loading
-        item = self.catalogue.items.get(field.value.strip().upper())
-        if item is None:
+        codes = self.catalogue.codes_starting(field.value)
+        if len(codes) != 1:
+            if len(codes) > 1:  # the line's own check says nothing of an ambiguous prefix: say it here
+                self.show_error(f"item: '{field.value.strip()}' could be {', '.join(codes[:5])}"
+                                f"{' ...' if len(codes) > 5 else ''}: type more, or F4 for the list")
+                self.keep_message = True
             return
+        item = self.catalogue.items[codes[0]]
         field.value = item.code
         for name, value in (("description", item.description),
                             ("unit_price", plain_amount(item.unit_price_minor, item.currency)),
@@ -391,8 +400,20 @@ class InvoiceEntryScreen(FormScreen):
         if isinstance(row, LineRow) and not row.gone and row is list(self.query(LineRow))[-1]:
             self.add_spare_line()
 
+    def item_codes(self) -> Suggester | None:
+        """Item codes complete as they are typed (shown after the cursor; Right takes it, Enter too when only one fits)."""
+        return SuggestFromList(sorted(self.catalogue.items), case_sensitive=False) if self.catalogue else None
+
+    def suggest_items(self) -> None:
+        codes = self.item_codes()
+        for row in self.query(LineRow):
+            row.items = codes
+            if row.children:
+                row.field("item").suggester = codes
+
     def add_spare_line(self) -> None:
-        self.query_one("#lines").mount_all([LineRow() for _ in range(5)])
+        codes = self.item_codes()
+        self.query_one("#lines").mount_all([LineRow(items=codes) for _ in range(5)])
         self.call_after_refresh(self.renumber)
 
     # ------------------------------------------------------------ actions
@@ -505,7 +526,9 @@ class InvoiceEntryScreen(FormScreen):
         lines: list[dict[str, str]] = list(values.get("lines") or [])  # type: ignore[arg-type]
         container = self.query_one("#lines")
         await self.drop_rows(list(self.query(LineRow)))
-        await container.mount_all([LineRow(v) for v in lines] + [LineRow() for _ in range(POOL - len(lines))])
+        codes = self.item_codes()
+        await container.mount_all([LineRow(v, codes) for v in lines] + [LineRow(items=codes)
+                                                                        for _ in range(POOL - len(lines))])
         self.renumber()
         account = str(values.get("customer") or "").strip()
         if account:
@@ -629,6 +652,7 @@ class InvoiceEntryScreen(FormScreen):
 
         async def reload_catalogue(_result: object = None) -> None:
             self.catalogue = await in_db(self.services.load_catalogue)
+            self.suggest_items()
 
         self.app.push_screen(CatalogueScreen(), lambda r: self.run_worker(reload_catalogue()))
 
