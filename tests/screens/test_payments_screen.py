@@ -139,6 +139,28 @@ async def test_record_a_payment_by_hand_oldest_first(queue) -> None:
     assert verify_books() == []
 
 
+async def test_esc_asks_before_discarding_a_payment_being_typed(queue) -> None:
+    from tui.screens.confirm import ConfirmScreen
+
+    app = HostApp(PaymentEntryScreen(queue["acme"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed yet: straight back
+        await settle(pilot)
+        assert not isinstance(app.screen, PaymentEntryScreen)
+        app.push_screen(PaymentEntryScreen(queue["acme"]))
+        await settle(pilot)
+        await pilot.press(*"130", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#p-amount", Input).value == "130"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, (PaymentEntryScreen, ConfirmScreen))
+
+
 async def test_import_a_statement_from_the_queue(books) -> None:
     from pathlib import Path
 

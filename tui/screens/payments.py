@@ -22,7 +22,7 @@ from store.money import format_amount, format_money, parse_amount
 from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.confirm import ConfirmScreen, leave_asking
 from tui.screens.prompt import TextPrompt
 from tui.typeahead import FormScreen
 from tui.widgets.footer import KeyFooter
@@ -378,6 +378,7 @@ class PaymentEntryScreen(FormScreen):
         self.account_no = account_no
         self.currency = "GBP"
         self.open: list[tuple[str, int]] = []
+        self.initial: dict[str, str] = {}  # what the screen filled in itself
 
     @property
     def services(self):  # noqa: ANN201
@@ -405,6 +406,15 @@ class PaymentEntryScreen(FormScreen):
             self.query_one("#p-amount", Input).focus()
         else:
             self.query_one("#p-customer", Input).focus()
+        self.initial = self.typed()
+
+    def typed(self) -> dict[str, str]:
+        return {field.id or "": field.value.strip() for field in self.query(Input) if field.value.strip()}
+
+    def has_unsaved_work(self) -> bool:
+        """Anything typed beyond what the screen filled in itself (Esc and Ctrl+Q ask before losing it)."""
+        typed = self.typed()
+        return any(value != self.initial.get(key) for key, value in typed.items())
 
     async def load_open(self, account: str) -> None:
         try:
@@ -496,5 +506,5 @@ class PaymentEntryScreen(FormScreen):
         self.dismiss(True)
 
     def action_leave(self) -> None:
-        self.dismiss(False)
+        leave_asking(self, lambda: self.dismiss(False), "Discard the payment you are typing?")
 
