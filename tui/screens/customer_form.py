@@ -112,7 +112,9 @@ class CustomerFormScreen(FormScreen):
         data, errors = self.services.parse_customer_fields(values)
         self.errors = errors
         for key, _ in FIELDS:
-            self.query_one(f"#e-{key}", Static).update(errors.get(key, ""))
+            # Beside the field its text need not be quoted again: "is not an e-mail address" fits.
+            message = errors.get(key, "").removeprefix(f"'{values[key].strip()}' ")
+            self.query_one(f"#e-{key}", Static).update(escape(message))
         return data
 
     def action_save(self) -> None:
