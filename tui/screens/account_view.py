@@ -33,7 +33,7 @@ def header_lines(v: CustomerView) -> list[str]:
         + (f"  {e(v.hold_reason)}" if v.status == "on_hold" and v.hold_reason else ""),
         e(f"{v.contact_name or '-'}  {v.email or '-'}  {v.phone or '-'}  "
           f"{', '.join(p for p in (v.city, v.postcode) if p)}"),
-        f"Terms {v.terms_days} days  Limit {limit}  Balance [b]{format_money(v.balance_minor, cur)}[/b]  "
+        f"Terms {v.terms_days}d  Limit {limit}  Balance [b]{format_money(v.balance_minor, cur)}[/b]  "
         f"Overdue {format_money(v.overdue_minor, cur)}  Credit {format_money(v.credit_minor, cur)}",
         f"Aging  {aging}",
     ]
