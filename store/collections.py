@@ -171,15 +171,25 @@ _CREDIT_NOTES_ONE = f"{_CREDIT_NOTES} AND customer_id = :customer GROUP BY custo
 # reads hundreds of thousands. From aging_item (migration 0006), whose partial index holds each
 # customer's open documents with their numbers in due-date order: one index range per customer,
 # read in account order, with no random read of the invoice table and no sort of every row.
-_OVERDUE_COLUMNS = ("SELECT c.id, c.account_no, c.name, c.status, c.currency, c.channel, a.number, a.due_date, "
-                    "a.open_minor, CASE WHEN a.document_id IN (SELECT invoice_id FROM {dispute} "
-                    "WHERE status = 'open') THEN 1 ELSE 0 END ")
+_DISPUTED = "CASE WHEN a.document_id IN (SELECT invoice_id FROM {dispute} WHERE status = 'open') THEN 1 ELSE 0 END"
 _OVERDUE = ("a.open_minor <> 0 AND a.open_minor > 0 AND a.due_date < :as_of AND a.kind = 'invoice' "
             "AND a.issue_date <= :as_of")
-_OVERDUE_ALL = (f"{_OVERDUE_COLUMNS}FROM {{customer}} c {{cross}} {{aging}} a ON a.customer_id = c.id AND {_OVERDUE} "
-                "ORDER BY c.account_no, a.due_date, a.number")
-_OVERDUE_ONE = (f"{_OVERDUE_COLUMNS}FROM {{aging}} a JOIN {{customer}} c ON c.id = a.customer_id "
+_OVERDUE_ALL = (f"SELECT c.id, a.number, a.due_date, a.open_minor, {_DISPUTED} FROM {{customer}} c {{cross}} "
+                f"{{aging}} a ON a.customer_id = c.id AND {_OVERDUE} ORDER BY c.account_no, a.due_date, a.number")
+_OVERDUE_ONE = (f"SELECT a.customer_id, a.number, a.due_date, a.open_minor, {_DISPUTED} FROM {{aging}} a "
                 f"WHERE a.customer_id = :customer AND {_OVERDUE} ORDER BY a.due_date, a.number")
+
+
+def _accounts(ids: list[int]) -> dict[int, tuple[str, str, str, str, str]]:
+    """Account number, name, status, currency and channel of the customers `ids`: a few through an IN
+    list, many by reading every customer once (faster than a long IN list)."""
+    if len(ids) <= 5000:
+        return {row[0]: row[1:] for row in (
+            Customer.select(Customer.id, Customer.account_no, Customer.name, Customer.status, Customer.currency,
+                            Customer.channel).where(Customer.id.in_(ids)).tuples())}
+    wanted = set(ids)
+    return {row[0]: row[1:] for row in run_sql("SELECT id, account_no, name, status, currency, channel FROM {customer}",
+                                               {}) if row[0] in wanted}
 
 
 def _dunning_run(as_of: dt.date, customer_id: int | None = None) -> DunningRun:
@@ -191,19 +201,17 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
     levels = dunning_levels()
     rows = run_sql(_OVERDUE_ALL if customer_id is None else _OVERDUE_ONE,
                    {"as_of": as_of.isoformat(), "customer": customer_id})
-    accounts: dict[int, tuple[str, str, str, str, str]] = {}
-    items: dict[int, list[DunningItem]] = {}
+    items: dict[int, list[DunningItem]] = {}  # per customer, in account order
     level_total: dict[int, tuple[int, int]] = {}  # the highest level of an undisputed item and their total
     disputed_level: dict[int, int] = defaultdict(int)
     due_dates: dict[object, tuple[dt.date, int, int]] = {}  # a due date as read: (date, days overdue, level)
     own: list[DunningItem] = []
     level = total = 0
     last = None
-    for cid, account_no, name, status, currency, channel, number, due_text, open_minor, is_disputed in rows:
+    for cid, number, due_text, open_minor, is_disputed in rows:
         if cid != last:
             if last is not None:
                 level_total[last] = (level, total)
-            accounts[cid] = (account_no, name, status, currency, channel)
             own, level, total, last = items.setdefault(cid, []), 0, 0, cid
         seen = due_dates.get(due_text)
         if seen is None:
@@ -214,14 +222,14 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
         if is_disputed:
             disputed_level[cid] = max(disputed_level[cid], item_level)
             continue
-        amount = int(open_minor)
-        own.append(DunningItem(number, due, days, amount, item_level))
-        total += amount
+        own.append(DunningItem(number, due, days, open_minor, item_level))  # BIGINT: an int from either driver
+        total += open_minor
         if item_level > level:
             level = item_level
     if last is not None:
         level_total[last] = (level, total)
-    due_ids = [cid for cid in accounts if level_total[cid][0] or disputed_level[cid]]
+    due_ids = [cid for cid in items if level_total[cid][0] or disputed_level[cid]]
+    accounts = _accounts(due_ids)
     # Promises, credit and recent notices are few: read them whole (or for the one customer), not by a long IN list.
     only = (lambda column: column == customer_id) if customer_id is not None else (lambda column: True)
     promises: dict[int, dt.date] = {}

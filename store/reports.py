@@ -22,7 +22,8 @@ date come from `ledger_day` (the journal summed per day, account, currency and e
 aging at a past date from `receivable_move` (each receivable journal line of a document with its
 entry date); database triggers keep both with every journal line (migration 0005). Aging reads
 what is open from `aging_item` (each posted document's open amount with its number, kind and
-dates, indexed in report order), kept by triggers on open_item (migration 0006).
+dates, indexed in report order), kept by triggers on open_item and receivable_move (migrations
+0006 and 0007).
 `check_report_totals` compares all three with the rows they repeat.
 """
 from __future__ import annotations
@@ -299,16 +300,20 @@ def check_report_totals() -> list[str]:
 
 
 def _check_aging_items(limit: int = 20) -> list[str]:
-    """aging_item against open_item and invoice, the rows it repeats: a message per document that differs."""
+    """aging_item against the rows it repeats (open_item, invoice and the latest receivable move of each
+    document): a message per document that differs."""
     columns = "document_id, customer_id, currency, due_date, issue_date, kind, number, open_minor"
     repeated = (f"SELECT o.document_id, o.customer_id, o.currency, o.due_date, i.issue_date, i.kind, i.number, "
                 f"o.open_minor FROM {OpenItem._meta.table_name} o JOIN {Invoice._meta.table_name} i "
                 "ON i.id = o.document_id")
     kept = f"SELECT {columns} FROM {{aging}}"
-    sql = (f"SELECT document_id FROM ({repeated} EXCEPT {kept}) x UNION "
-           f"SELECT document_id FROM ({kept} EXCEPT {repeated}) y ORDER BY 1")
+    moved = "SELECT document_id, MAX(entry_date) FROM {move} GROUP BY document_id"
+    moved_on = "SELECT document_id, moved_on FROM {aging}"
+    sql = " UNION ".join(f"SELECT document_id FROM ({a} EXCEPT {b}) x{n}" for n, (a, b) in enumerate(
+        ((repeated, kept), (kept, repeated), (moved, moved_on), (moved_on, moved)))) + " ORDER BY 1"
     wrong = [doc for (doc,) in run_sql(sql, {})]
-    out = [f"aging item of document #{doc} differs from its open item and invoice" for doc in wrong[:limit]]
+    out = [f"aging item of document #{doc} differs from its open item, invoice or receivable moves"
+           for doc in wrong[:limit]]
     if len(wrong) > limit:
         out.append(f"... and {len(wrong) - limit} more aging items differ")
     return out
@@ -323,7 +328,8 @@ def _check_aging_items(limit: int = 20) -> list[str]:
 # the open items of today are one index range per customer, read customer by customer in account
 # order (CROSS JOIN fixes that order on SQLite), and come out in the report's order with no sort.
 # Before today only the documents with receivable moves after the day differ from today's open
-# items, or, far back, each document's moves up to the day are summed (see _aging_source).
+# items (moved_on says which), or, far back, each document's moves up to the day are summed (see
+# _aging_source).
 
 BUCKET_COLUMNS = (Column("current", "Current", "money"), Column("d1_30", "1-30", "money"),
                   Column("d31_60", "31-60", "money"), Column("d61_90", "61-90", "money"),
@@ -358,11 +364,13 @@ def run_sql(sql: str, values: dict[str, Any]) -> Any:
 
 
 def _fewer_moves_after(as_of: dt.date) -> bool:
-    """Whether fewer receivable moves are dated after `as_of` than up to it (counted from ledger_day)."""
+    """Whether aging at `as_of` reads less by taking today's open items back than by summing the moves up to
+    it: while the receivable moves after `as_of` are fewer than 1.5 times those up to it (counted from
+    ledger_day). Per move it is the cheaper way: today's open items come in report order, the sums do not."""
     on_receivables = LedgerDay.account == ledger.RECEIVABLES
     after, upto = (_i(LedgerDay.select(fn.SUM(LedgerDay.lines)).where(on_receivables & side).scalar())
                    for side in (LedgerDay.entry_date > as_of, LedgerDay.entry_date <= as_of))
-    return after < upto
+    return 2 * after < 3 * upto
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,8 +395,8 @@ def _aging_source(as_of: dt.date) -> _Aging:
     account 1100 with their entry dates), either summing each document's moves up to `as_of`, or
     taking today's open amounts back by the moves dated after it, whichever reads fewer (the two
     agree whenever the books balance: `control_account`). Allocations, credits and write-offs
-    count from the day they were made. Today's open items without a move after `as_of` were open
-    by the same amount then, and were issued by then (a document is posted on its issue date).
+    count from the day they were made. Today's open items issued by `as_of` and without a move
+    after it were open by the same amount then.
     """
     if as_of >= _today():
         return _Aging(as_of, True, False, "the open items of today")
@@ -406,9 +414,10 @@ def _bucket_sums_sql(amount: str, due: str) -> str:
     return ", ".join([*sums, f"SUM({amount}) AS total", "COUNT(*) AS docs"])
 
 
-# Today's open items of :currency (a); before today only those without receivable moves after :as_of.
+# Today's open items of :currency (a); before today only those issued by :as_of and not moved since
+# (moved_on: the date of the document's latest receivable move, migration 0007).
 _OPEN_NOW = "a.open_minor <> 0 AND a.currency = :currency"
-_UNMOVED = "a.document_id NOT IN (SELECT document_id FROM {move} WHERE entry_date > :as_of)"
+_UNMOVED = "a.moved_on <= :as_of AND a.issue_date <= :as_of"
 # Documents (a) of :currency moved after :as_of, with their open amount then (today's less the moves since).
 _MOVED = ("FROM (SELECT document_id, SUM(amount_minor) AS moved FROM {move} WHERE entry_date > :as_of "
           "GROUP BY document_id) l JOIN {aging} a ON a.document_id = l.document_id")
