@@ -91,6 +91,18 @@ def test_report_arguments_mean_a_period_or_a_day(books) -> None:
     assert reports.as_of_date(None) == T and reports.period_of(None) == CUR
 
 
+def test_a_report_reads_a_running_period_up_to_the_day_it_is_told(customer: str) -> None:
+    """The preview passes the application's day: a screen (or a test) fixed on one day sees that day."""
+    day = T - dt.timedelta(days=3)
+    invoice(customer, 1000, day - dt.timedelta(days=10), day + dt.timedelta(days=1))  # not yet due on `day`
+    told = reports.run_report("ar_aging", Period.containing(day), today=day)
+    assert told.rows == ((customer, "Harbour Supplies Ltd", 1000, 0, 0, 0, 0, 1000),)
+    if Period.containing(day) == CUR:  # by the clock, T, the same period: two days past due
+        clock = reports.run_report("ar_aging", CUR)
+        assert clock.rows == ((customer, "Harbour Supplies Ltd", 0, 1000, 0, 0, 0, 1000),)
+    assert reports.as_of_date(CUR) == T  # the clock's day again once the report is done
+
+
 # ---------------------------------------------------------------- billing and collections
 
 def test_billing_and_collections_by_hand_across_the_month_boundary(customer: str) -> None:

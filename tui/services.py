@@ -72,6 +72,12 @@ class Services:
     company_name = staticmethod(lambda: settings.get_setting("company_name"))
 
     @staticmethod
+    def run_report(name: str, when=None, today=None, **options):  # noqa: ANN001, ANN205 - store.reports.Report
+        from store.reports import run_report
+
+        return run_report(name, when, today, **options)
+
+    @staticmethod
     def render_document_pdf(number: str) -> bytes:
         from exports.from_books import company_profile, invoice_document
         from exports.pdf import render_invoice

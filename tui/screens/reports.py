@@ -94,11 +94,10 @@ class ReportsScreen(Screen[None]):
         self.run_worker(self.load(), exclusive=True, group="report")
 
     async def load(self) -> None:
-        from store.reports import run_report
-
         name = REPORTS[self.index][0]
         try:
-            report = await in_db(run_report, name, self.period)
+            report = await in_db(self.services.run_report, name, self.period,
+                                 today=self.app.context.today)  # type: ignore[attr-defined]
         except BooksError as exc:
             self.query_one("#report-title", Static).update(f"{REPORTS[self.index][1]}: {escape(str(exc))}")
             return
