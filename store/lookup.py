@@ -68,9 +68,12 @@ def _placeholders(n: int) -> str:
     return ", ".join([Customer._meta.database.param] * n)
 
 
-@cache
 def _statements() -> dict[str, str]:
-    p = Customer._meta.database.param
+    return _statements_for(Customer._meta.database.param)  # '?' for SQLite, '%s' for PostgreSQL
+
+
+@cache
+def _statements_for(p: str) -> dict[str, str]:
     token, customer, open_item = SearchToken._meta.table_name, Customer._meta.table_name, OpenItem._meta.table_name
     payment, dispute, invoice = Payment._meta.table_name, Dispute._meta.table_name, Invoice._meta.table_name
     return {
