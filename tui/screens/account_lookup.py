@@ -1,6 +1,8 @@
 """Account lookup: one input, results that refresh as the operator types, Enter opens the account."""
 from __future__ import annotations
 
+from functools import partial
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
@@ -64,7 +66,7 @@ class AccountLookupScreen(Screen[None]):
 
     @on(Input.Changed, "#query")
     def search(self, event: Input.Changed) -> None:
-        self.run_worker(self._search(event.value), exclusive=True, group="lookup")
+        self.run_worker(partial(self._search, event.value), exclusive=True, group="lookup")
 
     async def _search(self, text: str, offset: int = 0) -> None:
         page = await in_db(self.services.find_accounts, text, offset, PAGE)
@@ -99,7 +101,7 @@ class AccountLookupScreen(Screen[None]):
         table.move_cursor(row)
         page = self.page
         if page and row >= len(self.hits) - 5 and len(self.hits) < page.total:
-            self.run_worker(self._search(page.text, len(self.hits)), exclusive=True, group="lookup")
+            self.run_worker(partial(self._search, page.text, len(self.hits)), exclusive=True, group="lookup")
 
     def selected(self) -> AccountHit | None:
         table = self.query_one(ResultList)
@@ -134,7 +136,7 @@ class AccountLookupScreen(Screen[None]):
         query.focus()
         if query.value:
             row = self.query_one(ResultList).cursor_row
-            self.run_worker(self._refresh(query.value, row), exclusive=True, group="lookup")
+            self.run_worker(partial(self._refresh, query.value, row), exclusive=True, group="lookup")
 
     async def _refresh(self, text: str, row: int) -> None:
         page = await in_db(self.services.find_accounts, text, 0, max(PAGE, row + 1))

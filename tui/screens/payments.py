@@ -6,6 +6,8 @@ one) and the next payment is selected at once, in the same place in the queue.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
@@ -94,7 +96,7 @@ class PaymentsScreen(Screen[None]):
     # ------------------------------------------------------------ the queue
 
     def reload(self, keep_index: int | None = None, keep_status: bool = False) -> None:
-        self.run_worker(self._reload(keep_index, keep_status), exclusive=True, group="queue")
+        self.run_worker(partial(self._reload, keep_index, keep_status), exclusive=True, group="queue")
 
     async def _reload(self, keep_index: int | None, keep_status: bool = False) -> None:
         rows = await in_db(self.services.match_queue, self.filter, QUEUE_PAGE + 1)
@@ -129,7 +131,7 @@ class PaymentsScreen(Screen[None]):
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         number = event.row_key.value
         if number and number != self.current:
-            self.run_worker(self._select(number), exclusive=True, group="select")
+            self.run_worker(partial(self._select, number), exclusive=True, group="select")
 
     async def _select(self, number: str) -> None:
         previous, self.current = self.current, number
