@@ -338,7 +338,8 @@ class ReceivableMove(BaseModel):
     amount_minor = MinorField()  # debit minus credit
 
     class Meta:
-        indexes = ((("entry_date", "document_id", "amount_minor"), False),)
+        indexes = ((("entry_date", "document_id", "amount_minor"), False),
+                   (("document_id", "entry_date", "amount_minor"), False))  # a document's moves (0008)
 
 
 class Dispute(BaseModel):

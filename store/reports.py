@@ -17,13 +17,14 @@ each takes a Period, a date or None (this month / today) and keyword options (`c
 as they are and only label the argument. Reports of money in one currency take `currency=`
 (default: the base currency setting) and name the other currencies in their notes.
 
-Figures are aggregated in SQL, never by looping over documents in Python. Journal balances at a
+Figures are aggregated in SQL, not by looping over documents in Python, with one measured
+exception: aging by customer at a past day (see `_per_customer_at`). Journal balances at a
 date come from `ledger_day` (the journal summed per day, account, currency and entry kind), and
 aging at a past date from `receivable_move` (each receivable journal line of a document with its
 entry date); database triggers keep both with every journal line (migration 0005). Aging reads
 what is open from `aging_item` (each posted document's open amount with its number, kind and
-dates, indexed in report order), kept by triggers on open_item and receivable_move (migrations
-0006 and 0007).
+dates and its last two move days, indexed in report order), kept by triggers on open_item and
+receivable_move (migrations 0006 to 0008).
 `check_report_totals` compares all three with the rows they repeat.
 """
 from __future__ import annotations
@@ -306,15 +307,18 @@ def check_report_totals() -> list[str]:
 
 
 def _check_aging_items(limit: int = 20) -> list[str]:
-    """aging_item against the rows it repeats (open_item, invoice and the latest receivable move of each
-    document): a message per document that differs."""
+    """aging_item against the rows it repeats (open_item, invoice and the last two receivable move days of
+    each document with what was open before the last): a message per document that differs."""
     columns = "document_id, customer_id, currency, due_date, issue_date, kind, number, open_minor"
     repeated = (f"SELECT o.document_id, o.customer_id, o.currency, o.due_date, i.issue_date, i.kind, i.number, "
                 f"o.open_minor FROM {OpenItem._meta.table_name} o JOIN {Invoice._meta.table_name} i "
                 "ON i.id = o.document_id")
     kept = f"SELECT {columns} FROM {{aging}}"
-    moved = "SELECT document_id, MAX(entry_date) FROM {move} GROUP BY document_id"
-    moved_on = "SELECT document_id, moved_on FROM {aging}"
+    moved = ("SELECT document_id, MAX(entry_date), MAX(CASE WHEN entry_date < latest THEN entry_date END), "
+             "CAST(SUM(CASE WHEN entry_date < latest THEN amount_minor ELSE 0 END) AS BIGINT) FROM "
+             "(SELECT document_id, entry_date, amount_minor, MAX(entry_date) OVER (PARTITION BY document_id) "
+             "AS latest FROM {move}) w GROUP BY document_id")
+    moved_on = "SELECT document_id, moved_on, prior_on, prior_minor FROM {aging}"
     sql = " UNION ".join(f"SELECT document_id FROM ({a} EXCEPT {b}) x{n}" for n, (a, b) in enumerate(
         ((repeated, kept), (kept, repeated), (moved, moved_on), (moved_on, moved)))) + " ORDER BY 1"
     wrong = [doc for (doc,) in run_sql(sql, {})]
@@ -333,9 +337,9 @@ def _check_aging_items(limit: int = 20) -> list[str]:
 # triggers) holds every open document in its partial index aging_item_open in report order, so
 # the open items of today are one index range per customer, read customer by customer in account
 # order (CROSS JOIN fixes that order on SQLite), and come out in the report's order with no sort.
-# Before today only the documents with receivable moves after the day differ from today's open
-# items (moved_on says which), or, far back, each document's moves up to the day are summed (see
-# _aging_source).
+# Before today the same range gives each open document's amount at the day from its last two move
+# days (migration 0008), and the documents settled since the day are merged in (see _aging_source
+# and _documents_sql).
 
 BUCKET_COLUMNS = (Column("current", "Current", "money"), Column("d1_30", "1-30", "money"),
                   Column("d31_60", "31-60", "money"), Column("d61_90", "61-90", "money"),
@@ -369,23 +373,12 @@ def run_sql(sql: str, values: dict[str, Any]) -> Any:
     return database_proxy.execute_sql(text, params)
 
 
-def _fewer_moves_after(as_of: dt.date) -> bool:
-    """Whether aging at `as_of` reads less by taking today's open items back than by summing the moves up to
-    it: while the receivable moves after `as_of` are fewer than 1.5 times those up to it (counted from
-    ledger_day). Per move it is the cheaper way: today's open items come in report order, the sums do not."""
-    on_receivables = LedgerDay.account == ledger.RECEIVABLES
-    after, upto = (_i(LedgerDay.select(fn.SUM(LedgerDay.lines)).where(on_receivables & side).scalar())
-                   for side in (LedgerDay.entry_date > as_of, LedgerDay.entry_date <= as_of))
-    return 2 * after < 3 * upto
-
-
 @dataclass(frozen=True, slots=True)
 class _Aging:
     """Where an aging at `as_of` reads what was open."""
 
     as_of: dt.date
     from_open_items: bool  # today or later: the open items as they are now
-    back_from_today: bool  # before today: today's open items less the moves after as_of (else the moves up to it)
     source: str
 
     def values(self, currency: str) -> dict[str, Any]:
@@ -397,17 +390,16 @@ class _Aging:
 def _aging_source(as_of: dt.date) -> _Aging:
     """Today or later: the open items (what is open now). Before today: rebuilt from the journal.
 
-    At a past day the open amounts are rebuilt from the receivable moves (the journal lines on
-    account 1100 with their entry dates), either summing each document's moves up to `as_of`, or
-    taking today's open amounts back by the moves dated after it, whichever reads fewer (the two
-    agree whenever the books balance: `control_account`). Allocations, credits and write-offs
-    count from the day they were made. Today's open items issued by `as_of` and without a move
-    after it were open by the same amount then.
+    At a past day each document's open amount is what its receivable moves (the journal lines on
+    account 1100 with their entry dates) add up to by that day. Allocations, credits and
+    write-offs count from the day they were made. aging_item keeps the last two move days of each
+    document with what was open after each (migration 0008), so the moves themselves are read
+    only for a document with more move days after `as_of`. Documents issued after `as_of` are
+    left out. The total equals the control account at that day whenever the books balance.
     """
     if as_of >= _today():
-        return _Aging(as_of, True, False, "the open items of today")
-    source = f"the receivables journal (account {ledger.RECEIVABLES}) up to {as_of.isoformat()}"
-    return _Aging(as_of, False, _fewer_moves_after(as_of), source)
+        return _Aging(as_of, True, "the open items of today")
+    return _Aging(as_of, False, f"the receivables journal (account {ledger.RECEIVABLES}) up to {as_of.isoformat()}")
 
 
 def _bucket_sums_sql(amount: str, due: str) -> str:
@@ -420,50 +412,32 @@ def _bucket_sums_sql(amount: str, due: str) -> str:
     return ", ".join([*sums, f"SUM({amount}) AS total", "COUNT(*) AS docs"])
 
 
-# Today's open items of :currency (a); before today only those issued by :as_of and not moved since
-# (moved_on: the date of the document's latest receivable move, migration 0007).
+# Today's open items of :currency (a).
 _OPEN_NOW = "a.open_minor <> 0 AND a.currency = :currency"
-_UNMOVED = "a.moved_on <= :as_of AND a.issue_date <= :as_of"
-# Documents (a) of :currency moved after :as_of, with their open amount then (today's less the moves since).
-_MOVED = ("FROM (SELECT document_id, SUM(amount_minor) AS moved FROM {move} WHERE entry_date > :as_of "
-          "GROUP BY document_id) l JOIN {aging} a ON a.document_id = l.document_id")
-_MOVED_WHERE = "a.currency = :currency AND a.issue_date <= :as_of AND a.open_minor - l.moved <> 0"
-_MOVED_AMOUNT = "CAST(a.open_minor - l.moved AS BIGINT)"
-# Documents (a) of :currency issued by :as_of, with the sum of their moves up to it (m.amount).
-_SUMMED = ("FROM (SELECT document_id, CAST(SUM(amount_minor) AS BIGINT) AS amount FROM {move} "
-           "WHERE entry_date <= :as_of GROUP BY document_id HAVING SUM(amount_minor) <> 0) m "
-           "JOIN {aging} a ON a.document_id = m.document_id")
-_SUMMED_WHERE = "a.currency = :currency AND a.issue_date <= :as_of"
+# A document's open amount at :as_of, before today (a: its aging item; see _aging_source). 0 for one
+# settled by then or not yet posted; the caller leaves those out.
+_OPEN_AT = ("CASE WHEN a.moved_on <= :as_of THEN a.open_minor WHEN a.prior_on <= :as_of THEN a.prior_minor "
+            "WHEN a.prior_on IS NULL THEN 0 ELSE (SELECT CAST(COALESCE(SUM(m.amount_minor), 0) AS BIGINT) "
+            "FROM {move} m WHERE m.document_id = a.document_id AND m.entry_date <= :as_of) END")
+# Settled documents (a) of :currency issued by :as_of and moved after it: perhaps open then.
+_SETTLED_SINCE = "a.open_minor = 0 AND a.moved_on > :as_of AND a.issue_date <= :as_of AND a.currency = :currency"
 
 
-def _per_customer_sql(src: _Aging) -> str:
-    """Per customer with something open at :as_of: cid, b0..b4, total, docs."""
-    open_now = (f"SELECT a.customer_id AS cid, {_bucket_sums_sql('a.open_minor', 'a.due_date')} FROM {{aging}} a "
-                f"WHERE {_OPEN_NOW}{'' if src.from_open_items else ' AND ' + _UNMOVED} GROUP BY a.customer_id")
+def _documents_sql(src: _Aging, *, names: bool = False) -> str:
+    """Every document open at :as_of in report order: account, due date, number, kind, issue date, open
+    amount (and the customer's name). Before today: also documents whose amount then was 0, to skip.
+
+    Today's open items and, before today, those of them issued by :as_of come from aging_item_open
+    in report order; before today the documents settled since :as_of (aging_item_closed) are sorted
+    and merged in (SQLite merges a UNION ALL whose first part is in order already)."""
+    columns = "c.account_no, a.due_date, a.number, a.kind, a.issue_date" + (", c.name" if names else "")
     if src.from_open_items:
-        return open_now
-    if src.back_from_today:
-        moved = f"SELECT a.customer_id, a.due_date, {_MOVED_AMOUNT} AS amount {_MOVED} WHERE {_MOVED_WHERE}"
-        return ("SELECT cid, SUM(b0) AS b0, SUM(b1) AS b1, SUM(b2) AS b2, SUM(b3) AS b3, SUM(b4) AS b4, "
-                f"SUM(total) AS total, SUM(docs) AS docs FROM ({open_now} UNION ALL "
-                f"SELECT d.customer_id AS cid, {_bucket_sums_sql('d.amount', 'd.due_date')} FROM ({moved}) d "
-                "GROUP BY d.customer_id) x GROUP BY cid")
-    return (f"SELECT a.customer_id AS cid, {_bucket_sums_sql('m.amount', 'a.due_date')} {_SUMMED} "
-            f"WHERE {_SUMMED_WHERE} GROUP BY a.customer_id")
-
-
-def _documents_sql(src: _Aging) -> str:
-    """Every document open at :as_of in report order: account, due date, number, kind, issue date, open amount."""
-    columns = "c.account_no, a.due_date, a.number, a.kind, a.issue_date"
-    open_now = (f"SELECT {columns}, a.open_minor FROM {{customer}} c {{cross}} {{aging}} a "
-                f"ON a.customer_id = c.id AND {_OPEN_NOW}")
-    if src.from_open_items:
-        return f"{open_now} ORDER BY c.account_no, a.due_date, a.number"
-    if src.back_from_today:  # SQLite merges the two: the first is in order already, only the second is sorted
-        return (f"{open_now} WHERE {_UNMOVED} UNION ALL SELECT {columns}, {_MOVED_AMOUNT} {_MOVED} "
-                f"JOIN {{customer}} c ON c.id = a.customer_id WHERE {_MOVED_WHERE} ORDER BY 1, 2, 3")
-    return (f"SELECT {columns}, m.amount {_SUMMED} JOIN {{customer}} c ON c.id = a.customer_id "
-            f"WHERE {_SUMMED_WHERE} ORDER BY 1, 2, 3")
+        return (f"SELECT {columns}, a.open_minor FROM {{customer}} c {{cross}} {{aging}} a "
+                f"ON a.customer_id = c.id AND {_OPEN_NOW} ORDER BY c.account_no, a.due_date, a.number")
+    return (f"SELECT {columns}, {_OPEN_AT} FROM {{customer}} c {{cross}} {{aging}} a "
+            f"ON a.customer_id = c.id AND {_OPEN_NOW} WHERE a.issue_date <= :as_of UNION ALL "
+            f"SELECT {columns}, {_OPEN_AT} FROM {{aging}} a JOIN {{customer}} c ON c.id = a.customer_id "
+            f"WHERE {_SETTLED_SINCE} ORDER BY 1, 2, 3")
 
 
 def _aging_notes(as_of: dt.date, currency: str, total: int, documents: int, accounts: int, src: _Aging) -> list[str]:
@@ -484,12 +458,7 @@ def ar_aging(when: When = None, *, currency: str | None = None) -> Report:
     """Accounts receivable aging by customer: open amounts by days past due at the as-of date."""
     as_of, cur = as_of_date(when), _currency(currency)
     src = _aging_source(as_of)
-    sql = (f"SELECT c.account_no, c.name, s.b0, s.b1, s.b2, s.b3, s.b4, s.total, s.docs "
-           f"FROM ({_per_customer_sql(src)}) s JOIN {{customer}} c ON c.id = s.cid ORDER BY c.account_no")
-    rows, documents = [], 0
-    for account_no, name, b0, b1, b2, b3, b4, total, count in run_sql(sql, src.values(cur)):
-        rows.append((account_no, name, _i(b0), _i(b1), _i(b2), _i(b3), _i(b4), _i(total)))
-        documents += _i(count)
+    rows, documents = (_per_customer_now if src.from_open_items else _per_customer_at)(src, cur)
     totals = tuple(sum(r[i] for r in rows) for i in range(2, 8))
     return Report(
         "ar_aging", "Accounts receivable aging by customer", f"as of {as_of.isoformat()}",
@@ -497,6 +466,42 @@ def ar_aging(when: When = None, *, currency: str | None = None) -> Report:
         tuple(rows), ("Total", "", *totals),
         tuple(_aging_notes(as_of, cur, totals[-1], documents, len(rows), src)),
         Chart("bars", tuple(c.heading for c in BUCKET_COLUMNS), totals[:5]), cur)
+
+
+def _per_customer_now(src: _Aging, currency: str) -> tuple[list[Row], int]:
+    """Rows (account, name, five buckets, total) of each customer with open items now, summed in SQL; and
+    the number of documents."""
+    sql = (f"SELECT c.account_no, c.name, s.b0, s.b1, s.b2, s.b3, s.b4, s.total, s.docs FROM "
+           f"(SELECT a.customer_id AS cid, {_bucket_sums_sql('a.open_minor', 'a.due_date')} FROM {{aging}} a "
+           f"WHERE {_OPEN_NOW} GROUP BY a.customer_id) s JOIN {{customer}} c ON c.id = s.cid ORDER BY c.account_no")
+    rows, documents = [], 0
+    for account_no, name, b0, b1, b2, b3, b4, total, count in run_sql(sql, src.values(currency)):
+        rows.append((account_no, name, _i(b0), _i(b1), _i(b2), _i(b3), _i(b4), _i(total)))
+        documents += _i(count)
+    return rows, documents
+
+
+def _per_customer_at(src: _Aging, currency: str) -> tuple[list[Row], int]:
+    """The same rows at a past day, summed here from the documents as they come, account by account:
+    a document's amount at the day is one CASE in SQL (_OPEN_AT), which a sum per bucket in SQL would
+    work out seven times over."""
+    days_of = _Days(src.as_of)
+    rows: list[Row] = []
+    sums: list[int] = []
+    documents, last = 0, None
+    for account_no, due, _number, _kind, _issued, name, amount in run_sql(_documents_sql(src, names=True),
+                                                                          src.values(currency)):
+        if not amount:
+            continue
+        if account_no != last:
+            if last is not None:
+                rows.append((last, last_name, *sums, sum(sums)))
+            last, last_name, sums = account_no, name, [0] * 5
+        sums[0 if amount < 0 else days_of[due][2]] += amount
+        documents += 1
+    if last is not None:
+        rows.append((last, last_name, *sums, sum(sums)))
+    return rows, documents
 
 
 class _Days(dict):  # type: ignore[type-arg]
@@ -513,6 +518,13 @@ class _Days(dict):  # type: ignore[type-arg]
         return value
 
 
+# Bucket index -> the five bucket cells with an amount in that one (a call is cheaper than filling a list).
+_IN_BUCKET: tuple[Callable[[int], tuple[int | None, ...]], ...] = (
+    lambda n: (n, None, None, None, None), lambda n: (None, n, None, None, None),
+    lambda n: (None, None, n, None, None), lambda n: (None, None, None, n, None),
+    lambda n: (None, None, None, None, n))
+
+
 def ar_aging_detail(when: When = None, *, currency: str | None = None) -> Report:
     """Accounts receivable aging by document: each open document in its bucket."""
     as_of, cur = as_of_date(when), _currency(currency)
@@ -524,16 +536,16 @@ def ar_aging_detail(when: When = None, *, currency: str | None = None) -> Report
     accounts, last = 0, None
     with bulk_rows():
         for account_no, due, number, kind, issued, amount in run_sql(_documents_sql(src), src.values(cur)):
+            if not amount:  # settled by then (before today)
+                continue
             due_date, days, index = days_of[due]
             if amount < 0:
                 index = 0
-            cells: list[int | None] = [None] * 5
-            cells[index] = amount
             bucket_totals[index] += amount
             if account_no != last:
                 accounts, last = accounts + 1, account_no
             add((account_no, number, "credit" if kind == "credit_note" else "invoice", days_of[issued][0], due_date,
-                 days, *cells))
+                 days, *_IN_BUCKET[index](amount)))
         rows_ = tuple(rows)
     total = sum(bucket_totals)
     return Report(
