@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import io
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from tabulate import tabulate
@@ -48,8 +49,33 @@ def _rows_with_totals(report: Any) -> list[tuple[Any, ...]]:
     return list(report.rows) + ([report.totals] if report.totals else [])
 
 
+NUMERIC_KINDS = ("money", "int", "percent")
+
+
+def column_widths(report: Any, text_cap: int = 40) -> list[int]:
+    """Each column's width as `cell_text` writes it: its heading or its widest cell, a text column at
+    most `text_cap`. Only the smallest and largest figure of a number column are written to measure it
+    (no other can be wider), so a half-million-row report is measured without formatting it."""
+    rows = _rows_with_totals(report)
+    widths = []
+    for i, column in enumerate(report.columns):
+        filled = [row for row in rows if row[i] is not None]
+        if not filled:
+            widths.append(len(column.heading))
+            continue
+        if column.kind in NUMERIC_KINDS:
+            extremes = (min(filled, key=itemgetter(i)), max(filled, key=itemgetter(i)))
+            widest = max(len(cell_text(report, row, i)) for row in extremes)
+        elif column.kind == "date":
+            widest = 10
+        else:
+            widest = min(text_cap, max(len(str(row[i])) for row in filled))
+        widths.append(max(len(column.heading), widest))
+    return widths
+
+
 def to_text(report: Any) -> str:
-    aligns = ["right" if c.kind in ("money", "int", "percent") else "left" for c in report.columns]
+    aligns = ["right" if c.kind in NUMERIC_KINDS else "left" for c in report.columns]
     body = [[cell_text(report, row, i) for i in range(len(report.columns))] for row in _rows_with_totals(report)]
     table = tabulate(body, headers=[c.heading for c in report.columns], colalign=aligns, disable_numparse=True)
     lines = [report.title, report.period_label, "", table]
@@ -103,13 +129,13 @@ def to_csv(report: Any) -> str:
 
 def to_html(report: Any, company_name: str) -> str:
     e = html.escape
-    heads = "".join(f'<th class="{"num" if c.kind in ("money", "int", "percent") else ""}">{e(c.heading)}</th>'
+    heads = "".join(f'<th class="{"num" if c.kind in NUMERIC_KINDS else ""}">{e(c.heading)}</th>'
                     for c in report.columns)
     body = []
     rows = _rows_with_totals(report)
     for n, row in enumerate(rows):
         klass = ' class="total"' if report.totals is not None and n == len(rows) - 1 else ""
-        cells = "".join(f'<td class="{"num" if c.kind in ("money", "int", "percent") else ""}">'
+        cells = "".join(f'<td class="{"num" if c.kind in NUMERIC_KINDS else ""}">'
                         f"{e(cell_text(report, row, i))}</td>" for i, c in enumerate(report.columns))
         body.append(f"<tr{klass}>{cells}</tr>")
     notes = "".join(f"<p class='note'>{e(n)}</p>" for n in report.notes)

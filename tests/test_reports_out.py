@@ -4,11 +4,13 @@ from __future__ import annotations
 import csv
 import io
 
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from exports.reports_out import safe_csv_text, to_csv, to_pdf, to_text
+from exports.reports_out import cell_text, column_widths, safe_csv_text, to_csv, to_pdf, to_text
 from store.customers import CustomerData, create_customer
-from store.reports import run_report
+from store.reports import Column, Report, run_report
 from tests.conftest import line, post
 
 
@@ -54,3 +56,20 @@ def test_report_command_writes_each_format(books, tmp_path, capsys) -> None:
     assert "Billing and collections" in PdfReader(str(tmp_path / "b.pdf")).pages[0].extract_text()
     assert main(["--db", db, "report", "nonsense"]) == 2
     assert "'nonsense' is not a report" in capsys.readouterr().err
+
+
+row_values = st.tuples(st.text(max_size=60), st.none() | st.integers(-10**13, 10**13),
+                       st.none() | st.integers(-10**6, 10**6), st.none() | st.decimals(-999, 999, places=1))
+
+
+@given(st.lists(row_values, max_size=40), st.none() | row_values)
+def test_column_widths_are_the_widest_cell_as_written(rows, totals) -> None:
+    """Measured from two figures per number column, the widths still match writing every cell out."""
+    report = Report("t", "T", "now", (Column("name", "Customer"), Column("owed", "Owed", "money"),
+                                      Column("days", "Days", "int"), Column("share", "Share", "percent")),
+                    tuple(rows), totals, currency="GBP")
+    every = rows + ([totals] if totals else [])
+    expected = [max([len(c.heading)] + [min(40, len(cell_text(report, r, i))) if i == 0 else
+                                        len(cell_text(report, r, i)) for r in every if r[i] is not None])
+                for i, c in enumerate(report.columns)]
+    assert column_widths(report) == expected

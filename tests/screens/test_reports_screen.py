@@ -1,12 +1,13 @@
 """Pilot test of the report preview: pick by number, step the period, export."""
 from __future__ import annotations
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from store.customers import CustomerData, create_customer
 from tests.conftest import line, post
 from tests.screens.host import HostApp
 from tui.screens.reports import ReportsScreen
+from tui.widgets.report_table import ReportTable
 
 
 async def settle(pilot) -> None:
@@ -27,7 +28,7 @@ async def test_pick_step_and_export(books, tmp_path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "Accounts receivable aging by customer" in title(app)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(ReportTable)
         assert [str(c) for c in table.get_row_at(0)][:2] == [account, "Kestrel Trading"]
         await pilot.press("3")
         await settle(pilot)

@@ -6,6 +6,7 @@ PDF, CSV or text.
 """
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from rich.markup import escape
@@ -13,13 +14,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from store.errors import BooksError
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
+from tui.widgets.report_table import ReportTable
+from tui.widgets.results import Column
 
 REPORTS = (
     ("ar_aging", "Aging"), ("ar_aging_detail", "Aging detail"), ("billing_collections", "Billing & collections"),
@@ -69,7 +72,7 @@ class ReportsScreen(Screen[None]):
         yield HeaderLine("Reports")
         yield Static(self.menu(), id="report-menu")
         yield Static("", id="report-title")
-        yield DataTable(id="report-table", zebra_stripes=True, cursor_type="row")
+        yield ReportTable(id="report-table")
         yield Static("", id="report-chart")
         yield Static("", id="report-notes")
         yield KeyFooter()
@@ -85,7 +88,7 @@ class ReportsScreen(Screen[None]):
         from store.reports import Period
 
         self.period = Period.containing(self.app.context.today)  # type: ignore[attr-defined]
-        self.query_one(DataTable).focus()
+        self.query_one(ReportTable).focus()
         self.refresh_report()
 
     def refresh_report(self) -> None:
@@ -101,25 +104,25 @@ class ReportsScreen(Screen[None]):
         except BooksError as exc:
             self.query_one("#report-title", Static).update(f"{REPORTS[self.index][1]}: {escape(str(exc))}")
             return
+        columns = await asyncio.to_thread(self.columns_of, report)  # a pass over every row: off the screen's loop
         self.report = report
-        self.show(report)
+        self.show(report, columns)
 
-    def show(self, report) -> None:  # noqa: ANN001
+    @staticmethod
+    def columns_of(report) -> list[Column]:  # noqa: ANN001
+        from exports.reports_out import NUMERIC_KINDS, column_widths
+
+        return [Column(c.heading, width, right=c.kind in NUMERIC_KINDS)
+                for c, width in zip(report.columns, column_widths(report))]
+
+    def show(self, report, columns: list[Column]) -> None:  # noqa: ANN001
         from exports.reports_out import cell_text, chart_text
 
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        numeric = [c.kind in ("money", "int", "percent") for c in report.columns]
-        for column in report.columns:
-            table.add_column(column.heading, key=column.key)
-        rows = list(report.rows) + ([report.totals] if report.totals else [])
-        for n, row in enumerate(rows):
-            cells = [Text(cell_text(report, row, i), justify="right" if numeric[i] else "left",
-                          style="bold" if report.totals and n == len(rows) - 1 else "")
-                     for i in range(len(report.columns))]
-            table.add_row(*cells)
+        indexes = range(len(report.columns))
+        self.query_one(ReportTable).show_rows(columns, report.rows, lambda row: [cell_text(report, row, i)
+                                                                                for i in indexes], report.totals)
         self.query_one("#report-title", Static).update(
-            f"{escape(report.title)} · {escape(report.period_label)} · {len(report.rows)} rows")
+            f"{escape(report.title)} · {escape(report.period_label)} · {len(report.rows):,} rows")
         chart = chart_text(report.chart, report.currency or "GBP", 30) if report.chart else ""
         self.query_one("#report-chart", Static).update(Text(chart))
         self.query_one("#report-notes", Static).update(Text("\n".join(report.notes[:4])))
@@ -142,7 +145,7 @@ class ReportsScreen(Screen[None]):
         self.app.push_screen(DeliverScreen())
 
     def action_scroll_table(self, columns: int) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(ReportTable)
         table.scroll_to(x=max(0, table.scroll_x + columns), animate=False)
 
     def action_toggle_quarter(self) -> None:

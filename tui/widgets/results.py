@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -86,14 +87,25 @@ class ResultList(ScrollView, can_focus=False):
     def row_count(self) -> int:
         return len(self.rows)
 
+    def line(self, index: int) -> str:
+        """Row `index` as drawn (0 <= index < row_count)."""
+        return self.lines[index]
+
+    def row_style(self, index: int) -> Style:
+        if index == self.cursor_row:
+            return self.get_component_rich_style("results--cursor")
+        if index % 2:
+            return self.get_component_rich_style("results--stripe")
+        return Style()
+
     def get_row_at(self, index: int) -> tuple[str, ...]:
         return self.rows[index]
 
     def move_cursor(self, row: int) -> None:
-        if not self.rows:
+        if not self.row_count:
             return
-        old, self.cursor_row = self.cursor_row, max(0, min(row, len(self.rows) - 1))
-        top, room = int(self.scroll_offset.y), max(self.size.height - 1, 1)
+        old, self.cursor_row = self.cursor_row, max(0, min(row, self.row_count - 1))
+        top, room = int(self.scroll_offset.y), max(self.scrollable_content_region.height - 1, 1)
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
         elif self.cursor_row >= top + room:
@@ -110,14 +122,13 @@ class ResultList(ScrollView, can_focus=False):
         width = self.size.width
         base = self.rich_style
         if y == 0:
-            return Strip([Segment(set_cell_size(self.header, width),
-                                  base + self.get_component_rich_style("results--header"))], width)
-        index = int(self.scroll_offset.y) + y - 1
-        if index >= len(self.lines):
-            return Strip.blank(width, base)
-        style = base
-        if index == self.cursor_row:
-            style = base + self.get_component_rich_style("results--cursor")
-        elif index % 2:
-            style = base + self.get_component_rich_style("results--stripe")
-        return Strip([Segment(set_cell_size(self.lines[index], width), style)], width)
+            text, style = self.header, base + self.get_component_rich_style("results--header")
+        else:
+            index = int(self.scroll_offset.y) + y - 1
+            if index >= self.row_count:
+                return Strip.blank(width, base)
+            text, style = self.line(index), base + self.row_style(index)
+        left = int(self.scroll_offset.x)
+        if not left:
+            return Strip([Segment(set_cell_size(text, width), style)], width)
+        return Strip([Segment(text, style)]).crop_extend(left, left + width, style)
