@@ -15,6 +15,7 @@ from typing import Any
 from tabulate import tabulate
 
 from exports.pdf_resources import FONT_URIS
+from store.errors import ValidationError
 from store.money import format_amount, plain_amount
 
 # A cell beginning with one of these is a formula to a spreadsheet (CSV injection); see OWASP.
@@ -127,10 +128,28 @@ def to_csv(report: Any) -> str:
     return out.getvalue()
 
 
+# A PDF report is for reading and filing. xhtml2pdf takes about 4 ms a row (one long table costs
+# more than linearly: 2,000 rows in one table took 23 s, in tables of a page each 8.5 s), so past
+# this many rows the export is refused with a message, and CSV or text is the way.
+MAX_PDF_ROWS = 5_000
+ROWS_PER_PAGE = 29  # A4 landscape at 8 pt holds 30 (with the totals row); a page whose rows wrap spills over
+FIRST_PAGE_ROWS = 26  # under the title
+
+
+def check_pdf_rows(report: Any) -> None:
+    """ValidationError (field "format") when the report has more rows than a PDF of it may hold."""
+    if len(report.rows) > MAX_PDF_ROWS:
+        raise ValidationError("format", f"{report.title} has {len(report.rows):,} rows and a PDF holds at most "
+                                        f"{MAX_PDF_ROWS:,}: write it as CSV or text")
+
+
 def to_html(report: Any, company_name: str) -> str:
+    """The report as HTML for xhtml2pdf: a table of its own per page, each under the column headings."""
     e = html.escape
-    heads = "".join(f'<th class="{"num" if c.kind in NUMERIC_KINDS else ""}">{e(c.heading)}</th>'
-                    for c in report.columns)
+    # Columns as wide as their widest cell, so a name keeps to one line (equal columns wrapped it).
+    widths = column_widths(report, text_cap=30)
+    heads = "".join(f'<th class="{"num" if c.kind in NUMERIC_KINDS else ""}" width="{100 * w / sum(widths):.1f}%">'
+                    f'{e(c.heading)}</th>' for c, w in zip(report.columns, widths))
     body = []
     rows = _rows_with_totals(report)
     for n, row in enumerate(rows):
@@ -138,6 +157,11 @@ def to_html(report: Any, company_name: str) -> str:
         cells = "".join(f'<td class="{"num" if c.kind in NUMERIC_KINDS else ""}">'
                         f"{e(cell_text(report, row, i))}</td>" for i, c in enumerate(report.columns))
         body.append(f"<tr{klass}>{cells}</tr>")
+    last = len(body) - (report.totals is not None)  # the totals row stays with the rows above it
+    cuts = [0, *range(FIRST_PAGE_ROWS, last, ROWS_PER_PAGE), len(body)]
+    pages = "<pdf:nextpage />".join(
+        f'<table repeat="1"><thead><tr>{heads}</tr></thead><tbody>{"".join(body[a:b])}</tbody></table>'
+        for a, b in zip(cuts, cuts[1:]) if b > a or not body)
     notes = "".join(f"<p class='note'>{e(n)}</p>" for n in report.notes)
     chart = f"<pre class='chart'>{e(chart_text(report.chart, report.currency or 'GBP', 30))}</pre>" if report.chart else ""
     fonts = (f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["regular"]}"); }}\n'
@@ -156,11 +180,13 @@ def to_html(report: Any, company_name: str) -> str:
     </style></head><body>
     <div id="foot">{e(company_name)} · {e(report.title)} · page <pdf:pagenumber/></div>
     <h1>{e(report.title)}</h1><div class="period">{e(report.period_label)}</div>
-    <table repeat="1"><thead><tr>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table>
+    {pages}
     {chart}{notes}</body></html>"""
 
 
 def to_pdf(report: Any, company_name: str) -> bytes:
+    """The report as PDF bytes, rendered here; ValidationError past MAX_PDF_ROWS rows."""
     from exports.pdf import render_html
 
+    check_pdf_rows(report)
     return render_html(to_html(report, company_name))

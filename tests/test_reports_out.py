@@ -4,12 +4,15 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from exports import reports_out
 from exports.reports_out import cell_text, column_widths, safe_csv_text, to_csv, to_pdf, to_text
 from store.customers import CustomerData, create_customer
+from store.errors import ValidationError
 from store.reports import Column, Report, run_report
 from tests.conftest import line, post
 
@@ -73,3 +76,19 @@ def test_column_widths_are_the_widest_cell_as_written(rows, totals) -> None:
                                         len(cell_text(report, r, i)) for r in every if r[i] is not None])
                 for i, c in enumerate(report.columns)]
     assert column_widths(report) == expected
+
+
+def test_a_long_pdf_report_has_its_headings_on_every_page_and_the_totals_with_the_last_rows() -> None:
+    rows = tuple((f"{100001 + n}", f"Customer {n:03d} Ltd", 1000 + n) for n in range(70))
+    report = Report("t", "Long report", "as of today", (Column("account", "Account"), Column("name", "Customer"),
+                                                         Column("owed", "Owed", "money")),
+                    rows, ("Total", "", sum(r[2] for r in rows)), ("A note.",), currency="GBP")
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(report, "Billfold Test Ltd"))).pages]
+    assert [p.count("Customer ") for p in pages] == [26, 29, 15]  # rows: "Customer 000 Ltd" ...
+    assert all("Account" in p and "Owed" in p for p in pages)
+    assert "Customer 069 Ltd" in pages[-1] and "Total" in pages[-1] and "724.15" in pages[-1]  # 70,000 + 2,415 minor units
+    assert "A note." in pages[-1]
+    with pytest.raises(ValidationError, match="format: Long report has 70 rows and a PDF holds at most 69"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(reports_out, "MAX_PDF_ROWS", 69)
+            to_pdf(report, "Billfold Test Ltd")

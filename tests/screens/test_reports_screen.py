@@ -1,8 +1,11 @@
 """Pilot test of the report preview: pick by number, step the period, export."""
 from __future__ import annotations
 
+from pypdf import PdfReader
 from textual.widgets import Static
 
+from exports import reports_out
+from exports.pdf_pool import start_helpers
 from store.customers import CustomerData, create_customer
 from tests.conftest import line, post
 from tests.screens.host import HostApp
@@ -46,3 +49,27 @@ async def test_pick_step_and_export(books, tmp_path) -> None:
         await pilot.press("c", "ctrl+u", *str(out), "enter")
         await settle(pilot)
     assert "Receivables: account 1100 vs open documents" in out.read_text()
+
+
+async def test_pdf_export_reads_back_and_a_report_too_long_for_a_pdf_is_refused(books, tmp_path, monkeypatch) -> None:
+    account = create_customer(CustomerData(name="Kestrel Trading", email="k@example.com")).account_no
+    post(account, line(price=10000))
+    start_helpers()  # as tui.launch does before the application takes stderr over
+    app = HostApp(ReportsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        out = tmp_path / "aging.pdf"
+        await pilot.press("p", "ctrl+u", *str(out), "enter")
+        for _ in range(100):  # rendered in a worker process
+            await settle(pilot)
+            if out.exists():
+                break
+        text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+        assert "Kestrel Trading" in text and "120.00" in text and "Accounts receivable aging by customer" in text
+        monkeypatch.setattr(reports_out, "MAX_PDF_ROWS", 0)
+        refused = tmp_path / "refused.pdf"
+        await pilot.press("p", "ctrl+u", *str(refused), "enter")
+        await settle(pilot)
+        assert not refused.exists()
+        assert any("Not written: format: Accounts receivable aging by customer has 1 rows and a PDF holds at most 0"
+                   in n.message for n in app._notifications)

@@ -166,16 +166,23 @@ class ReportsScreen(Screen[None]):
     async def write(self, fmt: str, path: str) -> None:
         from exports import reports_out
 
+        from exports.pdf import RenderError
+        from exports.pdf_pool import render_in_worker
+
         report = self.report
+        # Off the screen's loop and off the database thread: a long report takes seconds to write.
         try:
             if fmt == "pdf":
+                reports_out.check_pdf_rows(report)
                 company = await in_db(self.services.company_name)
-                data = await in_db(reports_out.to_pdf, report, company)
+                self.notify(f"Writing {len(report.rows):,} rows as PDF...", timeout=3)
+                html = await asyncio.to_thread(reports_out.to_html, report, company)
+                data = await asyncio.to_thread(render_in_worker, "html", html, None)
                 Path(path).expanduser().write_bytes(data)
             else:
-                text = reports_out.to_csv(report) if fmt == "csv" else reports_out.to_text(report)
+                text = await asyncio.to_thread(reports_out.to_csv if fmt == "csv" else reports_out.to_text, report)
                 Path(path).expanduser().write_text(text, encoding="utf-8", newline="")
-        except (BooksError, OSError) as exc:
+        except (BooksError, OSError, RenderError) as exc:
             self.notify(f"Not written: {exc}", severity="error", markup=False)
             return
         self.notify(f"Wrote {path}", markup=False, timeout=4)
