@@ -36,7 +36,11 @@ def test_dispute_resolved_by_a_credit_note(cli, customer: str) -> None:
 def test_promise_and_collections(cli, customer: str, tmp_path) -> None:
     from store.session import set_operator
 
-    post(customer, issue=dt.date(2020, 1, 1))
+    invoice = post(customer, issue=dt.date(2020, 1, 1)).number
+    code, out, _ = cli("dunning", "--json")  # items are records with their names, not bare lists
+    [proposal] = json.loads(out)["proposals"]
+    assert [(i["invoice"], i["due_date"], i["amount_minor"]) for i in proposal["items"]] == [
+        (invoice, "2020-01-31", 1200)]
     code, out, _ = cli("promise", customer, "--date", "+7", "--amount", "12.00")
     assert code == 0 and "promised £12.00" in out
     code, out, _ = cli("dunning", "--json")

@@ -20,6 +20,8 @@ CUSTOMER_FIELDS = customers.EDITABLE
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a named tuple record
+        return {k: _plain(v) for k, v in value._asdict().items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
