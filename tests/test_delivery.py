@@ -235,3 +235,59 @@ async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_pa
         summary = str(app.screen.query_one("#deliver-summary", Static).render())
         assert "2 e-mailed, 1 in print batch PB-" in summary
         assert app.screen.query_one(ProgressBar).progress == 3
+
+
+async def test_dunning_screen_previews_the_run_then_records_and_sends_it(smtp, books, tmp_path, monkeypatch) -> None:
+    import datetime as dt
+
+    from textual.widgets import Static
+
+    from exports.pdf_pool import start_helpers
+    from store.disputes import open_dispute
+    from store.models import DunningNotice
+    from tests.screens.host import HostApp, HostContext
+    from tui.screens.dunning import DunningScreen
+    from tui.widgets.report_table import ReportTable
+
+    inbox, _running = smtp
+    today = HostContext().today
+    ago = lambda days: today - dt.timedelta(days=days)  # noqa: E731
+    late = create_customer(CustomerData(name="Late Payer Ltd", email="ap@late.example")).account_no
+    paper = create_customer(CustomerData(name="Paper Only", channel="post")).account_no
+    quarrel = create_customer(CustomerData(name="Quarrel & Co", email="q@quarrel.example")).account_no
+    owed = [post(late, line(price=1000), issue=ago(90)).number, post(late, line(price=2000), issue=ago(40)).number]
+    post(paper, line(price=500), issue=ago(70))
+    open_dispute(post(quarrel, line(price=700), issue=ago(80)).number, 840, "never arrived")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    start_helpers()  # as tui.launch does before the application starts
+    app = HostApp(DunningScreen())
+
+    def summary() -> str:
+        return str(app.screen.query_one("#dunning-summary", Static).render())
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(ReportTable)
+        # due 30 days after issue: 60 and 10 days overdue (level 3), 40 (level 2 of 7, 21, 45)
+        assert "2 reminders (level 2: 1, level 3: 1); 1 by e-mail, 1 to print. 1 account left out." in summary()
+        assert [table.get_row_at(n) for n in range(table.row_count)] == [
+            (late, "Late Payer Ltd", "3", "2", "36.00", "email", ""), (paper, "Paper Only", "2", "1", "6.00", "post", "")]
+        await pilot.press("tab")
+        assert table.get_row_at(0) == (quarrel, "Quarrel & Co", "3", "every item past the first level is disputed")
+        await pilot.press("tab", "f10", "n")  # asked first: n sends nothing
+        await pilot.pause()
+        assert DunningNotice.select().count() == 0
+        await pilot.press("f10", "y")
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if "e-mailed" in str(app.screen.query_one("#dunning-result", Static).render()):
+                break
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Reminders: 1 e-mailed, 1 in print batch PB-" in str(app.screen.query_one("#dunning-result", Static)
+                                                                      .render())
+        assert "0 reminders" in summary() and "3 accounts left out" in summary()  # the run again: sent already
+    [(to, message)] = inbox.messages
+    assert to == ["ap@late.example"] and all(number in pdf_text(attachment_of(message)) for number in owed)
+    assert sorted(n.customer.account_no for n in DunningNotice.select()) == sorted([late, paper])

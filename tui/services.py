@@ -147,5 +147,15 @@ class Services:
         return deliver_pending(processes, progress)
 
     @staticmethod
+    def dunning_run(as_of):  # noqa: ANN001, ANN205 - a date; store.collections.DunningRun
+        return collections.dunning_run(as_of)
+
+    @staticmethod
+    def send_dunning(as_of, processes: int | None = None, progress=None):  # noqa: ANN001, ANN205
+        from exports.deliver import send_dunning
+
+        return send_dunning(as_of, processes, progress)
+
+    @staticmethod
     def customer_data(account_no: str) -> customers.CustomerData:
         return customers.customer_data(customers.get_customer(account_no))

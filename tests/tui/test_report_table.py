@@ -57,7 +57,7 @@ async def test_a_wide_report_scrolls_sideways_under_its_header() -> None:
         table = app.query_one(ReportTable)
         await pilot.pause()
         assert "Bucket 4" not in shown(table)[0]
-        table.scroll_to(x=50, animate=False, immediate=True)
+        await pilot.press(*["right"] * 6)  # 8 columns a press, as far as the last column
         await pilot.pause()
         lines = shown(table)
         assert "Bucket 4" in lines[0] and "Account" not in lines[0]

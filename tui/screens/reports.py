@@ -2,7 +2,7 @@
 
 1-9 and 0 pick a report ([ and ] step through them), Left and Right step the period, q switches
 between months and quarters, Up/Down/PgUp/PgDn scroll, and p, c and t export what is shown as
-PDF, CSV or text.
+PDF, CSV or text. F9 delivers documents and d opens the dunning run.
 """
 from __future__ import annotations
 
@@ -38,16 +38,15 @@ class ReportsScreen(Screen[None]):
         Binding("right_square_bracket", "step_report(1)", "Next report"),
         Binding("left_square_bracket", "step_report(-1)", "Prev report", show=False),
         # Left/Right belong to the period (the table would take them for sideways scrolling first);
-        # Shift+Left/Right scroll a wide report sideways instead.
+        # Shift+Left/Right scroll a wide report sideways instead (ReportTable).
         Binding("left", "step_period(-1)", "Earlier", priority=True),
         Binding("right", "step_period(1)", "Later", priority=True),
-        Binding("shift+left", "scroll_table(-8)", "Scroll left", show=False),
-        Binding("shift+right", "scroll_table(8)", "Scroll right", show=False),
         Binding("q", "toggle_quarter", "Month/quarter"),
         Binding("p", "export('pdf')", "PDF"),
         Binding("c", "export('csv')", "CSV"),
         Binding("t", "export('txt')", "Text"),
         Binding("f9", "deliver", "Deliver documents"),
+        Binding("d", "dunning", "Dunning run"),
     ]
     DEFAULT_CSS = """
     ReportsScreen #report-menu { height: 2; color: $text-muted; }
@@ -144,9 +143,10 @@ class ReportsScreen(Screen[None]):
 
         self.app.push_screen(DeliverScreen())
 
-    def action_scroll_table(self, columns: int) -> None:
-        table = self.query_one(ReportTable)
-        table.scroll_to(x=max(0, table.scroll_x + columns), animate=False)
+    def action_dunning(self) -> None:
+        from tui.screens.dunning import DunningScreen
+
+        self.app.push_screen(DunningScreen())
 
     def action_toggle_quarter(self) -> None:
         from store.reports import Period

@@ -4,7 +4,8 @@ An aging detail at a million invoices has half a million rows. A DataTable build
 for every one of them before it shows the first (over a minute and 2 GB here); this list keeps the
 report's own rows and formats a row to one line of text the first time it is drawn, so a report
 of any length shows at once and scrolls a page at a time. The totals row comes last, in bold; a
-report wider than the terminal scrolls sideways under a header that stays put.
+report wider than the terminal scrolls sideways (Left/Right, or Shift+Left/Right where the screen
+takes the arrows) under a header that stays put.
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ class ReportTable(ResultList, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "move(-1_000_000_000)", "First row", show=False),
         Binding("end", "move(1_000_000_000)", "Last row", show=False),
+        # A screen may take Left/Right for itself (the report previews step the period with them).
+        Binding("left,shift+left", "sideways(-8)", "Scroll left", show=False),
+        Binding("right,shift+right", "sideways(8)", "Scroll right", show=False),
     ]
     COMPONENT_CLASSES = ResultList.COMPONENT_CLASSES | {"results--total"}
     DEFAULT_CSS = """
@@ -78,6 +82,9 @@ class ReportTable(ResultList, can_focus=True):
 
     def action_move(self, step: int) -> None:
         self.move_cursor(self.cursor_row + step)
+
+    def action_sideways(self, columns: int) -> None:
+        self.scroll_to(x=max(0, self.scroll_x + columns), animate=False)
 
     def action_page(self, pages: int) -> None:
         self.move_cursor(self.cursor_row + pages * max(self.scrollable_content_region.height - 2, 1))

@@ -1,0 +1,144 @@
+"""The dunning run (d on the report previews): who gets which reminder today, who is left out and why.
+
+One reminder per customer, listing every overdue item that is not disputed; accounts on hold,
+in collections, with a promise to pay in force, with credit that covers what is overdue or
+reminded at this level lately are left out, each with its reason (store.collections). Tab
+switches between the reminders and those left out; F10 asks once, then records each notice and
+sends it by the customer's channel (e-mail, or a print batch), rendering on every core.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import ProgressBar, Static
+
+from store.errors import BooksError
+from store.money import format_amount
+from tui.chrome import HeaderLine
+from tui.dbwork import in_db
+from tui.screens.confirm import ConfirmScreen
+from tui.widgets.footer import KeyFooter
+from tui.widgets.report_table import ReportTable
+from tui.widgets.results import Column
+
+REMINDER_COLUMNS = (Column("Account", 7), Column("Customer", 26), Column("Lvl", 3, right=True),
+                    Column("Items", 5, right=True), Column("Overdue", 13, right=True), Column("By", 5),
+                    Column("Credit", 11, right=True))
+LEFT_OUT_COLUMNS = (Column("Account", 7), Column("Customer", 26), Column("Lvl", 3, right=True), Column("Why", 60))
+
+
+def reminder_cells(p: Any) -> tuple[str, ...]:  # a store.collections.DunningProposal
+    return (p.account_no, p.customer_name, str(p.level), str(len(p.items)), format_amount(p.total_minor, p.currency),
+            p.channel, format_amount(p.credit_minor, p.currency) if p.credit_minor else "")
+
+
+def left_out_cells(s: Any) -> tuple[str, ...]:  # a store.collections.DunningSkip
+    return (s.account_no, s.customer_name, str(s.level), s.reason)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}{'s' * (n != 1)}"
+
+
+class DunningScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("tab", "toggle", "Reminders / left out"),
+        Binding("f10", "send", "Send reminders"),
+    ]
+    DEFAULT_CSS = """
+    DunningScreen #dunning-summary { height: auto; }
+    DunningScreen #dunning-table { height: 1fr; }
+    DunningScreen #dunning-bar { display: none; }
+    DunningScreen.sending #dunning-bar { display: block; }
+    DunningScreen #dunning-result { height: auto; max-height: 6; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run: Any = None  # store.collections.DunningRun
+        self.left_out = False
+
+    @property
+    def services(self):  # noqa: ANN201
+        return self.app.context.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield HeaderLine("Dunning run")
+        yield Static("Working out today's run...", id="dunning-summary")
+        yield ReportTable(id="dunning-table")
+        yield ProgressBar(id="dunning-bar", show_eta=False)
+        yield Static("", id="dunning-result")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(ReportTable).focus()
+        self.run_worker(self.load(), exclusive=True, group="dunning")
+
+    async def load(self) -> None:
+        self.run = await in_db(self.services.dunning_run, self.app.context.today)  # type: ignore[attr-defined]
+        self.show()
+
+    def show(self) -> None:
+        run, table = self.run, self.query_one(ReportTable)
+        if self.left_out:
+            table.show_rows(LEFT_OUT_COLUMNS, run.skipped, left_out_cells)
+        else:
+            table.show_rows(REMINDER_COLUMNS, run.proposals, reminder_cells)
+        self.query_one("#dunning-summary", Static).update(self.summary())
+
+    def summary(self) -> str:
+        run = self.run
+        levels = Counter(p.level for p in run.proposals)
+        by_email = sum(1 for p in run.proposals if p.channel == "email")
+        text = (f"As of {run.as_of.isoformat()}: {_count(len(run.proposals), 'reminder')} ("
+                + ", ".join(f"level {lv}: {n:,}" for lv, n in sorted(levels.items())) + f"); {by_email:,} by e-mail, "
+                f"{len(run.proposals) - by_email:,} to print. {_count(len(run.skipped), 'account')} left out.\n")
+        showing = "who is left out and why" if not self.left_out else "the reminders"
+        return escape(text + f"Tab shows {showing}; F10 records and sends the reminders.")
+
+    def action_toggle(self) -> None:
+        if self.run is not None:
+            self.left_out = not self.left_out
+            self.show()
+
+    def action_send(self) -> None:
+        if self.run is None:
+            return
+        if not self.run.proposals:
+            self.notify("No reminders to send today.", timeout=4)
+            return
+        self.app.push_screen(ConfirmScreen(f"Record and send {_count(len(self.run.proposals), 'reminder')} now?"),
+                             lambda yes: yes and self.run_worker(self.send(), exclusive=True, group="dunning"))
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        """Called from the sending thread: hand the news to the screen's own thread."""
+        self.app.call_from_thread(self._show_progress, done, total, what)
+
+    def _show_progress(self, done: int, total: int, what: str) -> None:
+        self.query_one(ProgressBar).update(total=total, progress=done)
+        self.query_one("#dunning-result", Static).update(escape(what))
+
+    async def send(self) -> None:
+        result = self.query_one("#dunning-result", Static)
+        result.update("Recording and sending...")
+        self.add_class("sending")
+        try:
+            summary = await in_db(self.services.send_dunning, self.run.as_of, None, self.progress)
+        except BooksError as exc:
+            result.update(f"Not sent: {escape(str(exc))}")
+            return
+        finally:
+            self.remove_class("sending")
+        text = f"Reminders: {summary.line()}."
+        if summary.failed:
+            text += "\n" + "\n".join(f"  {account}: {error}" for account, error in summary.failed[:4])
+        if summary.batch_file:
+            text += f"\nPrint {summary.batch_file}, then confirm: billfold deliver --confirm-print {summary.batch}"
+        result.update(escape(text))
+        await self.load()
