@@ -32,6 +32,7 @@ def benchmarks(db: str, quick: bool) -> dict[str, list[str]]:
         "queue": ["bench_queue.py", "--db", db] + (["--payments", "100", "--moves", "30", "--accepts", "15"]
                                                    if quick else []),
         "reports": ["bench_reports.py", "--db", db] + (["--runs", "1"] if quick else []),
+        "preview": ["bench_preview.py", "--db", db] + (["--runs", "1"] if quick else []),
         "pdf": ["bench_pdf.py"] + (["--quick"] if quick else []),
         "delivery": ["bench_delivery.py"] + (["--invoices", "100", "--runs", "1"] if quick else []),
         "ssh bytes": ["measure_ssh_bytes.py"] + (["--lines", "3"] if quick else []),

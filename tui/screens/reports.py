@@ -165,7 +165,6 @@ class ReportsScreen(Screen[None]):
 
     async def write(self, fmt: str, path: str) -> None:
         from exports import reports_out
-
         from exports.pdf import RenderError
         from exports.pdf_pool import render_in_worker
 
@@ -174,8 +173,9 @@ class ReportsScreen(Screen[None]):
         try:
             if fmt == "pdf":
                 reports_out.check_pdf_rows(report)
+            self.notify(f"Writing {len(report.rows):,} rows as {fmt.upper()}...", timeout=3)
+            if fmt == "pdf":
                 company = await in_db(self.services.company_name)
-                self.notify(f"Writing {len(report.rows):,} rows as PDF...", timeout=3)
                 html = await asyncio.to_thread(reports_out.to_html, report, company)
                 data = await asyncio.to_thread(render_in_worker, "html", html, None)
                 Path(path).expanduser().write_bytes(data)
