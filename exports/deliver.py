@@ -49,6 +49,15 @@ class DeliverySummary:
                  if self.batch else "0 to print", f"{len(self.failed)} failed"]
         return ", ".join(parts)
 
+    def outcome(self, failures: int | None = None) -> str:
+        """The line, each failure (the first `failures` of them) and what to do with a print batch."""
+        lines = [self.line()] + [f"  failed {what}: {error}" for what, error in self.failed[:failures]]
+        if failures is not None and len(self.failed) > failures:
+            lines.append(f"  ... and {len(self.failed) - failures} more failed")
+        if self.batch_file:
+            lines.append(f"print {self.batch_file}, then: billfold deliver --confirm-print {self.batch}")
+        return "\n".join(lines)
+
 
 @dataclass(frozen=True, slots=True)
 class InvoiceJob:

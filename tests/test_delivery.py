@@ -153,6 +153,10 @@ def test_a_server_that_is_down_fails_each_and_the_batch_goes_on(smtp, three, tmp
     summary = deliver_pending(processes=1, print_dir=tmp_path)
     assert summary.emailed == 0 and summary.queued_for_print == 1 and len(summary.failed) == 2
     assert all("ConnectionRefusedError" in e for _n, e in summary.failed)
+    lines = summary.outcome(failures=1).splitlines()
+    assert lines[0] == f"0 e-mailed, 1 in print batch {summary.batch}, 2 failed"
+    assert lines[1].startswith(f"  failed {summary.failed[0][0]}: ") and lines[2] == "  ... and 1 more failed"
+    assert lines[3] == f"print {summary.batch_file}, then: billfold deliver --confirm-print {summary.batch}"
     running.append(Controller(inbox, hostname="127.0.0.1", port=port))
     running[-1].start()
     assert retry_failed().emailed == 2 and len(inbox.messages) == 2

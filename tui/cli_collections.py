@@ -19,11 +19,7 @@ def cmd_dunning(args: argparse.Namespace) -> int:
 
         summary = send_dunning(as_of, args.processes,
                                None if args.json else lambda d, t, what: print(f"[{d:>4}/{t}] {what}", flush=True))
-        print(summary.line())
-        for account, error in summary.failed:
-            print(f"  failed {account}: {error}")
-        if summary.batch_file:
-            print(f"print {summary.batch_file}, then: billfold deliver --confirm-print {summary.batch}")
+        print(summary.outcome())
         return 1 if summary.failed else 0
     run = dunning_run(as_of)
 

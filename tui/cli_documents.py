@@ -60,11 +60,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
                           "batch": summary.batch, "batch_file": str(summary.batch_file or ""),
                           "failed": [{"document": n, "error": e} for n, e in summary.failed]}, indent=2))
     else:
-        print(summary.line())
-        for number, error in summary.failed:
-            print(f"  failed {number}: {error}")
-        if summary.batch_file:
-            print(f"print {summary.batch_file}, then: billfold deliver --confirm-print {summary.batch}")
+        print(summary.outcome())
     return 1 if summary.failed else 0
 
 

@@ -66,10 +66,5 @@ class DeliverScreen(Screen[None]):
         except BooksError as exc:
             summary_line.update(f"Not delivered: {escape(str(exc))}")
             return
-        text = summary.line()
-        if summary.failed:
-            text += "\n" + "\n".join(f"  {n}: {e}" for n, e in summary.failed[:8])
-        if summary.batch_file:
-            text += f"\nPrint {summary.batch_file}, then confirm: billfold deliver --confirm-print {summary.batch}"
-        summary_line.update(escape(text))
+        summary_line.update(escape(summary.outcome(failures=8)))
         await self.count()

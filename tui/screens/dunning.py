@@ -135,10 +135,5 @@ class DunningScreen(Screen[None]):
             return
         finally:
             self.remove_class("sending")
-        text = f"Reminders: {summary.line()}."
-        if summary.failed:
-            text += "\n" + "\n".join(f"  {account}: {error}" for account, error in summary.failed[:4])
-        if summary.batch_file:
-            text += f"\nPrint {summary.batch_file}, then confirm: billfold deliver --confirm-print {summary.batch}"
-        result.update(escape(text))
+        result.update(escape(f"Reminders: {summary.outcome(failures=3)}"))
         await self.load()
