@@ -73,3 +73,19 @@ async def test_pdf_export_reads_back_and_a_report_too_long_for_a_pdf_is_refused(
         assert not refused.exists()
         assert any("Not written: format: Accounts receivable aging by customer has 1 rows and a PDF holds at most 0"
                    in n.message for n in app._notifications)
+
+
+async def test_n_shows_every_note_of_the_report_in_full(books) -> None:
+    from tui.screens.notes import NotesScreen
+
+    account = create_customer(CustomerData(name="Kestrel Trading", email="k@example.com")).account_no
+    post(account, line(price=10000))
+    app = HostApp(ReportsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, NotesScreen)
+        text = str(app.screen.query_one("#notes-text", Static).render())
+        assert "1 open documents on 1 accounts" in text and "aging total £120.00; difference £0.00 (must be zero)" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReportsScreen)

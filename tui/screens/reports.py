@@ -2,7 +2,7 @@
 
 1-9 and 0 pick a report ([ and ] step through them), Left and Right step the period, q switches
 between months and quarters, Up/Down/PgUp/PgDn scroll, and p, c and t export what is shown as
-PDF, CSV or text. F9 delivers documents and d opens the dunning run.
+PDF, CSV or text. n shows the notes in full, F9 delivers documents and d opens the dunning run.
 """
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ class ReportsScreen(Screen[None]):
         Binding("t", "export('txt')", "Text"),
         Binding("f9", "deliver", "Deliver documents"),
         Binding("d", "dunning", "Dunning run"),
+        Binding("n", "notes", "Notes in full", show=False),
     ]
     DEFAULT_CSS = """
     ReportsScreen #report-menu { height: 2; color: $text-muted; }
@@ -142,6 +143,12 @@ class ReportsScreen(Screen[None]):
         from tui.screens.deliver import DeliverScreen
 
         self.app.push_screen(DeliverScreen())
+
+    def action_notes(self) -> None:
+        from tui.screens.notes import NotesScreen
+
+        if self.report is not None:
+            self.app.push_screen(NotesScreen(f"{self.report.title} · {self.report.period_label}", self.report.notes))
 
     def action_dunning(self) -> None:
         from tui.screens.dunning import DunningScreen
