@@ -1,11 +1,21 @@
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
 from store.errors import ValidationError
-from store.money import Money, format_amount, format_money, parse_amount, parse_quantity, plain_amount, round_minor
+from store.money import (
+    Money,
+    exponent,
+    format_amount,
+    format_money,
+    parse_amount,
+    parse_quantity,
+    plain_amount,
+    round_minor,
+)
 from store.pricing import price_lines, split_gross
 
 
@@ -79,3 +89,13 @@ def test_plain_amount_round_trips(minor: int) -> None:
 def test_split_gross_adds_up(gross: int, rate: Decimal) -> None:
     net, tax = split_gross(gross, rate)
     assert net + tax == gross
+
+
+@given(st.integers(-10**15, 10**15), st.sampled_from(["GBP", "JPY", "KWD", "EUR"]),
+       st.sampled_from(["en_GB", "en_US", "en_IN", "de_DE", "fr_CH"]))
+def test_amounts_are_written_as_babel_writes_them(minor: int, currency: str, locale: str) -> None:
+    """format_amount writes common locales by integer arithmetic; it must be Babel's text to the character."""
+    digits = exponent(currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    babel = format_decimal(Decimal(minor).scaleb(-digits), format=pattern, locale=locale)
+    assert format_amount(minor, currency, locale) == babel
