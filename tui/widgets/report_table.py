@@ -19,6 +19,7 @@ from textual.geometry import Size
 from tui.widgets.results import Column, ResultList
 
 Row = Sequence[Any]
+DRAWN_KEPT = 4096  # formatted lines kept for redrawing
 
 
 class ReportTable(ResultList, can_focus=True):
@@ -71,6 +72,8 @@ class ReportTable(ResultList, can_focus=True):
     def line(self, index: int) -> str:
         text = self.drawn.get(index)
         if text is None:
+            if len(self.drawn) >= DRAWN_KEPT:  # paging through half a million rows keeps only the recent ones
+                self.drawn.clear()
             text = self.drawn[index] = self.format(self.get_row_at(index))
         return text
 
