@@ -25,15 +25,13 @@ propose. Producing and delivering the reminder documents is not done here (`deli
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from peewee import JOIN, fn
 
-from store import ledger
 from store.audit import record_event
 from store.customers import customer_balance, get_customer
 from store.errors import Conflict, ValidationError
@@ -46,17 +44,15 @@ from store.models import (
     Dispute,
     DunningNotice,
     Invoice,
-    JournalEntry,
-    JournalLine,
     OpenItem,
     Payment,
     PromiseToPay,
 )
 from store.money import format_money
-from store.reports import bulk_rows, run_sql
 from store.service import run_service
 from store.session import current_operator, require_role
 from store.settings import get_setting, set_setting
+from store.sql import DaysPast, bulk_rows, run_sql
 
 DEFAULT_LEVELS = "7,21,45"
 DEFAULT_REPEAT_DAYS = 14
@@ -92,16 +88,6 @@ def dunning_repeat_days() -> int:
     if not text.isdigit():
         raise ValidationError("dunning_repeat_days", f"'{text}' is not a whole number of days")
     return int(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _iso_date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-def _as_date(value: object) -> dt.date:
-    """A date column as read raw: a date (PostgreSQL) or ISO text (SQLite)."""
-    return value if isinstance(value, dt.date) else _iso_date(str(value)[:10])
 
 
 def level_of(days_overdue: int, levels: Sequence[int]) -> int:
@@ -198,20 +184,6 @@ def _accounts(ids: list[int]) -> dict[int, tuple[str, str, str, str, str]]:
                                                {}) if row[0] in wanted}
 
 
-class _DueDates(dict):  # type: ignore[type-arg]
-    """A due date as read (ISO text or a date) -> (date, days overdue at as_of, level), made once per date."""
-
-    def __init__(self, as_of: dt.date, levels: Sequence[int]) -> None:
-        super().__init__()
-        self.as_of, self.levels = as_of, levels
-
-    def __missing__(self, key: object) -> tuple[dt.date, int, int]:
-        due = _as_date(key)
-        days = (self.as_of - due).days
-        value = self[key] = (due, days, level_of(days, self.levels))
-        return value
-
-
 def _dunning_run(as_of: dt.date, customer_id: int | None = None) -> DunningRun:
     with bulk_rows():
         return _dunning_run_rows(as_of, customer_id)
@@ -224,7 +196,7 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
     items: dict[int, list[DunningItem]] = {}  # per customer, in account order
     level_total: dict[int, tuple[int, int]] = {}  # the highest level of an undisputed item and their total
     disputed_level: dict[int, int] = defaultdict(int)
-    due_dates = _DueDates(as_of, levels)
+    due_dates = DaysPast(as_of, lambda days: level_of(days, levels))
     own: list[DunningItem] = []
     add, item = own.append, DunningItem  # locals: this loop runs once per overdue invoice
     level = total = 0

@@ -30,18 +30,16 @@ receivable_move (migrations 0006 to 0008).
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
-import gc
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from peewee import JOIN, Case, PostgresqlDatabase, fn
+from peewee import JOIN, Case, fn
 
 from store import ledger
 from store.errors import ValidationError
@@ -59,11 +57,11 @@ from store.models import (
     OpenItem,
     Payment,
     ReceivableMove,
-    database_proxy,
 )
 from store.money import check_currency, format_money, round_minor
 from store.payments import METHODS
 from store.settings import get_setting
+from store.sql import DaysPast, bulk_rows, run_sql
 
 ColumnKind = Literal["text", "money", "int", "date", "percent"]
 ChartKind = Literal["bars", "spark"]
@@ -345,34 +343,6 @@ BUCKET_COLUMNS = (Column("current", "Current", "money"), Column("d1_30", "1-30",
                   Column("d31_60", "31-60", "money"), Column("d61_90", "61-90", "money"),
                   Column("over_90", "Over 90", "money"))
 
-AGING_ITEM = "aging_item"  # migration 0006; not a model: only these reports and the dunning run read it
-_PARAMETER = re.compile(r":([a-z_][a-z0-9_]*)")
-
-
-def _bind(sql: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
-    """SQL written with :name parameters, as the driver takes it (positional) with its parameter list."""
-    params: list[Any] = []
-
-    def placeholder(match: re.Match[str]) -> str:
-        params.append(values[match.group(1)])
-        return database_proxy.obj.param
-
-    return _PARAMETER.sub(placeholder, sql), params
-
-
-def run_sql(sql: str, values: dict[str, Any]) -> Any:
-    """Run SQL written with {table} names and :name parameters; the rows as the driver returns them
-    (no per-value conversion: these statements read many rows). Also used by store.collections."""
-    postgres = isinstance(database_proxy.obj, PostgresqlDatabase)
-    tables = {"aging": AGING_ITEM, "customer": Customer._meta.table_name, "move": ReceivableMove._meta.table_name,
-              "dispute": Dispute._meta.table_name,
-              # SQLite: the table on the left is read first (the planner would otherwise read the
-              # aging index from its start and sort the result by account).
-              "cross": "JOIN" if postgres else "CROSS JOIN"}
-    text, params = _bind(sql.format(**tables), values)
-    return database_proxy.execute_sql(text, params)
-
-
 @dataclass(frozen=True, slots=True)
 class _Aging:
     """Where an aging at `as_of` reads what was open."""
@@ -485,10 +455,10 @@ def _per_customer_at(src: _Aging, currency: str) -> tuple[list[Row], int]:
     """The same rows at a past day, summed here from the documents as they come, account by account:
     a document's amount at the day is one CASE in SQL (_OPEN_AT), which a sum per bucket in SQL would
     work out seven times over."""
-    days_of = _Days(src.as_of)
+    days_of = DaysPast(src.as_of, _bucket_of)
     rows: list[Row] = []
     sums: list[int] = []
-    documents, last = 0, None
+    documents, last, last_name = 0, None, ""
     for account_no, due, _number, _kind, _issued, name, amount in run_sql(_documents_sql(src, names=True),
                                                                           src.values(currency)):
         if not amount:
@@ -504,18 +474,9 @@ def _per_customer_at(src: _Aging, currency: str) -> tuple[list[Row], int]:
     return rows, documents
 
 
-class _Days(dict):  # type: ignore[type-arg]
-    """A due date as read (ISO text or a date) -> (date, days past due at as_of, bucket 0-4), made once per date."""
-
-    def __init__(self, as_of: dt.date) -> None:
-        super().__init__()
-        self.as_of = as_of
-
-    def __missing__(self, key: Any) -> tuple[dt.date, int, int]:
-        day = _as_date(key)
-        days = (self.as_of - day).days
-        value = self[key] = (day, days, 0 if days <= 0 else min(4, (days - 1) // 30 + 1))
-        return value
+def _bucket_of(days: int) -> int:
+    """Days past due -> bucket 0 (current) to 4 (over 90)."""
+    return 0 if days <= 0 else min(4, (days - 1) // 30 + 1)
 
 
 # Bucket index -> the five bucket cells with an amount in that one (a call is cheaper than filling a list).
@@ -529,7 +490,7 @@ def ar_aging_detail(when: When = None, *, currency: str | None = None) -> Report
     """Accounts receivable aging by document: each open document in its bucket."""
     as_of, cur = as_of_date(when), _currency(currency)
     src = _aging_source(as_of)
-    days_of = _Days(as_of)
+    days_of = DaysPast(as_of, _bucket_of)
     rows: list[Row] = []
     add = rows.append
     bucket_totals = [0] * 5
@@ -556,25 +517,6 @@ def ar_aging_detail(when: When = None, *, currency: str | None = None) -> Report
         rows_, ("Total", "", "", None, None, None, *bucket_totals),
         tuple(_aging_notes(as_of, cur, total, len(rows_), accounts, src)),
         Chart("bars", tuple(c.heading for c in BUCKET_COLUMNS), tuple(bucket_totals)), cur)
-
-
-def _as_date(value: Any) -> dt.date:
-    """A date column as read raw: a date (PostgreSQL) or ISO text (SQLite)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-@contextlib.contextmanager
-def bulk_rows() -> Iterator[None]:
-    """While building hundreds of thousands of rows or records (none of them in a reference cycle): no
-    cyclic garbage collection, which would otherwise walk all of them again and again as they are made
-    (a third of the time of a large aging detail or dunning run). Also used by store.collections."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- billing and collections
