@@ -12,6 +12,8 @@ from typing import Any
 
 from peewee import BigIntegerField, DateField, DateTimeField, TextField
 
+from store import clock
+
 
 class MinorField(BigIntegerField):
     """An amount in integer minor units. The only column type money ever has."""
@@ -61,4 +63,5 @@ class JsonField(TextField):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    """The clock's now as stored: naive UTC (the columns hold UTC text without an offset)."""
+    return clock.now().replace(tzinfo=None)

@@ -84,10 +84,10 @@ class Services:
     company_name = staticmethod(lambda: settings.get_setting("company_name"))
 
     @staticmethod
-    def run_report(name: str, when=None, today=None, **options):  # noqa: ANN001, ANN205 - store.reports.Report
+    def run_report(name: str, when=None, **options):  # noqa: ANN001, ANN205 - store.reports.Report
         from store.reports import run_report
 
-        return run_report(name, when, today, **options)
+        return run_report(name, when, **options)
 
     @staticmethod
     def render_document_pdf(number: str) -> bytes:
