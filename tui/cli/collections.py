@@ -13,7 +13,7 @@ from tui.cli.output import progress, table
 
 
 def cmd_dunning(args: argparse.Namespace) -> Outcome:
-    from store.collections import dunning_run
+    from store.dunning import dunning_run
 
     as_of: dt.date = args.as_of
     if args.send:
