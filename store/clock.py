@@ -21,7 +21,7 @@ Source = Callable[[], dt.datetime]
 
 def system_now() -> dt.datetime:
     """The machine's clock, as aware UTC."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 _source: Source = system_now
@@ -49,12 +49,12 @@ def ticking_from(start: dt.datetime) -> Source:
     if start.tzinfo is None:
         raise ValueError("a clock starts at an aware datetime")
     began = time.monotonic()
-    return lambda: (start + dt.timedelta(seconds=time.monotonic() - began)).astimezone(dt.timezone.utc)
+    return lambda: (start + dt.timedelta(seconds=time.monotonic() - began)).astimezone(dt.UTC)
 
 
 def noon_of(day: dt.date) -> dt.datetime:
     """Local noon of `day`, as aware UTC: the instant a pinned day starts from."""
-    return dt.datetime.combine(day, dt.time(12)).astimezone().astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(12)).astimezone().astimezone(dt.UTC)
 
 
 @contextmanager

@@ -5,7 +5,7 @@ import argparse
 
 
 def run_application(args: argparse.Namespace) -> int:
-    from tui.cli import open_books
+    from tui.cli.books import open_books
 
     label = open_books(args)
     from exports.pdf.pool import start_helpers
