@@ -91,7 +91,7 @@ def render_error(as_json: bool, code: int, message: str, field: str | None = Non
 
 
 @contextmanager
-def progress(args: argparse.Namespace, label: str) -> Iterator[ProgressCallback | None]:
+def progress(args: argparse.Namespace | None, label: str) -> Iterator[ProgressCallback | None]:
     """A progress bar on stderr while a long command runs: only on a terminal and never with --json.
 
     Yields the callback the store and exports services take (done, total, what), or None.
