@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -76,7 +77,7 @@ def without_controls(text: str) -> str:
 
 def drop_controls_on_write(field: Field) -> None:
     """Make `field` store its text without control characters, whichever service or import writes it."""
-    to_db = field.db_value
+    to_db: Callable[[Any], Any] = field.db_value
 
     def db_value(value: Any) -> Any:
         return to_db(without_controls(value) if isinstance(value, str) else value)

@@ -65,7 +65,8 @@ def cmd_create(args: argparse.Namespace) -> Outcome:
         result = invoices.create_and_post(data, allow_over_limit=args.over_limit,
                                           idempotency_key=args.idempotency_key)
         return _shown(queries.invoice_view(result.number))
-    return _shown(queries.draft_view(invoices.create_draft(data).id))
+    draft = invoices.create_draft(data)
+    return _shown(queries.draft_view(draft.id))  # type: ignore[attr-defined]  # a Peewee row's key
 
 
 def cmd_show(args: argparse.Namespace) -> Outcome:
