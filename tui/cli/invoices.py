@@ -98,6 +98,21 @@ def cmd_credit(args: argparse.Namespace) -> Outcome:
                                    f"{args.number.upper()})")
 
 
+def cmd_duplicate(args: argparse.Namespace) -> Outcome:
+    """The document view's d: a new draft (or, with --post, an invoice) with the same lines."""
+    source = queries.invoice_view(args.number)
+    if source.kind != "invoice":
+        raise ValidationError("number", f"{source.number} is a credit note; only invoices are duplicated")
+    lines = tuple(invoices.LineInput(ln.description, ln.quantity, ln.unit_price_minor, ln.tax_code,
+                                     ln.discount_percent, ln.item_code or None) for ln in source.lines)
+    data = invoices.DraftInput(source.account_no, args.date, lines, None, source.reference, source.memo)
+    if args.post:
+        result = invoices.create_and_post(data, idempotency_key=args.idempotency_key)
+        return _shown(queries.invoice_view(result.number))
+    draft = invoices.create_draft(data)
+    return _shown(queries.draft_view(draft.id))  # type: ignore[attr-defined]  # a Peewee row's key
+
+
 def cmd_draft_list(args: argparse.Namespace) -> Outcome:
     rows = queries.list_drafts(args.limit)
     return Outcome(rows, lambda: table([(d.id, d.account_no, d.customer_name, d.issue_date, d.lines,
@@ -149,6 +164,13 @@ def register(sub: Any) -> None:
     what.add_argument("--lines", help="line positions to credit, e.g. 1,3")
     what.add_argument("--amount", type=amount_text, help="credit this gross amount instead of whole lines")
     what.add_argument("--all", action="store_true", help="every line not yet credited")
+    p.add_argument("--idempotency-key")
+
+    p = add_command(invoice, "duplicate", cmd_duplicate, "a new draft with the lines of an invoice (--post to "
+                                                         "post it)")
+    p.add_argument("number")
+    p.add_argument("--date", type=date_arg, default="t", help="issue date of the copy (default today)")
+    p.add_argument("--post", action="store_true")
     p.add_argument("--idempotency-key")
 
     draft = add_group(sub, "draft", "draft invoices: list, show, post or discard them")
