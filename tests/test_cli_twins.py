@@ -23,7 +23,7 @@ def cli(books: Path, capsys):
 
 
 def test_customer_edit_hold_release_and_notes(cli, customer: str) -> None:
-    code, shown = cli("customer", "edit", customer, "--email", "ar@harbour.example", "--terms-days", "14")
+    code, _shown = cli("customer", "edit", customer, "--email", "ar@harbour.example", "--terms-days", "14")
     assert code == 0
     view = customer_view(customer)
     assert (view.email, view.terms_days, view.city) == ("ar@harbour.example", 14, "Bristol")  # the rest kept
@@ -52,7 +52,7 @@ def test_drafts_listed_shown_posted_and_discarded(cli, customer: str) -> None:
     assert invoice_view("INV-000001").total_minor == 1200
     assert cli("draft", "discard", str(second))[0] == 0
     assert list_drafts() == []
-    code, refused = cli("draft", "discard", str(first))  # posted now: never discarded
+    code, _refused = cli("draft", "discard", str(first))  # posted now: never discarded
     assert code == 2 and invoice_view("INV-000001").status == "posted"
 
 
