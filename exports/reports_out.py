@@ -18,7 +18,7 @@ from tabulate import tabulate
 from exports.pdf.resources import FONT_URIS
 from store.errors import ValidationError
 from store.money import format_amount, plain_amount
-from store.sql import bulk_rows
+from store.bulk import bulk_rows
 
 # A cell beginning with one of these is a formula to a spreadsheet (CSV injection); see OWASP.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
