@@ -146,10 +146,10 @@ def test_stored_text_loses_its_control_characters(busy_books: Path) -> None:
 
 # ---------------------------------------------------------------- as a shell runs it
 
-def _billfold(*argv: str, **kw: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+def _billfold(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = env or {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     return subprocess.run([sys.executable, "-m", "tui.cli", *argv], capture_output=True, text=True, env=env,
-                          timeout=120, **kw)  # type: ignore[call-overload]
+                          timeout=120, encoding="utf-8", errors="replace")
 
 
 def test_a_closed_pipe_after_the_change_is_committed_exits_0(busy_books: Path) -> None:
@@ -190,3 +190,14 @@ def test_postgres_that_cannot_be_reached_says_host_port_and_reason() -> None:
     assert done.returncode == 1 and done.stderr.count("\n") == 1
     assert done.stderr.startswith("billfold: PostgreSQL at 127.0.0.1 port 1, database books: ")
     assert "Connection refused" in done.stderr
+
+
+def test_a_terminal_without_the_characters_gets_escapes_not_an_error(busy_books: Path) -> None:
+    from store.customers import CustomerData, create_customer
+
+    account = create_customer(CustomerData(name="Zoë Ångström")).account_no
+    done = _billfold("--db", str(busy_books), "customer", "show", account,
+                     env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+                          "PYTHONIOENCODING": "ascii"})
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "Zo\\xeb \\xc5ngstr\\xf6m" in done.stdout
