@@ -107,3 +107,16 @@ def test_report_and_invoice_pdf_are_the_screens_exports(cli, customer: str, tmp_
     code, written = cli("report", "ar_aging", "--format", "csv", "-o", str(tmp_path / "aging.csv"))
     assert code == 0 and written["rows"] == 1  # type: ignore[index]
     assert "Harbour Supplies Ltd" in (tmp_path / "aging.csv").read_text(encoding="utf-8")
+
+
+def test_json_is_json_where_it_was_ignored_before(cli, customer: str, tmp_path: Path) -> None:
+    number = post(customer).number
+    assert cli("setting", "company_name", "Kestrel Billing Ltd") == (0, {"key": "company_name",
+                                                                       "value": "Kestrel Billing Ltd"})
+    code, report = cli("report", "ar_aging")
+    assert code == 0 and report["name"] == "ar_aging"  # type: ignore[index]
+    assert report["rows"][0][:2] == [customer, "Harbour Supplies Ltd"]  # type: ignore[index]
+    code, written = cli("pdf", "invoice", number, "-o", str(tmp_path / "x.pdf"))
+    assert code == 0 and written["file"] == str(tmp_path / "x.pdf") and written["bytes"] > 1000  # type: ignore[index]
+    code, confirmed = cli("deliver", "--confirm-print", "PB-NONE")
+    assert code == 2 and confirmed["error"]["message"] == "print batch PB-NONE: nothing waiting to be confirmed"  # type: ignore[index]
