@@ -47,9 +47,12 @@ def test_drafts_listed_shown_posted_and_discarded(cli, customer: str) -> None:
     assert code == 0 and sorted(d["id"] for d in listed) == [first, second]  # type: ignore[union-attr]
     code, shown = cli("draft", "show", str(first))
     assert shown["total_minor"] == 1200 and shown["number"] is None  # type: ignore[index]
+    code, edited = cli("draft", "edit", str(first), "--line", "desc=Survey;qty=2;price=10;tax=S",
+                       "--reference", "PO-77")
+    assert code == 0 and (edited["total_minor"], edited["reference"]) == (2400, "PO-77")  # type: ignore[index]
     code, posted = cli("draft", "post", str(first))
     assert code == 0 and posted["number"] == "INV-000001"  # type: ignore[index]
-    assert invoice_view("INV-000001").total_minor == 1200
+    assert invoice_view("INV-000001").total_minor == 2400
     assert cli("draft", "discard", str(second))[0] == 0
     assert list_drafts() == []
     code, _refused = cli("draft", "discard", str(first))  # posted now: never discarded
