@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from textual.app import App
 from textual.screen import Screen
 
+from tui.keyorder import KeysInOrder
 from tui.services import Services
 
 
@@ -18,7 +18,9 @@ class HostContext:
     services: Services = field(default_factory=Services)
 
 
-class HostApp(App[None]):
+class HostApp(KeysInOrder[None]):
+    """Keys go through the application's own type-ahead handling (tui/keyorder.py), as in Billfold."""
+
     def __init__(self, screen: Screen) -> None:
         super().__init__()
         self.context = HostContext()
