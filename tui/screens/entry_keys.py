@@ -24,30 +24,65 @@ class LineKeys(EntryForm):
             self.focus_next()
             return
         row = field.parent
-        if isinstance(row, LineRow) and field.name == "tax_code":
-            every = [r for r in self.query(LineRow) if not r.gone]
-            index = every.index(row)
-            if index + 1 < len(every):
-                following = every[index + 1]
-                await caught_up(following)  # a spare line still being mounted: let it finish
-            elif row.blank():
-                return
-            else:
-                following = LineRow()
-                await self.query_one("#lines").mount(following)
-            self.renumber()
-            self.set_focus(following.field("item"))
-            following.scroll_visible()
-            return
-        if isinstance(row, LineRow) and field.name == "item" and field.value.strip():
-            self.fill_from_item(field)
-            self.set_focus(row.field("quantity"))  # the item filled description and price; quantity is what varies
+        if isinstance(row, LineRow):
+            await self.next_in_line(row, field)
             return
         if field.id == "f-customer":
             account = field.value.strip()
             if account and (self.customer is None or self.customer.account_no != account):
                 self.run_worker(self.load_customer(account), exclusive=True, group="customer")
+            if account:  # date (today) and due date (from terms) have defaults: straight to the reference
+                self.set_focus(self.query_one("#f-reference", Input))
+                return
+        if field.id == "f-reference":  # the memo is optional (Tab reaches it): straight to the lines
+            rows = self.rows()
+            if rows:
+                self.set_focus(rows[0].field("item"))
+                return
         self.focus_next()
+
+    async def next_in_line(self, row: LineRow, field: Input) -> None:
+        """Enter within a line: the next field that still needs typing.
+
+        An item code fills description, price and tax code, so quantity is all that varies; past the
+        quantity or price, the optional discount and a tax code already filled (from the item or the
+        customer) are skipped, and Enter opens the next line.
+        """
+        if field.name == "item" and field.value.strip():
+            self.fill_from_item(field)
+            self.set_focus(row.field("quantity"))
+            return
+        if field.name in ("quantity", "unit_price", "discount"):
+            self.default_tax_code(row)
+            needed = ("unit_price", "tax_code") if field.name == "quantity" else ("tax_code",)
+            if all(row.field(name).value.strip() for name in needed):
+                await self.open_next_line(row)
+                return
+        if field.name == "tax_code":
+            await self.open_next_line(row)
+            return
+        self.focus_next()
+
+    def default_tax_code(self, row: LineRow) -> None:
+        """A line with no tax code takes the customer's default, if the customer has one."""
+        code = getattr(self.customer, "tax_code", "") or ""
+        if code and not row.field("tax_code").value.strip() and not row.blank():
+            row.field("tax_code").value = code
+
+    async def open_next_line(self, row: LineRow) -> None:
+        every = [r for r in self.query(LineRow) if not r.gone]
+        index = every.index(row)
+        if index + 1 < len(every):
+            following = every[index + 1]
+            await caught_up(following)  # a spare line still being mounted: let it finish
+        elif row.blank():
+            return
+        else:
+            following = LineRow()
+            await self.query_one("#lines").mount(following)
+        self.renumber()
+        self.set_focus(following.field("item"))
+        following.scroll_visible()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Arriving in the last line mounts a blank one after it, ready before Enter asks for it."""
