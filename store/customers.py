@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
+from store.kinds import CustomerStatus
 from store.models import Customer, CustomerNote, OpenItem, Payment, SearchToken
 from store.money import check_currency, format_money, parse_amount
 from store.numbering import take_number
@@ -19,7 +20,7 @@ from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 from store.service import transaction
 from store.session import current_operator
 
-STATUSES = ("active", "on_hold", "in_collections", "closed")
+STATUSES = tuple(CustomerStatus)
 CHANNELS = ("email", "post")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -177,11 +178,13 @@ def _require_reason(reason: str) -> str:
 
 
 def put_on_hold(account_no: str, reason: str) -> Customer:
-    return _set_status(account_no, "on_hold", _require_reason(reason), "customer.hold", ("active",))
+    return _set_status(account_no, CustomerStatus.ON_HOLD, _require_reason(reason), "customer.hold",
+                       (CustomerStatus.ACTIVE,))
 
 
 def release_hold(account_no: str, reason: str = "") -> Customer:
-    return _set_status(account_no, "active", reason.strip(), "customer.release", ("on_hold",))
+    return _set_status(account_no, CustomerStatus.ACTIVE, reason.strip(), "customer.release",
+                       (CustomerStatus.ON_HOLD,))
 
 
 def close_customer(account_no: str, reason: str) -> Customer:
@@ -190,8 +193,8 @@ def close_customer(account_no: str, reason: str) -> Customer:
     if balance:
         raise Conflict(f"account {account_no} has a balance of {format_money(balance, row.currency)}; "
                        "settle or write it off before closing")
-    return _set_status(account_no, "closed", _require_reason(reason), "customer.close",
-                       ("active", "on_hold"))
+    return _set_status(account_no, CustomerStatus.CLOSED, _require_reason(reason), "customer.close",
+                       (CustomerStatus.ACTIVE, CustomerStatus.ON_HOLD))
 
 
 def add_note(account_no: str, text: str) -> CustomerNote:

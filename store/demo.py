@@ -15,6 +15,7 @@ from store.catalogue import save_item
 from store.customers import CustomerData, create_customer, put_on_hold
 from store.disputes import open_dispute
 from store.invoices import DraftInput, LineInput, create_and_post, create_draft, credit_invoice
+from store.kinds import OperatorRole
 from store.payments import PaymentInput, allocate_payment, record_payment
 from store.queries import books_summary
 from store.service import transaction
@@ -78,7 +79,7 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
     """Fill an empty database with demo books."""
     rng = random.Random(spec.seed)
     today = spec.today or clock.today()
-    ensure_operator("demo", "Demo data", "supervisor")
+    ensure_operator("demo", "Demo data", OperatorRole.SUPERVISOR)
     set_operator("demo")
     try:
         with transaction():
