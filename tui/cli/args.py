@@ -56,8 +56,7 @@ def count(low: int = 0, high: int = MAX_COUNT) -> Callable[[str], int]:
 
     def parse(value: str) -> int:
         raw = value.strip()
-        digits = raw.lstrip("+").isdigit() or (raw[0] == "-" and raw[1:].isdigit()) if raw else False
-        if not raw or not raw.isascii() or not digits:
+        if not re.fullmatch(r"[+-]?[0-9]+", raw):
             raise argparse.ArgumentTypeError(f"'{raw[:20]}' is not a whole number")
         number = int(raw) if len(raw) <= 20 else high + 1
         if not low <= number <= high:
