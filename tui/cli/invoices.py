@@ -107,7 +107,7 @@ def _lines_of(view: queries.InvoiceView) -> tuple[invoices.LineInput, ...]:
 def cmd_duplicate(args: argparse.Namespace) -> Outcome:
     """The document view's d: a new draft (or, with --post, an invoice) with the same lines."""
     source = queries.invoice_view(args.number)
-    if source.kind != "invoice":
+    if source.kind != DocumentKind.INVOICE:
         raise ValidationError("number", f"{source.number} is a credit note; only invoices are duplicated")
     data = invoices.DraftInput(source.account_no, args.date, _lines_of(source), None, source.reference, source.memo)
     if args.post:
