@@ -42,9 +42,9 @@ ITEMS = [("CONS-HR", "Consulting, per hour", 9500, "S"), ("SUPP-MO", "Support pl
 
 COMPANY_SETTINGS = [
     ("company_name", "Billfold Demo Ltd"), ("company_address", "1 Ledger Lane|Temple Quay|Bristol BS1 6AA"),
-    ("company_tax_id", "GB 123 4567 89"), ("company_email", "accounts@billfold.example"),
+    ("company_tax_id", "GB 980 7806 84"), ("company_email", "accounts@billfold.example"),
     ("company_phone", "+44 117 496 0000"),
-    ("company_payment", "Northern Bank plc|Sort code 12-34-56  Account 12345678|IBAN GB29 NWBK 1234 5612 3456 78"),
+    ("company_payment", "Northern Bank plc|Sort code 60-16-13  Account 31926819|IBAN GB29 NWBK 6016 1331 9268 19"),
 ]
 
 
