@@ -44,7 +44,9 @@ def test_invoice_number_in_the_reference_ranks_first_with_its_reasons(shop) -> N
     pay = receive(6000, reference="Payment for inv 2 thank you")
     top = suggest_allocations(pay)[0]
     assert top.allocations == (("INV-000002", 6000),)
-    assert top.reasons[:2] == ("invoice INV-000002 is in the reference", "amount equals the open balance of INV-000002")
+    assert top.reasons[:2] == ("the reference reads as INV-000002 (partial or mistyped)",
+                               "amount equals the open balance of INV-000002")
+    assert top.confidence == "high"  # a partial number, and the amount is that invoice's balance
 
 
 def test_exact_amount_of_one_open_invoice(shop) -> None:
