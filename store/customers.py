@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 from store.audit import record_event
-from store.errors import Conflict, NotFound, ValidationError
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
 from store.kinds import CustomerStatus
 from store.models import Customer, CustomerNote, OpenItem, Payment, SearchToken
@@ -186,14 +186,8 @@ def _set_status(account_no: str, status: str, reason: str, action: str, allowed_
         return Customer.get_by_id(row.id)
 
 
-def _require_reason(reason: str) -> str:
-    if not reason.strip():
-        raise ValidationError("reason", "is required")
-    return reason.strip()
-
-
 def put_on_hold(account_no: str, reason: str) -> Customer:
-    return _set_status(account_no, CustomerStatus.ON_HOLD, _require_reason(reason), "customer.hold",
+    return _set_status(account_no, CustomerStatus.ON_HOLD, required("reason", reason), "customer.hold",
                        (CustomerStatus.ACTIVE,))
 
 
@@ -208,7 +202,7 @@ def close_customer(account_no: str, reason: str) -> Customer:
     if balance:
         raise Conflict(f"account {account_no} has a balance of {format_money(balance, row.currency)}; "
                        "settle or write it off before closing")
-    return _set_status(account_no, CustomerStatus.CLOSED, _require_reason(reason), "customer.close",
+    return _set_status(account_no, CustomerStatus.CLOSED, required("reason", reason), "customer.close",
                        (CustomerStatus.ACTIVE, CustomerStatus.ON_HOLD))
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store.audit import record_event
-from store.errors import Conflict, NotFound, ValidationError
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
-from store.invoices import credit_invoice, get_posted, is_void
+from store.invoices import credit_invoice, get_live
 from store.kinds import DisputeStatus
 from store.models import Dispute, Invoice
 from store.money import format_money
@@ -29,13 +29,10 @@ def _result(d: Dispute) -> DisputeResult:
 
 
 def open_dispute(invoice_number: str, amount_minor: int, reason: str, note: str = "") -> DisputeResult:
-    if not reason.strip():
-        raise ValidationError("reason", "is required")
+    required("reason", reason)
 
     def body() -> DisputeResult:
-        invoice = get_posted(invoice_number)
-        if is_void(invoice.id):
-            raise Conflict(f"invoice {invoice.number} is void")
+        invoice = get_live(invoice_number, "is void")
         if not 0 < amount_minor <= invoice.total_minor:
             raise ValidationError("amount", f"is more than zero and at most the invoice total "
                                             f"{format_money(invoice.total_minor, invoice.currency)}")

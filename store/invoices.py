@@ -15,7 +15,7 @@ from store import clock, ledger
 from store.audit import record_event
 from store.catalogue import Catalogue, load_catalogue
 from store.customers import customer_balance, get_customer
-from store.errors import Conflict, NotFound, ValidationError
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
 from store.kinds import CustomerStatus, DocumentKind, EntryKind, InvoiceStatus
 from store.ledger import Posting
@@ -317,7 +317,7 @@ def create_and_post(data: DraftInput, *, allow_over_limit: bool = False,
 
 # ---------------------------------------------------------------- voids and credits
 
-def get_posted(number: str, kind: str = "invoice") -> Invoice:
+def get_posted(number: str, kind: str = DocumentKind.INVOICE) -> Invoice:
     invoice = Invoice.get_or_none((Invoice.number == number.strip().upper()) & (Invoice.kind == kind))
     if invoice is None or invoice.status != InvoiceStatus.POSTED:
         label = "invoice" if kind == DocumentKind.INVOICE else "credit note"
@@ -329,14 +329,19 @@ def is_void(invoice_id: int) -> bool:
     return InvoiceVoid.select().where(InvoiceVoid.invoice == invoice_id).exists()
 
 
+def get_live(number: str, if_void: str) -> Invoice:
+    """A posted invoice that has not been voided; `if_void` ends the refusal ("invoice INV-1 is void...")."""
+    invoice = get_posted(number)
+    if is_void(invoice.id):
+        raise Conflict(f"invoice {invoice.number} {if_void}")
+    return invoice
+
+
 def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None) -> VoidResult:
-    if not reason.strip():
-        raise ValidationError("reason", "is required to void an invoice")
+    required("reason", reason, "is required to void an invoice")
 
     def body() -> VoidResult:
-        invoice = get_posted(number)
-        if is_void(invoice.id):
-            raise Conflict(f"invoice {invoice.number} is already void")
+        invoice = get_live(number, "is already void")
         paid = sum_of(Allocation.amount_minor, Allocation.invoice == invoice.id)
         if paid:
             raise Conflict(f"invoice {invoice.number} has {format_money(paid, invoice.currency)} of payments and "
@@ -368,13 +373,10 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
 
     The credit is applied to the invoice's open balance at once; any rest stays as customer credit.
     """
-    if not reason.strip():
-        raise ValidationError("reason", "is required for a credit note")
+    required("reason", reason, "is required for a credit note")
 
     def body() -> PostedDocument:
-        invoice = get_posted(number)
-        if is_void(invoice.id):
-            raise Conflict(f"invoice {invoice.number} is void; there is nothing to credit")
+        invoice = get_live(number, "is void; there is nothing to credit")
         lines, credited = _credit_lines(invoice, positions, amount_minor)
         rates = _tax_rates()
         priced = _price(lines, rates, invoice.tax_rounding)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from store import clock, ledger
 from store.audit import record_event
 from store.customers import get_customer
-from store.errors import Conflict, NotFound, ValidationError
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
 from store.kinds import DocumentKind, EntryKind, InvoiceStatus, OperatorRole, PaymentStatus, RefundStatus
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
@@ -412,8 +412,7 @@ def _post_refund(refund: Refund) -> None:
 def write_off(invoice_number: str, reason: str, amount_minor: int | None = None, *,
               idempotency_key: str | None = None) -> WriteOffResult:
     """Write off all (or part) of what is open on an invoice: Dr bad debts / Cr receivables."""
-    if not reason.strip():
-        raise ValidationError("reason", "is required to write off a balance")
+    required("reason", reason, "is required to write off a balance")
 
     def body() -> WriteOffResult:
         invoice = _open_invoice(invoice_number)
