@@ -51,7 +51,7 @@ def check_vat(text: str, country: str, field: str = "tax_id") -> str:
     try:
         module.validate(compact)
     except StdnumError as exc:
-        raise ValidationError(field, f"'{text}' is not a valid VAT number: {exc.message.lower().rstrip('.')}") from None
+        raise ValidationError(field, f"'{text}' is not a valid VAT number: {str(exc).lower().rstrip('.')}") from None
     return text
 
 
@@ -60,4 +60,4 @@ def check_iban(text: str, field: str = "iban") -> str:
     try:
         return str(iban.format(iban.validate(text)))
     except StdnumError as exc:
-        raise ValidationError(field, f"'{text}' is not a valid IBAN: {exc.message.lower().rstrip('.')}") from None
+        raise ValidationError(field, f"'{text}' is not a valid IBAN: {str(exc).lower().rstrip('.')}") from None
