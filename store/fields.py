@@ -13,6 +13,8 @@ from typing import Any
 
 from peewee import BigIntegerField, DateField, DateTimeField, Field, TextField
 
+from store import clock
+
 
 class MinorField(BigIntegerField):
     """An amount in integer minor units. The only column type money ever has."""
@@ -62,7 +64,8 @@ class JsonField(TextField):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    """The clock's now as stored: naive UTC (the columns hold UTC text without an offset)."""
+    return clock.now().replace(tzinfo=None)
 
 
 # C0 controls but newline, carriage return and tab; DEL; the C1 range. A bank statement's payer name
