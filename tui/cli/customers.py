@@ -6,6 +6,7 @@ from typing import Any
 
 from store import customers, queries
 from store.errors import ValidationError
+from store.kinds import CustomerStatus
 from store.money import format_amount, format_money
 from tui.cli.args import count, text_arg
 from tui.cli.base import Outcome, add_command, add_group
@@ -147,7 +148,7 @@ def cmd_find(args: argparse.Namespace) -> Outcome:
 
 
 def flags(status: str, disputed: bool) -> str:
-    marks = {"on_hold": "HOLD", "in_collections": "COLL", "closed": "CLOSED"}
+    marks = {CustomerStatus.ON_HOLD: "HOLD", CustomerStatus.IN_COLLECTIONS: "COLL", CustomerStatus.CLOSED: "CLOSED"}
     return " ".join(m for m in (marks.get(status, ""), "DISP" if disputed else "") if m)
 
 
