@@ -29,6 +29,7 @@ from store.money import format_amount, format_money, plain_amount
 from store.queries import CustomerView, InvoiceView
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.keyorder import hold_input
 from tui.screens.confirm import ConfirmScreen
 from tui.typeahead import FormScreen, caught_up
 from tui.widgets.cell import Cell
@@ -366,6 +367,12 @@ class InvoiceEntryScreen(FormScreen):
         if not isinstance(field, Input):
             self.focus_next()
             return
+        refused = self.refusal_of(field)
+        if refused:  # the cursor stays, the message shows, typing waits until the field is fixed
+            self.show_error(refused)
+            self.keep_message = True
+            hold_input(self.app, field)
+            return
         row = field.parent
         if isinstance(row, LineRow) and field.name == "tax_code":
             every = [r for r in self.query(LineRow) if not r.gone]
@@ -391,6 +398,24 @@ class InvoiceEntryScreen(FormScreen):
             if account and (self.customer is None or self.customer.account_no != account):
                 self.run_worker(self.load_customer(account), exclusive=True, group="customer")
         self.focus_next()
+
+    def refusal_of(self, field: Input) -> str:
+        """Why the value Enter was pressed on is wrong, or '' (only the field's own value is judged)."""
+        if not field.value.strip():
+            return ""
+        if field.id in ("f-date", "f-due"):
+            try:
+                parse_date(field.value, "date", self.today)
+            except ValidationError as exc:
+                return str(exc)
+            return ""
+        row = field.parent
+        if isinstance(row, LineRow) and field.name in ("quantity", "unit_price", "discount"):
+            _line, bad = self.services.parse_line_fields(row.raw(), self.currency(), self.catalogue)
+            if field.name in bad:
+                field.add_class("-bad")
+                return f"{LABELS[field.name]}: {bad[field.name]}"
+        return ""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Arriving in the last line mounts a blank one after it, ready before Enter asks for it."""

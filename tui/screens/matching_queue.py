@@ -50,7 +50,8 @@ def describe(s: Suggestion, currency: str) -> str:
 class PaymentsScreen(StatementImport, Screen[None]):
     CSS_PATH = "matching_queue.tcss"
     BINDINGS = [
-        Binding("enter", "apply", "Apply ▶"),
+        # Priority: run as the key is read, so the next key typed waits for this one's work.
+        Binding("enter", "apply", "Apply ▶", priority=True),
         *[Binding(str(n), f"choose({n - 1})", f"Choose #{n}", show=False) for n in range(1, 10)],
         Binding("down", "move(1)", "Next payment", show=False, priority=True),
         Binding("up", "move(-1)", "Previous payment", show=False, priority=True),
@@ -76,6 +77,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
         self.chosen: int | None = None  # the suggestion Enter applies
         self.selecting = True  # False after a filter change, until the operator moves
         self.taken_by: str | None = None
+        self.claimed: str | None = None  # the payment this operator holds (others see it taken)
         self.filter = QueueFilter()
         self.undo: list[tuple[str, tuple[tuple[str, int], ...], str]] = []  # this session's allocations
 
@@ -151,7 +153,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
             await self._unselect()
 
     async def _unselect(self) -> None:
-        previous, self.current, self.shown_for, self.chosen = self.current, None, None, None
+        previous, self.claimed, self.current, self.shown_for, self.chosen = self.claimed, None, None, None, None
         self.query_one("#queue", DataTable).show_cursor = False
         self.suggestions = []
         self.query_one("#suggestions", DataTable).clear()
@@ -160,17 +162,16 @@ class PaymentsScreen(StatementImport, Screen[None]):
         if previous:
             await in_db(self.services.release_payment, previous)
 
-    @on(DataTable.RowSelected, "#queue")
-    def selected_by_enter(self) -> None:
-        """Enter on the queue (the table takes Enter itself): apply the chosen suggestion."""
-        self.action_apply()
-
     @on(DataTable.RowHighlighted, "#queue")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         number = event.row_key.value
         if number and number != self.current and event.data_table.show_cursor:
-            self.current = number  # at once: an Enter read next must not apply to the payment before
-            self.run_worker(partial(self._select, number), exclusive=True, group="select")
+            self.select_now(number)
+
+    def select_now(self, number: str) -> None:
+        """The payment under the cursor is the one keys act on from this moment; its suggestions follow."""
+        self.current, self.shown_for, self.chosen = number, None, None
+        self.run_worker(partial(self._select, number), exclusive=True, group="select")
 
     def action_move(self, step: int) -> None:
         """Up/Down (k skips): the first move after a filter change selects the first payment."""
@@ -179,19 +180,20 @@ class PaymentsScreen(StatementImport, Screen[None]):
             return
         if not queue.show_cursor:
             self.selecting = queue.show_cursor = True
-            queue.move_cursor(row=0)
-            self.current = self.rows[0].number
-            self.run_worker(partial(self._select, self.rows[0].number), exclusive=True, group="select")
-            return
-        queue.move_cursor(row=(queue.cursor_row + step) % len(self.rows))
+            index = 0
+        else:
+            index = (queue.cursor_row + step) % len(self.rows)
+        queue.move_cursor(row=index)
+        self.select_now(self.rows[index].number)
 
     async def _select(self, number: str) -> None:
-        previous = self.shown_for if self.shown_for != number else None
+        previous = self.claimed if self.claimed != number else None
         self.current, self.shown_for, self.chosen = number, None, None
         row = next((r for r in self.rows if r.number == number), None)
         if row is None:
             return
         self.taken_by, suggestions = await in_db(self.services.work_on, previous, number)
+        self.claimed = number if not self.taken_by else None
         if self.current != number:
             return  # the operator moved on meanwhile
         self.suggestions, self.shown_for = suggestions, number
@@ -285,6 +287,9 @@ class PaymentsScreen(StatementImport, Screen[None]):
 
     def action_apply(self) -> None:
         """Enter: the chosen (▶) suggestion of the payment on screen, and nothing else."""
+        if isinstance(self.focused, Input):
+            self.apply_filter()  # Enter in a filter field applies the filter
+            return
         number, row = self.current, self.selected_row()
         if number is None or row is None or not self.query_one("#queue", DataTable).show_cursor:
             self.refuse("No payment selected: Down selects one.")
@@ -413,7 +418,6 @@ class PaymentsScreen(StatementImport, Screen[None]):
     def action_leave_filter(self) -> None:
         self.set_focus(self.query_one("#queue", DataTable))
 
-    @on(Input.Submitted)
     def apply_filter(self) -> None:
         def value(key: str) -> str:
             return self.query_one(f"#q-{key}", Input).value.strip()
@@ -433,8 +437,9 @@ class PaymentsScreen(StatementImport, Screen[None]):
         self.reload(select=False)  # a new list: nothing is selected until the operator moves
 
     def on_screen_suspend(self) -> None:
-        if self.current:
-            self.run_worker(in_db(self.services.release_payment, self.current))
+        if self.claimed:
+            self.run_worker(in_db(self.services.release_payment, self.claimed))
+            self.claimed = None
 
     def on_screen_resume(self) -> None:
         # Back from a prompt or another screen: refresh the queue, keep the place and the last message.
