@@ -79,7 +79,7 @@ def open_database(target: str | None = None, migrate: bool = True) -> Database:
     target = resolve_target(target)
     database = _open_url(target) if "://" in target else _open_sqlite(target)
     database_proxy.initialize(database)
-    database.connect(reuse_if_open=True)
+    _connect(database)
     if isinstance(database, APSWDatabase):
         mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
@@ -87,6 +87,20 @@ def open_database(target: str | None = None, migrate: bool = True) -> Database:
     if migrate:
         migrate_database(database)
     return database
+
+
+def _connect(database: Database) -> None:
+    """Connect, or say in one line which server refused and why (psycopg2's message runs to several)."""
+    if not isinstance(database, PostgresqlDatabase):
+        database.connect(reuse_if_open=True)
+        return
+    try:
+        database.connect(reuse_if_open=True)
+    except Exception as exc:  # noqa: BLE001 - psycopg2's OperationalError, wrapped by peewee or not
+        params = database.connect_params
+        host, port = params.get("host") or "localhost (socket)", params.get("port") or 5432
+        reason = " ".join(str(exc).split())
+        raise StorageError(f"PostgreSQL at {host} port {port}, database {database.database}: {reason}") from None
 
 
 class _Runner(Runner):
@@ -128,3 +142,21 @@ def close_database() -> None:
     database = database_proxy.obj
     if database is not None and not database.is_closed():
         database.close()
+
+
+def books_file() -> str | None:
+    """The SQLite file the books are open in, for other processes (render workers) to read them from;
+    None for PostgreSQL, an in-memory database, or inside a transaction (another process would not see
+    what it has not committed yet)."""
+    database = database_proxy.obj
+    if isinstance(database, APSWDatabase) and database.database not in ("", ":memory:") \
+            and Path(database.database).is_file() and not database.in_transaction():
+        return str(Path(database.database).resolve())
+    return None
+
+
+def open_books_to_read(path: str) -> None:
+    """In another process (a render worker): open the books' SQLite file to read, unless it is open already;
+    no migrations, as the process that named the file has run them."""
+    if getattr(database_proxy.obj, "database", None) != path:
+        open_database(path, migrate=False)

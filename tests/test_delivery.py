@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from exports.deliver import deliver_pending, retry_failed
-from store import deliveries
+from store import clock, deliveries
 from store.customers import CustomerData, create_customer
 from store.errors import ValidationError
 from store.settings import set_setting
@@ -195,7 +195,7 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
     inbox, _running = smtp
     late = create_customer(CustomerData(name="Late Payer Ltd", email="ap@late.example")).account_no
     paper = create_customer(CustomerData(name="Paper Only", channel="post")).account_no
-    today = dt.date.today()
+    today = clock.today()
     old = [post(late, line(price=1000), issue=today - dt.timedelta(days=90)).number,
            post(late, line(price=2000), issue=today - dt.timedelta(days=60)).number]
     post(paper, line(price=500), issue=today - dt.timedelta(days=70))
@@ -215,10 +215,9 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
 async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_path, monkeypatch) -> None:
     from textual.widgets import ProgressBar, Static
 
+    from exports.pdf.pool import start_helpers
     from tests.screens.host import HostApp
     from tui.screens.deliver import DeliverScreen
-
-    from exports.pdf_pool import start_helpers
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     start_helpers()  # as tui.launch does before the application starts
@@ -246,7 +245,7 @@ async def test_dunning_screen_previews_the_run_then_records_and_sends_it(smtp, b
 
     from textual.widgets import Static
 
-    from exports.pdf_pool import start_helpers
+    from exports.pdf.pool import start_helpers
     from store.disputes import open_dispute
     from store.models import DunningNotice
     from tests.screens.host import HostApp, HostContext

@@ -5,7 +5,19 @@ screen never builds a query, and tests can hand a screen a stand-in.
 """
 from __future__ import annotations
 
-from store import catalogue, collections, customers, disputes, invoices, lookup, matching, payments, queries, settings
+from store import (
+    catalogue,
+    collections,
+    customers,
+    disputes,
+    dunning,
+    invoices,
+    lookup,
+    matching,
+    payments,
+    queries,
+    settings,
+)
 
 
 class Services:
@@ -72,17 +84,16 @@ class Services:
     company_name = staticmethod(lambda: settings.get_setting("company_name"))
 
     @staticmethod
-    def run_report(name: str, when=None, today=None, **options):  # noqa: ANN001, ANN205 - store.reports.Report
+    def run_report(name: str, when=None, **options):  # noqa: ANN001, ANN205 - store.reports.Report
         from store.reports import run_report
 
-        return run_report(name, when, today, **options)
+        return run_report(name, when, **options)
 
     @staticmethod
     def render_document_pdf(number: str) -> bytes:
-        from exports.from_books import company_profile, invoice_document
-        from exports.pdf import render_invoice
+        from exports.from_books import invoice_pdf
 
-        return render_invoice(invoice_document(number), company_profile())
+        return invoice_pdf(number)
 
     @staticmethod
     def email_document(number: str) -> str:
@@ -150,8 +161,8 @@ class Services:
         return deliver_pending(processes, progress)
 
     @staticmethod
-    def dunning_run(as_of):  # noqa: ANN001, ANN205 - a date; store.collections.DunningRun
-        return collections.dunning_run(as_of)
+    def dunning_run(as_of):  # noqa: ANN001, ANN205 - a date; store.dunning.DunningRun
+        return dunning.dunning_run(as_of)
 
     @staticmethod
     def send_dunning(as_of, processes: int | None = None, progress=None):  # noqa: ANN001, ANN205

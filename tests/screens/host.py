@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.screen import Screen
 
+from store import clock
 from tui.keyorder import KeysInOrder
 from tui.services import Services
 
@@ -14,8 +15,11 @@ from tui.services import Services
 class HostContext:
     operator: str = "alice"
     database_label: str = "test.db"
-    today: dt.date = dt.date(2026, 11, 22)
     services: Services = field(default_factory=Services)
+
+    @property
+    def today(self) -> dt.date:
+        return clock.today()  # pinned to 2026-11-22 by tests/conftest.py
 
 
 class HostApp(KeysInOrder[None]):

@@ -1,7 +1,6 @@
 """The shell: every job by F-key and by its plain alternative, help, the palette, and errors."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from tui.screens.reports import ReportsScreen
 
 
 def make_app() -> BillfoldApp:
-    return BillfoldApp(AppContext("alice", "books.db", dt.date(2026, 11, 22)))
+    return BillfoldApp(AppContext("alice", "books.db"))
 
 
 @pytest.mark.parametrize("keys,screen", [
