@@ -25,8 +25,10 @@ Three things happen here, all on the application's task, where Textual reads eve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
+from typing import Any
 
 from textual import events
 from textual._time import get_time
@@ -62,7 +64,7 @@ class KeysInOrder(App[ReturnType]):
             return False  # a screen that never gets ready must not eat the keyboard for good
         try:
             screen = self.screen
-        except Exception:  # noqa: BLE001 - no screen yet: the application is starting
+        except Exception:
             return True
         return not screen_ready(screen)
 
@@ -129,22 +131,20 @@ class KeysInOrder(App[ReturnType]):
         field = self.focused
         if screen.maximized is None:
             if isinstance(field, Input) and not event.is_printable:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(caught_up(field), CATCH_UP_LIMIT)
-                except asyncio.TimeoutError:
-                    pass
                 if self.focused is field and (await self._check_bindings(event.key, priority=True)
                                               or await self._check_bindings(event.key)):
                     return
-            elif not isinstance(field, Input):
-                # No text field: the key's binding (the table's, the screen's) runs here and now, in
-                # turn, not after bubbling up through queues while the next keys overtake it.
-                if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
-                    return
+            # No text field: the key's binding (the table's, the screen's) runs here and now, in turn,
+            # not after bubbling up through queues while the next keys overtake it.
+            elif not isinstance(field, Input) and (await self._check_bindings(event.key, priority=True)
+                                                   or await self._check_bindings(event.key)):
+                return
         await super().on_event(event)
 
 
-def screen_ready(screen: Screen[object]) -> bool:
+def screen_ready(screen: Screen[Any]) -> bool:
     """Mounted, and its field focused where it has one: the keys can go to it now."""
     if not screen.is_mounted:
         return False
@@ -154,12 +154,12 @@ def screen_ready(screen: Screen[object]) -> bool:
     return not (callable(busy) and busy())
 
 
-def shown_now(screen: Screen[object]) -> None:
+def shown_now(screen: Screen[Any]) -> None:
     """Call from on_mount of a screen that asks a question: keys typed before this moment are dropped."""
     screen.shown_at = get_time()  # type: ignore[attr-defined]
 
 
-def hold_input(app: App[object], field: Widget) -> None:
+def hold_input(app: App[Any], field: Widget) -> None:
     """A refused entry: `field` keeps the cursor and typing is held until it is fixed or Esc."""
     inhibit = getattr(app, "inhibit", None)
     if callable(inhibit):

@@ -19,18 +19,18 @@ from tests.screens.test_typeahead import burst
 from tui.screens.matching_queue import PaymentsScreen
 
 
-async def settle(pilot) -> None:  # noqa: ANN001
+async def settle(pilot) -> None:
     for _ in range(4):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-def shown(app, selector: str) -> str:  # noqa: ANN001
+def shown(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-def suggestion_rows(app) -> list[str]:  # noqa: ANN001
+def suggestion_rows(app) -> list[str]:
     table = app.screen.query_one("#suggestions", DataTable)
     return [" ".join(str(c) for c in table.get_row_at(n)) for n in range(table.row_count)]
 
@@ -129,7 +129,7 @@ async def test_money_keys_are_function_keys(muller) -> None:
 EUR_CSV = "Date,Description,Amount,Currency\n03/11/2026,ACME ORDER 17,\"1,250.00\",EUR\n04/11/2026,Fee,-2.50,EUR\n"
 
 
-async def import_csv(pilot, path, account_currency: str) -> None:  # noqa: ANN001
+async def import_csv(pilot, path, account_currency: str) -> None:
     from tui.screens.csv_mapping import CsvMappingScreen
 
     await pilot.press("i", *str(path), "enter")

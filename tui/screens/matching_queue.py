@@ -12,11 +12,12 @@ typed ahead applies to the payment it was typed for, never to the one that was t
 from __future__ import annotations
 
 from functools import partial
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
@@ -32,6 +33,7 @@ from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.screens.statement_import import StatementImport
+from tui.services import Services
 from tui.widgets.footer import KeyFooter
 
 FILTERS = (("from", "From", 11), ("to", "To", 11), ("min", "Min", 9), ("max", "Max", 9), ("method", "Method", 9),
@@ -49,7 +51,7 @@ def describe(s: Suggestion, currency: str) -> str:
 
 class PaymentsScreen(StatementImport, Screen[None]):
     CSS_PATH = "matching_queue.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: run as the key is read, so the next key typed waits for this one's work.
         Binding("enter", "apply", "Apply ▶", priority=True),
         *[Binding(str(n), f"choose({n - 1})", f"Choose #{n}", show=False) for n in range(1, 10)],
@@ -82,7 +84,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
         self.undo: list[tuple[str, tuple[tuple[str, int], ...], str]] = []  # this session's allocations
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self) -> Services:
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
@@ -127,8 +129,9 @@ class PaymentsScreen(StatementImport, Screen[None]):
         """Read the queue again; `select` False leaves nothing selected (after a filter change)."""
         if select is not None:
             self.selecting = select
-        self.run_worker(partial(self._reload, keep_index, keep_status, self.selecting), exclusive=True,
-                        group="queue")
+        # A callable, not a coroutine: a worker cancelled before it starts leaves no coroutine un-awaited.
+        self.run_worker(partial(self._reload, keep_index, keep_status, self.selecting),  # type: ignore[arg-type]
+                        exclusive=True, group="queue")
 
     async def _reload(self, keep_index: int | None, keep_status: bool = False, select: bool = True) -> None:
         rows = await in_db(self.services.match_queue, self.filter, QUEUE_PAGE + 1)
@@ -171,7 +174,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
     def select_now(self, number: str) -> None:
         """The payment under the cursor is the one keys act on from this moment; its suggestions follow."""
         self.current, self.shown_for, self.chosen = number, None, None
-        self.run_worker(partial(self._select, number), exclusive=True, group="select")
+        self.run_worker(partial(self._select, number), exclusive=True, group="select")  # type: ignore[arg-type]
 
     def action_move(self, step: int) -> None:
         """Up/Down (k skips): the first move after a filter change selects the first payment."""
@@ -200,7 +203,8 @@ class PaymentsScreen(StatementImport, Screen[None]):
         # A sure top suggestion is chosen for the operator; anything less waits for a number key.
         self.chosen = 0 if suggestions and suggestions[0].confidence == "high" else None
         detail = (f"{row.number}  {row.received_date}  {row.method.replace('_', ' ')}  "
-                  f"{format_money(row.amount_minor, row.currency)} (left {format_money(row.unallocated_minor, row.currency)})"
+                  f"{format_money(row.amount_minor, row.currency)} "
+                  f"(left {format_money(row.unallocated_minor, row.currency)})"
                   f"  {row.account_no or 'unidentified'}\nPayer: {escape(row.payer) or '-'}   "
                   f"Ref: {escape(row.reference) or '-'}")
         if self.taken_by:
@@ -228,7 +232,8 @@ class PaymentsScreen(StatementImport, Screen[None]):
             reasons.update(f"Not sure ({top.confidence.value}): 1-9 chooses, then Enter.  #1: "
                            + escape("; ".join(top.reasons)))
         else:
-            reasons.update(f"Enter applies ▶{self.chosen + 1}: " + escape("; ".join(self.suggestions[self.chosen].reasons)))
+            why = "; ".join(self.suggestions[self.chosen].reasons)
+            reasons.update(f"Enter applies ▶{self.chosen + 1}: " + escape(why))
 
     def action_choose(self, index: int) -> None:
         if self.current is None or self.shown_for != self.current or index >= len(self.suggestions):
@@ -249,7 +254,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
 
     # ------------------------------------------------------------ decisions
 
-    async def _apply(self, call, *args, done: str, undo: tuple[tuple[str, int], ...] = ()) -> None:  # noqa: ANN001
+    async def _apply(self, call, *args, done: str, undo: tuple[tuple[str, int], ...] = ()) -> None:
         queue = self.query_one("#queue", DataTable)
         index, number = queue.cursor_row, self.current
         try:
@@ -374,11 +379,13 @@ class PaymentsScreen(StatementImport, Screen[None]):
         if row is None:
             self.refuse("No payment selected: Down selects one.")
             return
+        def give_back(note: str | None) -> None:
+            if note:
+                self.run_worker(self._apply(self.services.return_payment, row.number, note,
+                                            done=f"{row.number} returned"), group="apply")
+
         self.app.push_screen(TextPrompt(f"Return {row.number} ({format_money(row.unallocated_minor, row.currency)}) "
-                                        "to the sender (not ours). Note:"),
-                             lambda note: note and self.run_worker(self._apply(
-                                 self.services.return_payment, row.number, note, done=f"{row.number} returned"),
-                                 group="apply"))
+                                        "to the sender (not ours). Note:"), give_back)
 
     def action_new_payment(self) -> None:
         from tui.screens.payment_entry import PaymentEntryScreen
@@ -407,8 +414,8 @@ class PaymentsScreen(StatementImport, Screen[None]):
         done = await in_db(self.services.auto_match, False)
         applied = sum(m.applied for m in done)
         await self._reload(0)
-        self.query_one("#queue-status", Static).update(
-            f"Auto-match applied {applied} of {len(done)}" + (f"; left: {done[0].error}" if applied < len(done) else ""))
+        left = f"; left: {done[0].error}" if applied < len(done) else ""
+        self.query_one("#queue-status", Static).update(f"Auto-match applied {applied} of {len(done)}{left}")
 
     # ------------------------------------------------------------ filters
 
