@@ -15,15 +15,8 @@ from store.queries import invoice_view, payment_view
 from store.verify import verify_books
 from tests.conftest import line, post
 from tests.screens.host import HostApp
-from tests.screens.test_typeahead import burst
+from tests.screens.test_typeahead import burst, settle
 from tui.screens.matching_queue import PaymentsScreen
-
-
-async def settle(pilot) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown(app, selector: str) -> str:
@@ -168,7 +161,7 @@ async def test_a_statement_in_another_currency_than_the_account_is_refused(books
     app = HostApp(PaymentsScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await import_csv(pilot, path, "GBP")
+        await import_csv(pilot, path, "GBP")  # a GBP account's mapping, a EUR file
         status = shown(app, "#mapping-status")
         assert "line 1 is in EUR but the bank account of mapping 'euro-bank' is in GBP" in status
     assert Payment.select().count() == 0
