@@ -17,6 +17,7 @@ from peewee import JOIN, fn
 
 from store.errors import Conflict, ValidationError
 from store.fields import utcnow
+from store.kinds import DocumentKind, InvoiceStatus, PaymentStatus
 from store.lookup import accounts_named
 from store.match_evidence import (
     ACCOUNT,
@@ -93,7 +94,7 @@ def _waiting() -> object:
     """
     could_pay = OpenItem.select(OpenItem.id).where(
         (OpenItem.customer == Payment.customer) & (OpenItem.open_minor > 0) & (OpenItem.currency == Payment.currency))
-    return ((Payment.status == "open") & (Payment.unallocated_minor > 0)
+    return ((Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0)
             & (Payment.customer.is_null() | fn.EXISTS(could_pay)))
 
 
@@ -210,7 +211,7 @@ class _Candidate:
 def _open_items(customer_ids: list[int], currency: str) -> dict[int, list[tuple[str, int, dt.date]]]:
     rows = (OpenItem.select(OpenItem.customer, OpenItem.open_minor, OpenItem.due_date, Invoice.number)
             .join(Invoice).where(OpenItem.customer.in_(customer_ids) & (OpenItem.open_minor > 0)
-                                 & (OpenItem.currency == currency) & (Invoice.kind == "invoice"))
+                                 & (OpenItem.currency == currency) & (Invoice.kind == DocumentKind.INVOICE))
             .order_by(OpenItem.due_date, Invoice.number).objects())
     out: dict[int, list[tuple[str, int, dt.date]]] = {}
     for r in rows:
@@ -303,7 +304,7 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
     # term lets SQLite use the partial index of open balances by amount.)
     exact = OpenItem.select(OpenItem.customer, Invoice.number).join(Invoice).where(
         (OpenItem.open_minor == amount) & (OpenItem.open_minor > 0) & (OpenItem.currency == currency)
-        & (Invoice.kind == "invoice"))
+        & (Invoice.kind == DocumentKind.INVOICE))
     if payment.customer_id:
         exact = exact.where(OpenItem.customer == payment.customer_id)
     for row in exact.limit(20).objects():
@@ -359,7 +360,7 @@ def _referenced_invoices(reference: str, currency: str) -> list[tuple[Any, int, 
     rows = (Invoice.select(Invoice.id, Invoice.number, Invoice.seq, Invoice.customer, Invoice.reference,
                            OpenItem.open_minor)
             .join(OpenItem, on=(OpenItem.document == Invoice.id))
-            .where(where & (Invoice.kind == "invoice") & (Invoice.status == "posted")
+            .where(where & (Invoice.kind == DocumentKind.INVOICE) & (Invoice.status == InvoiceStatus.POSTED)
                    & (OpenItem.open_minor > 0) & (OpenItem.currency == currency)).objects())
     out = []
     for inv in rows:
@@ -453,7 +454,7 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
     payment someone else is working on, or that changed meanwhile, is reported and left alone.
     """
     found: list[AutoMatch] = []
-    query = (Payment.select().where((Payment.status == "open") & (Payment.unallocated_minor > 0)
+    query = (Payment.select().where((Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0)
                                     & (Payment.reference != ""))
              .order_by(Payment.received_date, Payment.id))
     if limit:
@@ -468,7 +469,8 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
     invoices = {i.seq: i for i in (Invoice.select(Invoice.id, Invoice.seq, Invoice.number, Invoice.customer,
                                                   Invoice.currency, OpenItem.open_minor)
                                    .join(OpenItem, on=(OpenItem.document == Invoice.id))
-                                   .where((Invoice.kind == "invoice") & (Invoice.status == "posted")
+                                   .where((Invoice.kind == DocumentKind.INVOICE)
+                                          & (Invoice.status == InvoiceStatus.POSTED)
                                           & Invoice.number.in_(invoice_numbers(seqs))).objects())}
     for seq, payments in seqs.items():
         inv = invoices.get(seq)

@@ -155,32 +155,37 @@ async def test_a_prompt_drops_the_keys_typed_before_it(heron: str) -> None:
     assert view.status == "on_hold" and view.hold_reason == "cheque bounced"
 
 
+async def on_a_quantity(pilot, account: str) -> Input:
+    """Invoice entry, a free-text line, the cursor in its quantity."""
+    await pilot.press("f3", *account, "enter", "enter", "enter", *"Thing", "enter")
+    await settle(pilot)
+    quantity = pilot.app.focused
+    assert isinstance(quantity, Input) and quantity.name == "quantity"
+    return quantity
+
+
 async def test_a_refused_field_holds_the_keys_until_it_is_fixed(heron: str) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3", *heron, "enter")
-        await settle(pilot)
-        date = app.screen.query_one("#f-date", Input)
-        assert app.focused is date
+        quantity = await on_a_quantity(pilot, heron)
         rung = bells(app)
-        burst(app, ["ctrl+u", *"32/13", "enter", *"abc", "enter"])
+        burst(app, [*"1x", "enter", *"abc", "enter"])
         await settle(pilot)
-        assert app.focused is date and date.value == "32/13" and rung == [1]  # abc discarded, one bell
-        assert "date" in str(app.screen.query_one("#field-error").render()).lower()
-        burst(app, ["ctrl+u", *"22/11", "enter", *"x"])  # fixed: the cursor moves on, typing goes on
+        assert app.focused is quantity and quantity.value == "1x" and rung == [1]  # abc discarded, one bell
+        assert "quantity" in str(app.screen.query_one("#field-error").render()).lower()
+        burst(app, ["ctrl+u", "2", "enter", *"9"])  # fixed: the cursor moves on, typing goes on
         await settle(pilot)
-        assert app.focused is not date and app.focused.value == "x"  # type: ignore[union-attr]
+        assert quantity.value == "2" and app.focused is not quantity
+        assert app.focused.name == "unit_price" and app.focused.value == "9"  # type: ignore[union-attr]
 
 
 async def test_esc_lifts_the_hold_and_keeps_the_field(heron: str) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3", *heron, "enter")
+        quantity = await on_a_quantity(pilot, heron)
+        burst(app, [*"xx", "enter", "q", "escape", "1"])
         await settle(pilot)
-        burst(app, ["ctrl+u", *"xx", "enter", "q", "escape", "1"])
-        await settle(pilot)
-        date = app.screen.query_one("#f-date", Input)
-        assert app.focused is date and date.value == "xx1"
+        assert app.focused is quantity and quantity.value == "xx1"
 
 
 async def test_enter_typed_ahead_applies_to_the_payment_it_was_typed_for(heron: str) -> None:

@@ -1,0 +1,63 @@
+"""Customer data checked by the libraries that know the rules, not by our own patterns.
+
+E-mail addresses by email-validator (syntax only: `check_deliverability=False`, so no DNS and no
+network), phone numbers by phonenumbers (Google's libphonenumber metadata, in the customer's
+country), VAT numbers and IBANs by python-stdnum (check digits and each country's format). Each
+check returns the text to store, or raises ValidationError naming the field and what is wrong.
+"""
+from __future__ import annotations
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum import iban
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.gb import vat as gb_vat
+
+from store.errors import ValidationError
+
+
+def check_email(text: str, field: str = "email") -> str:
+    """A well-formed e-mail address (as typed, trimmed)."""
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        reason = str(exc).rstrip(".")
+        raise ValidationError(field, f"'{text}' is not an e-mail address ({reason[:1].lower()}{reason[1:]})") from None
+    return text
+
+
+def check_phone(text: str, country: str, field: str = "phone") -> str:
+    """A phone number that exists in the numbering plan: international (+44 ...) or national in `country`."""
+    try:
+        number = phonenumbers.parse(text, (country or "GB").upper())
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(field, f"'{text}' is not a phone number ({exc})") from None
+    if not phonenumbers.is_valid_number(number):
+        where = phonenumbers.region_code_for_number(number) or country
+        raise ValidationError(field, f"'{text}' is not a valid phone number in {where}")
+    return text
+
+
+def check_vat(text: str, country: str, field: str = "tax_id") -> str:
+    """A VAT number with its country prefix (GB123456789, DE...): UK and EU numbers have their check
+    digits checked; numbers of other countries are kept as typed (no scheme to check them by)."""
+    compact = text.replace(" ", "").upper()
+    module = gb_vat if compact.startswith("GB") or (country.upper() == "GB" and compact.isdigit()) else None
+    if module is None and compact[:2].lower() in eu_vat.MEMBER_STATES:
+        module = eu_vat
+    if module is None:
+        return text
+    try:
+        module.validate(compact)
+    except StdnumError as exc:
+        raise ValidationError(field, f"'{text}' is not a valid VAT number: {str(exc).lower().rstrip('.')}") from None
+    return text
+
+
+def check_iban(text: str, field: str = "iban") -> str:
+    """An IBAN with a correct length for its country and correct check digits; stored in groups of four."""
+    try:
+        return str(iban.format(iban.validate(text)))
+    except StdnumError as exc:
+        raise ValidationError(field, f"'{text}' is not a valid IBAN: {str(exc).lower().rstrip('.')}") from None
