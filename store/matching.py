@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from peewee import JOIN, fn
-from rapidfuzz import fuzz
 
 from store.errors import Conflict, ValidationError
 from store.fields import utcnow
@@ -30,12 +29,12 @@ from store.match_evidence import (
     Confidence,
     confidence_of,
     invoice_refs,
-    person_for_company,
+    name_likeness,
     reference_tokens,
 )
 from store.models import Customer, Invoice, NumberSeries, OpenItem, Payment
 from store.payments import AllocationResult, PaymentResult, allocate_payment, assign_payment, get_payment
-from store.search_tokens import fold, name_words
+from store.search_tokens import name_words
 from store.service import transaction
 from store.session import current_operator
 
@@ -275,12 +274,12 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
     related: dict[int, list[tuple[int, str, str]]] = {}
     if payment.customer_id:
         related.setdefault(payment.customer_id, []).append((W_ACCOUNT, "payment is on this account", ACCOUNT))
-    for inv, open_minor, why, kind in _referenced_invoices(payment.reference or "", currency):
+    for inv, open_minor, named_why, kind in _referenced_invoices(payment.reference or "", currency):
         if payment.customer_id and inv.customer_id != payment.customer_id:
             continue
         take = min(amount, open_minor)
         cand = propose(inv.customer_id, ((inv.number, take),), W_REFERENCE if kind != "ref_partial" else W_PARTIAL,
-                       why, kind)
+                       named_why, kind)
         if open_minor == amount:
             cand.add(W_EXACT, f"amount equals the open balance of {inv.number}", AMOUNT)
         related.setdefault(inv.customer_id, [])
@@ -297,11 +296,10 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
             named.update(dict.fromkeys(list(accounts_named([word]))[:25]))
         prefetch(named)  # one query for every candidate's name, not one each
         for cid in named:
-            if person_for_company(payer, customer(cid)[1]):
-                continue  # "Müller GmbH" paying is not Oliver Müller: the name alone is no evidence
-            similarity = fuzz.token_set_ratio(fold(payer), fold(customer(cid)[1]))
-            if similarity >= 70:
-                related.setdefault(cid, []).append((W_PAYER, f"{source} '{payer}' is close to the name", PAYER))
+            similarity = name_likeness(payer, customer(cid)[1])  # 0: "Müller GmbH" paying is not Oliver Müller
+            if similarity >= 70:  # the closer the name, the more it counts: the account's own name first
+                weight = W_PAYER if similarity >= 90 else W_PAYER // 2
+                related.setdefault(cid, []).append((weight, f"{source} '{payer}' is close to the name", PAYER))
     # Exact amount of one open invoice, anywhere when we do not know who paid. (The open_minor > 0
     # term lets SQLite use the partial index of open balances by amount.)
     exact = OpenItem.select(OpenItem.customer, Invoice.number).join(Invoice).where(
