@@ -4,7 +4,10 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
+from store.dates import parse_date
+from store.errors import ValidationError
 from store.money import format_amount
+from tui.keyorder import hold_input
 from tui.screens.entry_form import EntryForm
 from tui.screens.entry_lines import LABELS, LINE_FIELDS, LineRow
 from tui.typeahead import caught_up
@@ -23,6 +26,12 @@ class LineKeys(EntryForm):
         if not isinstance(field, Input):
             self.focus_next()
             return
+        refused = self.refusal_of(field)
+        if refused:  # the cursor stays, the message shows, typing waits until the field is fixed
+            self.show_error(refused)
+            self.keep_message = True
+            hold_input(self.app, field)
+            return
         row = field.parent
         if isinstance(row, LineRow):
             await self.next_in_line(row, field)
@@ -40,6 +49,24 @@ class LineKeys(EntryForm):
                 self.set_focus(rows[0].field("item"))
                 return
         self.focus_next()
+
+    def refusal_of(self, field: Input) -> str:
+        """Why the value Enter was pressed on is wrong, or '' (only the field's own value is judged)."""
+        if not field.value.strip():
+            return ""
+        if field.id in ("f-date", "f-due"):
+            try:
+                parse_date(field.value, "date", self.today)
+            except ValidationError as exc:
+                return str(exc)
+            return ""
+        row = field.parent
+        if isinstance(row, LineRow) and field.name in ("quantity", "unit_price", "discount"):
+            _line, bad = self.services.parse_line_fields(row.raw(), self.currency(), self.catalogue)
+            if field.name in bad:
+                field.add_class("-bad")
+                return f"{LABELS[field.name]}: {bad[field.name]}"
+        return ""
 
     async def next_in_line(self, row: LineRow, field: Input) -> None:
         """Enter within a line: the next field that still needs typing.
