@@ -14,10 +14,14 @@ def test_the_name_narrows_so_every_money_column_fits() -> None:
     assert [c.width for c in fitted] == [7, 80 - 1 - 7 - 6 * 9 - 7, 9, 9, 9, 9, 9, 9]
 
 
-def test_money_is_never_narrowed_and_text_stops_at_its_minimum() -> None:
+def test_text_stops_at_its_minimum() -> None:
+    fitted, wider = fit_columns(AGING, line_width([7, MIN_TEXT, *[9] * 6]))
+    assert not wider and [c.width for c in fitted] == [7, MIN_TEXT, 9, 9, 9, 9, 9, 9]
+
+
+def test_when_the_money_alone_is_too_wide_nothing_is_cut_and_the_table_scrolls() -> None:
     fitted, wider = fit_columns(AGING, 60)
-    assert wider
-    assert [c.width for c in fitted] == [7, MIN_TEXT, 9, 9, 9, 9, 9, 9]
+    assert wider and [c.width for c in fitted] == [c.width for c in AGING]
 
 
 def test_a_report_that_fits_is_left_alone() -> None:

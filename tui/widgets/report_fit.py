@@ -22,6 +22,9 @@ def fit_columns(columns: Sequence[Column], room: int) -> tuple[list[Column], boo
     """The columns with text columns narrowed (widest first) until a row fits `room`, and whether it
     still does not fit (the money columns alone are wider: the table scrolls sideways)."""
     widths = [c.width for c in columns]
+    narrowest = [w if c.right else min(w, MIN_TEXT) for c, w in zip(columns, widths, strict=True)]
+    if line_width(narrowest) > room:  # it scrolls sideways anyway: cutting text would gain nothing
+        return list(columns), line_width(widths) > room
     while line_width(widths) > room:
         text = [i for i, c in enumerate(columns) if not c.right and widths[i] > MIN_TEXT]
         if not text:
