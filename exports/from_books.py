@@ -16,7 +16,15 @@ from exports.documents import (
     TaxSummary,
 )
 from store.pricing import price_lines
-from store.queries import CustomerCard, CustomerView, InvoiceView, customer_card, customer_view, invoice_view, open_documents
+from store.queries import (
+    CustomerCard,
+    CustomerView,
+    InvoiceView,
+    customer_card,
+    customer_view,
+    invoice_view,
+    open_documents,
+)
 from store.settings import get_setting
 from store.statements import statement_of_account
 

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import html
 import io
+import itertools
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -15,9 +16,9 @@ from typing import Any
 from tabulate import tabulate
 
 from exports.pdf_resources import FONT_URIS
+from store.bulk import bulk_rows
 from store.errors import ValidationError
 from store.money import format_amount, plain_amount
-from store.bulk import bulk_rows
 
 # A cell beginning with one of these is a formula to a spreadsheet (CSV injection); see OWASP.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -89,7 +90,7 @@ def to_text(report: Any) -> str:
     if report.chart:
         lines += ["", chart_text(report.chart, report.currency or "GBP")]
     if report.notes:
-        lines += [""] + list(report.notes)
+        lines += ["", *list(report.notes)]
     return "\n".join(lines) + "\n"
 
 
@@ -103,7 +104,7 @@ def chart_text(chart: Any, currency: str, width: int = 40) -> str:
         return f"{spark}  ({chart.labels[0]} .. {chart.labels[-1]})" if values else ""
     label_width = max((len(label) for label in chart.labels), default=0)
     return "\n".join(f"{label:>{label_width}} {'█' * (max(v, 0) * width // top):{width}} {format_amount(v, currency)}"
-                     for label, v in zip(chart.labels, values))
+                     for label, v in zip(chart.labels, values, strict=False))
 
 
 def safe_csv_text(value: str) -> str:
@@ -155,7 +156,7 @@ def to_html(report: Any, company_name: str) -> str:
     # Columns as wide as their widest cell, so a name keeps to one line (equal columns wrapped it).
     widths = column_widths(report, text_cap=30)
     heads = "".join(f'<th class="{"num" if c.kind in NUMERIC_KINDS else ""}" width="{100 * w / sum(widths):.1f}%">'
-                    f'{e(c.heading)}</th>' for c, w in zip(report.columns, widths))
+                    f'{e(c.heading)}</th>' for c, w in zip(report.columns, widths, strict=True))
     body = []
     rows = _rows_with_totals(report)
     for n, row in enumerate(rows):
@@ -167,9 +168,10 @@ def to_html(report: Any, company_name: str) -> str:
     cuts = [0, *range(FIRST_PAGE_ROWS, last, ROWS_PER_PAGE), len(body)]
     pages = "<pdf:nextpage />".join(
         f'<table repeat="1"><thead><tr>{heads}</tr></thead><tbody>{"".join(body[a:b])}</tbody></table>'
-        for a, b in zip(cuts, cuts[1:]) if b > a or not body)
+        for a, b in itertools.pairwise(cuts) if b > a or not body)
     notes = "".join(f"<p class='note'>{e(n)}</p>" for n in report.notes)
-    chart = f"<pre class='chart'>{e(chart_text(report.chart, report.currency or 'GBP', 30))}</pre>" if report.chart else ""
+    chart = (f"<pre class='chart'>{e(chart_text(report.chart, report.currency or 'GBP', 30))}</pre>"
+             if report.chart else "")
     fonts = (f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["regular"]}"); }}\n'
              f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["bold"]}"); font-weight: bold; }}\n'
              f'@font-face {{ font-family: "Billfold CJK"; src: url("{FONT_URIS["cjk"]}"); }}')

@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from peewee import fn
-
 from store import ledger
 from store.audit import record_event
 from store.catalogue import Catalogue, load_catalogue
@@ -173,7 +171,7 @@ def _write_lines(invoice_id: int, lines: Sequence[LineInput], priced: PricedInvo
          "quantity": ln.quantity, "unit_price_minor": ln.unit_price_minor, "discount_percent": ln.discount_percent,
          "tax_code": ln.tax_code, "tax_rate": rates[ln.tax_code], "net_minor": p.net_minor, "tax_minor": p.tax_minor,
          "credited_line": credited[n - 1] if credited else None}
-        for n, (ln, p) in enumerate(zip(lines, priced.lines), 1)
+        for n, (ln, p) in enumerate(zip(lines, priced.lines, strict=True), 1)
     ]).execute()
 
 
@@ -267,7 +265,8 @@ def _finalise(invoice: Invoice) -> Invoice:
     seq, number = take_number(invoice.series)
     entry = ledger.post_entry(invoice.kind, invoice.issue_date, _document_postings(invoice), memo=number)
     Invoice.update(status="posted", number=number, seq=seq, journal_entry=entry.id, posted_at=utcnow(),
-                   posted_by=current_operator()).where((Invoice.id == invoice.id) & (Invoice.status == "draft")).execute()
+                   posted_by=current_operator()
+                   ).where((Invoice.id == invoice.id) & (Invoice.status == "draft")).execute()
     sign = -1 if invoice.kind == "credit_note" else 1
     OpenItem.create(document=invoice.id, customer=invoice.customer_id, currency=invoice.currency,
                     due_date=invoice.due_date, open_minor=sign * invoice.total_minor)

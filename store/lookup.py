@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
-
 from functools import cache
 from typing import Any
 

@@ -324,8 +324,10 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
 
 
 # Words banks add around a payer's name in a reference; never part of a customer's name.
-_REFERENCE_NOISE = frozenset("""payment payments pymt pmt paid pay ref reference invoice invoices inv bacs bac fp fps
-    faster chaps sepa transfer trf tfr credit cr dd so stdord standing order thank thanks you from for""".split())
+_REFERENCE_NOISE = frozenset([
+    "payment", "payments", "pymt", "pmt", "paid", "pay", "ref", "reference", "invoice", "invoices", "inv", "bacs",
+    "bac", "fp", "fps", "faster", "chaps", "sepa", "transfer", "trf", "tfr", "credit", "cr", "dd", "so", "stdord",
+    "standing", "order", "thank", "thanks", "you", "from", "for"])
 
 
 def _name_in_reference(reference: str) -> str:

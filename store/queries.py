@@ -197,7 +197,8 @@ def _invoice_view(invoice: Invoice) -> InvoiceView:
                  ln.discount_percent, ln.tax_code_id, ln.tax_rate, ln.net_minor, ln.tax_minor)
         for ln in invoice.lines.order_by(InvoiceLine.position))
     paid = sum_of(Allocation.amount_minor, (Allocation.invoice == invoice.id) & Allocation.payment.is_null(False))
-    credited = sum_of(Allocation.amount_minor, (Allocation.invoice == invoice.id) & Allocation.credit_note.is_null(False))
+    credited = sum_of(Allocation.amount_minor,
+                      (Allocation.invoice == invoice.id) & Allocation.credit_note.is_null(False))
     written = sum_of(WriteOff.amount_minor, WriteOff.invoice == invoice.id)
     customer = invoice.customer
     return InvoiceView(
@@ -347,8 +348,9 @@ class BooksSummary:
 
 def books_summary(as_of: dt.date | None = None) -> BooksSummary:
     as_of = as_of or dt.date.today()
-    receivables = {r.currency: int(r.n) for r in (OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor).alias("n"))
-                                                  .group_by(OpenItem.currency))}
+    receivables = {r.currency: int(r.n)
+                   for r in (OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor).alias("n"))
+                             .group_by(OpenItem.currency))}
     overdue = (OpenItem.select(fn.COUNT(fn.DISTINCT(OpenItem.customer)))
                .where((OpenItem.open_minor > 0) & (OpenItem.due_date < as_of)).scalar())
     posted = Invoice.status == "posted"

@@ -118,7 +118,8 @@ def check_payments() -> list[str]:
     allocated = _grouped(Allocation.select(Allocation.payment.alias("k"), fn.SUM(Allocation.amount_minor).alias("n"))
                          .where(Allocation.payment.is_null(False)).group_by(Allocation.payment))
     out = []
-    for p in Payment.select(Payment.id, Payment.number, Payment.amount_minor, Payment.unallocated_minor, Payment.status):
+    for p in Payment.select(Payment.id, Payment.number, Payment.amount_minor, Payment.unallocated_minor,
+                            Payment.status):
         used = allocated.get(p.id, 0)
         returned = p.amount_minor if p.status == "returned" else 0
         if p.amount_minor - used - returned != p.unallocated_minor:
@@ -149,7 +150,8 @@ def check_numbers() -> list[str]:
         if seqs != list(range(1, len(seqs) + 1)):
             missing = sorted(set(range(1, (max(seqs) if seqs else 0) + 1)) - set(seqs))
             dupes = len(seqs) - len(set(seqs))
-            out.append(f"series {series.code}: {len(missing)} numbers missing (first {missing[:3]}), {dupes} used twice")
+            out.append(f"series {series.code}: {len(missing)} numbers missing (first {missing[:3]}), "
+                       f"{dupes} used twice")
         if series.next_value != len(seqs) + 1:
             out.append(f"series {series.code}: counter at {series.next_value} but {len(seqs)} numbers used")
     return out
@@ -178,7 +180,8 @@ def check_audit_chain() -> list[str]:
         prev = digest
     head = AuditHead.get_by_id(1)
     if head.last_hash != prev or head.count != count:
-        return [f"audit chain head says {head.count} events ending {head.last_hash[:12]}, found {count} ending {prev[:12]}"]
+        return [f"audit chain head says {head.count} events ending {head.last_hash[:12]}, "
+                f"found {count} ending {prev[:12]}"]
     return []
 
 
@@ -194,7 +197,8 @@ def check_integrity() -> list[str]:
 
 def check_journal_links() -> list[str]:
     """Every posted document has the entry that posted it."""
-    orphans = (Invoice.select(Invoice.number).join(JournalEntry, JOIN.LEFT_OUTER, on=(Invoice.journal_entry == JournalEntry.id))
+    orphans = (Invoice.select(Invoice.number)
+               .join(JournalEntry, JOIN.LEFT_OUTER, on=(Invoice.journal_entry == JournalEntry.id))
                .where((Invoice.status == "posted") & JournalEntry.id.is_null()))
     return [f"document {row.number} has no journal entry" for row in orphans]
 

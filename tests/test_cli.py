@@ -117,8 +117,8 @@ def test_demo_with_the_same_seed_gives_the_same_books(tmp_path: Path, capsys, mo
         summary = json.loads(capsys.readouterr().out)
         assert main(["--db", path, "verify"]) == 0
         capsys.readouterr()
-        from store.queries import customer_view
         from store.db import close_database
+        from store.queries import customer_view
 
         balances = [customer_view(str(100001 + n)).balance_minor for n in range(6)]
         close_database()

@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback on the operator's screen
+    except Exception as exc:
         from tui.logs import log_exception
 
         where = log_exception(exc)

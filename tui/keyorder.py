@@ -16,6 +16,7 @@ screen above an Input would now see a bound key only if no binding took it first
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from textual import events
 from textual.app import App, ReturnType
@@ -33,10 +34,8 @@ class KeysInOrder(App[ReturnType]):
         if isinstance(event, events.Key) and not event.is_forwarded and not event.is_printable:
             field = self.focused
             if isinstance(field, Input) and self.screen.maximized is None:
-                try:
+                with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(caught_up(field), CATCH_UP_LIMIT)
-                except asyncio.TimeoutError:
-                    pass
                 if self.focused is field and (await self._check_bindings(event.key, priority=True)
                                               or await self._check_bindings(event.key)):
                     return

@@ -2,12 +2,9 @@
 
 Python-side defaults (timestamps) live in store.models; the schema needs none of them.
 """
-from peewee import *
-from store.fields import DecimalTextField
-from store.fields import IsoDateField
-from store.fields import IsoDateTimeField
-from store.fields import JsonField
-from store.fields import MinorField
+from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField, Model, TextField
+
+from store.fields import DecimalTextField, IsoDateField, IsoDateTimeField, JsonField, MinorField
 
 
 def up(migrator, db):

@@ -60,7 +60,7 @@ def _sqlite_triggers() -> list[str]:
             f"WHEN (SELECT status FROM invoice WHERE id = {row}.invoice_id) = 'posted' "
             f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
         )
-    sql.append("CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment BEGIN SELECT RAISE(ABORT, '{}'); END".format(REFUSAL))
+    sql.append(f"CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END")
     return sql
 
 

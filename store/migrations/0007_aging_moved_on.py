@@ -12,7 +12,6 @@ the moves themselves.
 """
 from peewee import PostgresqlDatabase
 
-
 POSTED_ON = "(SELECT je.entry_date FROM journal_entry je WHERE je.id = i.journal_entry_id)"
 
 INSERT = (

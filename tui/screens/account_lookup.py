@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -20,8 +21,8 @@ from tui.widgets.results import Column, ResultList
 
 PAGE = 50
 # At 80 columns: 1 + 7 + 22 + 9 + 12 + 12 + 9, a space between each, and the scrollbar. Wider: a wider name.
-COLUMNS = (Column("Account", 7), Column("Name", 22, flex=3), Column("City", 9, flex=1), Column("Balance", 12, right=True),
-           Column("Overdue", 12, right=True), Column("Flags", 9))
+COLUMNS = (Column("Account", 7), Column("Name", 22, flex=3), Column("City", 9, flex=1),
+           Column("Balance", 12, right=True), Column("Overdue", 12, right=True), Column("Flags", 9))
 FLAG_TEXT = {"on_hold": "HOLD", "in_collections": "COLL", "closed": "CLSD"}
 
 
@@ -33,7 +34,7 @@ class AccountLookupScreen(Screen[None]):
     """Find an account by number, name, e-mail, phone, postcode or invoice number."""
 
     CSS_PATH = "account_lookup.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next", show=False, priority=True),
         Binding("up", "move(-1)", "Previous", show=False, priority=True),
         Binding("pagedown", "move(10)", "Page down", show=False, priority=True),
@@ -61,7 +62,7 @@ class AccountLookupScreen(Screen[None]):
         self.query_one("#query", Input).focus()  # the keys stay in the input; Up/Down move the results
 
     @property
-    def services(self):  # noqa: ANN201 - the app's Services
+    def services(self):
         return self.app.context.services  # type: ignore[attr-defined]
 
     @on(Input.Changed, "#query")

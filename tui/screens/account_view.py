@@ -1,10 +1,12 @@
 """One account: who, terms, balance and aging at the top; its documents, payments, activity and notes below."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -41,7 +43,7 @@ def header_lines(v: CustomerView) -> list[str]:
 
 class AccountViewScreen(Screen[None]):
     CSS_PATH = "account_view.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n", "new_invoice", "New invoice"),
         Binding("p", "record_payment", "Payment"),
@@ -65,14 +67,14 @@ class AccountViewScreen(Screen[None]):
         self.view: CustomerView | None = None
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self):
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Account")
         yield Static("Loading...", id="account-header")
         with TabbedContent(id="tabs", initial="open"):
-            for tab, title in zip(TABS, ("Open items", "Documents", "Payments", "Activity", "Notes")):
+            for tab, title in zip(TABS, ("Open items", "Documents", "Payments", "Activity", "Notes"), strict=False):
                 with TabPane(title, id=tab):
                     yield DataTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
@@ -142,7 +144,7 @@ class AccountViewScreen(Screen[None]):
         tabs.active = TABS[index]
         self.query_one(f"#t-{TABS[index]}", DataTable).focus()
 
-    async def _act(self, fn, *args, done: str) -> None:  # noqa: ANN001
+    async def _act(self, fn, *args, done: str) -> None:
         try:
             await in_db(fn, *args)
         except BooksError as exc:

@@ -11,11 +11,11 @@ Any other key is refused with a bell rather than taken as an answer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -40,12 +40,12 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen #confirm-question { text-style: bold; width: auto; max-width: 72; }
     ConfirmScreen #confirm-keys { color: $text-muted; width: auto; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,Y", "answer(True)", "Yes"),
         Binding("n,N,escape,enter", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str = DISCARD, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, question: str = DISCARD, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.question = question
 

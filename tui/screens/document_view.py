@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -37,8 +37,10 @@ def preview_text(v: InvoiceView) -> str:
     rows = [f"{'#':>2} {'Description':34} {'Qty':>7} {'Price':>10} {'Tax':>4} {'Net':>11}"]
     for ln in v.lines:
         rows.append(f"{ln.position:>2} {escape(f'{ln.description[:34]:34}')} {ln.quantity:>7} "
-                    f"{format_amount(ln.unit_price_minor, cur):>10} {ln.tax_code:>4} {format_amount(ln.net_minor, cur):>11}")
-    foot = ["", f"{'Net':>60} {format_money(v.subtotal_minor, cur):>12}", f"{'Tax':>60} {format_money(v.tax_minor, cur):>12}",
+                    f"{format_amount(ln.unit_price_minor, cur):>10} {ln.tax_code:>4} "
+                    f"{format_amount(ln.net_minor, cur):>11}")
+    foot = ["", f"{'Net':>60} {format_money(v.subtotal_minor, cur):>12}",
+            f"{'Tax':>60} {format_money(v.tax_minor, cur):>12}",
             f"{'Total':>60} {format_money(v.total_minor, cur):>12}"]
     if v.kind == "invoice":
         foot.append(f"{'Paid / credited / written off':>60} "
@@ -48,7 +50,7 @@ def preview_text(v: InvoiceView) -> str:
 
 
 class DocumentScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("w", "write_pdf", "Write PDF"),
         Binding("m", "email", "E-mail"),
@@ -68,7 +70,7 @@ class DocumentScreen(Screen[None]):
         self.view: InvoiceView | None = None
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self):
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
@@ -88,7 +90,7 @@ class DocumentScreen(Screen[None]):
     def status(self, text: str) -> None:
         self.query_one("#doc-status", Static).update(text)
 
-    async def _do(self, call, *args, done: Callable[[Any], str], **kwargs) -> None:  # noqa: ANN001
+    async def _do(self, call, *args, done: Callable[[Any], str], **kwargs) -> None:
         try:
             result = await in_db(call, *args, **kwargs)
         except BooksError as exc:

@@ -1,8 +1,10 @@
 """Drafts waiting to be finished: Enter reopens one in invoice entry, x discards it."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
@@ -19,7 +21,7 @@ class DraftsScreen(ModalScreen[int | None]):
     DraftsScreen > Vertical { width: 78; height: 20; border: round $accent; background: $surface; }
     DraftsScreen DataTable { height: 1fr; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close"),
         Binding("enter", "reopen", "Reopen", priority=True),
         Binding("x", "discard", "Discard"),

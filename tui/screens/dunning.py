@@ -9,11 +9,11 @@ sends it by the customer's channel (e-mail, or a print batch), rendering on ever
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
@@ -46,7 +46,7 @@ def _count(n: int, thing: str) -> str:
 
 
 class DunningScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("tab", "toggle", "Reminders / left out"),
         Binding("f10", "send", "Send reminders"),
@@ -65,7 +65,7 @@ class DunningScreen(Screen[None]):
         self.left_out = False
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self):
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:

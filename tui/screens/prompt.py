@@ -1,9 +1,11 @@
 """A one-line question in a modal: a reason, a note, an amount. Enter answers, Esc cancels."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -16,7 +18,7 @@ class TextPrompt(ModalScreen[str | None]):
     TextPrompt Input { border: none; height: 1; padding: 0; background: $boost; }
     TextPrompt .hint { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, value: str = "", hint: str = "Enter to confirm, Esc to cancel",
                  required: bool = True) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import ClassVar
 
 from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -33,7 +34,7 @@ REPORTS = (
 
 
 class ReportsScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str((n + 1) % 10), f"pick({n})", label, show=False) for n, (_k, label) in enumerate(REPORTS)],
         Binding("right_square_bracket", "step_report(1)", "Next report"),
         Binding("left_square_bracket", "step_report(-1)", "Prev report", show=False),
@@ -65,7 +66,7 @@ class ReportsScreen(Screen[None]):
         self.report = None
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self):
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
@@ -109,13 +110,13 @@ class ReportsScreen(Screen[None]):
         self.show(report, columns)
 
     @staticmethod
-    def columns_of(report) -> list[Column]:  # noqa: ANN001
+    def columns_of(report) -> list[Column]:
         from exports.reports_out import NUMERIC_KINDS, column_widths
 
         return [Column(c.heading, width, right=c.kind in NUMERIC_KINDS)
-                for c, width in zip(report.columns, column_widths(report))]
+                for c, width in zip(report.columns, column_widths(report), strict=False)]
 
-    def show(self, report, columns: list[Column]) -> None:  # noqa: ANN001
+    def show(self, report, columns: list[Column]) -> None:
         from exports.reports_out import cell_text, chart_text
 
         indexes = range(len(report.columns))
