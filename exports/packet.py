@@ -9,7 +9,7 @@ from pathlib import Path
 
 from exports.from_books import company_profile, invoice_document, statement_document
 from exports.pdf import render_html, render_invoice, render_statement
-from exports.pdf_resources import FONT_URIS
+from exports.pdf.resources import FONT_URIS
 from store.collections import CollectionsPacket, collections_packet_data
 from store.money import format_money
 

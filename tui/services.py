@@ -5,7 +5,19 @@ screen never builds a query, and tests can hand a screen a stand-in.
 """
 from __future__ import annotations
 
-from store import catalogue, collections, customers, disputes, invoices, lookup, matching, payments, queries, settings
+from store import (
+    catalogue,
+    collections,
+    customers,
+    disputes,
+    dunning,
+    invoices,
+    lookup,
+    matching,
+    payments,
+    queries,
+    settings,
+)
 
 
 class Services:
@@ -79,10 +91,9 @@ class Services:
 
     @staticmethod
     def render_document_pdf(number: str) -> bytes:
-        from exports.from_books import company_profile, invoice_document
-        from exports.pdf import render_invoice
+        from exports.from_books import invoice_pdf
 
-        return render_invoice(invoice_document(number), company_profile())
+        return invoice_pdf(number)
 
     @staticmethod
     def email_document(number: str) -> str:
@@ -148,7 +159,7 @@ class Services:
 
     @staticmethod
     def dunning_run(as_of):
-        return collections.dunning_run(as_of)
+        return dunning.dunning_run(as_of)
 
     @staticmethod
     def send_dunning(as_of, processes: int | None = None, progress=None):
