@@ -9,9 +9,9 @@ import datetime as dt
 import html
 import io
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
 from operator import itemgetter
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate

@@ -233,7 +233,7 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
         own_items = tuple(items[cid])
         level, total = level_total[cid]
 
-        def skip(reason: str, shown_level: int = level) -> None:
+        def skip(reason: str, shown_level: int = level, account_no: str = account_no, name: str = name) -> None:
             skipped.append(DunningSkip(account_no, name, shown_level, reason))
 
         if status in NOT_DUNNED:

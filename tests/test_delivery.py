@@ -214,11 +214,9 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
 async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_path, monkeypatch) -> None:
     from textual.widgets import ProgressBar, Static
 
-    from exports.pdf_pool import start_helpers
+    from exports.pdf.pool import start_helpers
     from tests.screens.host import HostApp
     from tui.screens.deliver import DeliverScreen
-
-    from exports.pdf.pool import start_helpers
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     start_helpers()  # as tui.launch does before the application starts

@@ -223,7 +223,8 @@ def test_aging_from_the_journal_agrees_with_the_open_items_today(customer: str) 
     invoice(new_customer("Dockside Ltd"), 999, days(-200), days(-170))
     from_items = (reports.ar_aging(T), reports.ar_aging_detail(T))
     # The day after T: T is in the past, so the aging is rebuilt from the journal.
-    rebuilt = (reports.run_report("ar_aging", T, today=days(1)), reports.run_report("ar_aging_detail", T, today=days(1)))
+    rebuilt = (reports.run_report("ar_aging", T, today=days(1)),
+               reports.run_report("ar_aging_detail", T, today=days(1)))
     assert "up to" in rebuilt[0].notes[0]
     for a, b in zip(from_items, rebuilt, strict=True):
         assert (a.rows, a.totals, a.chart) == (b.rows, b.totals, b.chart)

@@ -48,7 +48,8 @@ from store.reports.record import Chart, ChartKind, Column, ColumnKind, PeriodKin
 from store.reports.trial_balance import trial_balance
 from store.reports.unapplied_credits import unapplied_credits
 
-__all__ = ["CURRENCY_REPORTS", "REPORTS", "REPORT_TAKES", "Chart", "ChartKind", "Column", "ColumnKind", "Period", "PeriodKind",
+__all__ = ["CURRENCY_REPORTS", "REPORTS", "REPORT_TAKES", "Chart", "ChartKind", "Column", "ColumnKind", "Period",
+           "PeriodKind",
            "Report", "ReportFunction", "Row", "When", "accounts_on_hold", "ar_aging", "ar_aging_detail", "as_of_date",
            "billing_and_collections", "check_report_totals", "control_account", "dunning_log", "month",
            "open_disputes", "parse_period", "payments_received", "period_of", "quarter", "report_names", "run_report",

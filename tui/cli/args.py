@@ -55,7 +55,8 @@ def count(low: int = 0, high: int = MAX_COUNT) -> Callable[[str], int]:
 
     def parse(value: str) -> int:
         raw = value.strip()
-        if not raw or not raw.isascii() or not raw.lstrip("+").isdigit() and not (raw[0] == "-" and raw[1:].isdigit()):
+        digits = raw.lstrip("+").isdigit() or (raw[:1] == "-" and raw[1:].isdigit())
+        if not raw or not raw.isascii() or not digits:
             raise argparse.ArgumentTypeError(f"'{raw[:20]}' is not a whole number")
         number = int(raw) if len(raw) <= 20 else high + 1
         if not low <= number <= high:

@@ -25,7 +25,7 @@ _KEEP = {"\n", "\t"}
 _BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _ESCAPES: dict[int, str] = {
     code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), *_BIDI]
+    for code in [*range(0x20), *range(0x7F, 0xA0), *_BIDI]
     if chr(code) not in _KEEP
 }
 _JSON_ESCAPES: dict[int, str] = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *_BIDI]}

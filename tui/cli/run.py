@@ -66,7 +66,7 @@ def _run(argv: list[str], as_json: bool) -> int:
         log_exception(exc)
         render_error(as_json, EXIT_USAGE, f"bad input ({exc.__class__.__name__}): {exc}")
         return EXIT_USAGE
-    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback on the operator's screen
+    except Exception as exc:
         from tui.logs import log_exception
 
         where = log_exception(exc)

@@ -7,11 +7,12 @@ one) and the next payment is selected at once, in the same place in the queue.
 from __future__ import annotations
 
 from functools import partial
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
@@ -42,7 +43,7 @@ QUEUE_PAGE = 200  # payments on screen at once; the next page comes in as these 
 
 class PaymentsScreen(Screen[None]):
     CSS_PATH = "matching_queue.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "accept(0)", "Accept top"),
         *[Binding(str(n), f"accept({n - 1})", f"Accept #{n}", show=False) for n in range(1, 10)],
         Binding("s", "split", "Split"),
@@ -66,7 +67,7 @@ class PaymentsScreen(Screen[None]):
         self.filter = QueueFilter()
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self):
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
@@ -140,7 +141,8 @@ class PaymentsScreen(Screen[None]):
         if self.current != number:
             return  # the operator moved on meanwhile
         detail = (f"{row.number}  {row.received_date}  {row.method.replace('_', ' ')}  "
-                  f"{format_money(row.amount_minor, row.currency)} (left {format_money(row.unallocated_minor, row.currency)})"
+                  f"{format_money(row.amount_minor, row.currency)} "
+                  f"(left {format_money(row.unallocated_minor, row.currency)})"
                   f"  {row.account_no or 'unidentified'}\nPayer: {escape(row.payer) or '-'}   "
                   f"Ref: {escape(row.reference) or '-'}")
         if self.taken_by:
@@ -162,7 +164,7 @@ class PaymentsScreen(Screen[None]):
 
     # ------------------------------------------------------------ decisions
 
-    async def _apply(self, call, *args, done: str) -> None:  # noqa: ANN001
+    async def _apply(self, call, *args, done: str) -> None:
         queue = self.query_one("#queue", DataTable)
         index, number = queue.cursor_row, self.current
         try:
@@ -324,7 +326,8 @@ class PaymentsScreen(Screen[None]):
         applied = sum(m.applied for m in done)
         await self._reload(0)
         self.query_one("#queue-status", Static).update(
-            f"Auto-match applied {applied} of {len(done)}" + (f"; left: {done[0].error}" if applied < len(done) else ""))
+            f"Auto-match applied {applied} of {len(done)}"
+            + (f"; left: {done[0].error}" if applied < len(done) else ""))
 
     # ------------------------------------------------------------ filters
 
