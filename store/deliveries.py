@@ -102,9 +102,9 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
     with transaction():
         accounts = {a.account_no for a in attempts}
         customers = dict(Customer.select(Customer.account_no, Customer.id)
-                         .where(Customer.account_no.in_(list(accounts))).tuples())
+                         .where(Customer.account_no.in_(list(accounts))).tuples().iterator())
         numbers = list({a.number for a in attempts if a.number})
-        documents = dict(Invoice.select(Invoice.number, Invoice.id).where(Invoice.number.in_(numbers)).tuples()) \
+        documents = dict(Invoice.select(Invoice.number, Invoice.id).where(Invoice.number.in_(numbers)).tuples().iterator()) \
             if numbers else {}
         ids = []
         for a in attempts:

@@ -22,7 +22,7 @@ def up(migrator, db):
     db.create_tables([SearchToken])
     customers = Table("customer", ("id", "account_no", "name", "contact_name", "email", "phone", "postcode")).bind(db)
     rows = []
-    for c in customers.select().dicts():
+    for c in customers.select().dicts().iterator():
         rows.extend({"customer_id": c["id"], "token": t} for t in
                     tokens_for(c["account_no"], c["name"], c["contact_name"], c["email"], c["phone"], c["postcode"]))
     tokens = Table("search_token", ("customer_id", "token")).bind(db)
