@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import io
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _currency_of(report: Report, row: tuple[Any, ...]) -> str:
+def _currency_of(report: Report, row: Sequence[Any]) -> str:
     if report.currency:
         return report.currency
     try:
@@ -37,7 +37,7 @@ def _currency_of(report: Report, row: tuple[Any, ...]) -> str:
         return "GBP"
 
 
-def cell_text(report: Report, row: tuple[Any, ...], index: int) -> str:
+def cell_text(report: Report, row: Sequence[Any], index: int) -> str:
     """A cell as a person reads it: amounts grouped with their decimals, dates ISO, blanks blank."""
     value = row[index]
     kind = report.columns[index].kind

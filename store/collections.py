@@ -223,7 +223,8 @@ def collections_packet_data(account_no: str, as_of: dt.date | None = None) -> Co
         DunningNotice.select(DunningNotice.notice_date, DunningNotice.level, DunningNotice.total_minor,
                              DunningNotice.channel, DunningNotice.items, Delivery.status)
         .join(Delivery, JOIN.LEFT_OUTER, on=(DunningNotice.delivery == Delivery.id))
-        .where(DunningNotice.customer == customer.id).order_by(DunningNotice.notice_date, DunningNotice.id).tuples().iterator())
+        .where(DunningNotice.customer == customer.id)
+        .order_by(DunningNotice.notice_date, DunningNotice.id).tuples().iterator())
     promises = tuple(PacketPromise(p.created_at.date(), p.promised_date, p.amount_minor, p.note, p.created_by)
                      for p in PromiseToPay.select().where(PromiseToPay.customer == customer.id)
                      .order_by(PromiseToPay.created_at))

@@ -18,6 +18,7 @@ from store.numbering import take_number
 from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 from store.service import transaction
 from store.session import current_operator
+from store.sql import sum_of
 
 STATUSES = ("active", "on_hold", "in_collections", "closed")
 CHANNELS = ("email", "post")
@@ -206,10 +207,8 @@ def add_note(account_no: str, text: str) -> CustomerNote:
 
 def customer_balance(customer_id: int) -> int:
     """What the customer owes: open documents less unallocated payments (negative: we owe them)."""
-    open_docs = sum(i.open_minor for i in OpenItem.select(OpenItem.open_minor).where(OpenItem.customer == customer_id))
-    unapplied = sum(p.unallocated_minor for p in
-                    Payment.select(Payment.unallocated_minor).where(Payment.customer == customer_id))
-    return open_docs - unapplied
+    return (sum_of(OpenItem.open_minor, OpenItem.customer == customer_id)
+            - sum_of(Payment.unallocated_minor, Payment.customer == customer_id))
 
 
 def with_changes(data: CustomerData, **changes: object) -> CustomerData:

@@ -216,7 +216,8 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
     only = (lambda column: column == customer_id) if customer_id is not None else (lambda column: True)
     promises: dict[int, dt.date] = {}
     for cid, promised in (PromiseToPay.select(PromiseToPay.customer, PromiseToPay.promised_date)
-                          .where((PromiseToPay.promised_date >= as_of) & only(PromiseToPay.customer)).tuples().iterator()):
+                          .where((PromiseToPay.promised_date >= as_of) & only(PromiseToPay.customer))
+                          .tuples().iterator()):
         promises[cid] = max(promised, promises.get(cid, promised))
     credit = _credit_by_customer(customer_id)
     repeat_from = as_of - dt.timedelta(days=dunning_repeat_days())

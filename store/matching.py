@@ -194,10 +194,10 @@ def _open_items(customer_ids: list[int], currency: str) -> dict[int, list[tuple[
     rows = (OpenItem.select(OpenItem.customer, OpenItem.open_minor, OpenItem.due_date, Invoice.number)
             .join(Invoice).where(OpenItem.customer.in_(customer_ids) & (OpenItem.open_minor > 0)
                                  & (OpenItem.currency == currency) & (Invoice.kind == "invoice"))
-            .order_by(OpenItem.due_date, Invoice.number).objects())
+            .order_by(OpenItem.due_date, Invoice.number).tuples().iterator())
     out: dict[int, list[tuple[str, int, dt.date]]] = {}
-    for r in rows:
-        out.setdefault(r.customer_id, []).append((r.number, r.open_minor, r.due_date))
+    for customer_id, open_minor, due_date, number in rows:
+        out.setdefault(customer_id, []).append((number, open_minor, due_date))
     return out
 
 
@@ -265,7 +265,8 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
         if payment.customer_id and inv.customer_id != payment.customer_id:
             continue
         take = min(amount, item.open_minor)
-        cand = propose(inv.customer_id, ((inv.number, take),), W_REFERENCE, f"invoice {inv.number} is in the reference")
+        cand = propose(inv.customer_id, ((inv.posted_number, take),), W_REFERENCE,
+                       f"invoice {inv.number} is in the reference")
         if item.open_minor == amount:
             cand.add(W_EXACT, f"amount equals the open balance of {inv.number}")
         related.setdefault(inv.customer_id, [])
@@ -292,9 +293,9 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
         & (Invoice.kind == "invoice"))
     if payment.customer_id:
         exact = exact.where(OpenItem.customer == payment.customer_id)
-    for row in exact.limit(20).objects():
-        propose(row.customer_id, ((row.number, amount),), W_EXACT, f"amount equals the open balance of {row.number}")
-        related.setdefault(row.customer_id, [])
+    for customer_id, number in exact.limit(20).tuples().iterator():
+        propose(customer_id, ((number, amount),), W_EXACT, f"amount equals the open balance of {number}")
+        related.setdefault(customer_id, [])
     items = _open_items(list(related), currency)
     usual = _usual_amounts(list(related))
     for cid, why in related.items():
@@ -345,9 +346,10 @@ def _usual_amounts(customer_ids: list[int]) -> dict[int, int]:
     """The amount each account pays most often (two payments or more)."""
     out: dict[int, int] = {}
     counts: dict[int, Counter[int]] = {}
-    for p in (Payment.select(Payment.customer, Payment.amount_minor)
-              .where(Payment.customer.in_(customer_ids)).order_by(Payment.id.desc()).limit(500)):
-        counts.setdefault(p.customer_id, Counter())[p.amount_minor] += 1
+    for customer_id, amount_minor in (Payment.select(Payment.customer, Payment.amount_minor)
+                                      .where(Payment.customer.in_(customer_ids)).order_by(Payment.id.desc()).limit(500)
+                                      .tuples().iterator()):
+        counts.setdefault(customer_id, Counter())[amount_minor] += 1
     for cid, counter in counts.items():
         amount, n = counter.most_common(1)[0]
         if n >= 2:
@@ -367,7 +369,7 @@ def accept_suggestion(number: str, suggestion: Suggestion) -> AllocationResult |
                        "nothing was applied")
     if not suggestion.allocations:
         view = get_payment(number)
-        if view.customer_id and view.customer.account_no == suggestion.account_no:
+        if view.customer is not None and view.customer.account_no == suggestion.account_no:
             release_payment(number)  # already on that account: leaving it as credit changes nothing
             return PaymentResult(view.id, view.number, view.amount_minor, view.unallocated_minor, view.currency)
         result: AllocationResult | PaymentResult = assign_payment(number, suggestion.account_no)
@@ -398,6 +400,16 @@ class AutoMatch:
     error: str = ""
 
 
+@dataclass
+class _OpenInvoice:
+    """A posted invoice a payment's reference names, with what is still open on it during one auto-match run."""
+
+    number: str
+    customer_id: int
+    currency: str
+    open_minor: int
+
+
 def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch]:
     """Apply the certain matches: the reference names exactly one open invoice and the amount is its balance.
 
@@ -417,11 +429,12 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
             seqs.setdefault(refs.pop(), []).append(payment)
     if not seqs:
         return []
-    invoices = {i.seq: i for i in (Invoice.select(Invoice.id, Invoice.seq, Invoice.number, Invoice.customer,
-                                                  Invoice.currency, OpenItem.open_minor)
-                                   .join(OpenItem, on=(OpenItem.document == Invoice.id))
-                                   .where((Invoice.kind == "invoice") & (Invoice.status == "posted")
-                                          & Invoice.number.in_(invoice_numbers(seqs))).objects())}
+    invoices = {seq: _OpenInvoice(number, customer_id, currency, int(open_minor))
+                for seq, number, customer_id, currency, open_minor in (
+                    Invoice.select(Invoice.seq, Invoice.number, Invoice.customer, Invoice.currency, OpenItem.open_minor)
+                    .join(OpenItem, on=(OpenItem.document == Invoice.id))
+                    .where((Invoice.kind == "invoice") & (Invoice.status == "posted")
+                           & Invoice.number.in_(invoice_numbers(seqs))).tuples().iterator())}
     for seq, payments in seqs.items():
         inv = invoices.get(seq)
         for payment in payments:

@@ -17,6 +17,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    ModelSelect,
     TextField,
 )
 
@@ -71,6 +72,8 @@ class Account(BaseModel):
 
 class Customer(BaseModel):
     id = AutoField()
+    invoices: ModelSelect[Invoice]  # backrefs: peewee adds them with the related models
+    payments: ModelSelect[Payment]
     account_no = CharField(unique=True)
     name = TextField()
     contact_name = TextField(default="")
@@ -152,6 +155,7 @@ class Invoice(BaseModel):
     """An invoice or a credit note (kind). Drafts change freely; posted ones never change."""
 
     id = AutoField()
+    lines: ModelSelect[InvoiceLine]  # a backref: peewee adds it with InvoiceLine
     kind = CharField(default="invoice")  # invoice, credit_note
     number = CharField(null=True, unique=True)
     series = CharField()
@@ -173,6 +177,13 @@ class Invoice(BaseModel):
     journal_entry = ForeignKeyField(JournalEntry, null=True)
     journal_entry_id: int | None
     version = IntegerField(default=1)
+
+    @property
+    def posted_number(self) -> str:
+        """The number of a posted document. A draft has none yet: asking for it is a bug, said at once."""
+        if self.number is None:
+            raise AssertionError(f"document #{self.id} is a draft: it has no number yet")
+        return self.number
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
     posted_at = IsoDateTimeField(null=True)

@@ -51,20 +51,19 @@ def statement_of_account(account_no: str, date_from: dt.date, date_to: dt.date) 
     net = fn.SUM(JournalLine.debit_minor - JournalLine.credit_minor)
     opening = (JournalLine.select(fn.COALESCE(net, 0)).join(JournalEntry)
                .where(_balance_lines(customer.id) & (JournalEntry.entry_date < date_from)).scalar())
-    entries = (JournalLine.select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo,
-                                  net.alias("change"))
+    entries = (JournalLine.select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo, net)
                .join(JournalEntry)
                .where(_balance_lines(customer.id) & (JournalEntry.entry_date >= date_from)
                       & (JournalEntry.entry_date <= date_to))
                .group_by(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo)
-               .having(net != 0).order_by(JournalEntry.entry_date, JournalEntry.id).objects())
+               .having(net != 0).order_by(JournalEntry.entry_date, JournalEntry.id).tuples().iterator())
     moves = []
-    for e in entries:
-        reference, _sep, rest = (e.memo or "").partition(" ")
-        if e.kind in ("void", "write_off", "payment_return", "identify"):
-            reference = rest.split(":")[0].split(" ")[0] if e.kind != "identify" else reference
-        moves.append(StatementMove(e.entry_date, KIND_TEXT.get(e.kind, e.kind.replace("_", " ").capitalize()),
-                                   reference, rest.strip(), int(e.change)))
+    for _entry_id, entry_date, kind, memo, change in entries:
+        reference, _sep, rest = (memo or "").partition(" ")
+        if kind in ("void", "write_off", "payment_return", "identify"):
+            reference = rest.split(":")[0].split(" ")[0] if kind != "identify" else reference
+        moves.append(StatementMove(entry_date, KIND_TEXT.get(kind, kind.replace("_", " ").capitalize()),
+                                   reference, rest.strip(), int(change)))
     opening_minor = int(opening or 0)
     closing = opening_minor + sum(m.change_minor for m in moves)
     return Statement(account_no, customer.currency, date_from, date_to, opening_minor, tuple(moves), closing,

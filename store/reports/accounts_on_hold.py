@@ -16,7 +16,8 @@ def accounts_on_hold(when: When = None) -> Report:
     chased = Customer.status.in_(("on_hold", "in_collections"))
     ids = Customer.select(Customer.id).where(chased)
     open_docs = {c: _i(n) for c, n in OpenItem.select(OpenItem.customer, fn.SUM(OpenItem.open_minor))
-                 .where((OpenItem.open_minor != 0) & OpenItem.customer.in_(ids)).group_by(OpenItem.customer).tuples().iterator()}
+                 .where((OpenItem.open_minor != 0) & OpenItem.customer.in_(ids))
+                 .group_by(OpenItem.customer).tuples().iterator()}
     cash = {c: _i(n) for c, n in Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor))
             .where((Payment.status == "open") & (Payment.unallocated_minor > 0) & Payment.customer.in_(ids))
             .group_by(Payment.customer).tuples().iterator()}
@@ -27,7 +28,8 @@ def accounts_on_hold(when: When = None) -> Report:
     rows: list[Row] = []
     for cid, account, name, status, reason, currency in (
             Customer.select(Customer.id, Customer.account_no, Customer.name, Customer.status, Customer.hold_reason,
-                            Customer.currency).where(chased).order_by(Customer.status, Customer.account_no).tuples().iterator()):
+                            Customer.currency).where(chased).order_by(Customer.status, Customer.account_no)
+            .tuples().iterator()):
         agency, since = cases.get(cid, ("", None))
         detail = f"agency {agency}" if status == "in_collections" and agency else reason
         rows.append((account, name, status.replace("_", " "), detail, since, open_docs.get(cid, 0) - cash.get(cid, 0),
