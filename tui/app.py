@@ -43,7 +43,7 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.screen.dismiss() if hasattr(self.screen, "dismiss") else self.pop_screen()
 
@@ -67,7 +67,7 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         seen: set[str] = set()
-        for binding in _bindings_of(screen) + list(self.BINDINGS):  # type: ignore[operator]
+        for binding in _bindings_of(screen) + list(self.BINDINGS):
             if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)

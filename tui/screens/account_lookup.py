@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import WorkType
 
 from store.lookup import AccountHit, LookupPage
 from store.money import format_amount
@@ -63,11 +64,12 @@ class AccountLookupScreen(Screen[None]):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     @on(Input.Changed, "#query")
     def search(self, event: Input.Changed) -> None:
-        self.run_worker(partial(self._search, event.value), exclusive=True, group="lookup")
+        work: WorkType[None] = partial(self._search, event.value)
+        self.run_worker(work, exclusive=True, group="lookup")
 
     async def _search(self, text: str, offset: int = 0) -> None:
         page = await in_db(self.services.find_accounts, text, offset, PAGE)
@@ -102,7 +104,8 @@ class AccountLookupScreen(Screen[None]):
         table.move_cursor(row)
         page = self.page
         if page and row >= len(self.hits) - 5 and len(self.hits) < page.total:
-            self.run_worker(partial(self._search, page.text, len(self.hits)), exclusive=True, group="lookup")
+            work: WorkType[None] = partial(self._search, page.text, len(self.hits))
+            self.run_worker(work, exclusive=True, group="lookup")
 
     def selected(self) -> AccountHit | None:
         table = self.query_one(ResultList)
@@ -124,12 +127,12 @@ class AccountLookupScreen(Screen[None]):
 
         self.app.push_screen(CustomerFormScreen(None))
 
-    def action_clear(self) -> None:
+    async def action_clear(self) -> None:
         query = self.query_one("#query", Input)
         if query.value:
             query.value = ""
         else:
-            self.app.action_back()  # type: ignore[attr-defined]
+            await self.app.run_action("back")
 
     def on_screen_resume(self) -> None:
         """Coming back from an account: refresh its balance and flags, keep the place."""
@@ -137,7 +140,8 @@ class AccountLookupScreen(Screen[None]):
         query.focus()
         if query.value:
             row = self.query_one(ResultList).cursor_row
-            self.run_worker(partial(self._refresh, query.value, row), exclusive=True, group="lookup")
+            work: WorkType[None] = partial(self._refresh, query.value, row)
+            self.run_worker(work, exclusive=True, group="lookup")
 
     async def _refresh(self, text: str, row: int) -> None:
         page = await in_db(self.services.find_accounts, text, 0, max(PAGE, row + 1))

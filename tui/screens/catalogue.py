@@ -48,7 +48,7 @@ class CatalogueScreen(Screen[None]):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Items and tax codes")
@@ -94,7 +94,7 @@ class CatalogueScreen(Screen[None]):
 
     def action_new(self) -> None:
         prefix = "i" if self.mode == "items" else "t"
-        for field in self.query(f"#{'item' if self.mode == 'items' else 'tax'}-form Input"):
+        for field in self.query(f"#{'item' if self.mode == 'items' else 'tax'}-form Input").results(Input):
             field.value = ""
         if self.mode == "items":
             self.query_one("#i-currency", Input).value = "GBP"

@@ -107,7 +107,7 @@ class CsvMappingScreen(FormScreen):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -79,7 +79,7 @@ class CustomerFormScreen(FormScreen):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Customer")

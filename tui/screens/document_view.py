@@ -19,6 +19,7 @@ from textual.widgets import Static
 from store.errors import BooksError, ValidationError
 from store.money import format_amount, format_money
 from store.queries import InvoiceView
+from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
@@ -71,7 +72,7 @@ class DocumentScreen(Screen[None]):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine(f"Document {self.number}")
@@ -84,8 +85,8 @@ class DocumentScreen(Screen[None]):
         self.run_worker(self.load(), exclusive=True)
 
     async def load(self) -> None:
-        self.view = await in_db(self.services.invoice_view, self.number)
-        self.query_one("#doc-preview", Static).update(preview_text(self.view))
+        self.view = view = await in_db(self.services.invoice_view, self.number)
+        self.query_one("#doc-preview", Static).update(preview_text(view))
 
     def status(self, text: str) -> None:
         self.query_one("#doc-status", Static).update(text)
@@ -95,7 +96,7 @@ class DocumentScreen(Screen[None]):
             result = await in_db(call, *args, **kwargs)
         except BooksError as exc:
             self.status(f"[b]Not done:[/b] {escape(str(exc))}")
-            self.bell()
+            self.app.bell()
             return
         self.status(escape(done(result)))
         await self.load()
@@ -103,7 +104,7 @@ class DocumentScreen(Screen[None]):
     def action_write_pdf(self) -> None:
         default = str(Path.home() / f"{self.number}.pdf")
         self.app.push_screen(TextPrompt(f"Write {self.number} as PDF to:", default),
-                             lambda path: path and self.run_worker(self._write(path.strip()), exclusive=True))
+                             answered(lambda path: self.run_worker(self._write(path.strip()), exclusive=True)))
 
     async def _write(self, path: str) -> None:
         self.status("Rendering...")
@@ -120,9 +121,9 @@ class DocumentScreen(Screen[None]):
         self.run_worker(self._do(self.services.email_document, self.number, done=str), exclusive=True)
 
     def action_void(self) -> None:
-        self.app.push_screen(TextPrompt(f"Void {self.number}: the reason?"), lambda reason: reason and self.run_worker(
+        self.app.push_screen(TextPrompt(f"Void {self.number}: the reason?"), answered(lambda reason: self.run_worker(
             self._do(self.services.void_invoice, self.number, reason,
-                     done=lambda r: f"{r.number} is void: {format_money(r.reversed_minor, r.currency)} reversed.")))
+                     done=lambda r: f"{r.number} is void: {format_money(r.reversed_minor, r.currency)} reversed."))))
 
     def action_credit(self) -> None:
         def credit(answer: str | None) -> None:
@@ -135,10 +136,10 @@ class DocumentScreen(Screen[None]):
                 except ValueError:
                     self.status(str(ValidationError("lines", f"'{answer}' is not line numbers such as 1,3")))
                     return
-            self.app.push_screen(TextPrompt("Reason for the credit note?"), lambda reason: reason and self.run_worker(
+            self.app.push_screen(TextPrompt("Reason for the credit note?"), answered(lambda reason: self.run_worker(
                 self._do(self.services.credit_invoice, self.number, reason, positions=positions,
                          done=lambda r: f"Credit note {r.number} for {format_money(r.total_minor, r.currency)} "
-                                        f"posted ({format_money(r.applied_minor, r.currency)} applied).")))
+                                        f"posted ({format_money(r.applied_minor, r.currency)} applied)."))))
 
         self.app.push_screen(TextPrompt(f"Credit which lines of {self.number}? (e.g. 1,3; empty = every line)",
                                         required=False), credit)
@@ -149,11 +150,15 @@ class DocumentScreen(Screen[None]):
 
     async def _dispute_prompt(self) -> None:
         dispute = await in_db(self.services.open_dispute_of, self.number)
+        view = self.view
+        if view is None:
+            self.status("The document is still being read; try again in a moment.")
+            return
         if dispute is None:
             self.app.push_screen(TextPrompt(f"Dispute {self.number}: the reason (the whole invoice is disputed)"),
-                                 lambda reason: reason and self.run_worker(self._do(
-                                     self.services.open_dispute, self.number, self.view.total_minor, reason,
-                                     done=lambda r: f"Dispute {r.id} opened on {r.invoice}.")))
+                                 answered(lambda reason: self.run_worker(self._do(
+                                     self.services.open_dispute, self.number, view.total_minor, reason,
+                                     done=lambda r: f"Dispute {r.id} opened on {r.invoice}."))))
             return
 
         def settle(answer: str | None) -> None:
@@ -170,7 +175,7 @@ class DocumentScreen(Screen[None]):
                 self.status("Answer c (credit note) or r (reject), then a note.")
 
         self.app.push_screen(TextPrompt(f"Dispute {dispute.id} on {self.number} "
-                                        f"({format_money(dispute.amount_minor, self.view.currency)}): "
+                                        f"({format_money(dispute.amount_minor, view.currency)}): "
                                         "c = credit note, r = reject; then a note"), settle)
 
     def action_duplicate(self) -> None:

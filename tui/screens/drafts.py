@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from store.errors import BooksError
 from store.money import format_amount
+from tui.answers import answered
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
 
@@ -68,7 +69,7 @@ class DraftsScreen(ModalScreen[int | None]):
                 self.notify(str(exc), severity="error", markup=False)
             await self.load()
 
-        self.app.push_screen(ConfirmScreen(f"Discard draft {draft}?"), lambda yes: yes and self.run_worker(discard()))
+        self.app.push_screen(ConfirmScreen(f"Discard draft {draft}?"), answered(lambda yes: self.run_worker(discard())))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

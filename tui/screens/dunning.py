@@ -19,6 +19,7 @@ from textual.widgets import ProgressBar, Static
 
 from store.errors import BooksError
 from store.money import format_amount
+from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
@@ -48,7 +49,7 @@ def _count(n: int, thing: str) -> str:
 class DunningScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("tab", "toggle", "Reminders / left out"),
+        Binding("tab", "switch_list", "Reminders / left out"),
         Binding("f10", "send", "Send reminders"),
     ]
     DEFAULT_CSS = """
@@ -66,7 +67,7 @@ class DunningScreen(Screen[None]):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Dunning run")
@@ -102,7 +103,7 @@ class DunningScreen(Screen[None]):
         showing = "who is left out and why" if not self.left_out else "the reminders"
         return escape(text + f"Tab shows {showing}; F10 records and sends the reminders.")
 
-    def action_toggle(self) -> None:
+    def action_switch_list(self) -> None:
         if self.run is not None:
             self.left_out = not self.left_out
             self.show()
@@ -114,7 +115,7 @@ class DunningScreen(Screen[None]):
             self.notify("No reminders to send today.", timeout=4)
             return
         self.app.push_screen(ConfirmScreen(f"Record and send {_count(len(self.run.proposals), 'reminder')} now?"),
-                             lambda yes: yes and self.run_worker(self.send(), exclusive=True, group="dunning"))
+                             answered(lambda yes: self.run_worker(self.send(), exclusive=True, group="dunning")))
 
     def progress(self, done: int, total: int, what: str) -> None:
         """Called from the sending thread: hand the news to the screen's own thread."""

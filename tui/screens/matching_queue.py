@@ -16,11 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
+from textual.worker import WorkType
 
 from store.dates import parse_date
 from store.errors import BooksError, ValidationError
 from store.matching import QueueFilter, QueueRow, Suggestion
 from store.money import format_amount, format_money, parse_amount
+from tui.answers import answered
 from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
@@ -68,7 +70,7 @@ class PaymentsScreen(Screen[None]):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Payments: matching queue")
@@ -95,7 +97,8 @@ class PaymentsScreen(Screen[None]):
     # ------------------------------------------------------------ the queue
 
     def reload(self, keep_index: int | None = None, keep_status: bool = False) -> None:
-        self.run_worker(partial(self._reload, keep_index, keep_status), exclusive=True, group="queue")
+        work: WorkType[None] = partial(self._reload, keep_index, keep_status)
+        self.run_worker(work, exclusive=True, group="queue")
 
     async def _reload(self, keep_index: int | None, keep_status: bool = False) -> None:
         rows = await in_db(self.services.match_queue, self.filter, QUEUE_PAGE + 1)
@@ -130,7 +133,8 @@ class PaymentsScreen(Screen[None]):
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         number = event.row_key.value
         if number and number != self.current:
-            self.run_worker(partial(self._select, number), exclusive=True, group="select")
+            work: WorkType[None] = partial(self._select, number)
+            self.run_worker(work, exclusive=True, group="select")
 
     async def _select(self, number: str) -> None:
         previous, self.current = self.current, number
@@ -172,7 +176,7 @@ class PaymentsScreen(Screen[None]):
             after = await in_db(self.services.queue_row, number) if number else None
         except BooksError as exc:
             self.query_one("#queue-status", Static).update(f"[b]Not applied:[/b] {escape(str(exc))}")
-            self.bell()
+            self.app.bell()
             return
         self.notify(done, timeout=3, markup=False)
         # (Not selected_row(): coming back from a question may have reloaded the queue meanwhile.)
@@ -207,9 +211,10 @@ class PaymentsScreen(Screen[None]):
         if self.taken_by:
             self.query_one("#queue-status", Static).update(f"{number} is being worked by {self.taken_by}.")
             return
-        s = self.suggestions[index]
+        s, row = self.suggestions[index], self.selected_row()
+        currency = row.currency if row is not None else ""
         self.run_worker(self._apply(self.services.accept_suggestion, number, s,
-                                    done=f"{number}: {describe(s, self.selected_row().currency)} ({s.account_no})"),
+                                    done=f"{number}: {describe(s, currency)} ({s.account_no})"),
                         exclusive=True, group="apply")
 
     def action_split(self) -> None:
@@ -246,8 +251,8 @@ class PaymentsScreen(Screen[None]):
         if row is None:
             return
         self.app.push_screen(TextPrompt(f"Return {row.number} to the sender (not ours). Note:"),
-                             lambda note: note and self.run_worker(self._apply(
-                                 self.services.return_payment, row.number, note, done=f"{row.number} returned")))
+                             answered(lambda note: self.run_worker(self._apply(
+                                 self.services.return_payment, row.number, note, done=f"{row.number} returned"))))
 
     def action_skip(self) -> None:
         queue = self.query_one("#queue", DataTable)
@@ -256,7 +261,7 @@ class PaymentsScreen(Screen[None]):
 
     def action_import_statement(self) -> None:
         self.app.push_screen(TextPrompt("Import a bank statement (CSV, OFX or camt.053): the file's path"),
-                             lambda answer: answer and self.run_worker(self._import(answer.strip()), exclusive=True))
+                             answered(lambda answer: self.run_worker(self._import(answer.strip()), exclusive=True)))
 
     async def _import(self, answer: str) -> None:
         """Read the file; a CSV is read with the saved mapping that fits it, or one the operator makes now."""

@@ -43,7 +43,7 @@ class PaymentEntryScreen(FormScreen):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Record a payment")

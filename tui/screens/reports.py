@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from rich.text import Text
@@ -18,12 +18,16 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from store.errors import BooksError
+from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 from tui.widgets.report_table import ReportTable
 from tui.widgets.results import Column
+
+if TYPE_CHECKING:
+    from store.reports import Period, PeriodKind, Report
 
 REPORTS = (
     ("ar_aging", "Aging"), ("ar_aging_detail", "Aging detail"), ("billing_collections", "Billing & collections"),
@@ -61,13 +65,13 @@ class ReportsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.index = 0
-        self.kind = "month"
-        self.period = None
-        self.report = None
+        self.kind: PeriodKind = "month"
+        self.period: Period  # set on mount, from the application's today
+        self.report: Report | None = None
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Reports")
@@ -160,7 +164,7 @@ class ReportsScreen(Screen[None]):
         from store.reports import Period
 
         self.kind = "quarter" if self.kind == "month" else "month"
-        self.period = Period.containing(self.period.start, self.kind)  # type: ignore[arg-type]
+        self.period = Period.containing(self.period.start, self.kind)
         self.refresh_report()
 
     def action_export(self, fmt: str) -> None:
@@ -169,7 +173,7 @@ class ReportsScreen(Screen[None]):
         name = f"{REPORTS[self.index][0]}-{self.period.code}.{fmt}"
         self.app.push_screen(TextPrompt(f"Write {REPORTS[self.index][1]} as {fmt.upper()} to:",
                                         str(Path.home() / name)),
-                             lambda path: path and self.run_worker(self.write(fmt, path.strip()), exclusive=True))
+                             answered(lambda path: self.run_worker(self.write(fmt, path.strip()), exclusive=True)))
 
     async def write(self, fmt: str, path: str) -> None:
         from exports import reports_out
@@ -177,6 +181,8 @@ class ReportsScreen(Screen[None]):
         from exports.pdf.pool import render_in_worker
 
         report = self.report
+        if report is None:
+            return
         # Off the screen's loop and off the database thread: a long report takes seconds to write.
         try:
             if fmt == "pdf":

@@ -67,7 +67,8 @@ class ReportTable(ResultList, can_focus=True):
 
     def get_row_at(self, index: int) -> tuple[str, ...]:
         """Row `index` as the reader sees its cells."""
-        return tuple(self.format_row(self.totals if index == len(self.source) else self.source[index]))
+        row = self.totals if index == len(self.source) and self.totals is not None else self.source[index]
+        return tuple(self.format_row(row))
 
     def line(self, index: int) -> str:
         text = self.drawn.get(index)
