@@ -24,7 +24,7 @@ from exports.email import PreparedMessage, SmtpSession, SmtpSettings, body_text,
 from exports.from_books import company_profile, invoice_document
 from exports.pdf import DEFAULT_LIMITS, RenderLimits
 from exports.pdf.pool import RenderJob, render_many
-from store import deliveries
+from store import clock, deliveries
 from store.db import books_file, open_books_to_read
 from store.deliveries import DeliveryAttempt, PendingDocument
 from store.money import format_money
@@ -364,7 +364,7 @@ def _print_batch(items: list[tuple[PendingDocument, bytes]], print_dir: Path | N
     """One PDF, every document starting on an odd page (for duplex), and a list of what is in it."""
     from pypdf import PdfReader, PdfWriter
 
-    batch = f"PB-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    batch = f"PB-{clock.now().astimezone():%Y%m%d-%H%M%S}"
     writer = PdfWriter()
     listing = [f"Print batch {batch}: {len(items)} documents", ""]
     for item, pdf in items:

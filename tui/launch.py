@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 
 def run_application(args: argparse.Namespace) -> int:
@@ -17,7 +16,6 @@ def run_application(args: argparse.Namespace) -> int:
     from tui.services import Services
 
     start_helpers()  # before Textual takes stderr over: documents render in worker processes
-    context = AppContext(operator=current_operator(), database_label=current_label() or label,
-                         today=dt.date.today(), services=Services())
+    context = AppContext(operator=current_operator(), database_label=current_label() or label, services=Services())
     BillfoldApp(context).run()
     return 0

@@ -149,7 +149,7 @@ class _Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # the worker may be gone already
             self.conn.send(None)
         self.process.join(2)
         if self.process.is_alive():

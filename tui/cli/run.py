@@ -59,7 +59,7 @@ def _run(argv: list[str], as_json: bool) -> int:
     except BooksError as exc:  # the books refused: a conflict with their state
         render_error(as_json, EXIT_REFUSED, str(exc))
         return EXIT_REFUSED
-    except (ValueError, OverflowError, UnicodeError) as exc:
+    except (ValueError, ArithmeticError, UnicodeError) as exc:  # OverflowError, decimal.InvalidOperation
         # Bad input that got past the checks: say which kind, never "unexpected error".
         from tui.logs import log_exception
 
