@@ -27,6 +27,7 @@ from exports.pdf.pool import RenderJob, render_many
 from store import clock, deliveries
 from store.db import books_file, open_books_to_read
 from store.deliveries import DeliveryAttempt, PendingDocument
+from store.kinds import Channel, DeliveryKind, DeliveryStatus, DocumentKind
 from store.money import format_money
 
 Progress = Callable[[int, int, str], None]  # done, total, what just happened
@@ -86,7 +87,7 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
     if not pending:
         return summary
     # Refuse at once (before rendering anything) when e-mail is needed and not set up.
-    settings = SmtpSettings.from_settings() if any(p.channel == "email" and p.email for p in pending.values()) \
+    settings = SmtpSettings.from_settings() if any(p.channel == Channel.EMAIL and p.email for p in pending.values()) \
         else None
     company = company_profile()
     books = books_file()
@@ -95,7 +96,7 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
         # Without a file the workers can read (PostgreSQL, an in-memory database) each document is
         # read here, as the renderers free up, so reading overlaps rendering on the other cores.
         for item in pending.values():
-            to = "" if item.channel == "post" or not item.email else item.email
+            to = "" if item.channel == Channel.POST or not item.email else item.email
             job = InvoiceJob(item.number, item.kind, books, None if books else invoice_document(item.number), to,
                              item.customer_name, settings.sender if settings else "")
             yield RenderJob(item.number, "invoice_email", job, company)
@@ -166,9 +167,9 @@ class _Keeper:
              pdf: bytes) -> str:
         """Send one message and keep the attempt; returns the error, '' when it went."""
         try:
-            message_id, status, error = smtp.send(message), "sent", ""
+            message_id, status, error = smtp.send(message), DeliveryStatus.SENT, ""
         except (OSError, smtplib.SMTPException) as exc:
-            message_id, status, error = "", "failed", f"{type(exc).__name__}: {exc}"
+            message_id, status, error = "", DeliveryStatus.FAILED, f"{type(exc).__name__}: {exc}"
         self.keep(item, DeliveryAttempt(item.number or None, item.account_no, item.kind, "email", item.email, pdf,
                                         status, message_id=message_id, error=error))
         return error
@@ -209,7 +210,7 @@ def _report(progress: Progress | None, done: int, total: int, what: str) -> None
 
 def _invoice_message(item: PendingDocument, doc: InvoiceDoc, company: str, phone: str) -> tuple[str, str, str]:
     """Subject, body and attachment name of an invoice's or credit note's e-mail."""
-    what = "credit note" if item.kind == "credit_note" else "invoice"
+    what = "credit note" if item.kind == DocumentKind.CREDIT_NOTE else "invoice"
     body = body_text(name=item.customer_name, what=what, number=item.number,
                      amount=format_money(doc.total_minor, doc.currency),
                      due=doc.due_date.isoformat() if doc.due_date else "", reference=doc.reference,
@@ -229,9 +230,9 @@ def _send_and_record(smtp: SmtpSession, item: PendingDocument, subject: str, bod
     """Send one message and keep the attempt with the exact bytes; returns the error, '' when it went."""
     message = build_message(smtp.settings, item.email, subject, body, filename, pdf)
     try:
-        message_id, status, error = smtp.send(message), "sent", ""
+        message_id, status, error = smtp.send(message), DeliveryStatus.SENT, ""
     except (OSError, smtplib.SMTPException) as exc:
-        message_id, status, error = "", "failed", f"{type(exc).__name__}: {exc}"
+        message_id, status, error = "", DeliveryStatus.FAILED, f"{type(exc).__name__}: {exc}"
     row = deliveries.record_delivery(item.number or None, item.account_no, item.kind, "email", item.email, pdf,
                                      status, message_id=message_id, error=error)
     item.delivery_ids.append(row.id)
@@ -281,24 +282,24 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
     proposals = preview_dunning(as_of)
     # Refuse before recording any notice when e-mail is needed and not set up.
     smtp: SmtpSession | None = SmtpSession(SmtpSettings.from_settings()) if any(
-        p.channel == "email" for p in proposals) else None
+        p.channel == Channel.EMAIL for p in proposals) else None
     for proposal in proposals:
         ids = record_dunning(as_of, [proposal])  # each in its own transaction; a changed account is skipped
         if not ids:
             continue
         view = customer_view(proposal.account_no)
-        item = PendingDocument("", "reminder", view.account_no, view.name, view.channel, view.email)
+        item = PendingDocument("", DeliveryKind.REMINDER, view.account_no, view.name, view.channel, view.email)
         recorded[view.account_no] = (ids[0], item)
         docs[view.account_no] = reminder_document(view.account_no, min(proposal.level, 3), as_of,
                                                   [i.invoice for i in proposal.items])
-        jobs.append(RenderJob(view.account_no, "reminder", docs[view.account_no], company))
+        jobs.append(RenderJob(view.account_no, DeliveryKind.REMINDER, docs[view.account_no], company))
     to_print: list[tuple[PendingDocument, bytes]] = []
     for n, (account, result) in enumerate(render_many(jobs, processes=processes), 1):
         notice_id, item = recorded[account]
         if isinstance(result, Exception):
             summary.failed.append((account, f"could not render: {result}"))
             continue
-        if item.channel == "post" or not item.email:
+        if item.channel == Channel.POST or not item.email:
             to_print.append((item, result))
             _report(progress, n, len(jobs), f"{account}: reminder to print")
             continue
@@ -324,7 +325,7 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
 def retry_failed(progress: Progress | None = None) -> DeliverySummary:
     """Send failed e-mails again, with the very bytes that failed to go (never a fresh render)."""
     summary = DeliverySummary()
-    failed = [d for d in deliveries.failed_deliveries() if d.channel == "email"]
+    failed = [d for d in deliveries.failed_deliveries() if d.channel == Channel.EMAIL]
     if not failed:
         return summary
     smtp = SmtpSession(SmtpSettings.from_settings())
@@ -332,7 +333,7 @@ def retry_failed(progress: Progress | None = None) -> DeliverySummary:
     for n, d in enumerate(failed, 1):
         pdf = deliveries.delivered_pdf(d.id)
         doc = invoice_document(d.number) if d.number else None
-        what = "credit note" if d.kind == "credit_note" else "invoice"
+        what = "credit note" if d.kind == DocumentKind.CREDIT_NOTE else "invoice"
         body = body_text(name=doc.customer.name if doc else "", what=what, number=d.number or "",
                          amount=format_money(doc.total_minor, doc.currency) if doc else "",
                          due=doc.due_date.isoformat() if doc and doc.due_date else "",
@@ -343,11 +344,11 @@ def retry_failed(progress: Progress | None = None) -> DeliverySummary:
             message_id = smtp.send(message)
         except (OSError, smtplib.SMTPException) as exc:
             error = f"{type(exc).__name__}: {exc}"
-            deliveries.record_retry(d.id, "failed", error=error)
+            deliveries.record_retry(d.id, DeliveryStatus.FAILED, error=error)
             summary.failed.append((d.number or str(d.id), error))
             _report(progress, n, len(failed), f"{d.number}: failed again ({error})")
             continue
-        deliveries.record_retry(d.id, "sent", message_id=message_id)
+        deliveries.record_retry(d.id, DeliveryStatus.SENT, message_id=message_id)
         summary.emailed += 1
         _report(progress, n, len(failed), f"{d.number}: e-mailed to {d.recipient}")
     smtp.close()
@@ -375,7 +376,7 @@ def _print_batch(items: list[tuple[PendingDocument, bytes]], print_dir: Path | N
         writer.append(PdfReader(io.BytesIO(pdf)))
         listing.append(f"page {start:>4}  {item.number or item.kind:12} {item.account_no}  {item.customer_name}")
     ids = deliveries.record_deliveries([DeliveryAttempt(item.number or None, item.account_no, item.kind, "post",
-                                                        item.customer_name, pdf, "pending", batch=batch)
+                                                        item.customer_name, pdf, DeliveryStatus.PENDING, batch=batch)
                                         for item, pdf in items])
     for (item, _pdf), delivery_id in zip(items, ids, strict=True):
         item.delivery_ids.append(delivery_id)

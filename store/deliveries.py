@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
+from store.kinds import DeliveryStatus, InvoiceStatus
 from store.models import Customer, Delivery, Invoice, InvoiceVoid
 from store.service import transaction
 from store.session import current_operator
 
-DONE = ("sent", "printed")
+DONE = (DeliveryStatus.SENT, DeliveryStatus.PRINTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +57,11 @@ def pending_documents(limit: int | None = None) -> list[PendingDocument]:
     """Posted invoices and credit notes not yet sent, printed or waiting in a print batch."""
     handled = Delivery.select(Delivery.document).where(
         Delivery.document.is_null(False) & (Delivery.status.in_(DONE) | Delivery.batch.is_null(False)))
-    failed = Delivery.select(Delivery.document).where(Delivery.status == "failed")
+    failed = Delivery.select(Delivery.document).where(Delivery.status == DeliveryStatus.FAILED)
     voided = InvoiceVoid.select(InvoiceVoid.invoice)
     query = (Invoice.select(Invoice.number, Invoice.kind, Customer.account_no, Customer.name, Customer.channel,
                             Customer.email)
-             .join(Customer).where((Invoice.status == "posted") & Invoice.id.not_in(handled)
+             .join(Customer).where((Invoice.status == InvoiceStatus.POSTED) & Invoice.id.not_in(handled)
                                    & Invoice.id.not_in(failed) & Invoice.id.not_in(voided))
              .order_by(Invoice.id))
     if limit:
@@ -96,7 +97,7 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
     """Keep several delivery attempts in one transaction, each its own row with its bytes, their hash
     and its own audit event, in the order given; returns their ids. All are kept or none."""
     for a in attempts:
-        if a.status not in ("sent", "failed", "pending", "printed"):
+        if a.status not in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.PENDING, DeliveryStatus.PRINTED):
             raise ValidationError("status", f"'{a.status}' is not a delivery status")
     if not attempts:
         return []
@@ -119,7 +120,7 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
                 document=documents.get(a.number) if a.number else None, customer=customer_id, kind=a.kind,
                 channel=a.channel, recipient=a.recipient, status=a.status, message_id=a.message_id,
                 error=a.error[:500], attempts=1, batch=a.batch, pdf=a.pdf, pdf_sha256=digest,
-                sent_at=utcnow() if a.status == "sent" else None, created_by=operator).execute()
+                sent_at=utcnow() if a.status == DeliveryStatus.SENT else None, created_by=operator).execute()
             record_event(f"delivery.{a.status}", "delivery", delivery_id, customer_id=customer_id,
                          after={"document": a.number, "channel": a.channel, "to": a.recipient, "sha256": digest,
                                 "message_id": a.message_id, "error": a.error[:200], "batch": a.batch})
@@ -132,12 +133,14 @@ def record_retry(delivery_id: int, status: str, message_id: str = "", error: str
         d = Delivery.get_or_none(Delivery.id == delivery_id)
         if d is None:
             raise NotFound(f"delivery {delivery_id}: no such delivery")
-        if d.status != "failed":
+        if d.status != DeliveryStatus.FAILED:
             raise Conflict(f"delivery {delivery_id} is {d.status}, not failed")
         Delivery.update(status=status, message_id=message_id, error=error[:500], attempts=Delivery.attempts + 1,
-                        sent_at=utcnow() if status == "sent" else None).where(Delivery.id == d.id).execute()
+                        sent_at=utcnow() if status == DeliveryStatus.SENT else None,
+                        ).where(Delivery.id == d.id).execute()
         record_event(f"delivery.retry_{status}", "delivery", d.id, customer_id=d.customer_id,
-                     before={"status": "failed", "error": d.error}, after={"status": status, "error": error[:200]})
+                     before={"status": DeliveryStatus.FAILED, "error": d.error}, after={"status": status,
+                                                                                        "error": error[:200]})
         return _row(Delivery.get_by_id(d.id))
 
 
@@ -155,7 +158,7 @@ def link_notice(notice_id: int, delivery_id: int) -> None:
 
 
 def failed_deliveries() -> list[DeliveryRow]:
-    return [_row(d) for d in Delivery.select().where(Delivery.status == "failed").order_by(Delivery.id)]
+    return [_row(d) for d in Delivery.select().where(Delivery.status == DeliveryStatus.FAILED).order_by(Delivery.id)]
 
 
 def deliveries_of(number: str) -> list[DeliveryRow]:
@@ -177,11 +180,11 @@ def delivered_pdf(delivery_id: int) -> bytes:
 def confirm_printed(batch: str) -> int:
     """The print batch came off the printer: its documents count as delivered by post."""
     with transaction():
-        rows = list(Delivery.select().where((Delivery.batch == batch) & (Delivery.status == "pending")))
+        rows = list(Delivery.select().where((Delivery.batch == batch) & (Delivery.status == DeliveryStatus.PENDING)))
         if not rows:
             raise NotFound(f"print batch {batch}: nothing waiting to be confirmed")
-        Delivery.update(status="printed", sent_at=utcnow()).where(
-            (Delivery.batch == batch) & (Delivery.status == "pending")).execute()
+        Delivery.update(status=DeliveryStatus.PRINTED, sent_at=utcnow()).where(
+            (Delivery.batch == batch) & (Delivery.status == DeliveryStatus.PENDING)).execute()
         record_event("delivery.printed", "print_batch", batch, after={"documents": len(rows)})
         return len(rows)
 

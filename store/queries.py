@@ -15,6 +15,7 @@ from peewee import fn
 from store import clock
 from store.customers import get_customer
 from store.errors import NotFound
+from store.kinds import DisputeStatus, DocumentKind, DocumentState, InvoiceStatus, PaymentStatus, RefundStatus
 from store.models import (
     Allocation,
     AuditEvent,
@@ -117,7 +118,7 @@ def customer_card(account_no: str) -> CustomerCard:
 def open_documents(customer_id: int, as_of: dt.date | None = None) -> list[OpenDocument]:
     as_of = as_of or clock.today()
     disputed = {d.invoice_id for d in Dispute.select(Dispute.invoice).join(Invoice, on=(Dispute.invoice == Invoice.id))
-                .where((Invoice.customer == customer_id) & (Dispute.status == "open"))}
+                .where((Invoice.customer == customer_id) & (Dispute.status == DisputeStatus.OPEN))}
     # Invoice.id is selected too: without it the joined Invoice (id None) hides document_id.
     rows = (OpenItem.select(OpenItem, Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_minor)
             .join(Invoice).where((OpenItem.customer == customer_id) & (OpenItem.open_minor != 0))
@@ -140,7 +141,8 @@ def customer_view(account_no: str, as_of: dt.date | None = None) -> CustomerView
     aging = aging_of(docs)
     credit = customer_credit(row.id)
     open_total = sum(d.open_minor for d in docs)
-    unallocated = sum_of(Payment.unallocated_minor, (Payment.customer == row.id) & (Payment.status == "open"))
+    unallocated = sum_of(Payment.unallocated_minor, (Payment.customer == row.id)
+                         & (Payment.status == PaymentStatus.OPEN))
     return CustomerView(
         row.id, row.account_no, row.name, row.contact_name, row.address1, row.address2, row.city, row.postcode,
         row.country, row.email, row.phone, row.currency, row.terms_days, row.credit_limit_minor, row.tax_id,
@@ -204,7 +206,7 @@ def _invoice_view(invoice: Invoice) -> InvoiceView:
     written = sum_of(WriteOff.amount_minor, WriteOff.invoice == invoice.id)
     customer = invoice.customer
     return InvoiceView(
-        invoice.id, invoice.number, invoice.kind, "void" if void else invoice.status, customer.account_no,
+        invoice.id, invoice.number, invoice.kind, DocumentState.VOID if void else invoice.status, customer.account_no,
         customer.name, invoice.issue_date, invoice.due_date, invoice.currency, invoice.reference, invoice.memo,
         invoice.subtotal_minor, invoice.tax_minor, invoice.total_minor, item.open_minor if item else 0, paid, credited,
         written, invoice.credited_invoice.number if invoice.credited_invoice_id else None, lines, invoice.version,
@@ -219,7 +221,7 @@ def invoice_view(number: str) -> InvoiceView:
 
 
 def draft_view(invoice_id: int) -> InvoiceView:
-    invoice = Invoice.get_or_none((Invoice.id == invoice_id) & (Invoice.status == "draft"))
+    invoice = Invoice.get_or_none((Invoice.id == invoice_id) & (Invoice.status == InvoiceStatus.DRAFT))
     if invoice is None:
         raise NotFound(f"draft {invoice_id}: no such draft")
     return _invoice_view(invoice)
@@ -243,9 +245,10 @@ def customer_documents(account_no: str, limit: int = 200) -> list[DocumentRow]:
     query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.status, Invoice.issue_date,
                             Invoice.due_date, Invoice.total_minor, OpenItem.open_minor)
              .join(OpenItem, on=(OpenItem.document == Invoice.id))
-             .where((Invoice.customer == row.id) & (Invoice.status == "posted"))
+             .where((Invoice.customer == row.id) & (Invoice.status == InvoiceStatus.POSTED))
              .order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(limit).tuples().iterator())
-    return [DocumentRow(number, kind, "void" if doc_id in voids else status, issued, due, total, open_minor)
+    return [DocumentRow(number, kind, DocumentState.VOID if doc_id in voids else status, issued, due, total,
+                        open_minor)
             for doc_id, number, kind, status, issued, due, total, open_minor in query]
 
 
@@ -358,12 +361,12 @@ def books_summary(as_of: dt.date | None = None) -> BooksSummary:
                                        .group_by(OpenItem.currency).tuples().iterator())}
     overdue = (OpenItem.select(fn.COUNT(fn.DISTINCT(OpenItem.customer)))
                .where((OpenItem.open_minor > 0) & (OpenItem.due_date < as_of)).scalar())
-    posted = Invoice.status == "posted"
+    posted = Invoice.status == InvoiceStatus.POSTED
     return BooksSummary(
-        Customer.select().count(), Invoice.select().where(posted & (Invoice.kind == "invoice")).count(),
-        Invoice.select().where(posted & (Invoice.kind == "credit_note")).count(), Payment.select().count(),
-        Refund.select().where(Refund.status == "posted").count(), receivables, int(overdue or 0),
-        Dispute.select().where(Dispute.status == "open").count())
+        Customer.select().count(), Invoice.select().where(posted & (Invoice.kind == DocumentKind.INVOICE)).count(),
+        Invoice.select().where(posted & (Invoice.kind == DocumentKind.CREDIT_NOTE)).count(), Payment.select().count(),
+        Refund.select().where(Refund.status == RefundStatus.POSTED).count(), receivables, int(overdue or 0),
+        Dispute.select().where(Dispute.status == DisputeStatus.OPEN).count())
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,8 +385,8 @@ def list_drafts(limit: int = 200) -> list[DraftRow]:
     """Drafts waiting to be finished, newest first."""
     drafts = list(Invoice.select(Invoice.id, Customer.account_no, Customer.name, Invoice.issue_date,
                                  Invoice.total_minor, Invoice.currency, Invoice.created_by)
-                  .join(Customer).where(Invoice.status == "draft").order_by(Invoice.id.desc()).limit(limit)
-                  .tuples().iterator())
+                  .join(Customer).where(Invoice.status == InvoiceStatus.DRAFT).order_by(Invoice.id.desc())
+                  .limit(limit).tuples().iterator())
     n_lines: dict[int, int] = dict(
         InvoiceLine.select(InvoiceLine.invoice, fn.COUNT(InvoiceLine.id))
         .where(InvoiceLine.invoice.in_([d[0] for d in drafts])).group_by(InvoiceLine.invoice).tuples().iterator())

@@ -13,11 +13,13 @@ from peewee import fn
 
 from store import ledger
 from store.customers import get_customer
+from store.kinds import EntryKind
 from store.models import JournalEntry, JournalLine
 from store.queries import aging_of, open_documents
 
-KIND_TEXT = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "identify": "Payment",
-             "refund": "Refund", "write_off": "Write-off", "void": "Void", "payment_return": "Payment returned"}
+KIND_TEXT = {EntryKind.INVOICE: "Invoice", EntryKind.CREDIT_NOTE: "Credit note", EntryKind.PAYMENT: "Payment",
+             EntryKind.IDENTIFY: "Payment", EntryKind.REFUND: "Refund", EntryKind.WRITE_OFF: "Write-off",
+             EntryKind.VOID: "Void", EntryKind.PAYMENT_RETURN: "Payment returned"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +60,12 @@ def statement_of_account(account_no: str, date_from: dt.date, date_to: dt.date) 
                .group_by(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo)
                .having(net != 0).order_by(JournalEntry.entry_date, JournalEntry.id).tuples().iterator())
     moves = []
-    for _entry_id, entry_date, kind, memo, change in entries:
-        reference, _sep, rest = (memo or "").partition(" ")
-        if kind in ("void", "write_off", "payment_return", "identify"):
-            reference = rest.split(":")[0].split(" ")[0] if kind != "identify" else reference
-        moves.append(StatementMove(entry_date, KIND_TEXT.get(kind, kind.replace("_", " ").capitalize()),
-                                   reference, rest.strip(), int(change)))
+    for e in entries:
+        reference, _sep, rest = (e.memo or "").partition(" ")
+        if e.kind in (EntryKind.VOID, EntryKind.WRITE_OFF, EntryKind.PAYMENT_RETURN, EntryKind.IDENTIFY):
+            reference = rest.split(":")[0].split(" ")[0] if e.kind != EntryKind.IDENTIFY else reference
+        moves.append(StatementMove(e.entry_date, KIND_TEXT.get(e.kind, e.kind.replace("_", " ").capitalize()),
+                                   reference, rest.strip(), int(e.change)))
     opening_minor = int(opening or 0)
     closing = opening_minor + sum(m.change_minor for m in moves)
     return Statement(account_no, customer.currency, date_from, date_to, opening_minor, tuple(moves), closing,
