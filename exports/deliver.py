@@ -14,12 +14,12 @@ import io
 import smtplib
 import time
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from exports.documents import Company, InvoiceDoc
+from exports.documents import Company, InvoiceDoc, ReminderDoc
 from exports.email import PreparedMessage, SmtpSession, SmtpSettings, body_text, build_message, prepare_message
 from exports.from_books import company_profile, invoice_document
 from exports.pdf import DEFAULT_LIMITS, RenderLimits
@@ -104,7 +104,8 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
     to_print: list[tuple[PendingDocument, bytes]] = []
     keep = _Keeper()
     try:
-        with SmtpSession(settings) if settings else nullcontext() as smtp:  # type: ignore[attr-defined]
+        session: AbstractContextManager[SmtpSession | None] = SmtpSession(settings) if settings else nullcontext()
+        with session as smtp:
             results = render_many(jobs(), processes=processes, idle=(RECORD_SECONDS, keep.save))
             for done, (number, result) in enumerate(results, 1):
                 item = pending[number]
@@ -116,6 +117,7 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
                     to_print.append((item, result.pdf))
                     _report(progress, done, len(pending), f"{number}: to print")
                     continue
+                assert smtp is not None, "a message is prepared only when SMTP is set up (settings, above)"
                 error = keep.send(smtp, item, result.message, result.pdf)
                 if error:
                     summary.failed.append((number, error))
@@ -216,9 +218,9 @@ def _invoice_message(item: PendingDocument, doc: InvoiceDoc, company: str, phone
     return f"{company}: {what} {item.number}", body, f"{item.number}.pdf"
 
 
-def _email(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str, phone: str
-           ) -> str:
-    if item.kind == DeliveryKind.REMINDER:
+def _email(smtp: SmtpSession, item: PendingDocument, doc: InvoiceDoc | ReminderDoc, pdf: bytes, company: str,
+           phone: str) -> str:
+    if isinstance(doc, ReminderDoc):
         return _email_reminder(smtp, item, doc, pdf, company)
     return _send_and_record(smtp, item, *_invoice_message(item, doc, company, phone), pdf)
 
@@ -254,7 +256,7 @@ def deliver_one(number: str) -> str:
     return f"Not sent: {error}" if error else f"{number} e-mailed to {view.email}"
 
 
-def _email_reminder(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str) -> str:
+def _email_reminder(smtp: SmtpSession, item: PendingDocument, doc: ReminderDoc, pdf: bytes, company: str) -> str:
     from exports.documents import REMINDER_TITLES
 
     title = REMINDER_TITLES[doc.level]

@@ -46,7 +46,7 @@ class SmtpSettings:
     timeout: float = 30.0
 
     @classmethod
-    def from_settings(cls) -> "SmtpSettings":
+    def from_settings(cls) -> SmtpSettings:
         host = get_setting("smtp_host")
         if not host:
             raise ValidationError("smtp_host", "is not set: billfold setting smtp_host HOST (and smtp_port, smtp_from)")
@@ -158,7 +158,7 @@ class SmtpSession:
             except (OSError, smtplib.SMTPException):
                 client.close()
 
-    def __enter__(self) -> "SmtpSession":
+    def __enter__(self) -> SmtpSession:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -55,7 +55,8 @@ def _open_sqlite(path: str) -> Database:
     if path != ":memory:":
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         path = str(Path(path).expanduser())
-    return APSWDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+    database: Database = APSWDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+    return database
 
 
 def _open_url(url: str) -> Database:
@@ -96,7 +97,7 @@ def _connect(database: Database) -> None:
         return
     try:
         database.connect(reuse_if_open=True)
-    except Exception as exc:  # noqa: BLE001 - psycopg2's OperationalError, wrapped by peewee or not
+    except Exception as exc:
         params = database.connect_params
         host, port = params.get("host") or "localhost (socket)", params.get("port") or 5432
         reason = " ".join(str(exc).split())
@@ -109,8 +110,8 @@ class _Runner(Runner):
     def __init__(self, database: Database, directory: str) -> None:
         super().__init__(database, directory)
         applied = self.History._meta.fields["applied"]
-        applied.db_value = IsoDateTimeField().db_value  # type: ignore[method-assign]
-        applied.python_value = IsoDateTimeField().python_value  # type: ignore[method-assign]
+        applied.db_value = IsoDateTimeField().db_value
+        applied.python_value = IsoDateTimeField().python_value
 
 
 def migration_runner(database: Database) -> Runner:
@@ -123,7 +124,8 @@ def migrate_database(database: Database, target: str | None = None) -> list[str]
     pending = [m for m in runner.status() if m.path and not m.applied]
     if not pending:
         return []
-    return runner.up(target)
+    applied: list[str] = runner.up(target)
+    return applied
 
 
 def describe(database: Database) -> str:

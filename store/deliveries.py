@@ -48,7 +48,8 @@ class DeliveryRow:
 
 
 def _row(d: Delivery) -> DeliveryRow:
-    return DeliveryRow(d.id, d.document.number if d.document_id else None, d.customer.account_no, d.kind, d.channel,
+    return DeliveryRow(d.id, d.document.number if d.document is not None else None, d.customer.account_no, d.kind,
+                       d.channel,
                        d.recipient, d.status, d.message_id, d.error, d.attempts, d.batch, d.pdf_sha256)
 
 
@@ -65,7 +66,8 @@ def pending_documents(limit: int | None = None) -> list[PendingDocument]:
              .order_by(Invoice.id))
     if limit:
         query = query.limit(limit)
-    return [PendingDocument(r.number, r.kind, r.account_no, r.name, r.channel, r.email) for r in query.objects()]
+    return [PendingDocument(number, kind, account_no, name, channel, email)
+            for number, kind, account_no, name, channel, email in query.tuples().iterator()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +104,11 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
     operator = current_operator()
     with transaction():
         accounts = {a.account_no for a in attempts}
-        customers = dict(Customer.select(Customer.account_no, Customer.id)
-                         .where(Customer.account_no.in_(list(accounts))).tuples())
+        customers: dict[str, int] = dict(Customer.select(Customer.account_no, Customer.id)
+                         .where(Customer.account_no.in_(list(accounts))).tuples().iterator())
         numbers = list({a.number for a in attempts if a.number})
-        documents = dict(Invoice.select(Invoice.number, Invoice.id).where(Invoice.number.in_(numbers)).tuples()) \
+        documents: dict[str, int] = dict(
+            Invoice.select(Invoice.number, Invoice.id).where(Invoice.number.in_(numbers)).tuples().iterator()) \
             if numbers else {}
         ids = []
         for a in attempts:

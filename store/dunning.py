@@ -138,7 +138,7 @@ def _credit_by_customer(customer_id: int | None) -> dict[int, int]:
     if customer_id is not None:
         payments &= Payment.customer == customer_id
     for cid, n in (Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor)).where(payments)
-                   .group_by(Payment.customer).tuples()):
+                   .group_by(Payment.customer).tuples().iterator()):
         if cid is not None:
             credit[cid] += int(n or 0)
     # Credit notes from aging_item, whose partial index holds customer and amount of every open document.
@@ -174,7 +174,7 @@ def _accounts(ids: list[int]) -> dict[int, tuple[str, str, str, str, str]]:
     if len(ids) <= 5000:
         return {row[0]: row[1:] for row in (
             Customer.select(Customer.id, Customer.account_no, Customer.name, Customer.status, Customer.currency,
-                            Customer.channel).where(Customer.id.in_(ids)).tuples())}
+                            Customer.channel).where(Customer.id.in_(ids)).tuples().iterator())}
     wanted = set(ids)
     return {row[0]: row[1:] for row in run_sql("SELECT id, account_no, name, status, currency, channel FROM {customer}",
                                                {}) if row[0] in wanted}
@@ -219,7 +219,8 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
     only = (lambda column: column == customer_id) if customer_id is not None else (lambda column: True)
     promises: dict[int, dt.date] = {}
     for cid, promised in (PromiseToPay.select(PromiseToPay.customer, PromiseToPay.promised_date)
-                          .where((PromiseToPay.promised_date >= as_of) & only(PromiseToPay.customer)).tuples()):
+                          .where((PromiseToPay.promised_date >= as_of) & only(PromiseToPay.customer))
+                          .tuples().iterator()):
         promises[cid] = max(promised, promises.get(cid, promised))
     credit = _credit_by_customer(customer_id)
     repeat_from = as_of - dt.timedelta(days=dunning_repeat_days())
@@ -228,7 +229,7 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
             DunningNotice.select(DunningNotice.customer, DunningNotice.level, DunningNotice.notice_date,
                                  DunningNotice.items)
             .where((DunningNotice.notice_date > repeat_from) & (DunningNotice.notice_date <= as_of)
-                   & only(DunningNotice.customer)).tuples()):
+                   & only(DunningNotice.customer)).tuples().iterator()):
         recent[cid].append((notice_level, day, {str(i.get("invoice")) for i in listed or []}))
     proposals, skipped = [], []
     for cid in sorted(due_ids, key=lambda c: accounts[c][0]):

@@ -11,19 +11,30 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from stdnum import iban
 from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.gb import vat as gb_vat
 
 from store.errors import ValidationError
 
 
+def _why(exc: StdnumError) -> str:
+    """stdnum's refusal in two or three words: the message sits beside an 80-column form's field."""
+    for kind, words in ((InvalidChecksum, "check digits"), (InvalidLength, "length"), (InvalidFormat, "format"),
+                        (InvalidComponent, "country or bank code")):
+        if isinstance(exc, kind):
+            return f"wrong {words}"
+    return str(exc).lower().rstrip(".")
+
+
 def check_email(text: str, field: str = "email") -> str:
     """A well-formed e-mail address (as typed, trimmed)."""
     try:
         validate_email(text, check_deliverability=False)
-    except EmailNotValidError as exc:
-        reason = str(exc).rstrip(".")
-        raise ValidationError(field, f"'{text}' is not an e-mail address ({reason[:1].lower()}{reason[1:]})") from None
+    except EmailNotValidError:
+        # The library's reason ("The part after the @-sign is not valid. It should have a period.")
+        # does not fit beside the field on an 80-column form; what is wrong is clear from the address.
+        raise ValidationError(field, f"'{text}' is not an e-mail address") from None
     return text
 
 
@@ -31,11 +42,11 @@ def check_phone(text: str, country: str, field: str = "phone") -> str:
     """A phone number that exists in the numbering plan: international (+44 ...) or national in `country`."""
     try:
         number = phonenumbers.parse(text, (country or "GB").upper())
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(field, f"'{text}' is not a phone number ({exc})") from None
+    except phonenumbers.NumberParseException:
+        raise ValidationError(field, f"'{text}' is not a phone number") from None
     if not phonenumbers.is_valid_number(number):
         where = phonenumbers.region_code_for_number(number) or country
-        raise ValidationError(field, f"'{text}' is not a valid phone number in {where}")
+        raise ValidationError(field, f"'{text}' is not a {where} phone number")
     return text
 
 
@@ -51,7 +62,7 @@ def check_vat(text: str, country: str, field: str = "tax_id") -> str:
     try:
         module.validate(compact)
     except StdnumError as exc:
-        raise ValidationError(field, f"'{text}' is not a valid VAT number: {str(exc).lower().rstrip('.')}") from None
+        raise ValidationError(field, f"'{text}' is not a valid VAT number ({_why(exc)})") from None
     return text
 
 
@@ -60,4 +71,4 @@ def check_iban(text: str, field: str = "iban") -> str:
     try:
         return str(iban.format(iban.validate(text)))
     except StdnumError as exc:
-        raise ValidationError(field, f"'{text}' is not a valid IBAN: {str(exc).lower().rstrip('.')}") from None
+        raise ValidationError(field, f"'{text}' is not a valid IBAN ({_why(exc)})") from None

@@ -64,7 +64,7 @@ def test_void_credit_and_write_off(cli) -> None:
 
 
 @pytest.mark.parametrize("argv,message", [
-    (("customer", "add", "--name", "X", "--email", "bad"), "billfold: email: 'bad' is not an e-mail address (an email address must have an @-sign)"),
+    (("customer", "add", "--name", "X", "--email", "bad"), "billfold: email: 'bad' is not an e-mail address"),
     (("invoice", "create", "--customer", "100001", "--line", "desc=x;qty=1;price=1.005;tax=S", "--post"),
      "billfold: line 1 unit_price: GBP amounts have at most 2 decimal places"),
     (("invoice", "create", "--customer", "100001", "--line", "desc=x;qty=-1;price=1;tax=S", "--post"),

@@ -15,10 +15,11 @@ def test_parse_reports_every_bad_field_at_once() -> None:
                                           "credit_limit_minor": "1.234", "phone": "12"})
     assert data is None
     assert errors == {
-        "name": "is required", "email": "'nope' is not an e-mail address (an email address must have an @-sign)",
-        "terms_days": "'400' is not a number of days from 0 to 365", "currency": "'ABC' is not an ISO 4217 currency code",
+        "name": "is required", "email": "'nope' is not an e-mail address",
+        "terms_days": "'400' is not a number of days from 0 to 365",
+        "currency": "'ABC' is not an ISO 4217 currency code",
         "credit_limit_minor": "GBP amounts have at most 2 decimal places",
-        "phone": "'12' is not a valid phone number in GB"}
+        "phone": "'12' is not a GB phone number"}
 
 
 def test_create_gives_account_numbers_and_search_keys(books) -> None:
@@ -55,7 +56,7 @@ def test_hold_release_close(customer: str) -> None:
         customers.put_on_hold(customer, "again")
     assert customers.release_hold(customer).status == "active"
     post(customer)
-    with pytest.raises(Conflict, match="balance of £12.00"):
+    with pytest.raises(Conflict, match=r"balance of £12\.00"):
         customers.close_customer(customer, "moved away")
 
 

@@ -1,6 +1,7 @@
 """Delivery to a real SMTP server on loopback (aiosmtpd), print batches, retries, and the kept bytes."""
 from __future__ import annotations
 
+import contextlib
 import email
 import hashlib
 import io
@@ -26,13 +27,13 @@ class Inbox:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.refuse: str | None = None
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
             return self.refuse
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content,
                                                                                 policy=policy.default)))
         return "250 Message accepted"
@@ -55,13 +56,11 @@ def smtp(books):
         set_setting(key, value)
     running = [controller]
     yield inbox, running
-    try:
+    with contextlib.suppress(Exception):
         running[-1].stop()
-    except Exception:  # noqa: BLE001 - a test may have stopped it already
-        pass
 
 
-def attachment_of(message) -> bytes:  # noqa: ANN001
+def attachment_of(message) -> bytes:
     part = next(p for p in message.iter_attachments())
     assert part.get_content_type() == "application/pdf"
     return part.get_content()
@@ -275,7 +274,8 @@ async def test_dunning_screen_previews_the_run_then_records_and_sends_it(smtp, b
         # due 30 days after issue: 60 and 10 days overdue (level 3), 40 (level 2 of 7, 21, 45)
         assert "2 reminders (level 2: 1, level 3: 1); 1 by e-mail, 1 to print. 1 account left out." in summary()
         assert [table.get_row_at(n) for n in range(table.row_count)] == [
-            (late, "Late Payer Ltd", "3", "2", "36.00", "email", ""), (paper, "Paper Only", "2", "1", "6.00", "post", "")]
+            (late, "Late Payer Ltd", "3", "2", "36.00", "email", ""),
+            (paper, "Paper Only", "2", "1", "6.00", "post", "")]
         await pilot.press("tab")
         assert table.get_row_at(0) == (quarrel, "Quarrel & Co", "3", "every item past the first level is disputed")
         await pilot.press("tab", "f10", "n")  # asked first: n sends nothing

@@ -35,7 +35,7 @@ def test_several_attempts_are_kept_in_one_call_each_with_its_bytes_hash_and_audi
                                 error="550 no" if k == 1 else "") for k, n in enumerate(numbers)]
     ids = record_deliveries(attempts)
     assert len(ids) == 3 and ids == sorted(ids)
-    for k, (n, delivery_id) in enumerate(zip(numbers, ids)):
+    for k, (n, delivery_id) in enumerate(zip(numbers, ids, strict=True)):
         [row] = deliveries.deliveries_of(n)
         assert row.id == delivery_id and row.recipient == f"to{k}@x.example"
         assert row.pdf_sha256 == hashlib.sha256(f"pdf {k}".encode()).hexdigest()

@@ -21,14 +21,11 @@ def test_good_email_addresses_pass_as_typed(text: str) -> None:
     assert check_email(text) == text
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("nope", "must have an @-sign"), ("a@@b.example", "invalid characters"), ("a@b", "not valid"),
-    ("a b@example.com", "invalid character")])
-def test_bad_email_addresses_name_the_field_and_why(text: str, reason: str) -> None:
+@pytest.mark.parametrize("text", ["nope", "a@@b.example", "a@b", "a b@example.com", "ap@harbour", "ap@.example"])
+def test_bad_email_addresses_name_the_field(text: str) -> None:
     with pytest.raises(ValidationError) as err:
         check_email(text, "company_email")
-    assert err.value.field == "company_email"
-    assert err.value.message.startswith(f"'{text}' is not an e-mail address (") and reason in err.value.message
+    assert (err.value.field, err.value.message) == ("company_email", f"'{text}' is not an e-mail address")
 
 
 @pytest.mark.parametrize(("text", "country"), [
@@ -39,9 +36,9 @@ def test_phone_numbers_in_the_numbering_plan_pass(text: str, country: str) -> No
 
 
 @pytest.mark.parametrize(("text", "country", "message"), [
-    ("12", "GB", "'12' is not a valid phone number in GB"),
-    ("+44 20 794", "GB", "'+44 20 794' is not a valid phone number in GB"),
-    ("call me", "GB", "'call me' is not a phone number (")])
+    ("12", "GB", "'12' is not a GB phone number"),
+    ("+44 20 794", "GB", "'+44 20 794' is not a GB phone number"),
+    ("call me", "GB", "'call me' is not a phone number")])
 def test_bad_phone_numbers_are_refused(text: str, country: str, message: str) -> None:
     with pytest.raises(ValidationError) as err:
         check_phone(text, country)
@@ -59,14 +56,14 @@ def test_vat_numbers_with_good_check_digits_pass(text: str, country: str) -> Non
 def test_vat_numbers_with_bad_check_digits_or_length_are_refused(text: str) -> None:
     with pytest.raises(ValidationError) as err:
         check_vat(text, "GB")
-    assert err.value.field == "tax_id" and err.value.message.startswith(f"'{text}' is not a valid VAT number: ")
+    assert err.value.field == "tax_id" and err.value.message.startswith(f"'{text}' is not a valid VAT number (wrong ")
 
 
 def test_ibans_are_checked_and_kept_in_groups_of_four() -> None:
     assert check_iban("gb29nwbk60161331926819") == "GB29 NWBK 6016 1331 9268 19"
     assert check_iban("DE89 3704 0044 0532 0130 00") == "DE89 3704 0044 0532 0130 00"
-    for bad, why in (("GB29 NWBK 6016 1331 9268 18", "checksum"), ("GB29 NWBK 6016", ""),
-                     ("XX29 1234", "")):
+    for bad, why in (("GB29 NWBK 6016 1331 9268 18", "(wrong check digits)"), ("GB29 NWBK 6016", "(wrong "),
+                     ("XX29 1234", "(wrong ")):
         with pytest.raises(ValidationError) as err:
             check_iban(bad, "company_payment")
         assert err.value.field == "company_payment" and f"'{bad}' is not a valid IBAN" in err.value.message
@@ -80,7 +77,7 @@ def test_the_customer_form_checks_email_phone_and_vat_in_the_accounts_country() 
     _, errors = parse_customer_fields({"name": "Kestrel Ltd", "country": "GB", "email": "ap@kestrel",
                                        "phone": "030 901820", "tax_id": "GB123456789"})
     assert set(errors) == {"email", "phone", "tax_id"}
-    assert errors["phone"] == "'030 901820' is not a valid phone number in GB"
+    assert errors["phone"] == "'030 901820' is not a GB phone number"
 
 
 def test_a_value_the_account_already_holds_is_not_refused_again(books: Path) -> None:
@@ -92,7 +89,7 @@ def test_a_value_the_account_already_holds_is_not_refused_again(books: Path) -> 
                                           "city": "Leeds"}, base)
     assert errors == {} and data is not None and data.city == "Leeds"
     _, errors = parse_customer_fields({"phone": "12346"}, base)
-    assert errors == {"phone": "'12346' is not a valid phone number in GB"}
+    assert errors == {"phone": "'12346' is not a GB phone number"}
 
 
 def test_company_settings_are_checked_and_a_refused_one_writes_nothing(books: Path) -> None:

@@ -1,8 +1,8 @@
 """Pilot tests of account lookup, the account view and customer entry, against a real database file."""
 from __future__ import annotations
 
-import datetime as dt
 import datetime
+import datetime as dt
 
 import pytest
 from textual.widgets import DataTable, Input, Static
@@ -104,8 +104,7 @@ async def test_customer_form_checks_each_field_and_saves(books) -> None:
         await pilot.press(*"Kestrel Trading", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
         await pilot.press(*"not-an-email", "enter")
         await settle(pilot)
-        # its text is beside it already; the reason is email-validator's
-        assert text_of(app, "#e-email") == "is not an e-mail address (an email address must have an @-sign)"
+        assert text_of(app, "#e-email") == "is not an e-mail address"  # its text is beside it already
         await pilot.press("f10")
         await settle(pilot)
         assert "Not saved: 1 field(s) to correct" in text_of(app, "#form-status")

@@ -7,6 +7,7 @@ from typing import Any
 
 from store import clock
 from store.errors import ValidationError
+from store.kinds import Channel
 from tui.cli.args import count, date_arg
 from tui.cli.base import EXIT_OK, EXIT_REFUSED, Outcome, add_command
 from tui.cli.output import progress
@@ -77,7 +78,7 @@ def cmd_deliver(args: argparse.Namespace) -> Outcome:
 
         waiting = pending_documents()
         return Outcome(waiting, lambda: "\n".join(f"{d.number}  {d.account_no} {d.customer_name}: {d.channel}"
-                                                  + (f" to {d.email}" if d.channel == "email" else "")
+                                                  + (f" to {d.email}" if d.channel == Channel.EMAIL else "")
                                                   for d in waiting) or "nothing waiting")
     with progress(args, "Delivering") as advance:
         if args.retry:

@@ -4,9 +4,11 @@ Rendering runs in worker processes on every core; the screen only shows what hap
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
@@ -19,7 +21,8 @@ from tui.widgets.footer import KeyFooter
 
 
 class DeliverScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("f10", "start", "Deliver now")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back"),
+                                             Binding("f10", "start", "Deliver now")]
     DEFAULT_CSS = """
     DeliverScreen #deliver-log { height: 1fr; }
     DeliverScreen #deliver-summary { height: auto; text-style: bold; }
