@@ -124,6 +124,16 @@ def current_label() -> str:
     return describe(database_proxy.obj)
 
 
+def current_database_file() -> str | None:
+    """The SQLite file the books are open on, for other processes to read; None when there is none
+    (PostgreSQL, in memory) or when this connection is inside a transaction they would not see."""
+    database = database_proxy.obj
+    if isinstance(database, APSWDatabase) and database.database not in ("", ":memory:") \
+            and Path(database.database).is_file() and not database.in_transaction():
+        return str(Path(database.database).resolve())
+    return None
+
+
 def close_database() -> None:
     database = database_proxy.obj
     if database is not None and not database.is_closed():

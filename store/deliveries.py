@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
-from store.models import Customer, Delivery, Invoice, InvoiceVoid
+from peewee import JOIN
+
+from store.models import Customer, Delivery, Invoice, InvoiceVoid, Outbox
 from store.service import transaction
 from store.session import current_operator
 
@@ -52,19 +54,18 @@ def _row(d: Delivery) -> DeliveryRow:
 
 
 def pending_documents(limit: int | None = None) -> list[PendingDocument]:
-    """Posted invoices and credit notes not yet sent, printed or waiting in a print batch."""
-    handled = Delivery.select(Delivery.document).where(
-        Delivery.document.is_null(False) & (Delivery.status.in_(DONE) | Delivery.batch.is_null(False)))
-    failed = Delivery.select(Delivery.document).where(Delivery.status == "failed")
-    voided = InvoiceVoid.select(InvoiceVoid.invoice)
-    query = (Invoice.select(Invoice.number, Invoice.kind, Customer.account_no, Customer.name, Customer.channel,
-                            Customer.email)
-             .join(Customer).where((Invoice.status == "posted") & Invoice.id.not_in(handled)
-                                   & Invoice.id.not_in(failed) & Invoice.id.not_in(voided))
-             .order_by(Invoice.id))
+    """What waits in the outbox to be sent or printed (voided documents are left there unsent)."""
+    query = (Outbox.select(Invoice.number, Outbox.kind, Customer.account_no, Customer.name, Outbox.channel,
+                           Outbox.recipient.alias("email"))
+             .join(Customer, on=(Outbox.customer == Customer.id))
+             .join(Invoice, on=(Outbox.document == Invoice.id), join_type=JOIN.LEFT_OUTER)
+             .where((Outbox.status == "queued") & (Outbox.document.is_null()
+                                                   | Outbox.document.not_in(InvoiceVoid.select(InvoiceVoid.invoice))))
+             .order_by(Outbox.id))
     if limit:
         query = query.limit(limit)
-    return [PendingDocument(r.number, r.kind, r.account_no, r.name, r.channel, r.email) for r in query.objects()]
+    return [PendingDocument(r.number or "", r.kind, r.account_no, r.name, r.channel, r.email)
+            for r in query.objects()]
 
 
 @dataclass(frozen=True, slots=True)
