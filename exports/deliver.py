@@ -3,7 +3,7 @@
 Posting a document or recording a dunning notice queued a row in the outbox (store/outbox.py);
 these functions run a sender over it (exports/outbox_send.py). Any number of them may run at
 once, from the command line or the application: each row is claimed by one, so each message
-goes once. The render workers (exports.pdf_pool) read, print and build each e-mail on every core.
+goes once. The render workers (exports.pdf.pool) read, print and build each e-mail on every core.
 """
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
     """Record this run's reminders (one per customer, each queued in the outbox with its notice),
     then send the queued reminders by each customer's channel."""
     from exports.email import SmtpSettings
-    from store.collections import preview_dunning, record_dunning
+    from store.dunning import preview_dunning, record_dunning
 
     proposals = preview_dunning(as_of)
     if any(p.channel == "email" for p in proposals):

@@ -18,7 +18,7 @@ from exports.documents import REMINDER_TITLES, Company, InvoiceDoc, ReminderDoc
 from exports.email import PreparedMessage, body_text, build_message, prepare_message
 from exports.from_books import invoice_document, reminder_document
 from exports.pdf import DEFAULT_LIMITS, RenderLimits
-from exports.pdf_pool import RenderJob
+from exports.pdf.pool import RenderJob
 from store.money import format_money
 from store.outbox import OutboxItem, notice_of
 

@@ -33,7 +33,7 @@ from exports.deliver_messages import (
 from exports.documents import Company
 from exports.email import PreparedMessage, SmtpSession, SmtpSettings, describe_failure, is_transient
 from exports.from_books import company_profile
-from exports.pdf_pool import RenderJob, render_many
+from exports.pdf.pool import RenderJob, render_many
 from store import outbox
 from store.db import current_database_file
 from store.deliveries import delivered_pdf
