@@ -280,10 +280,11 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def register_more(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     """Subcommands of later features register here (import, pdf, report, ...)."""
-    from tui import cli_collections, cli_documents
+    from tui import cli_collections, cli_delivery, cli_documents
 
     cli_documents.register(command, sub)
     cli_collections.register(command, sub)
+    cli_delivery.register(command, sub)
     p = command("match", cmd_match, "apply the certain payment matches (reference names one invoice, amount "
                                     "equals its balance)")
     p.add_argument("--dry-run", action="store_true", help="list what would be applied and why; write nothing")
