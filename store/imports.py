@@ -2,16 +2,20 @@
 
 A line is known again by the bank's own transaction id (scoped to the statement's account) or,
 where the bank gives none, by a fingerprint of its date, amount, reference and position. The
-whole file is parsed before anything is written, and written in one transaction: a malformed
-file imports nothing.
+whole file is read (bounded: store/import_files.py) and parsed before anything is written, so a
+malformed file imports nothing; then it is written a few hundred lines to a transaction, the
+batch row keeping how far it got, so an import of 85,000 lines never holds the write lock for
+more than one chunk and a killed one is finished by the next run of the same file.
 """
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from store.audit import record_event
-from store.errors import NotFound, ValidationError
+from store.claims import claimant, process_gone
+from store.errors import Conflict, NotFound, ValidationError
 from store.importers import parse_statement
 from store.importers.csv_statement import CsvMapping, parse_csv
 from store.importers.records import Statement, StatementFormatError, StatementLine, fingerprint
@@ -20,6 +24,9 @@ from store.money import format_money
 from store.payments import PaymentInput, insert_payment
 from store.service import transaction
 from store.session import current_operator
+
+
+CHUNK_LINES = 200  # lines to a transaction: what another operator may wait for
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,38 +90,94 @@ def _bank_id(statement: Statement, line: StatementLine) -> str | None:
     return f"{account}:{line.bank_txn_id}" if line.bank_txn_id else None
 
 
-def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | None = None) -> ImportResult:
-    """Parse a statement file and record each new line of money in as an unidentified payment."""
+def _start(digest: str, filename: str, statement: Statement) -> tuple[int, int]:
+    """The batch this file's lines go to, and how many lines it has already: a killed import of the
+    same file is taken up where it stopped; one still running elsewhere is refused."""
+    with transaction():
+        running = ImportBatch.get_or_none((ImportBatch.file_sha256 == digest) & (ImportBatch.status == "running"))
+        if running is not None:
+            if not process_gone(running.claimed_by):
+                raise Conflict(f"{filename} is being imported now (by {running.claimed_by}); wait for it to finish")
+            ImportBatch.update(claimed_by=claimant()).where(ImportBatch.id == running.id).execute()
+            record_event("import.resume", "import_batch", running.id,
+                         after={"file": filename, "from_line": running.lines_done, "was": running.claimed_by})
+            return running.id, running.lines_done
+        batch = ImportBatch.create(filename=filename, file_sha256=digest, format=statement.format,
+                                   statement_account=statement.account or "", created_by=current_operator(),
+                                   status="running", claimed_by=claimant())
+        return batch.id, 0
+
+
+def _write_chunk(statement: Statement, batch_id: int, lines: Sequence[StatementLine], done_after: int
+                 ) -> tuple[list[str], int]:
+    """One short transaction: the new lines of money in of `lines` become payments; returns their
+    numbers and how many were there already. The batch row moves on in the same transaction."""
+    keys = [(_bank_id(statement, ln), fingerprint(ln)) for ln in lines]
+    new: list[str] = []
+    duplicate = 0
+    with transaction():
+        ids = [b for b, _f in keys if b]
+        prints = [f for b, f in keys if not b]
+        seen = set(Payment.select(Payment.bank_txn_id).where(Payment.bank_txn_id.in_(ids)).tuples()) if ids \
+            else set()
+        seen |= set(Payment.select(Payment.fingerprint).where(Payment.fingerprint.in_(prints)).tuples()) \
+            if prints else set()
+        seen_keys = {k for (k,) in seen}
+        for line, (bank_id, print_) in zip(lines, keys, strict=True):
+            if line.amount_minor <= 0:
+                continue
+            if (bank_id or print_) in seen_keys:
+                duplicate += 1
+                continue
+            seen_keys.add(bank_id or print_)
+            payment = insert_payment(PaymentInput(
+                line.amount_minor, line.currency, "bank_transfer", line.booking_date, None, line.reference,
+                line.payer, line.payer_account, bank_id, None if bank_id else print_, batch_id))
+            new.append(payment.number)
+        ImportBatch.update(lines_done=done_after, new_count=ImportBatch.new_count + len(new),
+                           duplicate_count=ImportBatch.duplicate_count + duplicate).where(
+            ImportBatch.id == batch_id).execute()
+    return new, duplicate
+
+
+def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | None = None, *,
+                     chunk: int = CHUNK_LINES, progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Parse a statement file and record each new line of money in as an unidentified payment.
+
+    The file is parsed whole before anything is written (a malformed file imports nothing), then
+    written `chunk` lines to a transaction so other operators wait for one chunk at most, never
+    for the whole file. Importing the same file again takes a killed import up where it stopped
+    and otherwise finds every line already there.
+    """
     csv_mapping = load_mapping(mapping) if isinstance(mapping, str) else mapping
     statement = parse_statement(data, filename, csv_mapping)  # raises before anything is written
     digest = hashlib.sha256(data).hexdigest()
+    lines = list(statement.lines)
+    batch_id, start = _start(digest, filename, statement)
+    new: list[str] = []
+    for at in range(start, len(lines), chunk):
+        part = lines[at:at + chunk]
+        made, _duplicate = _write_chunk(statement, batch_id, part, at + len(part))
+        new += made
+        if progress:
+            progress(at + len(part), len(lines))
+    skipped = [SkippedLine(ln.position, "money out" if ln.amount_minor else "zero amount")
+               for ln in lines if ln.amount_minor <= 0]
+    skipped_rows = [{"position": s.position, "reason": s.reason} for s in skipped]
+    total = sum(ln.amount_minor for ln in lines if ln.amount_minor > 0)
     with transaction():
-        batch = ImportBatch.create(filename=filename, file_sha256=digest, format=statement.format,
-                                   statement_account=statement.account or "", created_by=current_operator())
-        new: list[str] = []
-        skipped: list[SkippedLine] = []
-        duplicate = 0
-        for line in statement.lines:
-            if line.amount_minor <= 0:
-                skipped.append(SkippedLine(line.position, "money out" if line.amount_minor else "zero amount"))
-                continue
-            bank_id, print_ = _bank_id(statement, line), fingerprint(line)
-            seen = Payment.select().where((Payment.bank_txn_id == bank_id) if bank_id
-                                          else (Payment.fingerprint == print_)).exists()
-            if seen:
-                duplicate += 1
-                continue
-            payment = insert_payment(PaymentInput(
-                line.amount_minor, line.currency, "bank_transfer", line.booking_date, None, line.reference,
-                line.payer, line.payer_account, bank_id, None if bank_id else print_, batch.id))
-            new.append(payment.number)
-        skipped_rows = [{"position": s.position, "reason": s.reason} for s in skipped]
-        ImportBatch.update(new_count=len(new), duplicate_count=duplicate, skipped_count=len(skipped),
-                           skipped=skipped_rows).where(ImportBatch.id == batch.id).execute()
-        total = sum(ln.amount_minor for ln in statement.lines if ln.amount_minor > 0)
-        record_event("import.statement", "import_batch", batch.id,
-                     after={"file": filename, "sha256": digest, "format": statement.format, "new": len(new),
-                            "duplicate": duplicate, "skipped": len(skipped),
+        ImportBatch.update(skipped_count=len(skipped), skipped=skipped_rows, status="done", lines_done=len(lines),
+                           claimed_by=None).where(ImportBatch.id == batch_id).execute()
+        batch = ImportBatch.get_by_id(batch_id)
+        record_event("import.statement", "import_batch", batch_id,
+                     after={"file": filename, "sha256": digest, "format": statement.format, "new": batch.new_count,
+                            "duplicate": batch.duplicate_count, "skipped": len(skipped), "resumed_at": start,
                             "money_in": format_money(total, statement.currency) if statement.currency else total})
-        return ImportResult(batch.id, filename, statement.format, len(new), duplicate, len(skipped), new,
-                            skipped_rows)
+    return ImportResult(batch_id, filename, statement.format, batch.new_count, batch.duplicate_count, len(skipped),
+                        new, skipped_rows)
+
+
+def interrupted_imports() -> list[tuple[int, str, int]]:
+    """Imports stopped part way (id, file, lines written): importing the same file again finishes each."""
+    return [(b.id, b.filename, b.lines_done) for b in ImportBatch.select().where(ImportBatch.status == "running")
+            if process_gone(b.claimed_by)]

@@ -12,8 +12,6 @@ sent again unless an operator says so (resend, or mark sent). See docs/OUTBOX.md
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from dataclasses import dataclass
 from peewee import JOIN, PostgresqlDatabase
 
 from store.audit import record_event
+from store.claims import claimant, process_gone
 from store.deliveries import DeliveryAttempt, link_notice, record_deliveries, record_retry
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
@@ -81,8 +80,7 @@ def get_item(item_id: int) -> OutboxItem:
     return _item(row)
 
 
-def sender_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+sender_name = claimant
 
 
 def _message_id() -> str:
@@ -154,26 +152,15 @@ def claim(channel: str, *, kinds: Sequence[str] | None = None, ids: Sequence[int
         chosen = [r.id for r in query]
         if not chosen:
             return []
-        Outbox.update(status=OutboxStatus.SENDING, claimed_by=sender_name(), claimed_at=now).where(
+        Outbox.update(status=OutboxStatus.SENDING, claimed_by=sender_name(), claimed_at=utcnow()).where(
             Outbox.id.in_(chosen) & (Outbox.status == OutboxStatus.QUEUED)).execute()
         return [_item(r) for r in _query().where(Outbox.id.in_(chosen)).order_by(Outbox.id).objects()]
 
 
 def _gone(claimed_by: str | None, claimed_at: dt.datetime | None, now: dt.datetime) -> bool:
-    if claimed_at is None or now - claimed_at > LEASE or not claimed_by:
+    if claimed_at is None or now - claimed_at > LEASE:
         return True
-    host, _, pid = claimed_by.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's sender: only the lease tells
-    if int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return process_gone(claimed_by)
 
 
 def mark_uncertain_if_abandoned(now: dt.datetime | None = None) -> list[int]:

@@ -144,11 +144,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from store.importers import CsvMapping, detect_format, guess_mapping
     from store.imports import import_statement, mapping_for, save_mapping
 
+    from store.import_files import read_statement_file
+
     path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError("file", f"{path}: {exc.strerror}") from None
+    data = read_statement_file(path)
     mapping: str | CsvMapping | None = args.mapping
     if args.columns:
         spec = dict(part.split("=", 1) for part in args.columns.split(";") if "=" in part)

@@ -116,6 +116,12 @@ class Services:
     reject_dispute = staticmethod(disputes.reject_dispute)
 
     @staticmethod
+    def read_statement_file(path):  # noqa: ANN001, ANN205 - a Path; the file's bytes
+        from store.import_files import read_statement_file
+
+        return read_statement_file(path)
+
+    @staticmethod
     def import_statement(data: bytes, filename: str, mapping=None):  # noqa: ANN001, ANN205 - name or CsvMapping
         from store.imports import import_statement
 

@@ -265,7 +265,7 @@ class PaymentsScreen(Screen[None]):
         path = Path(answer).expanduser()
         status = self.query_one("#queue-status", Static)
         try:
-            data = path.read_bytes()
+            data = await in_db(self.services.read_statement_file, path)  # a regular file, within the limit
             kind, saved, guess = await in_db(self.services.statement_mapping, data, path.name)
         except OSError as exc:
             status.update(f"Not imported: {escape(str(path))}: {escape(exc.strerror or str(exc))}")
