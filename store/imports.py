@@ -10,6 +10,7 @@ more than one chunk and a killed one is finished by the next run of the same fil
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +27,9 @@ from store.service import transaction
 from store.session import current_operator
 
 
-CHUNK_LINES = 200  # lines to a transaction: what another operator may wait for
+CHUNK_LINES = 200  # lines to a transaction at most: what another operator may wait for
+CHUNK_SECONDS = 0.25  # and no more than about this long
+HANDOVER_S = 0.01  # between chunks, longer than a waiting writer's 2 ms look at the lock (store/db.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +158,21 @@ def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | Non
     lines = list(statement.lines)
     batch_id, start = _start(digest, filename, statement)
     new: list[str] = []
-    for at in range(start, len(lines), chunk):
-        part = lines[at:at + chunk]
+    at, size = start, chunk
+    while at < len(lines):
+        part = lines[at:at + size]
+        began = time.monotonic()
         made, _duplicate = _write_chunk(statement, batch_id, part, at + len(part))
+        took = time.monotonic() - began
         new += made
+        at += len(part)
         if progress:
-            progress(at + len(part), len(lines))
+            progress(at, len(lines))
+        if at < len(lines):
+            # A busy machine writes slower: the next chunk is sized to hold the lock about
+            # CHUNK_SECONDS, whatever the machine, within [10, `chunk`] lines.
+            size = max(10, min(chunk, int(len(part) * CHUNK_SECONDS / max(took, 1e-3))))
+            time.sleep(HANDOVER_S)  # the lock is free: let an operator waiting for it have it first
     skipped = [SkippedLine(ln.position, "money out" if ln.amount_minor else "zero amount")
                for ln in lines if ln.amount_minor <= 0]
     skipped_rows = [{"position": s.position, "reason": s.reason} for s in skipped]
