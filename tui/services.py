@@ -165,6 +165,24 @@ class Services:
         return deliver_pending(processes, progress)
 
     @staticmethod
+    def delivery_log(status: str | None = None) -> list:  # noqa: ANN205 - store.outbox.OutboxItem rows
+        from store.outbox import delivery_log
+
+        return delivery_log(status)
+
+    @staticmethod
+    def resend_message(item_id: int):  # noqa: ANN205 - exports.outbox_send.DeliverySummary
+        from exports.deliver import resend
+
+        return resend(item_id)
+
+    @staticmethod
+    def mark_message_sent(item_id: int):  # noqa: ANN205 - store.outbox.OutboxItem
+        from store.outbox import mark_sent
+
+        return mark_sent(item_id)
+
+    @staticmethod
     def dunning_run(as_of):  # noqa: ANN001, ANN205 - a date; store.dunning.DunningRun
         return dunning.dunning_run(as_of)
 
