@@ -13,7 +13,7 @@ from pathlib import Path
 from exports.deliver_messages import InvoiceJob, ReadyDocument, default_print_dir, prepare_invoice
 from exports.outbox_send import DeliverySummary, OutboxSender, Progress, RetryPolicy
 from store import outbox
-from store.db import current_database_file
+from store.db import books_file
 
 __all__ = ["DeliverySummary", "InvoiceJob", "ReadyDocument", "RetryPolicy", "default_print_dir", "deliver_one",
            "deliver_pending", "prepare_invoice", "retry_failed", "send_dunning", "resend"]
@@ -28,7 +28,7 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
 
 def _books_file() -> str | None:
     """The SQLite file the books are in, for render workers to read documents from; None if there is none."""
-    return current_database_file()
+    return books_file()
 
 
 def retry_failed(progress: Progress | None = None, retry: RetryPolicy | None = None,

@@ -52,10 +52,10 @@ def prepare_invoice(job: InvoiceJob, company: Company, *, limits: RenderLimits =
     global _worker_books
     doc = job.doc
     if doc is None:
-        from store.db import current_database_file, open_database
+        from store.db import open_books_to_read
 
-        if job.books and _worker_books != job.books and current_database_file() != job.books:
-            open_database(job.books, migrate=False)  # this worker only reads
+        if job.books and _worker_books != job.books:
+            open_books_to_read(job.books)  # this worker only reads
             _worker_books = job.books
         doc = invoice_document(job.number)
     pdf = render_invoice(doc, company, limits=limits)

@@ -35,7 +35,7 @@ from exports.email import PreparedMessage, SmtpSession, SmtpSettings, describe_f
 from exports.from_books import company_profile
 from exports.pdf.pool import RenderJob, render_many
 from store import outbox
-from store.db import current_database_file
+from store.db import books_file
 from store.deliveries import delivered_pdf
 from store.fields import utcnow
 from store.outbox import OutboxItem
@@ -160,7 +160,7 @@ class OutboxSender:
         return self.smtp.settings.sender if self.smtp else ""
 
     def _jobs(self) -> Iterator[RenderJob]:
-        books = current_database_file()
+        books = books_file()
         while item := next(iter(self._claim("email", False, 1)), None):
             self.claimed[item.id] = item
             try:
@@ -210,7 +210,7 @@ class OutboxSender:
         company = self.company
         by_id = {i.id: i for i in items}
         rendered: list[tuple[OutboxItem, bytes]] = []
-        jobs = [render_job(i, company, current_database_file(), "") for i in items]
+        jobs = [render_job(i, company, books_file(), "") for i in items]
         for key, result in render_many(jobs, processes=self.processes):
             item = by_id[key]
             if isinstance(result, Exception):

@@ -152,9 +152,16 @@ def current_label() -> str:
     return describe(database_proxy.obj)
 
 
-def current_database_file() -> str | None:
-    """The SQLite file the books are open on, for other processes to read; None when there is none
-    (PostgreSQL, in memory) or when this connection is inside a transaction they would not see."""
+def close_database() -> None:
+    database = database_proxy.obj
+    if database is not None and not database.is_closed():
+        database.close()
+
+
+def books_file() -> str | None:
+    """The SQLite file the books are open in, for other processes (render workers) to read them from;
+    None for PostgreSQL, an in-memory database, or inside a transaction (another process would not see
+    what it has not committed yet)."""
     database = database_proxy.obj
     if isinstance(database, APSWDatabase) and database.database not in ("", ":memory:") \
             and Path(database.database).is_file() and not database.in_transaction():
@@ -162,7 +169,8 @@ def current_database_file() -> str | None:
     return None
 
 
-def close_database() -> None:
-    database = database_proxy.obj
-    if database is not None and not database.is_closed():
-        database.close()
+def open_books_to_read(path: str) -> None:
+    """In another process (a render worker): open the books' SQLite file to read, unless it is open already;
+    no migrations, as the process that named the file has run them."""
+    if getattr(database_proxy.obj, "database", None) != path:
+        open_database(path, migrate=False)

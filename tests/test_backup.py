@@ -100,7 +100,7 @@ def test_backup_and_restore_commands(books, tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     digest = hashlib.sha256((tmp_path / "b.db").read_bytes()).hexdigest()
     assert f"sha256 {digest}" in out and "checked: integrity_check ok, verify ok" in out
-    assert main(["--db", db, "restore", str(tmp_path / "b.db")]) != 0
+    assert main(["--db", db, "restore", str(tmp_path / "b.db")]) == 1  # refused by the books
     assert "add --force" in capsys.readouterr().err
     assert main(["--db", str(tmp_path / "fresh.db"), "restore", str(tmp_path / "b.db")]) == 0
     assert "verify ok after" in capsys.readouterr().out

@@ -29,6 +29,7 @@ from email import policy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+BILLFOLD = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"]
 sys.path.insert(0, str(ROOT))
 
 from tabulate import tabulate  # noqa: E402
@@ -133,7 +134,7 @@ def bench_deliver(folder: Path, messages: int) -> list[list[object]]:
     controller.start()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(folder)}
     started = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-m", "tui.cli", "--db", str(db), "deliver", "--pending",
+    procs = [subprocess.Popen([*BILLFOLD, "--db", str(db), "deliver", "--pending",
                                "--processes", "1", "--json"], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
              for _ in range(2)]
     sent = [json.loads(p.communicate()[0])["emailed"] for p in procs]
@@ -151,7 +152,7 @@ def bench_backup(folder: Path, scale: str | None, customers: int, invoices: int)
         subprocess.run([sys.executable, str(ROOT / "tests" / "bench" / "scale.py"), source, "--customers",
                         str(customers), "--invoices", str(invoices)], check=True, stdout=subprocess.DEVNULL)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "tui.cli", "--db", source, "backup", str(folder / "backup.db"),
+    done = subprocess.run([*BILLFOLD, "--db", source, "backup", str(folder / "backup.db"),
                            "--json"], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     seconds = time.perf_counter() - started
