@@ -15,8 +15,19 @@ from exports.outbox_send import DeliverySummary, OutboxSender, Progress, RetryPo
 from store import outbox
 from store.db import books_file
 
-__all__ = ["DeliverySummary", "InvoiceJob", "ReadyDocument", "RetryPolicy", "default_print_dir", "deliver_one",
-           "deliver_pending", "prepare_invoice", "retry_failed", "send_dunning", "resend"]
+__all__ = [
+    "DeliverySummary",
+    "InvoiceJob",
+    "ReadyDocument",
+    "RetryPolicy",
+    "default_print_dir",
+    "deliver_one",
+    "deliver_pending",
+    "prepare_invoice",
+    "resend",
+    "retry_failed",
+    "send_dunning",
+]
 
 
 def deliver_pending(processes: int | None = None, progress: Progress | None = None, limit: int | None = None,

@@ -37,10 +37,14 @@ from exports.pdf.pool import RenderJob, render_many
 from store import outbox
 from store.db import books_file
 from store.deliveries import delivered_pdf
-from store.fields import utcnow
 from store.outbox import OutboxItem
 
 Progress = Callable[[int, int, str], None]  # done, total, what just happened
+
+
+def utcnow() -> dt.datetime:
+    """The books' clock: UTC without a zone, as the outbox keeps its times."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,7 @@ class OutboxSender:
             self.claimed[item.id] = item
             try:
                 yield render_job(item, self.company, books, self._sender())
-            except Exception as exc:  # noqa: BLE001 - one document that cannot be read fails alone
+            except Exception as exc:
                 self._fail(item, f"could not render: {exc}", None)
 
     def _send_rendered(self) -> None:

@@ -9,11 +9,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from peewee import JOIN
+
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
-from peewee import JOIN
-
 from store.models import Customer, Delivery, Invoice, InvoiceVoid, Outbox
 from store.service import transaction
 from store.session import current_operator

@@ -26,7 +26,6 @@ from store.payments import PaymentInput, insert_payment
 from store.service import transaction
 from store.session import current_operator
 
-
 CHUNK_LINES = 200  # lines to a transaction at most: what another operator may wait for
 CHUNK_SECONDS = 0.25  # and no more than about this long
 HANDOVER_S = 0.01  # between chunks, longer than a waiting writer's 2 ms look at the lock (store/db.py)
@@ -121,11 +120,11 @@ def _write_chunk(statement: Statement, batch_id: int, lines: Sequence[StatementL
     with transaction():
         ids = [b for b, _f in keys if b]
         prints = [f for b, f in keys if not b]
-        seen = set(Payment.select(Payment.bank_txn_id).where(Payment.bank_txn_id.in_(ids)).tuples()) if ids \
-            else set()
-        seen |= set(Payment.select(Payment.fingerprint).where(Payment.fingerprint.in_(prints)).tuples()) \
-            if prints else set()
-        seen_keys = {k for (k,) in seen}
+        seen_keys: set[str] = set()
+        if ids:
+            seen_keys |= set(Payment.select(Payment.bank_txn_id).where(Payment.bank_txn_id.in_(ids)).scalars())
+        if prints:
+            seen_keys |= set(Payment.select(Payment.fingerprint).where(Payment.fingerprint.in_(prints)).scalars())
         for line, (bank_id, print_) in zip(lines, keys, strict=True):
             if line.amount_minor <= 0:
                 continue

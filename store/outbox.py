@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peewee import JOIN, PostgresqlDatabase
+from peewee import JOIN, ModelSelect, PostgresqlDatabase
 
 from store.audit import record_event
 from store.claims import claimant, process_gone
@@ -28,10 +28,27 @@ from store.service import transaction
 from store.session import current_operator
 from store.settings import get_setting
 
-__all__ = ["OutboxStatus", "OutboxItem", "LEASE", "sender_name", "queue_document", "queue_notice",
-           "queue_document_again", "claim", "mark_uncertain_if_abandoned", "record_sent", "record_failed",
-           "retry_later", "resend", "mark_sent", "requeue_failed", "delivery_log", "get_item", "notice_of",
-           "earliest_due"]
+__all__ = [
+    "LEASE",
+    "OutboxItem",
+    "OutboxStatus",
+    "claim",
+    "delivery_log",
+    "earliest_due",
+    "get_item",
+    "mark_sent",
+    "mark_uncertain_if_abandoned",
+    "notice_of",
+    "queue_document",
+    "queue_document_again",
+    "queue_notice",
+    "record_failed",
+    "record_sent",
+    "requeue_failed",
+    "resend",
+    "retry_later",
+    "sender_name",
+]
 
 # A claim older than this is abandoned whatever its process looks like (another host, a reused pid).
 LEASE = dt.timedelta(minutes=15)
@@ -59,7 +76,8 @@ class OutboxItem:
     sent_at: dt.datetime | None
 
 
-def _query():  # noqa: ANN202 - a peewee select of the columns OutboxItem holds
+def _query() -> ModelSelect[Outbox]:
+    """The outbox rows with the columns OutboxItem holds."""
     return (Outbox.select(Outbox, Customer.account_no, Customer.name.alias("customer_name"),
                           Invoice.number.alias("number"))
             .join(Customer, on=(Outbox.customer == Customer.id))
@@ -148,7 +166,7 @@ def claim(channel: str, *, kinds: Sequence[str] | None = None, ids: Sequence[int
         if limit is not None:
             query = query.limit(limit)
         if isinstance(database_proxy.obj, PostgresqlDatabase):
-            query = query.for_update("FOR UPDATE SKIP LOCKED")
+            query = query.for_update("FOR UPDATE SKIP LOCKED")  # type: ignore[arg-type]  # peewee takes the clause
         chosen = [r.id for r in query]
         if not chosen:
             return []
@@ -243,7 +261,7 @@ def _operator_change(item_id: int, allowed: tuple[OutboxStatus, ...], action: st
             raise NotFound(f"outbox {item_id}: no such message")
         if row.status not in allowed:
             raise Conflict(f"outbox {item_id} is {row.status}; only {' or '.join(allowed)} can be {action}")
-        Outbox.update(**values).where(Outbox.id == item_id).execute()  # type: ignore[arg-type]
+        Outbox.update(**values).where(Outbox.id == item_id).execute()
         record_event(f"outbox.{action.replace(' ', '_')}", "outbox", item_id, customer_id=row.customer_id,
                      before={"status": row.status}, after={"status": values["status"],
                                                            "message_id": row.message_id})

@@ -34,8 +34,8 @@ def prepare(db: Path, folder: Path, smtp_port: int) -> KillBooks:
     from decimal import Decimal
 
     from store.customers import CustomerData, create_customer
-    from store.imports import save_mapping
     from store.importers import CsvMapping
+    from store.imports import save_mapping
     from store.invoices import DraftInput, LineInput, create_and_post
     from store.settings import set_setting
 
@@ -58,12 +58,12 @@ def prepare(db: Path, folder: Path, smtp_port: int) -> KillBooks:
 def _command(books: KillBooks, mode: str, rng: random.Random) -> list[str]:
     worker = [sys.executable, str(ROOT / "tests" / "outbox_worker.py"), mode, str(books.db)]
     if mode == "post":
-        return worker + [rng.choice(books.accounts), "40"]
+        return [*worker, rng.choice(books.accounts), "40"]
     if mode == "import":
-        return worker + [str(books.statement), "100", "kill"]
+        return [*worker, str(books.statement), "100", "kill"]
     if mode == "dunning":
-        return worker + [str(books.folder / "print"), dt.date.today().isoformat()]
-    return worker + [str(books.folder / "print")]
+        return [*worker, str(books.folder / "print"), dt.date.today().isoformat()]
+    return [*worker, str(books.folder / "print")]
 
 
 def kill_once(books: KillBooks, mode: str, rng: random.Random) -> str:

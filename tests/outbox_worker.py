@@ -21,9 +21,9 @@ def main(mode: str, db: str, *rest: str) -> None:
     os.environ.setdefault("BILLFOLD_OPERATOR", "killme")
     open_database(db)
     if mode == "post":
-        from store.invoices import DraftInput, LineInput, create_and_post
-
         from decimal import Decimal
+
+        from store.invoices import DraftInput, LineInput, create_and_post
 
         for n in range(int(rest[1])):
             posted = create_and_post(DraftInput(rest[0], dt.date(2026, 11, 1),

@@ -86,7 +86,7 @@ def test_a_corrupt_backup_is_refused_and_nothing_is_restored(books, tmp_path) ->
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
     before = totals()
-    with pytest.raises(Exception, match="not a database|does not verify|file is not"):
+    with pytest.raises(Exception, match=r"not a database|does not verify|file is not"):
         restore_books(bad)
     assert totals() == before
 

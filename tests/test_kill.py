@@ -6,8 +6,10 @@ import random
 
 from exports.deliver import deliver_pending
 from store.db import close_database, open_database
+from tests import test_delivery
 from tests.kill_loop import MODES, check, kill_once, prepare
-from tests.test_delivery import smtp  # noqa: F401 - fixture
+
+smtp = test_delivery.smtp  # fixture
 
 
 def test_killed_mid_work_every_message_goes_at_most_once(smtp, books, tmp_path) -> None:

@@ -15,8 +15,11 @@ from store.customers import CustomerData, create_customer
 from store.errors import Conflict
 from store.models import Outbox
 from store.verify import verify_books
+from tests import test_delivery
 from tests.conftest import line, post
-from tests.test_delivery import FakeClock, attachment_of, smtp, three  # noqa: F401 - fixtures
+from tests.test_delivery import FakeClock, attachment_of
+
+smtp, three = test_delivery.smtp, test_delivery.three  # fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 BILLFOLD = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"]
@@ -75,16 +78,16 @@ def test_a_permanent_refusal_fails_at_once_with_the_servers_reply(smtp, three, t
 class Flaky:
     """Says 451 to the first `times` recipients, then takes mail."""
 
-    def __init__(self, inbox, times: int) -> None:  # noqa: ANN001
+    def __init__(self, inbox, times: int) -> None:
         self.inbox, self.times = inbox, times
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.times > 0:
             self.times -= 1
             return "451 4.3.0 mailbox busy, try again later"
         return await self.inbox.handle_RCPT(server, session, envelope, address, rcpt_options)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         return await self.inbox.handle_DATA(server, session, envelope)
 
 

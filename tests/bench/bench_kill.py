@@ -23,15 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from aiosmtpd.controller import Controller  # noqa: E402
-from tabulate import tabulate  # noqa: E402
+from aiosmtpd.controller import Controller
+from tabulate import tabulate
 
 
 class Inbox:
     def __init__(self) -> None:
         self.ids: list[str] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         self.ids.append(str(email.message_from_bytes(envelope.content, policy=policy.default)["Message-ID"]))
         return "250 OK"
 
@@ -69,7 +69,7 @@ def main() -> None:
     controller.stop()
     seen = Counter(inbox.ids)
     rows = [[mode, books.kills[mode]] for mode in MODES]
-    print(tabulate(rows + [["all", sum(books.kills.values())]], headers=["killed while", "runs"]))
+    print(tabulate([*rows, ["all", sum(books.kills.values())]], headers=["killed while", "runs"]))
     print()
     print(tabulate([[s, n] for s, n in sorted(statuses.items())]
                    + [["messages received", len(inbox.ids)], ["received twice", sum(n > 1 for n in seen.values())]],

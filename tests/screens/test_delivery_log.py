@@ -4,8 +4,10 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from store import outbox
-from tests.test_delivery import smtp, three  # noqa: F401 - fixtures
+from tests import test_delivery
 from tests.test_outbox import abandon
+
+smtp, three = test_delivery.smtp, test_delivery.three  # fixtures
 
 
 async def test_delivery_log_resends_and_marks_sent_after_asking(smtp, three, tmp_path, monkeypatch) -> None:

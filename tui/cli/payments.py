@@ -134,10 +134,9 @@ def cmd_match(args: argparse.Namespace) -> Outcome:
 
 
 def cmd_import(args: argparse.Namespace) -> Outcome:
+    from store.import_files import read_statement_file
     from store.importers import CsvMapping, detect_format, guess_mapping
     from store.imports import import_statement, mapping_for, save_mapping
-
-    from store.import_files import read_statement_file
 
     path = Path(args.file)
     data = read_statement_file(path)  # a regular file within import_max_bytes, or refused naming it

@@ -7,6 +7,8 @@ queued, sending, sent).
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +25,7 @@ FILTERS: tuple[str | None, ...] = (None, "uncertain", "failed", "queued", "sendi
 
 
 class DeliveryLogScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f2", "next_filter", "Show"),
         Binding("f5", "resend", "Resend"),
@@ -70,7 +72,7 @@ class DeliveryLogScreen(Screen[None]):
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
         self.run_worker(self.reload(), exclusive=True)
 
-    def _current(self):  # noqa: ANN202 - the OutboxItem under the cursor, or None
+    def _current(self):
         table = self.query_one(DataTable)
         return self.rows[table.cursor_row] if self.rows and 0 <= table.cursor_row < len(self.rows) else None
 
@@ -86,8 +88,11 @@ class DeliveryLogScreen(Screen[None]):
         warning = " It may have arrived already: the customer could get it twice." if item.status == "uncertain" \
             else ""
         question = f"Send {what} again now, with the same Message-ID {item.message_id}?{warning}"
-        self.app.push_screen(ConfirmScreen(question),
-                             lambda yes: yes and self.run_worker(self._resend(item.id), exclusive=True))
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._resend(item.id), exclusive=True)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     async def _resend(self, item_id: int) -> None:
         keep = self.query_one(DataTable).cursor_row
@@ -107,8 +112,11 @@ class DeliveryLogScreen(Screen[None]):
             return
         question = (f"Mark {item.number or item.kind} to {item.recipient or 'the print batch'} as sent? "
                     "It will never be sent again; do this only if the customer has it.")
-        self.app.push_screen(ConfirmScreen(question),
-                             lambda yes: yes and self.run_worker(self._mark_sent(item.id), exclusive=True))
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._mark_sent(item.id), exclusive=True)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     async def _mark_sent(self, item_id: int) -> None:
         keep = self.query_one(DataTable).cursor_row
