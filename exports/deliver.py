@@ -52,6 +52,10 @@ def retry_failed(progress: Progress | None = None, retry: RetryPolicy | None = N
 def resend(item_id: int, progress: Progress | None = None, retry: RetryPolicy | None = None,
            print_dir: Path | None = None) -> DeliverySummary:
     """An operator's resend of an uncertain or failed message: queued again, then sent now."""
+    from exports.email import SmtpSettings
+
+    if outbox.get_item(item_id).channel == "email":
+        SmtpSettings.from_settings()  # refused before the message leaves uncertain when e-mail is not set up
     outbox.resend(item_id)
     return OutboxSender(processes=1, progress=progress, retry=retry, ids=[item_id], print_dir=print_dir).run()
 

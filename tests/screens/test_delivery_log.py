@@ -27,28 +27,28 @@ async def test_delivery_log_resends_and_marks_sent_after_asking(smtp, three, tmp
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one(DataTable)
-        assert "3 messages (every state); 2 uncertain." in str(app.screen.query_one("#log-filter", Static).render())
+        assert "3 messages (every state); 2 uncertain. F4" in str(app.screen.query_one("#log-filter", Static).render())
         assert [tuple(table.get_row_at(n)[:3]) for n in range(table.row_count)] == [
             (str(ids[1] + 1), "queued", three["paper"]), (str(ids[1]), "uncertain", three["mail2"]),
             (str(ids[0]), "uncertain", three["mail1"])]
-        await pilot.press("f2")  # uncertain only
+        await pilot.press("f4")  # uncertain only
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == 2
-        await pilot.press("f5")
+        await pilot.press("f7")
         await pilot.pause()
         question = str(app.screen.query_one("#confirm-question", Static).render())
         assert f"Send {three['mail2']} to zoe@angstrom.example again now" in question and "twice" in question
         await pilot.press("n")
         await pilot.pause()
         assert inbox.messages == [] and outbox.get_item(ids[1]).status == "uncertain"
-        await pilot.press("f5", "y")
+        await pilot.press("f7", "y")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(inbox.messages) == 1 and outbox.get_item(ids[1]).status == "sent"
         assert "1 e-mailed" in str(app.screen.query_one("#log-status", Static).render())
         assert [table.get_row_at(n)[1] for n in range(table.row_count)] == ["uncertain"]
-        await pilot.press("f6")
+        await pilot.press("f9")
         await pilot.pause()
         assert "never be sent again" in str(app.screen.query_one("#confirm-question", Static).render())
         await pilot.press("y")

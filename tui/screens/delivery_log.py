@@ -1,9 +1,9 @@
 """The delivery log: the outbox, newest first, and the operator's choice for an uncertain message.
 
 An uncertain message may or may not have reached the server (its sender stopped while sending):
-F5 sends it again with the same Message-ID, F6 marks it sent (the customer has it). Each asks
-first, saying exactly what will happen. F2 shows one state after another (all, uncertain, failed,
-queued, sending, sent).
+F7 sends it again with the same Message-ID, F9 marks it sent (the customer has it). Each asks
+first, saying exactly what will happen. F4 shows one state after another (all, uncertain, failed,
+queued, sending, sent). (F2, F5 and F6 are the application's own keys on every screen.)
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ FILTERS: tuple[str | None, ...] = (None, "uncertain", "failed", "queued", "sendi
 class DeliveryLogScreen(Screen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("f2", "next_filter", "Show"),
-        Binding("f5", "resend", "Resend"),
-        Binding("f6", "mark_sent", "Mark sent"),
+        Binding("f4", "next_filter", "Show"),
+        Binding("f7", "resend", "Resend"),
+        Binding("f9", "mark_sent", "Mark sent"),
     ]
     DEFAULT_CSS = """
     DeliveryLogScreen #log-table { height: 1fr; }
@@ -49,7 +49,7 @@ class DeliveryLogScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("id", "state", "document", "account", "to", "tries", "when")
+        self.query_one(DataTable).add_columns("id", "state", "document", "account", "to", "n", "when")
         self.run_worker(self.reload(), exclusive=True)
 
     async def reload(self, keep: int | None = None) -> None:
@@ -58,12 +58,13 @@ class DeliveryLogScreen(Screen[None]):
         table.clear()
         for r in self.rows:
             when = r.sent_at or r.claimed_at or r.created_at
-            table.add_row(str(r.id), r.status, r.number or r.kind, r.account_no, (r.recipient or "post")[:24],
+            table.add_row(str(r.id), r.status, r.number or r.kind, r.account_no, (r.recipient or "post")[:20],
                           str(r.attempts), f"{when:%d/%m %H:%M}" if when else "")
         uncertain = sum(r.status == "uncertain" for r in self.rows)
         shown = self.filter or "every state"
         self.query_one("#log-filter", Static).update(
-            f"{len(self.rows)} messages ({shown}); {uncertain} uncertain. F2 shows another state.")
+            f"{len(self.rows)} messages ({shown}); {uncertain} uncertain. F4 shows another state; "
+            "F7 resends, F9 marks sent.")
         if keep is not None and 0 <= keep < table.row_count:
             table.move_cursor(row=keep)
         table.focus()
