@@ -35,7 +35,9 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = "outbox"
-            indexes = ((("status", "channel", "id"), False),)
+            # the model's foreign keys are indexed, as peewee indexes them
+            indexes = ((("status", "channel", "id"), False), (("customer_id",), False), (("document_id",), False),
+                       (("notice_id",), False), (("delivery_id",), False))
 
     db.create_tables([Outbox])
     db.execute_sql("ALTER TABLE import_batch ADD COLUMN status VARCHAR(255) NOT NULL DEFAULT 'done'")
