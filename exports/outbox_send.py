@@ -139,8 +139,10 @@ class OutboxSender:
     def _claimable_email(self) -> bool:
         from store.deliveries import pending_documents
 
+        if self.ids is not None:
+            return any(outbox.get_item(i).channel == "email" for i in self.ids)
         return any(p.channel == "email" and (self.kinds is None or p.kind in self.kinds)
-                   for p in pending_documents()) or bool(self.ids)
+                   for p in pending_documents())
 
     def _send_email(self) -> None:
         while True:
@@ -163,17 +165,22 @@ class OutboxSender:
     def _sender(self) -> str:
         return self.smtp.settings.sender if self.smtp else ""
 
-    def _jobs(self) -> Iterator[RenderJob]:
+    def _jobs(self, first: OutboxItem) -> Iterator[RenderJob]:
         books = books_file()
-        while item := next(iter(self._claim("email", False, 1)), None):
+        item: OutboxItem | None = first
+        while item is not None:
             self.claimed[item.id] = item
             try:
                 yield render_job(item, self.company, books, self._sender())
-            except Exception as exc:
+            except Exception as exc:  # one document that cannot be read fails alone
                 self._fail(item, f"could not render: {exc}", None)
+            item = next(iter(self._claim("email", False, 1)), None)
 
     def _send_rendered(self) -> None:
-        for key, result in render_many(self._jobs(), processes=self.processes):
+        first = next(iter(self._claim("email", False, 1)), None)
+        if first is None:  # nothing to print: no render workers started for it
+            return
+        for key, result in render_many(self._jobs(first), processes=self.processes):
             item = self.claimed.pop(key)
             if isinstance(result, Exception):
                 self._fail(item, f"could not render: {result}", None)
