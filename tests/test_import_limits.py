@@ -97,7 +97,7 @@ def test_an_import_still_running_elsewhere_is_refused(books) -> None:
         import_statement(data, "x.csv", MAPPING)
 
 
-def test_a_killed_import_is_finished_by_the_next_run_of_the_file(books, tmp_path) -> None:
+def test_a_killed_import_is_finished_by_the_next_run_of_the_file(books, tmp_path, capsys) -> None:
     path = tmp_path / "long.csv"
     path.write_bytes(statement(3000))
     save_mapping(MAPPING)
@@ -113,7 +113,14 @@ def test_a_killed_import_is_finished_by_the_next_run_of_the_file(books, tmp_path
     [(batch_id, name, done)] = interrupted_imports()
     assert name == "long.csv" and 100 <= done < 3000
     assert Payment.select().count() == done  # whole chunks only
+    from tui.cli import main
+
+    other = tmp_path / "other.csv"
+    other.write_bytes(statement(1).replace(b"REF-000000", b"OTHER-1"))
+    assert main(["--db", str(books), "import", str(other), "--mapping", "plain"]) == 0
+    assert f"import {batch_id} of long.csv stopped after {done:,} lines (killed): import that file again" \
+        in capsys.readouterr().out
     result = import_statement(path.read_bytes(), "long.csv", "plain")
-    assert result.batch_id == batch_id and result.new == 3000 and Payment.select().count() == 3000
+    assert result.batch_id == batch_id and result.new == 3000 and Payment.select().count() == 3001
     assert interrupted_imports() == [] and verify_books() == []
     assert import_statement(path.read_bytes(), "long.csv", "plain").new == 0

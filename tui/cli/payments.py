@@ -163,10 +163,16 @@ def cmd_import(args: argparse.Namespace) -> Outcome:
                                   progress=(lambda done, total: advance(done, total, f"{done:,} lines")) if advance
                                   else None)
 
+    from store.imports import interrupted_imports
+
+    stopped = interrupted_imports()
+
     def text() -> str:
         out = [f"{path.name} ({result.format}): {result.new} new payments, {result.duplicate} duplicates, "
                f"{result.skipped} skipped"]
         out += [f"  line {s['position']}: skipped, {s['reason']}" for s in result.skipped_lines[:20]]
+        out += [f"import {batch} of {name} stopped after {done:,} lines (killed): import that file again to finish it"
+                for batch, name, done in stopped]
         return "\n".join(out)
 
     return Outcome(result, text)
