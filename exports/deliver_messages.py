@@ -19,6 +19,7 @@ from exports.email import PreparedMessage, body_text, build_message, prepare_mes
 from exports.from_books import invoice_document, reminder_document
 from exports.pdf import DEFAULT_LIMITS, RenderLimits
 from exports.pdf.pool import RenderJob
+from store import clock
 from store.money import format_money
 from store.outbox import OutboxItem, notice_of
 
@@ -118,7 +119,7 @@ def default_print_dir() -> Path:
 
 def batch_name(now: dt.datetime | None = None) -> str:
     """Unique whoever else prints in the same second: the time, then a random part."""
-    return f"PB-{(now or dt.datetime.now()):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+    return f"PB-{(now or clock.now().astimezone()):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
 def _write_whole(path: Path, data: bytes) -> None:

@@ -34,7 +34,7 @@ from exports.documents import Company
 from exports.email import PreparedMessage, SmtpSession, SmtpSettings, describe_failure, is_transient
 from exports.from_books import company_profile
 from exports.pdf.pool import RenderJob, render_many
-from store import outbox
+from store import clock, outbox
 from store.db import books_file
 from store.deliveries import delivered_pdf
 from store.outbox import OutboxItem
@@ -43,8 +43,8 @@ Progress = Callable[[int, int, str], None]  # done, total, what just happened
 
 
 def utcnow() -> dt.datetime:
-    """The books' clock: UTC without a zone, as the outbox keeps its times."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """The books' clock (store.clock): UTC without a zone, as the outbox keeps its times."""
+    return clock.now().replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,12 @@ class ImportResult:
     skipped: int
     payments: list[str] = field(default_factory=list)
     skipped_lines: list[dict[str, object]] = field(default_factory=list)
+    # Every line of the file and what became of it: position, outcome (new, duplicate, skipped),
+    # date, amount (formatted), reference, and the payment made or found, or why it was skipped.
+    # A resumed import lists the lines it wrote itself (those before `resumed_at` were written by
+    # the run that was killed).
+    lines: list[dict[str, object]] = field(default_factory=list)
+    resumed_at: int = 0
 
 
 def save_mapping(mapping: CsvMapping) -> None:
@@ -110,36 +116,50 @@ def _start(digest: str, filename: str, statement: Statement) -> tuple[int, int]:
         return batch.id, 0
 
 
+def _said(line: StatementLine) -> dict[str, object]:
+    return {"position": line.position, "date": line.booking_date.isoformat(),
+            "amount": format_money(line.amount_minor, line.currency), "reference": line.reference}
+
+
 def _write_chunk(statement: Statement, batch_id: int, lines: Sequence[StatementLine], done_after: int
-                 ) -> tuple[list[str], int]:
+                 ) -> tuple[list[str], list[dict[str, object]]]:
     """One short transaction: the new lines of money in of `lines` become payments; returns their
-    numbers and how many were there already. The batch row moves on in the same transaction."""
+    numbers and what became of each line. The batch row moves on in the same transaction."""
     keys = [(_bank_id(statement, ln), fingerprint(ln)) for ln in lines]
     new: list[str] = []
+    outcomes: list[dict[str, object]] = []
     duplicate = 0
     with transaction():
         ids = [b for b, _f in keys if b]
         prints = [f for b, f in keys if not b]
-        seen_keys: set[str] = set()
+        seen: dict[str, str] = {}
         if ids:
-            seen_keys |= set(Payment.select(Payment.bank_txn_id).where(Payment.bank_txn_id.in_(ids)).scalars())
+            seen.update(Payment.select(Payment.bank_txn_id, Payment.number).where(
+                Payment.bank_txn_id.in_(ids)).tuples().iterator())
         if prints:
-            seen_keys |= set(Payment.select(Payment.fingerprint).where(Payment.fingerprint.in_(prints)).scalars())
+            seen.update(Payment.select(Payment.fingerprint, Payment.number).where(
+                Payment.fingerprint.in_(prints)).tuples().iterator())
         for line, (bank_id, print_) in zip(lines, keys, strict=True):
+            said = _said(line)
             if line.amount_minor <= 0:
+                reason = "money out" if line.amount_minor else "zero amount"
+                outcomes.append({**said, "outcome": "skipped", "detail": reason})
                 continue
-            if (bank_id or print_) in seen_keys:
+            key = bank_id or print_
+            if key in seen:
                 duplicate += 1
+                outcomes.append({**said, "outcome": "duplicate", "detail": f"already imported as {seen[key]}"})
                 continue
-            seen_keys.add(bank_id or print_)
             payment = insert_payment(PaymentInput(
                 line.amount_minor, line.currency, "bank_transfer", line.booking_date, None, line.reference,
                 line.payer, line.payer_account, bank_id, None if bank_id else print_, batch_id))
+            seen[key] = payment.number
             new.append(payment.number)
+            outcomes.append({**said, "outcome": "new", "detail": payment.number})
         ImportBatch.update(lines_done=done_after, new_count=ImportBatch.new_count + len(new),
                            duplicate_count=ImportBatch.duplicate_count + duplicate).where(
             ImportBatch.id == batch_id).execute()
-    return new, duplicate
+    return new, outcomes
 
 
 def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | None = None, *,
@@ -153,17 +173,21 @@ def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | Non
     """
     csv_mapping = load_mapping(mapping) if isinstance(mapping, str) else mapping
     statement = parse_statement(data, filename, csv_mapping)  # raises before anything is written
+    if csv_mapping is not None:
+        check_currency_of(statement, csv_mapping)
     digest = hashlib.sha256(data).hexdigest()
     lines = list(statement.lines)
     batch_id, start = _start(digest, filename, statement)
     new: list[str] = []
+    outcomes: list[dict[str, object]] = []
     at, size = start, chunk
     while at < len(lines):
         part = lines[at:at + size]
         began = time.monotonic()
-        made, _duplicate = _write_chunk(statement, batch_id, part, at + len(part))
+        made, said = _write_chunk(statement, batch_id, part, at + len(part))
         took = time.monotonic() - began
         new += made
+        outcomes += said
         at += len(part)
         if progress:
             progress(at, len(lines))
@@ -185,10 +209,20 @@ def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | Non
                             "duplicate": batch.duplicate_count, "skipped": len(skipped), "resumed_at": start,
                             "money_in": format_money(total, statement.currency) if statement.currency else total})
     return ImportResult(batch_id, filename, statement.format, batch.new_count, batch.duplicate_count, len(skipped),
-                        new, skipped_rows)
+                        new, skipped_rows, outcomes, start)
 
 
 def interrupted_imports() -> list[tuple[int, str, int]]:
     """Imports stopped part way (id, file, lines written): importing the same file again finishes each."""
     return [(b.id, b.filename, b.lines_done) for b in ImportBatch.select().where(ImportBatch.status == "running")
             if process_gone(b.claimed_by)]
+
+
+def check_currency_of(statement: Statement, mapping: CsvMapping) -> None:
+    """A bank account holds one currency: a line in another is refused, and with it the file."""
+    for line in statement.lines:
+        if line.currency != mapping.default_currency:
+            raise ValidationError(
+                "default_currency", f"line {line.position} is in {line.currency} but the bank account of mapping "
+                            f"'{mapping.name}' is in {mapping.default_currency}: nothing was imported "
+                            f"(set the mapping's currency to {line.currency} if this is that account)")

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from exports.deliver import deliver_pending, retry_failed
-from store import deliveries, outbox
+from store import clock, deliveries, outbox
 from store.customers import CustomerData, create_customer
 from store.errors import ValidationError
 from store.settings import set_setting
@@ -222,7 +222,7 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
     inbox, _running = smtp
     late = create_customer(CustomerData(name="Late Payer Ltd", email="ap@late.example")).account_no
     paper = create_customer(CustomerData(name="Paper Only", channel="post")).account_no
-    today = dt.date.today()
+    today = clock.today()
     old = [post(late, line(price=1000), issue=today - dt.timedelta(days=90)).number,
            post(late, line(price=2000), issue=today - dt.timedelta(days=60)).number]
     post(paper, line(price=500), issue=today - dt.timedelta(days=70))
