@@ -75,12 +75,22 @@ def check_copy(path: Path) -> list[str]:
         return problems + verify_books()
 
 
+def _is(test: str, path: Path, field: str) -> bool:
+    """path.is_dir() / is_file(), with a name the system cannot take (too long, say) refused naming it."""
+    try:
+        return bool(getattr(path, test)())
+    except OSError as exc:
+        raise ValidationError(field, f"{str(path)[:60]}: {exc.strerror}") from None
+
+
 def _destination(dest: Path, now: dt.datetime, suffix: str) -> Path:
-    if dest.is_dir():
+    if _is("is_dir", dest, "DEST"):
         dest = dest / f"billfold-{now:%Y%m%d-%H%M%S}{suffix}"
+    elif dest.suffix != suffix:
+        raise ValidationError("DEST", f"'{str(dest)[:60]}' is neither a folder nor a file name ending {suffix}")
     if dest.exists():
         raise ValidationError("DEST", f"{dest} exists; name a new file (a backup never overwrites one)")
-    if not dest.parent.is_dir():
+    if not _is("is_dir", dest.parent, "DEST"):
         raise ValidationError("DEST", f"{dest.parent} is not a folder")
     return dest
 
@@ -157,8 +167,8 @@ def _has_books() -> bool:
 def restore_books(source: Path, *, force: bool = False) -> BackupResult:
     """Put the backup at `source` in place of the open books, then check them; refused over live
     books (any customer, invoice or payment) unless `force`."""
-    if not source.is_file():
-        raise ValidationError("SRC", f"{source} is not a file")
+    if not _is("is_file", source, "SRC"):
+        raise ValidationError("SRC", f"'{str(source)[:60]}' is not a file")
     database = database_proxy.obj
     if _has_books() and not force:
         raise Conflict("these books are not empty; restoring would replace them: add --force if that is meant")

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tui.cli.args import count
+from tui.cli.args import count, text_arg
 from tui.cli.base import EXIT_OK, EXIT_REFUSED, Outcome, add_command, add_group
 from tui.cli.output import table
 
@@ -77,13 +77,14 @@ def register(sub: Any) -> None:
     p = add_command(delivery, "resend", cmd_delivery_resend,
                     "send an uncertain or failed message again (the same Message-ID)")
     p.add_argument("id", type=count(1), help="the outbox id (billfold delivery log)")
-    p.add_argument("--print-dir", help="where a print batch goes (default: the data folder)")
+    p.add_argument("--print-dir", type=text_arg, help="where a print batch goes (default: the data folder)")
     p = add_command(delivery, "mark-sent", cmd_delivery_mark_sent,
                     "an uncertain message did arrive: never send it again")
     p.add_argument("id", type=count(1))
     p = add_command(sub, "backup", cmd_backup, "a consistent, verified copy of the books while others work; "
                                                "prints its sha256")
-    p.add_argument("dest", metavar="DEST", help="a new file, or a folder to put billfold-DATE.db in")
+    p.add_argument("dest", metavar="DEST", type=text_arg, help="a new file (NAME.db; NAME.dump on PostgreSQL), or a folder to put "
+                                                "billfold-DATE.db in")
     p = add_command(sub, "restore", cmd_restore, "replace the books with a backup, then verify them")
-    p.add_argument("src", metavar="SRC")
+    p.add_argument("src", metavar="SRC", type=text_arg)
     p.add_argument("--force", action="store_true", help="replace books that are not empty")
