@@ -74,7 +74,7 @@ def test_restore_refuses_live_books_without_force_and_a_backup_never_overwrites(
     assert Path(copy.path).parent == tmp_path and Path(copy.path).name.startswith("billfold-")
     with pytest.raises(ValidationError, match="exists; name a new file"):
         backup_books(Path(copy.path))
-    with pytest.raises(ValidationError, match="neither a folder nor a file name ending .db"):
+    with pytest.raises(ValidationError, match=r"neither a folder nor a file name ending \.db"):
         backup_books(tmp_path / "copy.txt")
     with pytest.raises(ValidationError, match="File name too long"):
         backup_books(tmp_path / ("9" * 400 + ".db"))

@@ -83,8 +83,8 @@ def register(sub: Any) -> None:
     p.add_argument("id", type=count(1))
     p = add_command(sub, "backup", cmd_backup, "a consistent, verified copy of the books while others work; "
                                                "prints its sha256")
-    p.add_argument("dest", metavar="DEST", type=text_arg, help="a new file (NAME.db; NAME.dump on PostgreSQL), or a folder to put "
-                                                "billfold-DATE.db in")
+    where = "a new file (NAME.db; NAME.dump on PostgreSQL), or a folder to put billfold-DATE.db in"
+    p.add_argument("dest", metavar="DEST", type=text_arg, help=where)
     p = add_command(sub, "restore", cmd_restore, "replace the books with a backup, then verify them")
     p.add_argument("src", metavar="SRC", type=text_arg)
     p.add_argument("--force", action="store_true", help="replace books that are not empty")
