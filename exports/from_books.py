@@ -15,8 +15,17 @@ from exports.documents import (
     StatementRow,
     TaxSummary,
 )
+from store.kinds import DocumentKind, DocumentState
 from store.pricing import price_lines
-from store.queries import CustomerCard, CustomerView, InvoiceView, customer_card, customer_view, invoice_view, open_documents
+from store.queries import (
+    CustomerCard,
+    CustomerView,
+    InvoiceView,
+    customer_card,
+    customer_view,
+    invoice_view,
+    open_documents,
+)
 from store.settings import get_setting
 from store.statements import statement_of_account
 
@@ -51,14 +60,16 @@ def invoice_document(number: str) -> InvoiceDoc:
                              for ln in v.lines], v.tax_rounding).taxes
     summaries = tuple(TaxSummary(t.code, f"{rates[t.code].normalize():f}", t.net_minor, t.tax_minor)
                       for t in doc_taxes)
-    paid = v.total_minor - max(v.open_minor, 0) if v.kind == "invoice" else v.total_minor + min(v.open_minor, 0)
-    if v.status == "void":
+    paid = v.total_minor - max(v.open_minor,
+                               0) if v.kind == DocumentKind.INVOICE else v.total_minor + min(v.open_minor, 0)
+    if v.status == DocumentState.VOID:
         paid = v.total_minor
     return InvoiceDoc(v.kind, v.number or f"DRAFT-{v.id}", v.issue_date,  # type: ignore[arg-type]
-                      v.due_date if v.kind == "invoice" else None, v.currency,
+                      v.due_date if v.kind == DocumentKind.INVOICE else None, v.currency,
                       party_of(customer_card(v.account_no)), lines, summaries, v.subtotal_minor, v.tax_minor,
                       v.total_minor, paid, v.total_minor - paid, v.reference,
-                      (f"VOID: {v.void_reason}. " if v.status == "void" else "") + v.memo, v.credited_invoice)
+                      (f"VOID: {v.void_reason}. " if v.status == DocumentState.VOID else "") + v.memo,
+                      v.credited_invoice)
 
 
 def statement_document(account_no: str, date_from: dt.date, date_to: dt.date) -> StatementDoc:
@@ -78,7 +89,7 @@ def reminder_document(account_no: str, level: int, on: dt.date, numbers: list[st
     v = customer_view(account_no, on)
     items = tuple(OverdueItem(d.number, d.issue_date, d.due_date, d.days_past_due, d.open_minor)
                   for d in open_documents(v.id, on)
-                  if d.kind == "invoice" and d.open_minor > 0 and d.days_past_due > 0
+                  if d.kind == DocumentKind.INVOICE and d.open_minor > 0 and d.days_past_due > 0
                   and (numbers is None or d.number in numbers))
     return ReminderDoc(level, party_of(v), on, v.currency, items, sum(i.amount_due_minor for i in items))
 

@@ -15,6 +15,7 @@ from store.audit import record_event
 from store.customers import customer_balance, get_customer
 from store.errors import Conflict, ValidationError
 from store.fields import utcnow
+from store.kinds import CustomerStatus, DisputeStatus, OperatorRole
 from store.models import (
     CollectionCase,
     Customer,
@@ -47,7 +48,7 @@ def record_promise(account_no: str, promised_date: dt.date, amount_minor: int, n
     def body() -> PromiseResult:
         customer = get_customer(account_no)
         today = on or clock.today()
-        if customer.status == "closed":
+        if customer.status == CustomerStatus.CLOSED:
             raise Conflict(f"account {customer.account_no} is closed")
         if promised_date < today:
             raise ValidationError("promised_date", f"{promised_date.isoformat()} has already passed")
@@ -89,16 +90,16 @@ def send_to_collections(account_no: str, agency: str, note: str = "") -> Collect
         raise ValidationError("agency", "is required: name the agency the account goes to")
 
     def body() -> CollectionResult:
-        login = require_role("supervisor", f"sending account {account_no} to collections")
+        login = require_role(OperatorRole.SUPERVISOR, f"sending account {account_no} to collections")
         customer = get_customer(account_no)
-        if customer.status not in ("active", "on_hold"):
+        if customer.status not in (CustomerStatus.ACTIVE, CustomerStatus.ON_HOLD):
             raise Conflict(f"account {customer.account_no} is {customer.status.replace('_', ' ')}; "
                            "it cannot be sent to collections")
         owed = customer_balance(customer.id)
         if owed <= 0:
             raise Conflict(f"account {customer.account_no} owes nothing "
                            f"(balance {format_money(owed, customer.currency)}); there is nothing to collect")
-        changed = (Customer.update(status="in_collections", hold_reason=f"sent to {agency.strip()}",
+        changed = (Customer.update(status=CustomerStatus.IN_COLLECTIONS, hold_reason=f"sent to {agency.strip()}",
                                    version=Customer.version + 1, updated_at=utcnow(), updated_by=login)
                    .where((Customer.id == customer.id) & (Customer.status == customer.status)).execute())
         if not changed:
@@ -107,7 +108,7 @@ def send_to_collections(account_no: str, agency: str, note: str = "") -> Collect
                                      amount_minor=owed, currency=customer.currency, opened_by=login)
         record_event("customer.collections", "customer", customer.account_no, customer_id=customer.id,
                      before={"status": customer.status},
-                     after={"status": "in_collections", "case": case.id, "agency": agency.strip(),
+                     after={"status": CustomerStatus.IN_COLLECTIONS, "case": case.id, "agency": agency.strip(),
                             "amount_minor": owed, "note": note.strip()})
         return CollectionResult(case.id, customer.account_no, agency.strip(), owed, customer.currency)
 
@@ -208,7 +209,7 @@ def collections_packet_data(account_no: str, as_of: dt.date | None = None) -> Co
     """Plain data for an agency's packet: contacts, statement, open invoices, dunning history, promises, cases."""
     customer = get_customer(account_no)
     as_of = as_of or clock.today()
-    disputed = Dispute.select(Dispute.invoice).where(Dispute.status == "open")
+    disputed = Dispute.select(Dispute.invoice).where(Dispute.status == DisputeStatus.OPEN)
     open_invoices = tuple(
         PacketInvoice(number, issued, due, total, open_minor, max(0, (as_of - due).days), bool(is_disputed))
         for number, issued, due, total, open_minor, is_disputed in

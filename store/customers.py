@@ -10,18 +10,19 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 from store.audit import record_event
-from store.errors import Conflict, NotFound, ValidationError
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
+from store.kinds import CustomerStatus
 from store.models import Customer, CustomerNote, OpenItem, Payment, SearchToken
 from store.money import check_currency, format_money, parse_amount
 from store.numbering import take_number
 from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 from store.service import transaction
 from store.session import current_operator
+from store.validation import check_email, check_phone, check_vat
 
-STATUSES = ("active", "on_hold", "in_collections", "closed")
+STATUSES = tuple(CustomerStatus)
 CHANNELS = ("email", "post")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ def parse_customer_fields(raw: Mapping[str, str], base: CustomerData | None = No
             values[key] = _parse_field(key, (raw[key] or "").strip(), currency)
         except ValidationError as exc:
             errors[key] = exc.message
+    _check_with_libraries(raw, values, base, errors)
     if not str(values["name"]).strip():
         errors.setdefault("name", "is required")
     if values["channel"] == "email" and not values["email"] and "email" not in errors:
@@ -84,10 +86,6 @@ def _parse_field(key: str, text: str, currency: str) -> object:
         if amount < 0:
             raise ValidationError(key, "cannot be negative")
         return amount
-    if key == "email" and text and not _EMAIL.match(text):
-        raise ValidationError(key, f"'{text}' is not an e-mail address")
-    if key == "phone" and text and len(digits_of(text)) < 5:
-        raise ValidationError(key, f"'{text}' has too few digits for a phone number")
     if key == "country":
         if not re.fullmatch(r"[A-Za-z]{2}", text or "GB"):
             raise ValidationError(key, "is a two-letter country code such as GB or DE")
@@ -97,6 +95,24 @@ def _parse_field(key: str, text: str, currency: str) -> object:
     if key == "name" and len(text) > 200:
         raise ValidationError(key, "is longer than 200 characters")
     return text
+
+
+def _check_with_libraries(raw: Mapping[str, str], values: dict[str, object], base: CustomerData | None,
+                          errors: dict[str, str]) -> None:
+    """E-mail, phone and VAT number by store.validation, the phone and VAT number in the account's country.
+    A value the account already holds is not refused again (books kept before these checks stay editable)."""
+    country = str(values["country"])
+    checks = {"email": check_email,
+              "phone": lambda text: check_phone(text, country),
+              "tax_id": lambda text: check_vat(text, country)}
+    for key, check in checks.items():
+        text = str(values[key])
+        if key not in raw or key in errors or not text or (base is not None and getattr(base, key) == text):
+            continue
+        try:
+            values[key] = check(text)
+        except ValidationError as exc:
+            errors[key] = exc.message
 
 
 def _search_keys(data: CustomerData) -> dict[str, str]:
@@ -170,18 +186,14 @@ def _set_status(account_no: str, status: str, reason: str, action: str, allowed_
         return Customer.get_by_id(row.id)
 
 
-def _require_reason(reason: str) -> str:
-    if not reason.strip():
-        raise ValidationError("reason", "is required")
-    return reason.strip()
-
-
 def put_on_hold(account_no: str, reason: str) -> Customer:
-    return _set_status(account_no, "on_hold", _require_reason(reason), "customer.hold", ("active",))
+    return _set_status(account_no, CustomerStatus.ON_HOLD, required("reason", reason), "customer.hold",
+                       (CustomerStatus.ACTIVE,))
 
 
 def release_hold(account_no: str, reason: str = "") -> Customer:
-    return _set_status(account_no, "active", reason.strip(), "customer.release", ("on_hold",))
+    return _set_status(account_no, CustomerStatus.ACTIVE, reason.strip(), "customer.release",
+                       (CustomerStatus.ON_HOLD,))
 
 
 def close_customer(account_no: str, reason: str) -> Customer:
@@ -190,8 +202,8 @@ def close_customer(account_no: str, reason: str) -> Customer:
     if balance:
         raise Conflict(f"account {account_no} has a balance of {format_money(balance, row.currency)}; "
                        "settle or write it off before closing")
-    return _set_status(account_no, "closed", _require_reason(reason), "customer.close",
-                       ("active", "on_hold"))
+    return _set_status(account_no, CustomerStatus.CLOSED, required("reason", reason), "customer.close",
+                       (CustomerStatus.ACTIVE, CustomerStatus.ON_HOLD))
 
 
 def add_note(account_no: str, text: str) -> CustomerNote:

@@ -14,11 +14,12 @@ from peewee import JOIN
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
-from store.models import Customer, Delivery, Invoice, InvoiceVoid, Outbox
+from store.kinds import DeliveryStatus
+from store.models import Customer, Delivery, Invoice, InvoiceVoid, Outbox, OutboxStatus
 from store.service import transaction
 from store.session import current_operator
 
-DONE = ("sent", "printed")
+DONE = (DeliveryStatus.SENT, DeliveryStatus.PRINTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +60,8 @@ def pending_documents(limit: int | None = None) -> list[PendingDocument]:
                            Outbox.recipient.alias("email"))
              .join(Customer, on=(Outbox.customer == Customer.id))
              .join(Invoice, on=(Outbox.document == Invoice.id), join_type=JOIN.LEFT_OUTER)
-             .where((Outbox.status == "queued") & (Outbox.document.is_null()
-                                                   | Outbox.document.not_in(InvoiceVoid.select(InvoiceVoid.invoice))))
+             .where((Outbox.status == OutboxStatus.QUEUED) & (
+                 Outbox.document.is_null() | Outbox.document.not_in(InvoiceVoid.select(InvoiceVoid.invoice))))
              .order_by(Outbox.id))
     if limit:
         query = query.limit(limit)
@@ -95,7 +96,7 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
     """Keep several delivery attempts in one transaction, each its own row with its bytes, their hash
     and its own audit event, in the order given; returns their ids. All are kept or none."""
     for a in attempts:
-        if a.status not in ("sent", "failed", "pending", "printed"):
+        if a.status not in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.PENDING, DeliveryStatus.PRINTED):
             raise ValidationError("status", f"'{a.status}' is not a delivery status")
     if not attempts:
         return []
@@ -117,7 +118,7 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
                 document=documents.get(a.number) if a.number else None, customer=customer_id, kind=a.kind,
                 channel=a.channel, recipient=a.recipient, status=a.status, message_id=a.message_id,
                 error=a.error[:500], attempts=1, batch=a.batch, pdf=a.pdf, pdf_sha256=digest,
-                sent_at=utcnow() if a.status == "sent" else None, created_by=operator).execute()
+                sent_at=utcnow() if a.status == DeliveryStatus.SENT else None, created_by=operator).execute()
             record_event(f"delivery.{a.status}", "delivery", delivery_id, customer_id=customer_id,
                          after={"document": a.number, "channel": a.channel, "to": a.recipient, "sha256": digest,
                                 "message_id": a.message_id, "error": a.error[:200], "batch": a.batch})
@@ -130,12 +131,14 @@ def record_retry(delivery_id: int, status: str, message_id: str = "", error: str
         d = Delivery.get_or_none(Delivery.id == delivery_id)
         if d is None:
             raise NotFound(f"delivery {delivery_id}: no such delivery")
-        if d.status != "failed":
+        if d.status != DeliveryStatus.FAILED:
             raise Conflict(f"delivery {delivery_id} is {d.status}, not failed")
         Delivery.update(status=status, message_id=message_id, error=error[:500], attempts=Delivery.attempts + 1,
-                        sent_at=utcnow() if status == "sent" else None).where(Delivery.id == d.id).execute()
+                        sent_at=utcnow() if status == DeliveryStatus.SENT else None,
+                        ).where(Delivery.id == d.id).execute()
         record_event(f"delivery.retry_{status}", "delivery", d.id, customer_id=d.customer_id,
-                     before={"status": "failed", "error": d.error}, after={"status": status, "error": error[:200]})
+                     before={"status": DeliveryStatus.FAILED, "error": d.error}, after={"status": status,
+                                                                                        "error": error[:200]})
         return _row(Delivery.get_by_id(d.id))
 
 
@@ -153,7 +156,7 @@ def link_notice(notice_id: int, delivery_id: int) -> None:
 
 
 def failed_deliveries() -> list[DeliveryRow]:
-    return [_row(d) for d in Delivery.select().where(Delivery.status == "failed").order_by(Delivery.id)]
+    return [_row(d) for d in Delivery.select().where(Delivery.status == DeliveryStatus.FAILED).order_by(Delivery.id)]
 
 
 def deliveries_of(number: str) -> list[DeliveryRow]:
@@ -175,11 +178,11 @@ def delivered_pdf(delivery_id: int) -> bytes:
 def confirm_printed(batch: str) -> int:
     """The print batch came off the printer: its documents count as delivered by post."""
     with transaction():
-        rows = list(Delivery.select().where((Delivery.batch == batch) & (Delivery.status == "pending")))
+        rows = list(Delivery.select().where((Delivery.batch == batch) & (Delivery.status == DeliveryStatus.PENDING)))
         if not rows:
             raise NotFound(f"print batch {batch}: nothing waiting to be confirmed")
-        Delivery.update(status="printed", sent_at=utcnow()).where(
-            (Delivery.batch == batch) & (Delivery.status == "pending")).execute()
+        Delivery.update(status=DeliveryStatus.PRINTED, sent_at=utcnow()).where(
+            (Delivery.batch == batch) & (Delivery.status == DeliveryStatus.PENDING)).execute()
         record_event("delivery.printed", "print_batch", batch, after={"documents": len(rows)})
         return len(rows)
 

@@ -15,6 +15,7 @@ from store.catalogue import save_item
 from store.customers import CustomerData, create_customer, put_on_hold
 from store.disputes import open_dispute
 from store.invoices import DraftInput, LineInput, create_and_post, create_draft, credit_invoice
+from store.kinds import OperatorRole
 from store.payments import PaymentInput, allocate_payment, record_payment
 from store.queries import books_summary
 from store.service import transaction
@@ -41,9 +42,9 @@ ITEMS = [("CONS-HR", "Consulting, per hour", 9500, "S"), ("SUPP-MO", "Support pl
 
 COMPANY_SETTINGS = [
     ("company_name", "Billfold Demo Ltd"), ("company_address", "1 Ledger Lane|Temple Quay|Bristol BS1 6AA"),
-    ("company_tax_id", "GB 123 4567 89"), ("company_email", "accounts@billfold.example"),
+    ("company_tax_id", "GB 980 7806 84"), ("company_email", "accounts@billfold.example"),
     ("company_phone", "+44 117 496 0000"),
-    ("company_payment", "Northern Bank plc|Sort code 12-34-56  Account 12345678|IBAN GB29 NWBK 1234 5612 3456 78"),
+    ("company_payment", "Northern Bank plc|Sort code 60-16-13  Account 31926819|IBAN GB29 NWBK 6016 1331 9268 19"),
 ]
 
 
@@ -78,7 +79,7 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
     """Fill an empty database with demo books."""
     rng = random.Random(spec.seed)
     today = spec.today or clock.today()
-    ensure_operator("demo", "Demo data", "supervisor")
+    ensure_operator("demo", "Demo data", OperatorRole.SUPERVISOR)
     set_operator("demo")
     try:
         with transaction():

@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store.audit import record_event
-from store.errors import Conflict, NotFound, ValidationError
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
-from store.invoices import credit_invoice, get_posted, is_void
+from store.invoices import credit_invoice, get_live
+from store.kinds import DisputeStatus
 from store.models import Dispute, Invoice
 from store.money import format_money
 from store.service import run_service
@@ -28,17 +29,14 @@ def _result(d: Dispute) -> DisputeResult:
 
 
 def open_dispute(invoice_number: str, amount_minor: int, reason: str, note: str = "") -> DisputeResult:
-    if not reason.strip():
-        raise ValidationError("reason", "is required")
+    required("reason", reason)
 
     def body() -> DisputeResult:
-        invoice = get_posted(invoice_number)
-        if is_void(invoice.id):
-            raise Conflict(f"invoice {invoice.number} is void")
+        invoice = get_live(invoice_number, "is void")
         if not 0 < amount_minor <= invoice.total_minor:
             raise ValidationError("amount", f"is more than zero and at most the invoice total "
                                             f"{format_money(invoice.total_minor, invoice.currency)}")
-        if Dispute.select().where((Dispute.invoice == invoice.id) & (Dispute.status == "open")).exists():
+        if Dispute.select().where((Dispute.invoice == invoice.id) & (Dispute.status == DisputeStatus.OPEN)).exists():
             raise Conflict(f"invoice {invoice.number} already has an open dispute")
         dispute = Dispute.create(invoice=invoice.id, amount_minor=amount_minor, reason=reason.strip(),
                                  note=note.strip(), opened_by=current_operator())
@@ -53,7 +51,7 @@ def _get_open(dispute_id: int) -> Dispute:
     dispute = Dispute.get_or_none(Dispute.id == dispute_id)
     if dispute is None:
         raise NotFound(f"dispute {dispute_id}: no such dispute")
-    if dispute.status != "open":
+    if dispute.status != DisputeStatus.OPEN:
         raise Conflict(f"dispute {dispute_id} is already {dispute.status}")
     return dispute
 
@@ -65,10 +63,12 @@ def resolve_with_credit(dispute_id: int, note: str = "") -> DisputeResult:
         invoice: Invoice = dispute.invoice
         credit = credit_invoice(invoice.number, f"dispute {dispute.id}: {dispute.reason}",
                                 amount_minor=dispute.amount_minor)
-        Dispute.update(status="credited", credit_note=credit.id, resolved_at=utcnow(), resolved_by=current_operator(),
+        Dispute.update(status=DisputeStatus.CREDITED, credit_note=credit.id, resolved_at=utcnow(),
+                       resolved_by=current_operator(),
                        resolution_note=note.strip()).where(Dispute.id == dispute.id).execute()
         record_event("dispute.credit", "dispute", dispute.id, customer_id=invoice.customer_id,
-                     before={"status": "open"}, after={"status": "credited", "credit_note": credit.number})
+                     before={"status": DisputeStatus.OPEN}, after={"status": DisputeStatus.CREDITED,
+                                                                   "credit_note": credit.number})
         return _result(Dispute.get_by_id(dispute.id))
 
     return run_service("resolve_dispute", {}, None, DisputeResult, body)
@@ -80,10 +80,11 @@ def reject_dispute(dispute_id: int, note: str) -> DisputeResult:
 
     def body() -> DisputeResult:
         dispute = _get_open(dispute_id)
-        Dispute.update(status="rejected", resolved_at=utcnow(), resolved_by=current_operator(),
+        Dispute.update(status=DisputeStatus.REJECTED, resolved_at=utcnow(), resolved_by=current_operator(),
                        resolution_note=note.strip()).where(Dispute.id == dispute.id).execute()
         record_event("dispute.reject", "dispute", dispute.id, customer_id=dispute.invoice.customer_id,
-                     before={"status": "open"}, after={"status": "rejected", "note": note.strip()})
+                     before={"status": DisputeStatus.OPEN}, after={"status": DisputeStatus.REJECTED,
+                                                                   "note": note.strip()})
         return _result(Dispute.get_by_id(dispute.id))
 
     return run_service("reject_dispute", {}, None, DisputeResult, body)
@@ -92,5 +93,6 @@ def reject_dispute(dispute_id: int, note: str) -> DisputeResult:
 def open_dispute_of(invoice_number: str) -> DisputeResult | None:
     """The invoice's open dispute, if it has one."""
     dispute = (Dispute.select().join(Invoice, on=(Dispute.invoice == Invoice.id))
-               .where((Invoice.number == invoice_number.strip().upper()) & (Dispute.status == "open")).first())
+               .where((Invoice.number == invoice_number.strip().upper())
+                      & (Dispute.status == DisputeStatus.OPEN)).first())
     return _result(dispute) if dispute else None

@@ -36,6 +36,7 @@ from store import clock
 from store.audit import record_event
 from store.customers import get_customer
 from store.errors import ValidationError
+from store.kinds import CustomerStatus, PaymentStatus
 from store.models import (
     Customer,
     DunningNotice,
@@ -51,7 +52,7 @@ from store.sql import DaysPast, bulk_rows, run_sql
 
 DEFAULT_LEVELS = "7,21,45"
 DEFAULT_REPEAT_DAYS = 14
-NOT_DUNNED = ("in_collections", "closed")
+NOT_DUNNED = (CustomerStatus.IN_COLLECTIONS, CustomerStatus.CLOSED)
 
 
 # ---------------------------------------------------------------- settings
@@ -133,7 +134,8 @@ class DunningRun:
 def _credit_by_customer(customer_id: int | None) -> dict[int, int]:
     """Unallocated payments plus unapplied credit notes, per customer (read through the partial indexes)."""
     credit: dict[int, int] = defaultdict(int)
-    payments = (Payment.status == "open") & (Payment.unallocated_minor > 0)  # as payment_queue: no customer term
+    # as payment_queue: no customer term
+    payments = (Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0)
     if customer_id is not None:
         payments &= Payment.customer == customer_id
     for cid, n in (Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor)).where(payments)

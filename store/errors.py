@@ -15,6 +15,13 @@ class ValidationError(BooksError):
         super().__init__(f"{field}: {message}")
 
 
+def required(field: str, text: str, message: str = "is required") -> str:
+    """`text` stripped, or a ValidationError naming the field when nothing is left (a reason, a note)."""
+    if not text.strip():
+        raise ValidationError(field, message)
+    return text.strip()
+
+
 class NotFound(BooksError):
     """A record asked for by its key does not exist."""
 

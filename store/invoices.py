@@ -15,8 +15,9 @@ from store import clock, ledger
 from store.audit import record_event
 from store.catalogue import Catalogue, load_catalogue
 from store.customers import customer_balance, get_customer
-from store.errors import Conflict, NotFound, ValidationError
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
+from store.kinds import CustomerStatus, DocumentKind, EntryKind, InvoiceStatus
 from store.ledger import Posting
 from store.models import Allocation, Customer, Invoice, InvoiceLine, InvoiceVoid, Item, OpenItem, TaxCode, WriteOff
 from store.money import format_money, parse_amount, parse_quantity
@@ -28,7 +29,7 @@ from store.session import current_operator
 from store.settings import get_setting
 from store.sql import sum_of
 
-SERIES = {"invoice": "INV", "credit_note": "CN"}
+SERIES = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,7 @@ def _write_lines(invoice_id: int, lines: Sequence[LineInput], priced: PricedInvo
 
 
 def _draft_values(data: DraftInput, customer: Customer) -> tuple[dict[str, object], PricedInvoice, dict[str, Decimal]]:
-    if customer.status == "closed":
+    if customer.status == CustomerStatus.CLOSED:
         raise ValidationError("customer", f"account {customer.account_no} is closed")
     rates = _check_lines(data.lines)
     rounding = get_setting("tax_rounding")
@@ -195,7 +196,8 @@ def create_draft(data: DraftInput) -> Invoice:
     with transaction():
         customer = get_customer(data.account_no)
         values, priced, rates = _draft_values(data, customer)
-        invoice = Invoice.create(kind="invoice", series=SERIES["invoice"], created_by=current_operator(), **values)
+        invoice = Invoice.create(kind=DocumentKind.INVOICE, series=SERIES[DocumentKind.INVOICE],
+                                 created_by=current_operator(), **values)
         _write_lines(invoice.id, data.lines, priced, rates)
         record_event("invoice.draft", "invoice", invoice.id, customer_id=customer.id,
                      after={"total_minor": priced.total_minor, "lines": len(data.lines)})
@@ -206,7 +208,7 @@ def _get_draft(invoice_id: int) -> Invoice:
     invoice = Invoice.get_or_none(Invoice.id == invoice_id)
     if invoice is None:
         raise NotFound(f"draft {invoice_id}: no such draft")
-    if invoice.status != "draft":
+    if invoice.status != InvoiceStatus.DRAFT:
         raise Conflict(f"invoice {invoice.number} is posted; posted invoices are never edited (credit or void it)")
     return invoice
 
@@ -219,7 +221,7 @@ def update_draft(invoice_id: int, data: DraftInput, expected_version: int) -> In
         values, priced, rates = _draft_values(data, customer)
         changed = (Invoice.update(version=Invoice.version + 1, **values)
                    .where((Invoice.id == invoice_id) & (Invoice.version == expected_version)
-                          & (Invoice.status == "draft")).execute())
+                          & (Invoice.status == InvoiceStatus.DRAFT)).execute())
         if not changed:
             raise Conflict(f"draft {invoice_id} was changed by someone else since you opened it")
         InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id).execute()
@@ -233,7 +235,7 @@ def delete_draft(invoice_id: int) -> None:
     with transaction():
         invoice = _get_draft(invoice_id)
         InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id).execute()
-        Invoice.delete().where((Invoice.id == invoice_id) & (Invoice.status == "draft")).execute()
+        Invoice.delete().where((Invoice.id == invoice_id) & (Invoice.status == InvoiceStatus.DRAFT)).execute()
         record_event("invoice.draft_delete", "invoice", invoice_id, customer_id=invoice.customer_id,
                      before={"total_minor": invoice.total_minor})
 
@@ -254,7 +256,7 @@ def _document_postings(invoice: Invoice) -> list[Posting]:
     if priced.total_minor != invoice.total_minor:  # the header was priced from these lines when saved
         raise Conflict(f"document {invoice.id}: its total does not match its lines")
     postings += [ledger.credit(ledger.TAX_PAYABLE, t.tax_minor, cur, tax_code=t.code, **refs) for t in priced.taxes]
-    return ledger.reverse(postings) if invoice.kind == "credit_note" else postings
+    return ledger.reverse(postings) if invoice.kind == DocumentKind.CREDIT_NOTE else postings
 
 
 def _finalise(invoice: Invoice) -> Invoice:
@@ -265,23 +267,24 @@ def _finalise(invoice: Invoice) -> Invoice:
         raise ValidationError("total", "must be more than zero")
     seq, number = take_number(invoice.series)
     entry = ledger.post_entry(invoice.kind, invoice.issue_date, _document_postings(invoice), memo=number)
-    Invoice.update(status="posted", number=number, seq=seq, journal_entry=entry.id, posted_at=utcnow(),
-                   posted_by=current_operator()).where((Invoice.id == invoice.id) & (Invoice.status == "draft")).execute()
-    sign = -1 if invoice.kind == "credit_note" else 1
+    Invoice.update(status=InvoiceStatus.POSTED, number=number, seq=seq, journal_entry=entry.id, posted_at=utcnow(),
+                   posted_by=current_operator()).where((Invoice.id == invoice.id)
+                                                       & (Invoice.status == InvoiceStatus.DRAFT)).execute()
+    sign = -1 if invoice.kind == DocumentKind.CREDIT_NOTE else 1
     OpenItem.create(document=invoice.id, customer=invoice.customer_id, currency=invoice.currency,
                     due_date=invoice.due_date, open_minor=sign * invoice.total_minor)
     queue_document(invoice.id, invoice.kind, invoice.customer)  # delivered through the outbox, once
     record_event(f"{invoice.kind}.post", invoice.kind, number, customer_id=invoice.customer_id,
                  after={"number": number, "total_minor": invoice.total_minor, "currency": invoice.currency,
                         "issue_date": invoice.issue_date, "due_date": invoice.due_date})
-    invoice.status, invoice.number, invoice.seq, invoice.journal_entry = "posted", number, seq, entry.id
+    invoice.status, invoice.number, invoice.seq, invoice.journal_entry = InvoiceStatus.POSTED, number, seq, entry.id
     return invoice
 
 
 def _check_can_invoice(customer: Customer, total: int, allow_over_limit: bool) -> None:
-    if customer.status == "on_hold":
+    if customer.status == CustomerStatus.ON_HOLD:
         raise Conflict(f"account {customer.account_no} is on hold: {customer.hold_reason or 'no reason given'}")
-    if customer.status in ("closed", "in_collections"):
+    if customer.status in (CustomerStatus.CLOSED, CustomerStatus.IN_COLLECTIONS):
         raise Conflict(f"account {customer.account_no} is {customer.status.replace('_', ' ')}; it cannot be invoiced")
     if customer.credit_limit_minor and not allow_over_limit:
         balance = customer_balance(customer.id)
@@ -316,10 +319,10 @@ def create_and_post(data: DraftInput, *, allow_over_limit: bool = False,
 
 # ---------------------------------------------------------------- voids and credits
 
-def get_posted(number: str, kind: str = "invoice") -> Invoice:
+def get_posted(number: str, kind: str = DocumentKind.INVOICE) -> Invoice:
     invoice = Invoice.get_or_none((Invoice.number == number.strip().upper()) & (Invoice.kind == kind))
-    if invoice is None or invoice.status != "posted":
-        label = "invoice" if kind == "invoice" else "credit note"
+    if invoice is None or invoice.status != InvoiceStatus.POSTED:
+        label = "invoice" if kind == DocumentKind.INVOICE else "credit note"
         raise NotFound(f"{label} {number}: no such posted {label}")
     return invoice
 
@@ -328,21 +331,26 @@ def is_void(invoice_id: int) -> bool:
     return InvoiceVoid.select().where(InvoiceVoid.invoice == invoice_id).exists()
 
 
+def get_live(number: str, if_void: str) -> Invoice:
+    """A posted invoice that has not been voided; `if_void` ends the refusal ("invoice INV-1 is void...")."""
+    invoice = get_posted(number)
+    if is_void(invoice.id):
+        raise Conflict(f"invoice {invoice.number} {if_void}")
+    return invoice
+
+
 def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None) -> VoidResult:
-    if not reason.strip():
-        raise ValidationError("reason", "is required to void an invoice")
+    required("reason", reason, "is required to void an invoice")
 
     def body() -> VoidResult:
-        invoice = get_posted(number)
-        if is_void(invoice.id):
-            raise Conflict(f"invoice {invoice.number} is already void")
+        invoice = get_live(number, "is already void")
         paid = sum_of(Allocation.amount_minor, Allocation.invoice == invoice.id)
         if paid:
             raise Conflict(f"invoice {invoice.number} has {format_money(paid, invoice.currency)} of payments and "
                            "credits allocated to it; unallocate them first, or issue a credit note")
         if WriteOff.select().where(WriteOff.invoice == invoice.id).exists():
             raise Conflict(f"invoice {invoice.number} has been partly written off; issue a credit note instead")
-        entry = ledger.post_entry("void", clock.today(), ledger.reverse(_document_postings(invoice)),
+        entry = ledger.post_entry(EntryKind.VOID, clock.today(), ledger.reverse(_document_postings(invoice)),
                                   memo=f"void {invoice.number}: {reason.strip()}")
         InvoiceVoid.create(invoice=invoice.id, reason=reason.strip(), journal_entry=entry.id,
                            created_by=current_operator())
@@ -357,7 +365,7 @@ def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None
 def _credited_lines(invoice: Invoice) -> set[int]:
     originals = InvoiceLine.select(InvoiceLine.id).where(InvoiceLine.invoice == invoice.id)
     return {ln.credited_line_id for ln in InvoiceLine.select(InvoiceLine.credited_line)
-            .join(Invoice).where((InvoiceLine.credited_line.in_(originals)) & (Invoice.status == "posted"))}
+            .join(Invoice).where((InvoiceLine.credited_line.in_(originals)) & (Invoice.status == InvoiceStatus.POSTED))}
 
 
 def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None = None,
@@ -367,18 +375,16 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
 
     The credit is applied to the invoice's open balance at once; any rest stays as customer credit.
     """
-    if not reason.strip():
-        raise ValidationError("reason", "is required for a credit note")
+    required("reason", reason, "is required for a credit note")
 
     def body() -> PostedDocument:
-        invoice = get_posted(number)
-        if is_void(invoice.id):
-            raise Conflict(f"invoice {invoice.number} is void; there is nothing to credit")
+        invoice = get_live(number, "is void; there is nothing to credit")
         lines, credited = _credit_lines(invoice, positions, amount_minor)
         rates = _tax_rates()
         priced = _price(lines, rates, invoice.tax_rounding)
         issued = on or clock.today()
-        note = Invoice.create(kind="credit_note", series=SERIES["credit_note"], customer=invoice.customer_id,
+        note = Invoice.create(kind=DocumentKind.CREDIT_NOTE, series=SERIES[DocumentKind.CREDIT_NOTE],
+                              customer=invoice.customer_id,
                               issue_date=issued, due_date=issued, currency=invoice.currency,
                               reference=invoice.number, memo=reason.strip(), tax_rounding=invoice.tax_rounding,
                               subtotal_minor=priced.subtotal_minor, tax_minor=priced.tax_minor,
@@ -387,7 +393,7 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
         _write_lines(note.id, lines, priced, rates, credited)
         note = _finalise(note)
         already_credited = sum_of(Invoice.total_minor, (Invoice.credited_invoice == invoice.id)
-                                & (Invoice.status == "posted"))
+                                & (Invoice.status == InvoiceStatus.POSTED))
         if already_credited > invoice.total_minor:
             raise ValidationError("amount", f"credits would exceed the invoice total "
                                             f"{format_money(invoice.total_minor, invoice.currency)}")

@@ -4,18 +4,20 @@ Read by store/matching.py. A reference names invoices exactly ("INV-000042"), pa
 "000042") or as OCR or a bank clerk mangled them ("1NV-OOOO42": O for 0, I or L for 1, dashes
 lost); it may carry the customer's own reference or purchase-order number printed on an invoice.
 A payer that is a company ("Müller GmbH") is never matched by name alone to a person ("Oliver
-Müller"): the surname is the same, the debtor is not.
+Müller"), nor a person to a company by one shared word: the surname is the same, the debtor is not.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from enum import Enum
+from enum import StrEnum
+
+from rapidfuzz import fuzz
 
 from store.search_tokens import fold
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """How a suggestion may be accepted: high by Enter at once; medium and low only once chosen."""
 
     HIGH = "high"
@@ -56,12 +58,12 @@ def invoice_refs(reference: str, prefix: str, width: int) -> dict[int, str]:
     """
     text = reference.upper()
     found: dict[int, str] = {}
-    for m in re.finditer(re.escape(prefix.upper()) + r"(\d{%d})(?!\d)" % width, text):
+    for m in re.finditer(re.escape(prefix.upper()) + rf"(\d{{{width}}})(?!\d)", text):
         found[int(m.group(1))] = REF_EXACT
     for m in _PREFIXED.finditer(text):
         body = m.group(1)
         digits = re.sub(r"[\s\-_/.]", "", body).translate(_OCR)
-        if any(ch.isdigit() for ch in body) and digits.isdigit() and 0 < int(digits):
+        if any(ch.isdigit() for ch in body) and digits.isdigit() and int(digits) > 0:
             found.setdefault(int(digits), REF_PARTIAL)
     for m in re.finditer(rf"(?<![A-Z0-9\-]){_D}{{{width}}}(?![A-Z0-9])", text):
         body = m.group(0)
@@ -84,9 +86,10 @@ def reference_tokens(reference: str) -> set[str]:
     return out
 
 
-_LEGAL_FORMS = frozenset("""gmbh mbh ag kg ohg ug gbr ev ltd limited llc llp lp inc incorporated corp corporation
-    plc co company sa sas sarl srl spa bv nv oy ab as aps asa kft sro sp zoo pty trust partners group holdings
-    holding associates services solutions systems industries international""".split())
+_LEGAL_FORMS = frozenset({"gmbh", "mbh", "ag", "kg", "ohg", "ug", "gbr", "ev", "ltd", "limited", "llc", "llp",
+    "lp", "inc", "incorporated", "corp", "corporation", "plc", "co", "company", "sa", "sas", "sarl", "srl", "spa",
+    "bv", "nv", "oy", "ab", "as", "aps", "asa", "kft", "sro", "sp", "zoo", "pty", "trust", "partners", "group",
+    "holdings", "holding", "associates", "services", "solutions", "systems", "industries", "international"})
 
 
 def is_company(name: str) -> bool:
@@ -95,6 +98,18 @@ def is_company(name: str) -> bool:
     return any(w in _LEGAL_FORMS for w in words)
 
 
-def person_for_company(payer: str, name: str) -> bool:
-    """A company paying, and an account that is a person's: a name likeness that proves nothing."""
-    return is_company(payer) and not is_company(name)
+def name_likeness(payer: str, name: str) -> float:
+    """0-100: how far a payer's name points at an account's, 0 when it proves nothing.
+
+    A company paying is never a person by name alone. A payer without a legal form may be the
+    company written short ("ACME WIDGETS" for Acme Widgets Ltd), but not a person who shares one
+    word with it (Oliver Müller is not Müller GmbH): then every word must match, not just one.
+    """
+    payer_is, name_is = is_company(payer), is_company(name)
+    if payer_is and not name_is:
+        return 0.0
+    if name_is and not payer_is:
+        bare = " ".join(w for w in re.split(r"[^\w]+", fold(name)) if w and w not in _LEGAL_FORMS)
+        likeness = float(fuzz.token_sort_ratio(fold(payer), bare))
+        return likeness if likeness >= 85 else 0.0
+    return float(fuzz.token_set_ratio(fold(payer), fold(name)))

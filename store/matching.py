@@ -14,16 +14,27 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from peewee import JOIN, fn
-from rapidfuzz import fuzz
 
 from store.errors import Conflict, ValidationError
 from store.fields import utcnow
+from store.kinds import DocumentKind, InvoiceStatus, PaymentStatus
 from store.lookup import accounts_named
-from store.match_evidence import (ACCOUNT, AMOUNT, PAYER, PO_REF, REF_EXACT, USUAL, Confidence, confidence_of,
-                                  invoice_refs, person_for_company, reference_tokens)
+from store.match_evidence import (
+    ACCOUNT,
+    AMOUNT,
+    PAYER,
+    PO_REF,
+    REF_EXACT,
+    USUAL,
+    Confidence,
+    confidence_of,
+    invoice_refs,
+    name_likeness,
+    reference_tokens,
+)
 from store.models import Customer, Invoice, NumberSeries, OpenItem, Payment
 from store.payments import AllocationResult, PaymentResult, allocate_payment, assign_payment, get_payment
-from store.search_tokens import fold, name_words
+from store.search_tokens import name_words
 from store.service import transaction
 from store.session import current_operator
 
@@ -83,7 +94,7 @@ def _waiting() -> object:
     """
     could_pay = OpenItem.select(OpenItem.id).where(
         (OpenItem.customer == Payment.customer) & (OpenItem.open_minor > 0) & (OpenItem.currency == Payment.currency))
-    return ((Payment.status == "open") & (Payment.unallocated_minor > 0)
+    return ((Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0)
             & (Payment.customer.is_null() | fn.EXISTS(could_pay)))
 
 
@@ -200,7 +211,7 @@ class _Candidate:
 def _open_items(customer_ids: list[int], currency: str) -> dict[int, list[tuple[str, int, dt.date]]]:
     rows = (OpenItem.select(OpenItem.customer, OpenItem.open_minor, OpenItem.due_date, Invoice.number)
             .join(Invoice).where(OpenItem.customer.in_(customer_ids) & (OpenItem.open_minor > 0)
-                                 & (OpenItem.currency == currency) & (Invoice.kind == "invoice"))
+                                 & (OpenItem.currency == currency) & (Invoice.kind == DocumentKind.INVOICE))
             .order_by(OpenItem.due_date, Invoice.number).objects())
     out: dict[int, list[tuple[str, int, dt.date]]] = {}
     for r in rows:
@@ -263,12 +274,12 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
     related: dict[int, list[tuple[int, str, str]]] = {}
     if payment.customer_id:
         related.setdefault(payment.customer_id, []).append((W_ACCOUNT, "payment is on this account", ACCOUNT))
-    for inv, open_minor, why, kind in _referenced_invoices(payment.reference or "", currency):
+    for inv, open_minor, named_why, kind in _referenced_invoices(payment.reference or "", currency):
         if payment.customer_id and inv.customer_id != payment.customer_id:
             continue
         take = min(amount, open_minor)
         cand = propose(inv.customer_id, ((inv.number, take),), W_REFERENCE if kind != "ref_partial" else W_PARTIAL,
-                       why, kind)
+                       named_why, kind)
         if open_minor == amount:
             cand.add(W_EXACT, f"amount equals the open balance of {inv.number}", AMOUNT)
         related.setdefault(inv.customer_id, [])
@@ -285,16 +296,15 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
             named.update(dict.fromkeys(list(accounts_named([word]))[:25]))
         prefetch(named)  # one query for every candidate's name, not one each
         for cid in named:
-            if person_for_company(payer, customer(cid)[1]):
-                continue  # "Müller GmbH" paying is not Oliver Müller: the name alone is no evidence
-            similarity = fuzz.token_set_ratio(fold(payer), fold(customer(cid)[1]))
-            if similarity >= 70:
-                related.setdefault(cid, []).append((W_PAYER, f"{source} '{payer}' is close to the name", PAYER))
+            similarity = name_likeness(payer, customer(cid)[1])  # 0: "Müller GmbH" paying is not Oliver Müller
+            if similarity >= 70:  # the closer the name, the more it counts: the account's own name first
+                weight = W_PAYER if similarity >= 90 else W_PAYER // 2
+                related.setdefault(cid, []).append((weight, f"{source} '{payer}' is close to the name", PAYER))
     # Exact amount of one open invoice, anywhere when we do not know who paid. (The open_minor > 0
     # term lets SQLite use the partial index of open balances by amount.)
     exact = OpenItem.select(OpenItem.customer, Invoice.number).join(Invoice).where(
         (OpenItem.open_minor == amount) & (OpenItem.open_minor > 0) & (OpenItem.currency == currency)
-        & (Invoice.kind == "invoice"))
+        & (Invoice.kind == DocumentKind.INVOICE))
     if payment.customer_id:
         exact = exact.where(OpenItem.customer == payment.customer_id)
     for row in exact.limit(20).objects():
@@ -350,7 +360,7 @@ def _referenced_invoices(reference: str, currency: str) -> list[tuple[Any, int, 
     rows = (Invoice.select(Invoice.id, Invoice.number, Invoice.seq, Invoice.customer, Invoice.reference,
                            OpenItem.open_minor)
             .join(OpenItem, on=(OpenItem.document == Invoice.id))
-            .where(where & (Invoice.kind == "invoice") & (Invoice.status == "posted")
+            .where(where & (Invoice.kind == DocumentKind.INVOICE) & (Invoice.status == InvoiceStatus.POSTED)
                    & (OpenItem.open_minor > 0) & (OpenItem.currency == currency)).objects())
     out = []
     for inv in rows:
@@ -444,7 +454,7 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
     payment someone else is working on, or that changed meanwhile, is reported and left alone.
     """
     found: list[AutoMatch] = []
-    query = (Payment.select().where((Payment.status == "open") & (Payment.unallocated_minor > 0)
+    query = (Payment.select().where((Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0)
                                     & (Payment.reference != ""))
              .order_by(Payment.received_date, Payment.id))
     if limit:
@@ -459,7 +469,8 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
     invoices = {i.seq: i for i in (Invoice.select(Invoice.id, Invoice.seq, Invoice.number, Invoice.customer,
                                                   Invoice.currency, OpenItem.open_minor)
                                    .join(OpenItem, on=(OpenItem.document == Invoice.id))
-                                   .where((Invoice.kind == "invoice") & (Invoice.status == "posted")
+                                   .where((Invoice.kind == DocumentKind.INVOICE)
+                                          & (Invoice.status == InvoiceStatus.POSTED)
                                           & Invoice.number.in_(invoice_numbers(seqs))).objects())}
     for seq, payments in seqs.items():
         inv = invoices.get(seq)

@@ -23,13 +23,14 @@ from peewee import (
 
 from store.fields import (
     DecimalTextField,
-    drop_controls_on_write,
     IsoDateField,
     IsoDateTimeField,
     JsonField,
     MinorField,
+    drop_controls_on_write,
     utcnow,
 )
+from store.kinds import PaymentStatus
 
 database_proxy = DatabaseProxy()
 
@@ -258,7 +259,7 @@ class Payment(BaseModel):
 
 # The matching queue: payments still to allocate, oldest first (migration 0004).
 Payment.add_index(Payment.index(Payment.received_date, Payment.id, name="payment_queue")
-                  .where((Payment.status == "open") & (Payment.unallocated_minor > 0)))
+                  .where((Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0)))
 
 
 class Refund(BaseModel):

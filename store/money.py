@@ -114,7 +114,7 @@ def parse_decimal_text(text: str, field: str, decimal_sep: str = ".") -> Decimal
         whole = "0"
     if not _ascii_digits(whole) or (frac and not _ascii_digits(frac)):
         # str.isdigit() alone takes '١٢' and '²': only 0-9 are digits in an amount.
-        raise ValidationError(field, f"'{text.strip()}' is not an amount (digits 0-9)")
+        raise ValidationError(field, f"'{text.strip()}' is not an amount")
     try:
         value = Decimal(f"{whole}.{frac or '0'}")
     except InvalidOperation:  # pragma: no cover - isdigit() already guards this

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from store import clock, ledger
 from store.audit import record_event
 from store.customers import get_customer
-from store.errors import Conflict, NotFound, ValidationError
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
+from store.kinds import DocumentKind, EntryKind, InvoiceStatus, OperatorRole, PaymentStatus, RefundStatus
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
 from store.money import check_currency, format_money
 from store.numbering import take_number
@@ -105,7 +106,7 @@ def insert_payment(data: PaymentInput) -> Payment:
     customer = _check_payment(data)
     _, number = take_number("PAY")
     customer_id = customer.id if customer else None
-    entry = ledger.post_entry("payment", data.received_date, [
+    entry = ledger.post_entry(EntryKind.PAYMENT, data.received_date, [
         ledger.debit(ledger.BANK, data.amount_minor, data.currency, customer_id=customer_id),
         ledger.credit(ledger.UNAPPLIED_CASH if customer else ledger.UNIDENTIFIED, data.amount_minor,
                       data.currency, customer_id=customer_id),
@@ -152,7 +153,7 @@ def _identify(payment: Payment, customer: Customer) -> None:
     if not changed:
         raise Conflict(f"payment {payment.number} was assigned to an account by someone else just now")
     rest = payment.unallocated_minor
-    ledger.post_entry("identify", clock.today(), [
+    ledger.post_entry(EntryKind.IDENTIFY, clock.today(), [
         ledger.debit(ledger.UNIDENTIFIED, rest, payment.currency, payment_id=payment.id),
         ledger.credit(ledger.UNAPPLIED_CASH, rest, payment.currency, customer_id=customer.id, payment_id=payment.id),
     ], memo=f"{payment.number} identified as {customer.account_no}")
@@ -178,7 +179,7 @@ def assign_payment(number: str, account_no: str) -> PaymentResult:
 def _take_from_payment(payment: Payment, amount: int) -> None:
     changed = (Payment.update(unallocated_minor=Payment.unallocated_minor - amount, version=Payment.version + 1)
                .where((Payment.id == payment.id) & (Payment.unallocated_minor >= amount)
-                      & (Payment.status == "open")).execute())
+                      & (Payment.status == PaymentStatus.OPEN)).execute())
     if not changed:
         fresh = Payment.get_by_id(payment.id)
         raise Conflict(f"payment {payment.number} has only {format_money(fresh.unallocated_minor, fresh.currency)} "
@@ -197,8 +198,8 @@ def _settle_item(document: Invoice, amount: int) -> None:
 
 
 def _open_invoice(number: str) -> Invoice:
-    invoice = Invoice.get_or_none((Invoice.number == number.strip().upper()) & (Invoice.kind == "invoice"))
-    if invoice is None or invoice.status != "posted":
+    invoice = Invoice.get_or_none((Invoice.number == number.strip().upper()) & (Invoice.kind == DocumentKind.INVOICE))
+    if invoice is None or invoice.status != InvoiceStatus.POSTED:
         raise NotFound(f"invoice {number}: no such posted invoice")
     return invoice
 
@@ -210,7 +211,7 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *, on:
         payment = get_payment(number)
         if not allocations:
             raise ValidationError("allocations", "name at least one invoice and amount")
-        if payment.status != "open":
+        if payment.status != PaymentStatus.OPEN:
             raise Conflict(f"payment {payment.number} was returned to the sender")
         invoices = [(_open_invoice(inv), amount) for inv, amount in allocations]
         customers = {inv.customer_id for inv, _ in invoices}
@@ -235,7 +236,7 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *, on:
             refs = {"customer_id": invoice.customer_id, "payment_id": payment.id}
             postings += [ledger.debit(ledger.UNAPPLIED_CASH, amount, invoice.currency, **refs),
                          ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs)]
-        entry = ledger.post_entry("allocation", on or clock.today(), postings, memo=payment.number)
+        entry = ledger.post_entry(EntryKind.ALLOCATION, on or clock.today(), postings, memo=payment.number)
         Allocation.insert_many([{"payment": payment.id, "invoice": inv.id, "amount_minor": amount,
                                  "journal_entry": entry.id, "created_by": current_operator(), "created_at": utcnow()}
                                 for inv, amount in invoices]).execute()
@@ -269,7 +270,7 @@ def unallocate_payment(number: str, invoice_number: str, *, idempotency_key: str
         Payment.update(unallocated_minor=Payment.unallocated_minor + amount, version=Payment.version + 1).where(
             Payment.id == payment.id).execute()
         refs = {"customer_id": invoice.customer_id, "payment_id": payment.id}
-        entry = ledger.post_entry("unallocation", clock.today(), [
+        entry = ledger.post_entry(EntryKind.UNALLOCATION, clock.today(), [
             ledger.debit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs),
             ledger.credit(ledger.UNAPPLIED_CASH, amount, invoice.currency, **refs),
         ], memo=f"{payment.number} from {invoice.number}")
@@ -295,7 +296,7 @@ def apply_credit_note(note: Invoice, invoice: Invoice, amount: int, on: dt.date 
         raise ValidationError("amount", f"credit note {note.number} has less than that unapplied")
     _settle_item(invoice, amount)
     refs = {"customer_id": invoice.customer_id}
-    entry = ledger.post_entry("credit_application", on or clock.today(), [
+    entry = ledger.post_entry(EntryKind.CREDIT_APPLICATION, on or clock.today(), [
         ledger.debit(ledger.RECEIVABLES, amount, invoice.currency, document_id=note.id, **refs),
         ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs),
     ], memo=f"{note.number} to {invoice.number}")
@@ -309,7 +310,8 @@ def apply_credit_note(note: Invoice, invoice: Invoice, amount: int, on: dt.date 
 
 def customer_credit(customer_id: int) -> int:
     """What the business owes the customer: unallocated payments plus unapplied credit notes."""
-    payments = sum_of(Payment.unallocated_minor, (Payment.customer == customer_id) & (Payment.status == "open"))
+    payments = sum_of(Payment.unallocated_minor, (Payment.customer == customer_id)
+                      & (Payment.status == PaymentStatus.OPEN))
     notes = -sum_of(OpenItem.open_minor, (OpenItem.customer == customer_id) & (OpenItem.open_minor < 0))
     return payments + notes
 
@@ -331,7 +333,7 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
         needs_approval = amount_minor > int(get_setting("refund_approval_minor") or 0)
         refund = Refund.create(number=number, customer=customer.id, amount_minor=amount_minor,
                                currency=customer.currency, method=method, reference=reference.strip(),
-                               status="requested" if needs_approval else "posted",
+                               status=RefundStatus.REQUESTED if needs_approval else RefundStatus.POSTED,
                                requested_by=current_operator())
         record_event("refund.request", "refund", number, customer_id=customer.id,
                      after={"amount_minor": amount_minor, "method": method, "needs_approval": needs_approval})
@@ -348,20 +350,22 @@ def approve_refund(number: str, *, approve: bool = True) -> RefundResult:
         refund = Refund.get_or_none(Refund.number == number.strip().upper())
         if refund is None:
             raise NotFound(f"refund {number}: no such refund")
-        if refund.status != "requested":
+        if refund.status != RefundStatus.REQUESTED:
             raise Conflict(f"refund {refund.number} is {refund.status}, not waiting for approval")
         login = current_operator()
-        if operator_role(login) not in ("supervisor", "admin"):
+        if operator_role(login) not in (OperatorRole.SUPERVISOR, OperatorRole.ADMIN):
             raise Conflict(f"approving refund {refund.number} needs a supervisor; {login} is a clerk")
         if login == refund.requested_by:
             raise Conflict(f"refund {refund.number} was asked for by {login}; another supervisor must approve it")
-        Refund.update(approved_by=login, approved_at=utcnow(), status="posted" if approve else "rejected").where(
+        Refund.update(approved_by=login, approved_at=utcnow(),
+                      status=RefundStatus.POSTED if approve else RefundStatus.REJECTED).where(
             Refund.id == refund.id).execute()
         record_event("refund.approve" if approve else "refund.reject", "refund", refund.number,
                      customer_id=refund.customer_id, after={"by": login})
         if approve:
             _post_refund(Refund.get_by_id(refund.id))
-        return RefundResult(refund.number, "posted" if approve else "rejected", refund.amount_minor, refund.currency)
+        return RefundResult(refund.number, RefundStatus.POSTED if approve else RefundStatus.REJECTED,
+                            refund.amount_minor, refund.currency)
 
     return run_service("approve_refund", {}, None, RefundResult, body)
 
@@ -373,7 +377,8 @@ def _post_refund(refund: Refund) -> None:
     sources: list[dict[str, object]] = []
     cur, cust = refund.currency, refund.customer_id
     for payment in (Payment.select().where((Payment.customer == cust) & (Payment.unallocated_minor > 0)
-                                           & (Payment.status == "open")).order_by(Payment.received_date, Payment.id)):
+                                           & (Payment.status == PaymentStatus.OPEN)).order_by(Payment.received_date,
+                                                                                              Payment.id)):
         if not left:
             break
         take = min(left, payment.unallocated_minor)
@@ -394,10 +399,10 @@ def _post_refund(refund: Refund) -> None:
     if left:
         raise ValidationError("amount", f"the account no longer has {format_money(refund.amount_minor, cur)} of credit")
     postings.append(ledger.credit(ledger.BANK, refund.amount_minor, cur, customer_id=cust))
-    entry = ledger.post_entry("refund", clock.today(), postings, memo=refund.number)
+    entry = ledger.post_entry(EntryKind.REFUND, clock.today(), postings, memo=refund.number)
     Allocation.insert_many([{**s, "refund": refund.id, "journal_entry": entry.id, "created_by": current_operator(),
                              "created_at": utcnow()} for s in sources]).execute()
-    Refund.update(journal_entry=entry.id, status="posted").where(Refund.id == refund.id).execute()
+    Refund.update(journal_entry=entry.id, status=RefundStatus.POSTED).where(Refund.id == refund.id).execute()
     record_event("refund.post", "refund", refund.number, customer_id=cust,
                  after={"amount_minor": refund.amount_minor, "method": refund.method})
 
@@ -407,8 +412,7 @@ def _post_refund(refund: Refund) -> None:
 def write_off(invoice_number: str, reason: str, amount_minor: int | None = None, *,
               idempotency_key: str | None = None) -> WriteOffResult:
     """Write off all (or part) of what is open on an invoice: Dr bad debts / Cr receivables."""
-    if not reason.strip():
-        raise ValidationError("reason", "is required to write off a balance")
+    required("reason", reason, "is required to write off a balance")
 
     def body() -> WriteOffResult:
         invoice = _open_invoice(invoice_number)
@@ -419,7 +423,7 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
                                   if amount_minor is None else "must be more than zero")
         _settle_item(invoice, amount)
         refs = {"customer_id": invoice.customer_id}
-        entry = ledger.post_entry("write_off", clock.today(), [
+        entry = ledger.post_entry(EntryKind.WRITE_OFF, clock.today(), [
             ledger.debit(ledger.BAD_DEBTS, amount, invoice.currency, **refs),
             ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs),
         ], memo=f"write off {invoice.number}: {reason.strip()}")
@@ -441,24 +445,25 @@ def return_payment(number: str, note: str) -> PaymentResult:
 
     def body() -> PaymentResult:
         payment = get_payment(number)
-        if payment.status != "open":
+        if payment.status != PaymentStatus.OPEN:
             raise Conflict(f"payment {payment.number} was already returned")
         if payment.unallocated_minor != payment.amount_minor:
             raise Conflict(f"payment {payment.number} is partly allocated; unallocate it before returning it")
         account = ledger.UNAPPLIED_CASH if payment.customer_id else ledger.UNIDENTIFIED
-        changed = (Payment.update(status="returned", unallocated_minor=0, note=note.strip(),
+        changed = (Payment.update(status=PaymentStatus.RETURNED, unallocated_minor=0, note=note.strip(),
                                   version=Payment.version + 1)
-                   .where((Payment.id == payment.id) & (Payment.status == "open")
+                   .where((Payment.id == payment.id) & (Payment.status == PaymentStatus.OPEN)
                           & (Payment.unallocated_minor == payment.amount_minor)).execute())
         if not changed:
             raise Conflict(f"payment {payment.number} changed while you were looking at it; nothing was done")
         refs = {"customer_id": payment.customer_id, "payment_id": payment.id}
-        ledger.post_entry("payment_return", clock.today(), [
+        ledger.post_entry(EntryKind.PAYMENT_RETURN, clock.today(), [
             ledger.debit(account, payment.amount_minor, payment.currency, **refs),
             ledger.credit(ledger.BANK, payment.amount_minor, payment.currency, **refs),
         ], memo=f"{payment.number} returned: {note.strip()}")
         record_event("payment.return", "payment", payment.number, customer_id=payment.customer_id,
-                     before={"status": "open"}, after={"status": "returned", "note": note.strip()})
+                     before={"status": PaymentStatus.OPEN}, after={"status": PaymentStatus.RETURNED,
+                                                                   "note": note.strip()})
         return _payment_result(Payment.get_by_id(payment.id))
 
     return run_service("return_payment", {}, None, PaymentResult, body)

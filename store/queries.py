@@ -14,6 +14,7 @@ from peewee import fn
 from store import clock
 from store.customers import get_customer
 from store.errors import NotFound
+from store.kinds import DisputeStatus, DocumentKind, DocumentState, InvoiceStatus, PaymentStatus, RefundStatus
 from store.models import (
     Allocation,
     AuditEvent,
@@ -116,7 +117,7 @@ def customer_card(account_no: str) -> CustomerCard:
 def open_documents(customer_id: int, as_of: dt.date | None = None) -> list[OpenDocument]:
     as_of = as_of or clock.today()
     disputed = {d.invoice_id for d in Dispute.select(Dispute.invoice).join(Invoice, on=(Dispute.invoice == Invoice.id))
-                .where((Invoice.customer == customer_id) & (Dispute.status == "open"))}
+                .where((Invoice.customer == customer_id) & (Dispute.status == DisputeStatus.OPEN))}
     # Invoice.id is selected too: without it the joined Invoice (id None) hides document_id.
     rows = (OpenItem.select(OpenItem, Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_minor)
             .join(Invoice).where((OpenItem.customer == customer_id) & (OpenItem.open_minor != 0))
@@ -139,7 +140,8 @@ def customer_view(account_no: str, as_of: dt.date | None = None) -> CustomerView
     aging = aging_of(docs)
     credit = customer_credit(row.id)
     open_total = sum(d.open_minor for d in docs)
-    unallocated = sum_of(Payment.unallocated_minor, (Payment.customer == row.id) & (Payment.status == "open"))
+    unallocated = sum_of(Payment.unallocated_minor, (Payment.customer == row.id)
+                         & (Payment.status == PaymentStatus.OPEN))
     return CustomerView(
         row.id, row.account_no, row.name, row.contact_name, row.address1, row.address2, row.city, row.postcode,
         row.country, row.email, row.phone, row.currency, row.terms_days, row.credit_limit_minor, row.tax_id,
@@ -202,7 +204,7 @@ def _invoice_view(invoice: Invoice) -> InvoiceView:
     written = sum_of(WriteOff.amount_minor, WriteOff.invoice == invoice.id)
     customer = invoice.customer
     return InvoiceView(
-        invoice.id, invoice.number, invoice.kind, "void" if void else invoice.status, customer.account_no,
+        invoice.id, invoice.number, invoice.kind, DocumentState.VOID if void else invoice.status, customer.account_no,
         customer.name, invoice.issue_date, invoice.due_date, invoice.currency, invoice.reference, invoice.memo,
         invoice.subtotal_minor, invoice.tax_minor, invoice.total_minor, item.open_minor if item else 0, paid, credited,
         written, invoice.credited_invoice.number if invoice.credited_invoice_id else None, lines, invoice.version,
@@ -217,7 +219,7 @@ def invoice_view(number: str) -> InvoiceView:
 
 
 def draft_view(invoice_id: int) -> InvoiceView:
-    invoice = Invoice.get_or_none((Invoice.id == invoice_id) & (Invoice.status == "draft"))
+    invoice = Invoice.get_or_none((Invoice.id == invoice_id) & (Invoice.status == InvoiceStatus.DRAFT))
     if invoice is None:
         raise NotFound(f"draft {invoice_id}: no such draft")
     return _invoice_view(invoice)
@@ -239,9 +241,9 @@ def customer_documents(account_no: str, limit: int = 200) -> list[DocumentRow]:
     voids = {v.invoice_id for v in InvoiceVoid.select(InvoiceVoid.invoice).join(Invoice)
              .where(Invoice.customer == row.id)}
     query = (Invoice.select(Invoice, OpenItem.open_minor).join(OpenItem, on=(OpenItem.document == Invoice.id))
-             .where((Invoice.customer == row.id) & (Invoice.status == "posted"))
+             .where((Invoice.customer == row.id) & (Invoice.status == InvoiceStatus.POSTED))
              .order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(limit).objects())
-    return [DocumentRow(i.number, i.kind, "void" if i.id in voids else i.status, i.issue_date, i.due_date,
+    return [DocumentRow(i.number, i.kind, DocumentState.VOID if i.id in voids else i.status, i.issue_date, i.due_date,
                         i.total_minor, i.open_minor) for i in query]
 
 
@@ -352,12 +354,12 @@ def books_summary(as_of: dt.date | None = None) -> BooksSummary:
                                                   .group_by(OpenItem.currency))}
     overdue = (OpenItem.select(fn.COUNT(fn.DISTINCT(OpenItem.customer)))
                .where((OpenItem.open_minor > 0) & (OpenItem.due_date < as_of)).scalar())
-    posted = Invoice.status == "posted"
+    posted = Invoice.status == InvoiceStatus.POSTED
     return BooksSummary(
-        Customer.select().count(), Invoice.select().where(posted & (Invoice.kind == "invoice")).count(),
-        Invoice.select().where(posted & (Invoice.kind == "credit_note")).count(), Payment.select().count(),
-        Refund.select().where(Refund.status == "posted").count(), receivables, int(overdue or 0),
-        Dispute.select().where(Dispute.status == "open").count())
+        Customer.select().count(), Invoice.select().where(posted & (Invoice.kind == DocumentKind.INVOICE)).count(),
+        Invoice.select().where(posted & (Invoice.kind == DocumentKind.CREDIT_NOTE)).count(), Payment.select().count(),
+        Refund.select().where(Refund.status == RefundStatus.POSTED).count(), receivables, int(overdue or 0),
+        Dispute.select().where(Dispute.status == DisputeStatus.OPEN).count())
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +377,8 @@ class DraftRow:
 def list_drafts(limit: int = 200) -> list[DraftRow]:
     """Drafts waiting to be finished, newest first."""
     rows = (Invoice.select(Invoice, Customer.account_no, Customer.name.alias("customer_name"))
-            .join(Customer).where(Invoice.status == "draft").order_by(Invoice.id.desc()).limit(limit).objects())
+            .join(Customer).where(Invoice.status == InvoiceStatus.DRAFT).order_by(Invoice.id.desc()).limit(limit)
+            .objects())
     drafts = list(rows)
     n_lines = {r.invoice_id: r.n for r in InvoiceLine.select(InvoiceLine.invoice, fn.COUNT(InvoiceLine.id).alias("n"))
                .where(InvoiceLine.invoice.in_([d.id for d in drafts])).group_by(InvoiceLine.invoice)}

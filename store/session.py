@@ -5,9 +5,10 @@ import getpass
 import os
 
 from store.errors import Conflict
+from store.kinds import OperatorRole
 from store.models import Operator
 
-ROLES = ("clerk", "supervisor", "admin")
+ROLES = tuple(OperatorRole)  # in rank order
 _RANK = {role: i for i, role in enumerate(ROLES)}
 _current: str | None = None
 
@@ -27,7 +28,7 @@ def set_operator(login: str | None) -> None:
 def operator_role(login: str | None = None) -> str:
     login = login or current_operator()
     row = Operator.get_or_none(Operator.login == login)
-    return row.role if row else "clerk"
+    return row.role if row else OperatorRole.CLERK
 
 
 def require_role(role: str, action: str) -> str:
@@ -39,7 +40,7 @@ def require_role(role: str, action: str) -> str:
     return login
 
 
-def ensure_operator(login: str, name: str | None = None, role: str = "clerk") -> Operator:
+def ensure_operator(login: str, name: str | None = None, role: str = OperatorRole.CLERK) -> Operator:
     if role not in ROLES:
         raise ValueError(role)
     row, created = Operator.get_or_create(login=login, defaults={"name": name or login, "role": role})

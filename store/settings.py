@@ -1,9 +1,12 @@
 """Company settings: a key/value table, read with defaults, written with an audit event."""
 from __future__ import annotations
 
+import re
+
 from store.audit import record_event
 from store.models import Setting
 from store.service import transaction
+from store.validation import check_email, check_iban, check_phone, check_vat
 
 DEFAULTS = {
     "tax_rounding": "line",
@@ -23,7 +26,30 @@ def get_setting(key: str) -> str:
     return DEFAULTS.get(key, "")
 
 
+def _checked(key: str, value: str) -> str:
+    """The company's own contact and payment details, checked as a customer's are (store.validation);
+    a payment line that starts with IBAN must hold a valid IBAN, which is stored in groups of four."""
+    if not value.strip():
+        return value
+    if key == "company_email":
+        return check_email(value.strip(), key)
+    if key == "company_phone":
+        return check_phone(value.strip(), "GB", key)
+    if key == "company_tax_id":
+        return check_vat(value.strip(), "GB", key)
+    if key == "company_payment":
+        lines = value.split("|")
+        for i, line in enumerate(lines):
+            label, _, rest = line.strip().partition(" ")
+            if label.upper() == "IBAN":  # "IBAN GB29 NWBK ... · BIC NWBKGB2L": the IBAN runs to the · or BIC
+                number, tail = re.match(r"(.*?)(\s*(?:·|\bBIC\b).*)?$", rest).groups()  # type: ignore[union-attr]
+                lines[i] = f"IBAN {check_iban(number, key)}{tail or ''}"
+        return "|".join(lines)
+    return value
+
+
 def set_setting(key: str, value: str) -> None:
+    value = _checked(key, value)
     with transaction():
         before = Setting.get_or_none(Setting.key == key)
         Setting.insert(key=key, value=value).on_conflict(conflict_target=[Setting.key],

@@ -13,11 +13,13 @@ from peewee import fn
 
 from store import ledger
 from store.customers import get_customer
+from store.kinds import EntryKind
 from store.models import JournalEntry, JournalLine
 from store.queries import aging_of, open_documents
 
-KIND_TEXT = {"invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "identify": "Payment",
-             "refund": "Refund", "write_off": "Write-off", "void": "Void", "payment_return": "Payment returned"}
+KIND_TEXT = {EntryKind.INVOICE: "Invoice", EntryKind.CREDIT_NOTE: "Credit note", EntryKind.PAYMENT: "Payment",
+             EntryKind.IDENTIFY: "Payment", EntryKind.REFUND: "Refund", EntryKind.WRITE_OFF: "Write-off",
+             EntryKind.VOID: "Void", EntryKind.PAYMENT_RETURN: "Payment returned"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +63,8 @@ def statement_of_account(account_no: str, date_from: dt.date, date_to: dt.date) 
     moves = []
     for e in entries:
         reference, _sep, rest = (e.memo or "").partition(" ")
-        if e.kind in ("void", "write_off", "payment_return", "identify"):
-            reference = rest.split(":")[0].split(" ")[0] if e.kind != "identify" else reference
+        if e.kind in (EntryKind.VOID, EntryKind.WRITE_OFF, EntryKind.PAYMENT_RETURN, EntryKind.IDENTIFY):
+            reference = rest.split(":")[0].split(" ")[0] if e.kind != EntryKind.IDENTIFY else reference
         moves.append(StatementMove(e.entry_date, KIND_TEXT.get(e.kind, e.kind.replace("_", " ").capitalize()),
                                    reference, rest.strip(), int(e.change)))
     opening_minor = int(opening or 0)

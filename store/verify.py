@@ -12,6 +12,7 @@ from peewee import JOIN, PostgresqlDatabase, fn
 
 from store import ledger
 from store.audit import event_hash, timestamp_text
+from store.kinds import DocumentKind, InvoiceStatus, PaymentStatus, RefundStatus
 from store.models import (
     Allocation,
     AuditEvent,
@@ -88,7 +89,7 @@ def check_open_items() -> list[str]:
     """Each document's open amount recomputed from its total, allocations, write-offs and void."""
     totals = {d.id: (d.kind, d.total_minor, d.number) for d in
               Invoice.select(Invoice.id, Invoice.kind, Invoice.total_minor, Invoice.number)
-              .where(Invoice.status == "posted")}
+              .where(Invoice.status == InvoiceStatus.POSTED)}
     settled: dict[int, int] = defaultdict(int)
     for row in (Allocation.select(Allocation.invoice.alias("k"), fn.SUM(Allocation.amount_minor).alias("n"))
                 .where(Allocation.invoice.is_null(False)).group_by(Allocation.invoice).objects()):
@@ -102,14 +103,14 @@ def check_open_items() -> list[str]:
                     .where(Allocation.credit_note.is_null(False)).group_by(Allocation.credit_note))
     expected = {}
     for doc_id, (kind, total, _number) in totals.items():
-        expected[doc_id] = total - settled[doc_id] if kind == "invoice" else -(total - used.get(doc_id, 0))
+        expected[doc_id] = total - settled[doc_id] if kind == DocumentKind.INVOICE else -(total - used.get(doc_id, 0))
     actual = {row.document_id: row.open_minor for row in OpenItem.select(OpenItem.document, OpenItem.open_minor)}
     out = _compare("open amount of document", expected, actual, lambda k: str(totals.get(k, ("", 0, k))[2]))
     for doc_id, open_minor in actual.items():
         kind, total, number = totals.get(doc_id, ("?", 0, doc_id))
-        if kind == "invoice" and not 0 <= open_minor <= total:
+        if kind == DocumentKind.INVOICE and not 0 <= open_minor <= total:
             out.append(f"invoice {number} has {open_minor} open, outside 0..{total} (allocated beyond its total)")
-        if kind == "credit_note" and not -total <= open_minor <= 0:
+        if kind == DocumentKind.CREDIT_NOTE and not -total <= open_minor <= 0:
             out.append(f"credit note {number} has {open_minor} open, outside -{total}..0 (applied beyond its total)")
     return out
 
@@ -120,7 +121,7 @@ def check_payments() -> list[str]:
     out = []
     for p in Payment.select(Payment.id, Payment.number, Payment.amount_minor, Payment.unallocated_minor, Payment.status):
         used = allocated.get(p.id, 0)
-        returned = p.amount_minor if p.status == "returned" else 0
+        returned = p.amount_minor if p.status == PaymentStatus.RETURNED else 0
         if p.amount_minor - used - returned != p.unallocated_minor:
             out.append(f"payment {p.number}: amount {p.amount_minor} less allocations {used} should leave "
                        f"{p.amount_minor - used - returned} unallocated, found {p.unallocated_minor}")
@@ -128,7 +129,7 @@ def check_payments() -> list[str]:
             out.append(f"payment {p.number} is allocated beyond its amount ({p.unallocated_minor} left)")
     refunded = _grouped(Allocation.select(Allocation.refund.alias("k"), fn.SUM(Allocation.amount_minor).alias("n"))
                         .where(Allocation.refund.is_null(False)).group_by(Allocation.refund))
-    for r in Refund.select().where(Refund.status == "posted"):
+    for r in Refund.select().where(Refund.status == RefundStatus.POSTED):
         if refunded.get(r.id, 0) != r.amount_minor:
             out.append(f"refund {r.number}: {r.amount_minor} refunded but {refunded.get(r.id, 0)} drawn from credit")
     return out
@@ -140,7 +141,7 @@ def check_numbers() -> list[str]:
     for series in NumberSeries.select():
         if series.code in ("INV", "CN"):
             seqs = [r.seq for r in Invoice.select(Invoice.seq).where(
-                (Invoice.series == series.code) & (Invoice.status == "posted")).order_by(Invoice.seq)]
+                (Invoice.series == series.code) & (Invoice.status == InvoiceStatus.POSTED)).order_by(Invoice.seq)]
         elif series.code in ("PAY", "RF"):
             model = Payment if series.code == "PAY" else Refund
             seqs = sorted(int(r.number[len(series.prefix):]) for r in model.select(model.number))
@@ -195,7 +196,7 @@ def check_integrity() -> list[str]:
 def check_journal_links() -> list[str]:
     """Every posted document has the entry that posted it."""
     orphans = (Invoice.select(Invoice.number).join(JournalEntry, JOIN.LEFT_OUTER, on=(Invoice.journal_entry == JournalEntry.id))
-               .where((Invoice.status == "posted") & JournalEntry.id.is_null()))
+               .where((Invoice.status == InvoiceStatus.POSTED) & JournalEntry.id.is_null()))
     return [f"document {row.number} has no journal entry" for row in orphans]
 
 

@@ -175,6 +175,8 @@ def test_a_missing_db_file_is_refused_and_nothing_is_created(tmp_path: Path) -> 
     assert done.stderr == f"billfold: db: {missing} does not exist; check the path, or create the books there " \
                           f"with 'billfold --db {missing} init'\n"
     assert not missing.parent.exists()
+    done = _billfold("--db", f"sqlite://{missing}", "customer", "show", "100001")  # the URL form too
+    assert done.returncode == 2 and f"{missing} does not exist" in done.stderr and not missing.parent.exists()
     assert _billfold("--db", str(missing), "init").returncode == 0 and missing.exists()
 
 

@@ -123,3 +123,15 @@ def test_json_is_json_where_it_was_ignored_before(cli, customer: str, tmp_path: 
     assert code == 0 and written["file"] == str(tmp_path / "x.pdf") and written["bytes"] > 1000  # type: ignore[index]
     code, confirmed = cli("deliver", "--confirm-print", "PB-NONE")
     assert code == 2 and confirmed["error"]["message"] == "print batch PB-NONE: nothing waiting to be confirmed"  # type: ignore[index]
+
+
+def test_account_tabs_and_the_deliver_list(cli, customer: str) -> None:
+    number = post(customer).number
+    assert cli("payment", "record", "--customer", customer, "--amount", "5.00", "--to", f"{number}=5.00")[0] == 0
+    code, documents = cli("customer", "documents", customer)
+    assert code == 0 and [(d["number"], d["open_minor"]) for d in documents] == [(number, 700)]  # type: ignore[union-attr]
+    code, payments = cli("customer", "payments", customer)
+    assert code == 0 and payments[0]["allocations"] == [[number, 500]]  # type: ignore[index]
+    code, waiting = cli("deliver", "--list")
+    assert code == 0 and [(d["number"], d["channel"]) for d in waiting] == [(number, "email")]  # type: ignore[union-attr]
+

@@ -18,7 +18,7 @@ def test_parse_reports_every_bad_field_at_once() -> None:
         "name": "is required", "email": "'nope' is not an e-mail address",
         "terms_days": "'400' is not a number of days from 0 to 365", "currency": "'ABC' is not an ISO 4217 currency code",
         "credit_limit_minor": "GBP amounts have at most 2 decimal places",
-        "phone": "'12' has too few digits for a phone number"}
+        "phone": "'12' is not a GB phone number"}
 
 
 def test_create_gives_account_numbers_and_search_keys(books) -> None:

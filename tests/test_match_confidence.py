@@ -50,10 +50,13 @@ def test_a_company_payer_never_gets_a_private_person_on_the_name_alone(books) ->
     assert all(s.confidence == "low" for s in top)  # a name and no amount: chosen by hand, never Enter
 
 
-def test_a_person_payer_still_finds_the_person(books) -> None:
+def test_a_person_payer_finds_the_person_and_never_the_company(books) -> None:
     oliver = create_customer(CustomerData(name="Oliver Müller", email="o@example.org")).account_no
+    firm = create_customer(CustomerData(name="Müller GmbH", email="m@example.de")).account_no  # the lower number
     invoice(oliver, 5000)
-    assert suggest_allocations(receive(6000, payer="Oliver Muller"))[0].account_no == oliver
+    invoice(firm, 9000)
+    found = suggest_allocations(receive(5500, payer="OLIVER MÜLLER"))
+    assert found and {s.account_no for s in found} == {oliver}
 
 
 def test_the_exact_amount_of_a_named_customer_is_high(books) -> None:

@@ -99,3 +99,21 @@ def test_amounts_are_written_as_babel_writes_them(minor: int, currency: str, loc
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     babel = format_decimal(Decimal(minor).scaleb(-digits), format=pattern, locale=locale)
     assert format_amount(minor, currency, locale) == babel
+
+
+@pytest.mark.parametrize("text,message", [
+    ("\u0661\u0662.50", "'\u0661\u0662.50' is not an amount"),  # Arabic-Indic digits pass str.isdigit()
+    ("1\u00b2", "'1\u00b2' is not an amount"),  # a superscript two
+    ("10000000000000.00", "'10000000000000.00' is larger than the books hold"),
+])
+def test_amounts_take_ascii_digits_and_fit_the_books(text: str, message: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        parse_amount(text, "GBP")
+    assert refused.value.message.startswith(message)
+
+
+def test_a_quantity_too_large_to_round_is_refused_not_an_arithmetic_error() -> None:
+    from store.money import parse_quantity
+
+    with pytest.raises(ValidationError, match="is too large"):
+        parse_quantity("9" * 400)

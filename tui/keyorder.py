@@ -2,12 +2,14 @@
 
 Three things happen here, all on the application's task, where Textual reads every key:
 
-1. Editing keys in order. Textual 8 inserts a printable key into the focused Input as soon as the
+1. Bound keys in order. Textual 8 inserts a printable key into the focused Input as soon as the
    Input reads it, but runs a bound key (Backspace, Left, Home, Ctrl+U, Enter, Esc...) only after it
    has bubbled back up to the application; meanwhile the next keys reached the Input. In tmux a
    burst of `1 2 4 BSpace 3 4 5` gave `12434`. So for a non-printable key with an Input focused, the
    application waits until the Input has taken every key handed to it, then runs the binding itself.
-   Upstream: Textualize/textual#6605 (open), PR #6631.
+   Upstream: Textualize/textual#6605 (open), PR #6631. Away from a text field the application runs
+   every bound key itself too: "/" then "thanks" on the queue typed "k" (skip) and "s" (split)
+   into the table before "/" had moved the cursor to the filter field.
 
 2. Type-ahead held, not lost and not misfired. While a screen is opening (not mounted, or its field
    not focused yet), or while it says it is busy (`holds_keys()` true: a query or a save running),
@@ -23,8 +25,10 @@ Three things happen here, all on the application's task, where Textual reads eve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
+from typing import Any
 
 from textual import events
 from textual._time import get_time
@@ -60,7 +64,7 @@ class KeysInOrder(App[ReturnType]):
             return False  # a screen that never gets ready must not eat the keyboard for good
         try:
             screen = self.screen
-        except Exception:  # noqa: BLE001 - no screen yet: the application is starting
+        except Exception:
             return True
         return not screen_ready(screen)
 
@@ -124,20 +128,23 @@ class KeysInOrder(App[ReturnType]):
                     self._inhibit_rang = True
                     self.bell()
                 return
-        if not event.is_printable:
-            field = self.focused
-            if isinstance(field, Input) and screen.maximized is None:
-                try:
+        field = self.focused
+        if screen.maximized is None:
+            if isinstance(field, Input) and not event.is_printable:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(caught_up(field), CATCH_UP_LIMIT)
-                except asyncio.TimeoutError:
-                    pass
                 if self.focused is field and (await self._check_bindings(event.key, priority=True)
                                               or await self._check_bindings(event.key)):
                     return
+            # No text field: the key's binding (the table's, the screen's) runs here and now, in turn,
+            # not after bubbling up through queues while the next keys overtake it.
+            elif not isinstance(field, Input) and (await self._check_bindings(event.key, priority=True)
+                                                   or await self._check_bindings(event.key)):
+                return
         await super().on_event(event)
 
 
-def screen_ready(screen: Screen[object]) -> bool:
+def screen_ready(screen: Screen[Any]) -> bool:
     """Mounted, and its field focused where it has one: the keys can go to it now."""
     if not screen.is_mounted:
         return False
@@ -147,6 +154,13 @@ def screen_ready(screen: Screen[object]) -> bool:
     return not (callable(busy) and busy())
 
 
-def shown_now(screen: Screen[object]) -> None:
+def shown_now(screen: Screen[Any]) -> None:
     """Call from on_mount of a screen that asks a question: keys typed before this moment are dropped."""
     screen.shown_at = get_time()  # type: ignore[attr-defined]
+
+
+def hold_input(app: App[Any], field: Widget) -> None:
+    """A refused entry: `field` keeps the cursor and typing is held until it is fixed or Esc."""
+    inhibit = getattr(app, "inhibit", None)
+    if callable(inhibit):
+        inhibit(field)

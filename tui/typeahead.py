@@ -40,7 +40,14 @@ class FormScreen(Screen):
 
     async def action_next_field(self) -> None:
         await caught_up(self.focused)
-        self.entered(self.focused)
+        field = self.focused
+        check = getattr(field, "check", None)  # a FieldInput judges its own value
+        if field is not None and callable(check) and not check():
+            from tui.keyorder import hold_input
+
+            hold_input(self.app, field)  # the cursor stays; typing waits until the field is fixed
+            return
+        self.entered(field)
         self.focus_next()
 
     def entered(self, field: Widget | None) -> None:

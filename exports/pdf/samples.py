@@ -19,6 +19,7 @@ from exports.documents import (
     StatementRow,
     TaxSummary,
 )
+from store.kinds import DocumentKind
 from store.money import apply_rate, round_minor
 
 ITEMS = (
@@ -74,7 +75,7 @@ def sample_invoice(lines: int = 7, *, seed: int = 1, customer: Party | None = No
     tax_total = sum(t.tax_minor for t in summaries)
     total = subtotal + tax_total
     return InvoiceDoc(
-        kind="invoice", number=number, issue_date=dt.date(2026, 11, 1), due_date=dt.date(2026, 12, 1),
+        kind=DocumentKind.INVOICE, number=number, issue_date=dt.date(2026, 11, 1), due_date=dt.date(2026, 12, 1),
         currency="GBP", customer=customer or sample_customer(), lines=tuple(doc_lines), tax_summaries=summaries,
         subtotal_minor=subtotal, tax_total_minor=tax_total, total_minor=total, amount_paid_minor=paid_minor,
         amount_due_minor=total - paid_minor, reference="PO 7781-B",

@@ -31,6 +31,7 @@ from exports.pdf.html import (
     scrub,
 )
 from exports.pdf.layout import GEOMETRY, PT_PER_MM, wrapped_lines
+from store.kinds import DocumentKind
 
 # --- invoices and credit notes ---------------------------------------------------------------
 
@@ -55,7 +56,7 @@ def invoice_html(doc: InvoiceDoc, company: Company, pages: int | None = None) ->
     """An invoice or credit note; `pages` is the count to print, None to estimate it."""
     doc, company = scrub(doc), scrub(company)
     fmt = Formatter(company.locale, doc.currency)
-    credit = doc.kind == "credit_note"
+    credit = doc.kind == DocumentKind.CREDIT_NOTE
     columns = _invoice_columns(doc, fmt)
     with_discount = any(col.label == "Disc." for col in columns)
     rows = [_invoice_row(i, line, fmt, with_discount) for i, line in enumerate(doc.lines, 1)]

@@ -1,16 +1,20 @@
-"""ISO 20022 camt.053 bank-to-customer statements, camt.053.001.02 to .08, read with ElementTree.
+"""ISO 20022 camt.053 bank-to-customer statements, camt.053.001.02 to .08, parsed by defusedxml.
 
 Tags are matched without their namespace, so every version reads alike (v08 moves names under
 Pty/ and puts Amt straight under TxDtls; both shapes are accepted). A DOCTYPE is refused before
-parsing: a statement has no business declaring entities, and refusing it is all the protection
-ElementTree needs. Each transaction of a batch entry (several TxDtls under one Ntry) becomes its
-own line, and the transactions must add up to the entry, or the file is refused.
+parsing (a statement has no business declaring entities), and the parse itself is defusedxml's,
+which refuses entity expansion and external references however they are spelt. Each transaction
+of a batch entry (several TxDtls under one Ntry) becomes its own line, and the transactions must
+add up to the entry, or the file is refused.
 """
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # the Element type only: parsing is defusedxml's
 from collections.abc import Iterator
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 from store.importers._text import bank_value, clean, currency_at, iso_date_at, minor_at, refuse_doctype
 from store.importers.records import Section, Statement, StatementFormatError, StatementLine, assemble
@@ -148,7 +152,9 @@ def _entry(entry: ET.Element, where: str, account: str) -> list[StatementLine]:
 def parse_camt053(data: bytes) -> Statement:
     refuse_doctype(data)
     try:
-        root = ET.fromstring(data)
+        root = fromstring(data)
+    except DefusedXmlException as exc:
+        raise StatementFormatError("line 1", f"the XML declares what a statement may not ({exc})") from None
     except ET.ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(":")[0]

@@ -1,6 +1,7 @@
 """Accounts receivable aging by document."""
 from __future__ import annotations
 
+from store.kinds import DocumentKind
 from store.reports.aging_source import (
     _IN_BUCKET,
     BUCKET_COLUMNS,
@@ -34,7 +35,8 @@ def ar_aging_detail(when: When = None, *, currency: str | None = None) -> Report
             bucket_totals[index] += amount
             if account_no != last:
                 accounts, last = accounts + 1, account_no
-            add((account_no, number, "credit" if kind == "credit_note" else "invoice", days_of[issued][0], due_date,
+            add((account_no, number, "credit" if kind == DocumentKind.CREDIT_NOTE else "invoice",
+                 days_of[issued][0], due_date,
                  days, *_IN_BUCKET[index](amount)))
         rows_ = tuple(rows)
     total = sum(bucket_totals)

@@ -9,6 +9,7 @@ from peewee import fn
 
 from store import ledger
 from store.errors import ValidationError
+from store.kinds import EntryKind
 from store.models import LedgerDay
 from store.money import round_minor
 from store.reports.common import _currency, _i, _ledger_balances, _money, _other_currencies_note
@@ -17,13 +18,13 @@ from store.reports.record import Chart, Column, Report
 
 # figure -> (account, entry kind, side): each figure is one side of one account for one kind of entry.
 _FIGURES = {
-    "invoiced": (ledger.RECEIVABLES, "invoice", "debit"),
-    "credited": (ledger.RECEIVABLES, "credit_note", "credit"),
-    "voided": (ledger.RECEIVABLES, "void", "credit"),
-    "collected": (ledger.BANK, "payment", "debit"),
-    "refunded": (ledger.BANK, "refund", "credit"),
-    "written_off": (ledger.BAD_DEBTS, "write_off", "debit"),
-    "returned": (ledger.BANK, "payment_return", "credit"),
+    "invoiced": (ledger.RECEIVABLES, EntryKind.INVOICE, "debit"),
+    "credited": (ledger.RECEIVABLES, EntryKind.CREDIT_NOTE, "credit"),
+    "voided": (ledger.RECEIVABLES, EntryKind.VOID, "credit"),
+    "collected": (ledger.BANK, EntryKind.PAYMENT, "debit"),
+    "refunded": (ledger.BANK, EntryKind.REFUND, "credit"),
+    "written_off": (ledger.BAD_DEBTS, EntryKind.WRITE_OFF, "debit"),
+    "returned": (ledger.BANK, EntryKind.PAYMENT_RETURN, "credit"),
 }
 
 

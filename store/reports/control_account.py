@@ -6,6 +6,7 @@ from collections import defaultdict
 from peewee import fn
 
 from store import ledger
+from store.kinds import PaymentStatus
 from store.models import LedgerDay, OpenItem, Payment
 from store.reports.common import _currency, _i, _ledger_balances, _money, _now_label
 from store.reports.periods import When
@@ -24,7 +25,7 @@ def control_account(when: When = None) -> Report:
     cash: dict[str, int] = defaultdict(int)
     loose: dict[str, int] = defaultdict(int)
     for c, customer_id, n in (Payment.select(Payment.currency, Payment.customer, fn.SUM(Payment.unallocated_minor))
-                              .where((Payment.status == "open") & (Payment.unallocated_minor > 0))
+                              .where((Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0))
                               .group_by(Payment.currency, Payment.customer).tuples()):
         (loose if customer_id is None else cash)[c] += _i(n)
     sides = {c: (_i(d), _i(cr)) for c, d, cr in LedgerDay.select(LedgerDay.currency, fn.SUM(LedgerDay.debit_minor),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from peewee import JOIN
 
+from store.kinds import DisputeStatus
 from store.models import Customer, Dispute, Invoice, OpenItem
 from store.reports.common import _currency, _i, _now_label
 from store.reports.periods import When, _today
@@ -16,7 +17,7 @@ def open_disputes(when: When = None, *, currency: str | None = None) -> Report:
                             Dispute.amount_minor, OpenItem.open_minor, Dispute.reason)
              .join(Invoice, on=(Dispute.invoice == Invoice.id)).join(Customer, on=(Invoice.customer == Customer.id))
              .join(OpenItem, JOIN.LEFT_OUTER, on=(OpenItem.document == Invoice.id))
-             .where((Dispute.status == "open") & (Invoice.currency == cur))
+             .where((Dispute.status == DisputeStatus.OPEN) & (Invoice.currency == cur))
              .order_by(Dispute.opened_at, Dispute.id).tuples())
     rows = tuple((opened.date(), account, name, number, _i(amount), _i(open_minor), (today - opened.date()).days,
                   reason)

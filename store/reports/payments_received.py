@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from peewee import fn
 
+from store.kinds import PaymentStatus
 from store.models import Payment
 from store.payments import METHODS
 from store.reports.common import _currency, _i, _money
@@ -29,9 +30,10 @@ def payments_received(when: When = None, *, currency: str | None = None) -> Repo
     rows = tuple((day, *cells) for day, cells in sorted(days.items()))
     totals = ("Total", *(sum(r[i] for r in rows) for i in range(1, len(METHODS) + 3)))
     returned, returned_n = (Payment.select(fn.SUM(Payment.amount_minor), fn.COUNT(Payment.id))
-                            .where(in_period & (Payment.status == "returned")).tuples().get())
+                            .where(in_period & (Payment.status == PaymentStatus.RETURNED)).tuples().get())
     unidentified, unidentified_n = (Payment.select(fn.SUM(Payment.unallocated_minor), fn.COUNT(Payment.id))
-                                    .where(in_period & Payment.customer.is_null() & (Payment.status == "open")
+                                    .where(in_period & Payment.customer.is_null()
+                                           & (Payment.status == PaymentStatus.OPEN)
                                            & (Payment.unallocated_minor > 0)).tuples().get())
     notes = [f"{totals[-1]} payments received, {_money(totals[-2], cur)} in all, by the day they were received."]
     if _i(returned_n):

@@ -5,6 +5,7 @@ import datetime as dt
 
 from peewee import fn
 
+from store.kinds import PaymentStatus
 from store.models import Customer, OpenItem, Payment
 from store.reports.common import _chunks, _currency, _i, _money, _now_label
 from store.reports.periods import When
@@ -15,7 +16,7 @@ def unapplied_credits(when: When = None, *, currency: str | None = None) -> Repo
     """Money held for customers: unallocated payments and unapplied credit notes, by account (as they are now)."""
     cur = _currency(currency)
     # The conditions match the partial indexes payment_queue and open_item_open.
-    unallocated = (Payment.status == "open") & (Payment.unallocated_minor > 0) & (Payment.currency == cur)
+    unallocated = (Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0) & (Payment.currency == cur)
     cash: dict[int | None, tuple[int, int, dt.date]] = {
         c: (_i(n), _i(k), oldest) for c, n, k, oldest in
         Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor), fn.COUNT(Payment.id),

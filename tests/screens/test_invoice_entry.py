@@ -35,7 +35,7 @@ def shop(books) -> str:
 async def key_invoice(pilot, account: str, *lines: tuple[str, ...], ref: str = "PO-77") -> None:
     await pilot.press(*account, "enter")  # customer
     await settle(pilot)
-    await pilot.press("enter", "enter", *ref, "enter", "enter")  # date (today), due (from terms), ref, memo
+    await pilot.press(*ref, "enter")  # Enter skipped date (today) and due (from terms); ref Enter skips the memo
     for n, fields in enumerate(lines):
         for value in fields:
             await pilot.press(*value, "enter") if value else await pilot.press("enter")
@@ -46,7 +46,7 @@ async def test_an_invoice_keyed_and_posted(shop: str) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # item code fills description, price and tax; the cursor jumps to quantity
-        await key_invoice(pilot, shop, ("cons-hr", "7.5", "", "", ""), ("book", "2", "", "", ""),
+        await key_invoice(pilot, shop, ("cons-hr", "7.5"), ("book", "2"),
                           ("", "Carriage", "1", "12.5", "10", "S"))
         await settle(pilot)
         assert "Total £908.48" in text(app, "#totals")
@@ -84,7 +84,7 @@ async def test_customer_on_hold_is_refused_with_the_reason(shop: str) -> None:
     app = HostApp(InvoiceEntryScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await key_invoice(pilot, shop, ("book", "1", "", "", ""))
+        await key_invoice(pilot, shop, ("book", "1"))
         await pilot.press("f10")
         await settle(pilot)
         assert "account 100001 is on hold: cheque bounced" in text(app, "#field-error")
@@ -105,7 +105,7 @@ async def test_credit_limit_needs_confirmation(shop: str) -> None:
     app = HostApp(InvoiceEntryScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await key_invoice(pilot, shop, ("book", "1", "", "", ""))
+        await key_invoice(pilot, shop, ("book", "1"))
         await pilot.press("f10")
         await settle(pilot)
         assert "exceeds the credit limit £10.00" in str(app.screen.query_one(Static).render())
@@ -122,7 +122,7 @@ async def test_esc_asks_before_discarding_typed_work(shop: str) -> None:
     app = HostApp(InvoiceEntryScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await key_invoice(pilot, shop, ("book", "2", "", "", ""))
+        await key_invoice(pilot, shop, ("book", "2"))
         await pilot.press("escape")
         assert "Discard the invoice you are typing?" in str(app.screen.query_one("#confirm-question").render())
         await pilot.press("enter")  # Enter, the key pressed most, never discards
@@ -138,17 +138,18 @@ async def test_date_shorthands_and_dup(shop: str) -> None:
     app = HostApp(InvoiceEntryScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press(*shop, "enter")
+        await pilot.press(*shop, "tab")  # Tab, not Enter: Enter would skip the defaulted dates
         await settle(pilot)
-        await pilot.press("ctrl+u", *"1/11", "enter", *"+30", "enter", *"PO-1", "enter", "enter")
-        await pilot.press(*"book", "enter", "3", "enter", "enter", "enter", "enter")
+        await pilot.press("ctrl+u", *"1/11", "enter", *"+30", "enter", *"PO-1", "enter")
+        await pilot.press(*"book", "enter", "3", "enter")
         await pilot.press("f10")
         await settle(pilot)
         # Dup: every field of the next invoice from the previous one, by key
-        for _ in range(4):
+        await pilot.press("f8", "tab")  # customer
+        for _ in range(3):  # date, due, reference
             await pilot.press("f8", "enter")
         await settle(pilot)
-        await pilot.press("f8", "enter", "f8", "enter", "f8")  # memo, item (jumps to quantity), quantity
+        await pilot.press("f8", "enter", "f8")  # item (jumps to quantity), quantity
         assert app.screen.query_one("#f-customer", Input).value == shop
         assert app.screen.query_one("#f-date", Input).value == "2026-11-01"
         assert app.screen.query_one("#f-reference", Input).value == "PO-1"
@@ -163,7 +164,7 @@ async def test_drafts_save_reopen_and_post(shop: str) -> None:
     app = HostApp(InvoiceEntryScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await key_invoice(pilot, shop, ("book", "4", "", "", ""))
+        await key_invoice(pilot, shop, ("book", "4"))
         await pilot.press("f7")
         await settle(pilot)
         assert "Saved draft" in text(app, "#inv-title")
@@ -184,7 +185,7 @@ async def test_delete_and_move_lines(shop: str) -> None:
     app = HostApp(InvoiceEntryScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await key_invoice(pilot, shop, ("book", "1", "", "", ""), ("cons-hr", "2", "", "", ""),
+        await key_invoice(pilot, shop, ("book", "1"), ("cons-hr", "2"),
                           ("", "Gone", "1", "1", "", "S"))
         await pilot.press("up", "f9")  # the cursor is on line 4 (blank): up is not a line move; use the row
         rows = app.screen.query(LineRow)
@@ -214,10 +215,10 @@ async def test_keys_typed_ahead_land_in_their_fields_and_the_next_invoice(shop: 
     app = HostApp(InvoiceEntryScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        burst(app, shop, "enter", "enter", "enter", "PO-1", "enter", "enter",
-              "cons-hr", "enter", "7.5", "enter", "enter", "enter", "enter",
-              "book", "enter", "2", "enter", "enter", "enter", "f10",
-              shop, "enter", "enter", "enter", "PO-2", "enter", "enter", "book", "enter", "3", "enter")
+        burst(app, shop, "enter", "PO-1", "enter",
+              "cons-hr", "enter", "7.5", "enter",
+              "book", "enter", "2", "f10",
+              shop, "enter", "PO-2", "enter", "book", "enter", "3", "enter")
         await settle(pilot)
         await settle(pilot)
         values = app.screen.form_values()
@@ -243,7 +244,7 @@ async def test_f10_straight_from_the_last_field_of_a_long_invoice(shop: str) -> 
         app.screen.query(LineRow)[POOL + 1].field("description").focus()
         await settle(pilot)
         # As a paste or a fast typist over a slow link delivers them: all at once, no waits between.
-        for key in ("enter", "enter", "enter", "enter", "Z", "f10", "1", "0", "0", "0"):
+        for key in ("enter", "f10", "1", "0", "0", "0"):  # description, then F10 from the quantity
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await settle(pilot)
         assert "Posted INV-000001" in text(app, "#inv-title")
@@ -288,13 +289,33 @@ async def test_an_item_code_completes_from_the_catalogue(shop: str) -> None:
         await settle(pilot)
         await pilot.press(*shop, "enter")
         await settle(pilot)
-        await pilot.press("enter", "enter", "enter", "enter", *"bo", "enter")  # one code begins 'BO'
+        await pilot.press("enter", *"bo", "enter")  # one code begins 'BO'
         await settle(pilot)
         row = app.screen.query(LineRow).first()
         assert (row.field("item").value, row.field("description").value) == ("BOOK", "Operator handbook")
         assert app.screen.focused is row.field("quantity")
-        await pilot.press("enter", "enter", "enter", "enter", *"cons", "enter")  # two begin 'CONS'
+        await pilot.press("enter", *"cons", "enter")  # two begin 'CONS'
         await settle(pilot)
         assert "item: 'cons' could be CONS-DAY, CONS-HR: type more, or F4 for the list" in text(app, "#field-error")
         assert app.screen.query(LineRow)[1].field("description").value == ""
         assert app.screen.catalogue.codes_starting("cons-h") == ["CONS-HR"]
+
+
+async def test_three_catalogue_lines_cost_the_data_and_eight_keys(shop: str) -> None:
+    """Enter skips what has a default: the dates, the memo, and past the quantity the item's price,
+    the optional discount and the item's tax code. Only Enters and F10 are added to the data."""
+    save_item("TONER", "Toner cartridge", 6899, "GBP", "S")
+    data = [shop, "PO-9", "cons-hr", "3", "book", "2", "toner", "1"]
+    keys = [*shop, "enter", *"PO-9", "enter", *"cons-hr", "enter", "3", "enter",
+            *"book", "enter", "2", "enter", *"toner", "enter", "1", "f10"]
+    assert len(keys) - sum(len(d) for d in data) == 8
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert "Posted INV-000001" in text(app, "#inv-title")
+    view = invoice_view("INV-000001")
+    assert [(ln.item_code, str(ln.quantity), ln.tax_code, ln.net_minor, ln.tax_minor) for ln in view.lines] == [
+        ("CONS-HR", "3", "S", 28500, 5700), ("BOOK", "2", "Z", 3998, 0), ("TONER", "1", "S", 6899, 1380)]
+    assert (view.total_minor, view.reference, view.memo) == (28500 + 3998 + 6899 + 5700 + 1380, "PO-9", "")

@@ -77,10 +77,10 @@ async def three_lines(pilot) -> None:  # noqa: ANN001
     await settle(pilot)
     await type_keys(pilot, "100001", "enter")  # customer
     await settle(pilot)
-    await type_keys(pilot, "enter", "enter", "PO-4471", "enter", "enter")  # date, due, reference, memo
-    # item code fills description, price and tax and jumps to quantity
-    await type_keys(pilot, "cons-hr", "enter", "7.5", "enter", "enter", "enter", "enter")
-    await type_keys(pilot, "toner", "enter", "2", "enter", "enter", "10", "enter", "enter")
+    await type_keys(pilot, "PO-4471", "enter")  # Enter skipped the dates (defaults); this one skips the memo
+    # item code fills description, price and tax and jumps to quantity; past it, Enter opens the next line
+    await type_keys(pilot, "cons-hr", "enter", "7.5", "enter")
+    await type_keys(pilot, "toner", "enter", "2", "tab", "tab", "10", "enter")  # Tab reaches the discount
     await type_keys(pilot, "enter", "Site visit, travel", "enter", "1", "enter", "45", "enter", "enter", "S", "enter")
     await settle(pilot)
 

@@ -1,6 +1,6 @@
 """The `billfold` command line: the application (no command) and its scripting twin.
 
-Layout (no module imports this package's __init__, so there are no cycles):
+Layout (no module imports this package's __init__; the layers below are an import-linter contract):
 
 - `parser.py`   the one parser builder: global options, then each group's `register(sub)`
 - `run.py`      main(): parse, open the books, call the handler, render, map errors to exit codes
@@ -28,8 +28,10 @@ To add a command:
    (or `add_group(sub, "noun", ...)` for `billfold noun verb`), then its arguments with the types
    in args.py: `type=amount_text` for amounts, `type=date_arg` for dates, `type=count(lo, hi)`
    for whole numbers, `type=text_arg` for reasons. "The whole amount" is a flag (`--all`).
-3. A new module goes into `parser.GROUPS`. tests/test_cli_bad_input.py walks the parser and
-   runs the new command with bad arguments automatically; add a test of what it does.
+3. A new module goes into `parser.GROUPS` and into the command-group layer of the tui.cli
+   import-linter contract in pyproject.toml (a group imports base, args, output and books, never
+   another group or the parser). tests/test_cli_bad_input.py walks the parser and runs the new
+   command with bad arguments automatically; add a test of what it does.
 4. List it in README.md's Commands section, with the TUI key it twins.
 """
 from __future__ import annotations

@@ -21,9 +21,10 @@ def demo_database_path() -> Path:
 
 def check_target(target: str, command: str | None) -> None:
     """Refuse a database file that does not exist, unless the command is the one that creates it."""
-    if "://" in target or target == ":memory:" or command in CREATES_BOOKS:
-        return
-    path = Path(target).expanduser()
+    scheme, _sep, rest = target.rpartition("://")
+    if scheme.lower() not in ("", "sqlite", "apsw") or rest in ("", ":memory:") or command in CREATES_BOOKS:
+        return  # a server's database (PostgreSQL says itself when it is not there), or one in memory
+    path = Path(rest).expanduser()
     if not path.exists():
         raise ValidationError("db", f"{path} does not exist; check the path, or create the books there with "
                                     f"'billfold --db {path} init'")

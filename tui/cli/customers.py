@@ -6,6 +6,7 @@ from typing import Any
 
 from store import customers, queries
 from store.errors import ValidationError
+from store.kinds import CustomerStatus
 from store.money import format_amount, format_money
 from tui.cli.args import count, text_arg
 from tui.cli.base import Outcome, add_command, add_group
@@ -74,6 +75,35 @@ def cmd_activity(args: argparse.Namespace) -> Outcome:
                                         for r in rows], ["when", "who", "what", "of", "detail"], "lllll"))
 
 
+def cmd_documents(args: argparse.Namespace) -> Outcome:
+    """The account's documents tab: every invoice and credit note, newest first."""
+    view = queries.customer_view(args.account)
+    rows = queries.customer_documents(view.account_no, args.limit)
+    cur = view.currency
+    return Outcome(rows, lambda: table([(d.number, d.kind.replace("_", " "), d.status, d.issue_date, d.due_date,
+                                         format_amount(d.total_minor, cur), format_amount(d.open_minor, cur))
+                                        for d in rows], ["document", "kind", "status", "issued", "due", "total",
+                                                         "open"], "llllrrr") if rows else "no documents")
+
+
+def cmd_payments(args: argparse.Namespace) -> Outcome:
+    """The account's payments tab: each payment and where it went."""
+    view = queries.customer_view(args.account)
+    rows = queries.customer_payments(view.account_no, args.limit)
+    cur = view.currency
+
+    def text() -> str:
+        if not rows:
+            return "no payments"
+        return table([(p.number, p.received_date, p.method, format_amount(p.amount_minor, cur),
+                       format_amount(p.unallocated_minor, cur), p.status,
+                       ", ".join(f"{n} {format_amount(a, cur)}" for n, a in p.allocations))
+                      for p in rows], ["payment", "received", "method", "amount", "unallocated", "status",
+                                       "allocated to"], "lllrrll")
+
+    return Outcome(rows, text)
+
+
 def cmd_show(args: argparse.Namespace) -> Outcome:
     view = queries.customer_view(args.account)
     docs = queries.open_documents(view.id)
@@ -118,7 +148,7 @@ def cmd_find(args: argparse.Namespace) -> Outcome:
 
 
 def flags(status: str, disputed: bool) -> str:
-    marks = {"on_hold": "HOLD", "in_collections": "COLL", "closed": "CLOSED"}
+    marks = {CustomerStatus.ON_HOLD: "HOLD", CustomerStatus.IN_COLLECTIONS: "COLL", CustomerStatus.CLOSED: "CLOSED"}
     return " ".join(m for m in (marks.get(status, ""), "DISP" if disputed else "") if m)
 
 
@@ -146,6 +176,11 @@ def register(sub: Any) -> None:
     p.add_argument("text", type=text_arg)
     p = add_command(customer, "notes", cmd_notes, "an account's notes, newest first")
     p.add_argument("account")
+    for name, handler, what in (("documents", cmd_documents, "an account's invoices and credit notes"),
+                                ("payments", cmd_payments, "an account's payments and where they went")):
+        p = add_command(customer, name, handler, what)
+        p.add_argument("account")
+        p.add_argument("--limit", type=count(1, 10_000), default=200)
     p = add_command(customer, "activity", cmd_activity, "who changed what on an account")
     p.add_argument("account")
     p.add_argument("--limit", type=count(1, 10_000), default=200)

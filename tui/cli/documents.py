@@ -7,6 +7,7 @@ from typing import Any
 
 from store import clock
 from store.errors import ValidationError
+from store.kinds import Channel
 from tui.cli.args import count, date_arg
 from tui.cli.base import EXIT_OK, EXIT_REFUSED, Outcome, add_command
 from tui.cli.output import progress
@@ -72,6 +73,13 @@ def cmd_deliver(args: argparse.Namespace) -> Outcome:
         done = confirm_printed(args.confirm_print)
         return Outcome({"batch": args.confirm_print, "delivered": done},
                        f"{done} documents of {args.confirm_print} marked delivered by post")
+    if args.list:  # the deliver screen's list: what --pending would send, and by which channel
+        from store.deliveries import pending_documents
+
+        waiting = pending_documents()
+        return Outcome(waiting, lambda: "\n".join(f"{d.number}  {d.account_no} {d.customer_name}: {d.channel}"
+                                                  + (f" to {d.email}" if d.channel == Channel.EMAIL else "")
+                                                  for d in waiting) or "nothing waiting")
     with progress(args, "Delivering") as advance:
         if args.retry:
             summary = retry_failed(advance)
@@ -100,6 +108,7 @@ def register(sub: Any) -> None:
     p = add_command(sub, "deliver", cmd_deliver, "deliver documents by each customer's channel (e-mail or a "
                                                  "print batch)")
     p.add_argument("--pending", action="store_true", help="every posted document not yet delivered")
+    p.add_argument("--list", action="store_true", help="list what --pending would deliver; send nothing")
     p.add_argument("--retry", action="store_true", help="send failed e-mails again (the same bytes)")
     p.add_argument("--confirm-print", metavar="BATCH", help="a print batch came off the printer")
     p.add_argument("--processes", type=count(1, 64), help="rendering processes (default: every core)")

@@ -7,6 +7,7 @@ from typing import Any
 
 from store import invoices, queries
 from store.errors import ValidationError
+from store.kinds import DocumentKind
 from store.money import format_amount, format_money, parse_amount
 from tui.cli.args import amount_text, count, date_arg, text_arg
 from tui.cli.base import Outcome, add_command, add_group
@@ -37,7 +38,7 @@ def parse_line_spec(spec: str, n: int, currency: str) -> invoices.LineInput:
 
 def invoice_text(v: queries.InvoiceView) -> str:
     cur = v.currency
-    title = "Credit note" if v.kind == "credit_note" else "Invoice"
+    title = "Credit note" if v.kind == DocumentKind.CREDIT_NOTE else "Invoice"
     head = [f"{title} {v.number or f'draft {v.id}'}  [{v.status}]  {v.account_no} {v.customer_name}",
             f"issued {v.issue_date}  due {v.due_date}  ref {v.reference or '-'}"
             + (f"  credits {v.credited_invoice}" if v.credited_invoice else "")]
@@ -106,7 +107,7 @@ def _lines_of(view: queries.InvoiceView) -> tuple[invoices.LineInput, ...]:
 def cmd_duplicate(args: argparse.Namespace) -> Outcome:
     """The document view's d: a new draft (or, with --post, an invoice) with the same lines."""
     source = queries.invoice_view(args.number)
-    if source.kind != "invoice":
+    if source.kind != DocumentKind.INVOICE:
         raise ValidationError("number", f"{source.number} is a credit note; only invoices are duplicated")
     data = invoices.DraftInput(source.account_no, args.date, _lines_of(source), None, source.reference, source.memo)
     if args.post:

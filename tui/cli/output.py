@@ -61,6 +61,7 @@ def render(args: argparse.Namespace, outcome: Outcome, out: TextIO | None = None
 
 def render_error(as_json: bool, code: int, message: str, field: str | None = None) -> None:
     """A refusal or usage error: one line on stderr, or with --json an object on stdout."""
+    message = " ".join(message.split())  # a database's or a library's message may run to several lines
     if as_json:
         error = {"error": {"code": code, "message": message, **({"field": field} if field else {})}}
         sys.stdout.write(to_json(error) + "\n")

@@ -38,7 +38,9 @@ def version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="billfold", description="Keyboard-first billing for operators. With no command, "
-                                                  "starts the application.")
+                                                  "starts the application.",
+                    epilog="Exit status: 0 done; 1 refused by the books (nothing changed); 2 usage (what was "
+                           "typed is wrong; nothing written). Shell completion: billfold completion bash|zsh.")
     parser.add_argument("--version", action="version", version=f"billfold {version()}")
     parser.add_argument("--db", help="database file or URL (postgresql://...); default: BILLFOLD_DB or the "
                                      "file in the user data directory")

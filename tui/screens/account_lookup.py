@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from store.kinds import CustomerStatus
 from store.lookup import AccountHit, LookupPage
 from store.money import format_amount
 from tui.chrome import HeaderLine
@@ -22,7 +23,7 @@ PAGE = 50
 # At 80 columns: 1 + 7 + 22 + 9 + 12 + 12 + 9, a space between each, and the scrollbar. Wider: a wider name.
 COLUMNS = (Column("Account", 7), Column("Name", 22, flex=3), Column("City", 9, flex=1), Column("Balance", 12, right=True),
            Column("Overdue", 12, right=True), Column("Flags", 9))
-FLAG_TEXT = {"on_hold": "HOLD", "in_collections": "COLL", "closed": "CLSD"}
+FLAG_TEXT = {CustomerStatus.ON_HOLD: "HOLD", CustomerStatus.IN_COLLECTIONS: "COLL", CustomerStatus.CLOSED: "CLSD"}
 
 
 def flags_of(status: str, disputed: bool) -> str:

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from store.dates import parse_date
 from store.errors import BooksError, ValidationError
+from store.kinds import CustomerStatus, DocumentKind, PaymentStatus
 from store.money import format_amount, format_money, parse_amount
 from store.queries import CustomerView
 from tui.cells import money_cell, right
@@ -18,7 +19,9 @@ from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
-STATUS_TEXT = {"active": "", "on_hold": "ON HOLD", "in_collections": "IN COLLECTIONS", "closed": "CLOSED"}
+STATUS_TEXT = {CustomerStatus.ACTIVE: "", CustomerStatus.ON_HOLD: "ON HOLD",
+               CustomerStatus.IN_COLLECTIONS: "IN COLLECTIONS",
+               CustomerStatus.CLOSED: "CLOSED"}
 TABS = ("open", "documents", "payments", "activity", "notes")
 
 
@@ -30,7 +33,7 @@ def header_lines(v: CustomerView) -> list[str]:
     e = escape  # every customer field is the operator's text, never markup
     return [
         f"[b]{v.account_no}  {e(v.name)}[/b]" + (f"  [reverse] {flags} [/reverse]" if flags else "")
-        + (f"  {e(v.hold_reason)}" if v.status == "on_hold" and v.hold_reason else ""),
+        + (f"  {e(v.hold_reason)}" if v.status == CustomerStatus.ON_HOLD and v.hold_reason else ""),
         e(f"{v.contact_name or '-'}  {v.email or '-'}  {v.phone or '-'}  "
           f"{', '.join(p for p in (v.city, v.postcode) if p)}"),
         f"Terms {v.terms_days}d  Limit {limit}  Balance [b]{format_money(v.balance_minor, cur)}[/b]  "
@@ -111,13 +114,13 @@ class AccountViewScreen(Screen[None]):
                              money_cell(d.open_minor, cur),
                              right(d.days_past_due) if d.open_minor > 0 and d.days_past_due > 0 else "",
                              "DISP" if d.disputed else "") for d in opens], [d.number for d in opens])
-        self._fill("documents", [(d.number, "credit" if d.kind == "credit_note" else "invoice", d.status,
+        self._fill("documents", [(d.number, "credit" if d.kind == DocumentKind.CREDIT_NOTE else "invoice", d.status,
                                   str(d.issue_date), str(d.due_date), money_cell(d.total_minor, cur),
                                   money_cell(d.open_minor, cur)) for d in docs], [d.number for d in docs])
         self._fill("payments", [(p.number, str(p.received_date), p.method.replace("_", " "),
                                  money_cell(p.amount_minor, cur), money_cell(p.unallocated_minor, cur),
                                  ", ".join(f"{n} {format_amount(a, cur)}" for n, a in p.allocations) or
-                                 ("returned" if p.status == "returned" else "")) for p in pays],
+                                 ("returned" if p.status == PaymentStatus.RETURNED else "")) for p in pays],
                    [p.number for p in pays])
         self._fill("activity", [(f"{a.at:%Y-%m-%d %H:%M}", a.operator, a.action, a.entity_id, a.detail[:60])
                                 for a in acts], None)
@@ -165,7 +168,7 @@ class AccountViewScreen(Screen[None]):
         view = self.view
         if view is None:
             return
-        if view.status == "on_hold":
+        if view.status == CustomerStatus.ON_HOLD:
             self.app.push_screen(TextPrompt(f"Release the hold on {view.account_no}? Reason (optional):",
                                             required=False),
                                  lambda r: r is not None and self.run_worker(

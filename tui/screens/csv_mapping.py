@@ -55,7 +55,7 @@ class CsvMappingScreen(FormScreen):
     CsvMappingScreen #sample { height: auto; max-height: 4; color: $text-muted; text-wrap: nowrap; }
     CsvMappingScreen .title { height: 1; text-style: bold; }
     CsvMappingScreen FieldInput { width: 26; }
-    CsvMappingScreen #mapping-status { height: 2; }
+    CsvMappingScreen #mapping-status { height: auto; max-height: 4; }
     """
 
     def __init__(self, data: bytes, filename: str, guess: CsvMapping | None) -> None:

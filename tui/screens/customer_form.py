@@ -72,6 +72,7 @@ class CustomerFormScreen(FormScreen):
         self.account_no = account_no
         self.version: int | None = None
         self.original: dict[str, str] = {}
+        self.base: CustomerData | None = None  # the account as read: what it already holds is not re-checked
         self.errors: dict[str, str] = {}
 
     @property
@@ -93,6 +94,7 @@ class CustomerFormScreen(FormScreen):
             view = await in_db(self.services.customer_view, self.account_no)
             data = await in_db(self.services.customer_data, self.account_no)
             self.version = view.version
+            self.base = data
             self.original = field_texts(data)
         else:
             self.original = field_texts(CustomerData(name=""))
@@ -109,7 +111,7 @@ class CustomerFormScreen(FormScreen):
 
     def check(self, values: dict[str, str]) -> CustomerData | None:
         """Show each field's message beside it; the data when all are right."""
-        data, errors = self.services.parse_customer_fields(values)
+        data, errors = self.services.parse_customer_fields(values, self.base)
         self.errors = errors
         for key, _ in FIELDS:
             # Beside the field its text need not be quoted again: "is not an e-mail address" fits.

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from store.errors import BooksError
+from store.kinds import Channel
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.widgets.footer import KeyFooter
@@ -40,7 +41,7 @@ class DeliverScreen(Screen[None]):
 
     async def count(self) -> None:
         pending = await in_db(self.app.context.services.pending_documents)  # type: ignore[attr-defined]
-        by_post = sum(1 for p in pending if p.channel == "post" or not p.email)
+        by_post = sum(1 for p in pending if p.channel == Channel.POST or not p.email)
         self.query_one("#deliver-pending", Static).update(
             f"{len(pending)} documents not yet delivered: {len(pending) - by_post} by e-mail, {by_post} by post. "
             "F10 delivers them all; F8 shows the delivery log.")

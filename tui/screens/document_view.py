@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from store.errors import BooksError, ValidationError
+from store.kinds import DocumentKind
 from store.money import format_amount, format_money
 from store.queries import InvoiceView
 from tui.chrome import HeaderLine
@@ -29,7 +30,7 @@ from tui.widgets.footer import KeyFooter
 def preview_text(v: InvoiceView) -> str:
     """The document as plain text: what the PDF will say, before it is produced."""
     cur = v.currency
-    title = "CREDIT NOTE" if v.kind == "credit_note" else "INVOICE"
+    title = "CREDIT NOTE" if v.kind == DocumentKind.CREDIT_NOTE else "INVOICE"
     head = [f"[b]{title} {v.number}[/b]   [reverse] {v.status.upper()} [/reverse]"
             + (f"  {escape(v.void_reason)}" if v.void_reason else ""),
             f"To {v.account_no}  {escape(v.customer_name)}",
@@ -41,7 +42,7 @@ def preview_text(v: InvoiceView) -> str:
                     f"{format_amount(ln.unit_price_minor, cur):>10} {ln.tax_code:>4} {format_amount(ln.net_minor, cur):>11}")
     foot = ["", f"{'Net':>60} {format_money(v.subtotal_minor, cur):>12}", f"{'Tax':>60} {format_money(v.tax_minor, cur):>12}",
             f"{'Total':>60} {format_money(v.total_minor, cur):>12}"]
-    if v.kind == "invoice":
+    if v.kind == DocumentKind.INVOICE:
         foot.append(f"{'Paid / credited / written off':>60} "
                     f"{format_money(v.paid_minor + v.credited_minor + v.written_off_minor, cur):>12}")
         foot.append(f"{'Open':>60} {format_money(v.open_minor, cur):>12}")

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from store.errors import BooksError
+from store.kinds import Channel
 from store.money import format_amount
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
@@ -95,7 +96,7 @@ class DunningScreen(Screen[None]):
     def summary(self) -> str:
         run = self.run
         levels = Counter(p.level for p in run.proposals)
-        by_email = sum(1 for p in run.proposals if p.channel == "email")
+        by_email = sum(1 for p in run.proposals if p.channel == Channel.EMAIL)
         text = (f"As of {run.as_of.isoformat()}: {_count(len(run.proposals), 'reminder')} ("
                 + ", ".join(f"level {lv}: {n:,}" for lv, n in sorted(levels.items())) + f"); {by_email:,} by e-mail, "
                 f"{len(run.proposals) - by_email:,} to print. {_count(len(run.skipped), 'account')} left out.\n")

@@ -12,11 +12,12 @@ typed ahead applies to the payment it was typed for, never to the one that was t
 from __future__ import annotations
 
 from functools import partial
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
@@ -32,6 +33,7 @@ from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.screens.statement_import import StatementImport
+from tui.services import Services
 from tui.widgets.footer import KeyFooter
 
 FILTERS = (("from", "From", 11), ("to", "To", 11), ("min", "Min", 9), ("max", "Max", 9), ("method", "Method", 9),
@@ -49,8 +51,9 @@ def describe(s: Suggestion, currency: str) -> str:
 
 class PaymentsScreen(StatementImport, Screen[None]):
     CSS_PATH = "matching_queue.tcss"
-    BINDINGS = [
-        Binding("enter", "apply", "Apply ▶"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: run as the key is read, so the next key typed waits for this one's work.
+        Binding("enter", "apply", "Apply ▶", priority=True),
         *[Binding(str(n), f"choose({n - 1})", f"Choose #{n}", show=False) for n in range(1, 10)],
         Binding("down", "move(1)", "Next payment", show=False, priority=True),
         Binding("up", "move(-1)", "Previous payment", show=False, priority=True),
@@ -76,11 +79,12 @@ class PaymentsScreen(StatementImport, Screen[None]):
         self.chosen: int | None = None  # the suggestion Enter applies
         self.selecting = True  # False after a filter change, until the operator moves
         self.taken_by: str | None = None
+        self.claimed: str | None = None  # the payment this operator holds (others see it taken)
         self.filter = QueueFilter()
         self.undo: list[tuple[str, tuple[tuple[str, int], ...], str]] = []  # this session's allocations
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self) -> Services:
         return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
@@ -125,8 +129,9 @@ class PaymentsScreen(StatementImport, Screen[None]):
         """Read the queue again; `select` False leaves nothing selected (after a filter change)."""
         if select is not None:
             self.selecting = select
-        self.run_worker(partial(self._reload, keep_index, keep_status, self.selecting), exclusive=True,
-                        group="queue")
+        # A callable, not a coroutine: a worker cancelled before it starts leaves no coroutine un-awaited.
+        self.run_worker(partial(self._reload, keep_index, keep_status, self.selecting),  # type: ignore[arg-type]
+                        exclusive=True, group="queue")
 
     async def _reload(self, keep_index: int | None, keep_status: bool = False, select: bool = True) -> None:
         rows = await in_db(self.services.match_queue, self.filter, QUEUE_PAGE + 1)
@@ -151,7 +156,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
             await self._unselect()
 
     async def _unselect(self) -> None:
-        previous, self.current, self.shown_for, self.chosen = self.current, None, None, None
+        previous, self.claimed, self.current, self.shown_for, self.chosen = self.claimed, None, None, None, None
         self.query_one("#queue", DataTable).show_cursor = False
         self.suggestions = []
         self.query_one("#suggestions", DataTable).clear()
@@ -160,17 +165,16 @@ class PaymentsScreen(StatementImport, Screen[None]):
         if previous:
             await in_db(self.services.release_payment, previous)
 
-    @on(DataTable.RowSelected, "#queue")
-    def selected_by_enter(self) -> None:
-        """Enter on the queue (the table takes Enter itself): apply the chosen suggestion."""
-        self.action_apply()
-
     @on(DataTable.RowHighlighted, "#queue")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         number = event.row_key.value
         if number and number != self.current and event.data_table.show_cursor:
-            self.current = number  # at once: an Enter read next must not apply to the payment before
-            self.run_worker(partial(self._select, number), exclusive=True, group="select")
+            self.select_now(number)
+
+    def select_now(self, number: str) -> None:
+        """The payment under the cursor is the one keys act on from this moment; its suggestions follow."""
+        self.current, self.shown_for, self.chosen = number, None, None
+        self.run_worker(partial(self._select, number), exclusive=True, group="select")  # type: ignore[arg-type]
 
     def action_move(self, step: int) -> None:
         """Up/Down (k skips): the first move after a filter change selects the first payment."""
@@ -179,26 +183,28 @@ class PaymentsScreen(StatementImport, Screen[None]):
             return
         if not queue.show_cursor:
             self.selecting = queue.show_cursor = True
-            queue.move_cursor(row=0)
-            self.current = self.rows[0].number
-            self.run_worker(partial(self._select, self.rows[0].number), exclusive=True, group="select")
-            return
-        queue.move_cursor(row=(queue.cursor_row + step) % len(self.rows))
+            index = 0
+        else:
+            index = (queue.cursor_row + step) % len(self.rows)
+        queue.move_cursor(row=index)
+        self.select_now(self.rows[index].number)
 
     async def _select(self, number: str) -> None:
-        previous = self.shown_for if self.shown_for != number else None
+        previous = self.claimed if self.claimed != number else None
         self.current, self.shown_for, self.chosen = number, None, None
         row = next((r for r in self.rows if r.number == number), None)
         if row is None:
             return
         self.taken_by, suggestions = await in_db(self.services.work_on, previous, number)
+        self.claimed = number if not self.taken_by else None
         if self.current != number:
             return  # the operator moved on meanwhile
         self.suggestions, self.shown_for = suggestions, number
         # A sure top suggestion is chosen for the operator; anything less waits for a number key.
         self.chosen = 0 if suggestions and suggestions[0].confidence == "high" else None
         detail = (f"{row.number}  {row.received_date}  {row.method.replace('_', ' ')}  "
-                  f"{format_money(row.amount_minor, row.currency)} (left {format_money(row.unallocated_minor, row.currency)})"
+                  f"{format_money(row.amount_minor, row.currency)} "
+                  f"(left {format_money(row.unallocated_minor, row.currency)})"
                   f"  {row.account_no or 'unidentified'}\nPayer: {escape(row.payer) or '-'}   "
                   f"Ref: {escape(row.reference) or '-'}")
         if self.taken_by:
@@ -226,7 +232,8 @@ class PaymentsScreen(StatementImport, Screen[None]):
             reasons.update(f"Not sure ({top.confidence.value}): 1-9 chooses, then Enter.  #1: "
                            + escape("; ".join(top.reasons)))
         else:
-            reasons.update(f"Enter applies ▶{self.chosen + 1}: " + escape("; ".join(self.suggestions[self.chosen].reasons)))
+            why = "; ".join(self.suggestions[self.chosen].reasons)
+            reasons.update(f"Enter applies ▶{self.chosen + 1}: " + escape(why))
 
     def action_choose(self, index: int) -> None:
         if self.current is None or self.shown_for != self.current or index >= len(self.suggestions):
@@ -247,7 +254,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
 
     # ------------------------------------------------------------ decisions
 
-    async def _apply(self, call, *args, done: str, undo: tuple[tuple[str, int], ...] = ()) -> None:  # noqa: ANN001
+    async def _apply(self, call, *args, done: str, undo: tuple[tuple[str, int], ...] = ()) -> None:
         queue = self.query_one("#queue", DataTable)
         index, number = queue.cursor_row, self.current
         try:
@@ -285,6 +292,9 @@ class PaymentsScreen(StatementImport, Screen[None]):
 
     def action_apply(self) -> None:
         """Enter: the chosen (▶) suggestion of the payment on screen, and nothing else."""
+        if isinstance(self.focused, Input):
+            self.apply_filter()  # Enter in a filter field applies the filter
+            return
         number, row = self.current, self.selected_row()
         if number is None or row is None or not self.query_one("#queue", DataTable).show_cursor:
             self.refuse("No payment selected: Down selects one.")
@@ -369,11 +379,13 @@ class PaymentsScreen(StatementImport, Screen[None]):
         if row is None:
             self.refuse("No payment selected: Down selects one.")
             return
+        def give_back(note: str | None) -> None:
+            if note:
+                self.run_worker(self._apply(self.services.return_payment, row.number, note,
+                                            done=f"{row.number} returned"), group="apply")
+
         self.app.push_screen(TextPrompt(f"Return {row.number} ({format_money(row.unallocated_minor, row.currency)}) "
-                                        "to the sender (not ours). Note:"),
-                             lambda note: note and self.run_worker(self._apply(
-                                 self.services.return_payment, row.number, note, done=f"{row.number} returned"),
-                                 group="apply"))
+                                        "to the sender (not ours). Note:"), give_back)
 
     def action_new_payment(self) -> None:
         from tui.screens.payment_entry import PaymentEntryScreen
@@ -402,8 +414,8 @@ class PaymentsScreen(StatementImport, Screen[None]):
         done = await in_db(self.services.auto_match, False)
         applied = sum(m.applied for m in done)
         await self._reload(0)
-        self.query_one("#queue-status", Static).update(
-            f"Auto-match applied {applied} of {len(done)}" + (f"; left: {done[0].error}" if applied < len(done) else ""))
+        left = f"; left: {done[0].error}" if applied < len(done) else ""
+        self.query_one("#queue-status", Static).update(f"Auto-match applied {applied} of {len(done)}{left}")
 
     # ------------------------------------------------------------ filters
 
@@ -413,7 +425,6 @@ class PaymentsScreen(StatementImport, Screen[None]):
     def action_leave_filter(self) -> None:
         self.set_focus(self.query_one("#queue", DataTable))
 
-    @on(Input.Submitted)
     def apply_filter(self) -> None:
         def value(key: str) -> str:
             return self.query_one(f"#q-{key}", Input).value.strip()
@@ -433,8 +444,9 @@ class PaymentsScreen(StatementImport, Screen[None]):
         self.reload(select=False)  # a new list: nothing is selected until the operator moves
 
     def on_screen_suspend(self) -> None:
-        if self.current:
-            self.run_worker(in_db(self.services.release_payment, self.current))
+        if self.claimed:
+            self.run_worker(in_db(self.services.release_payment, self.claimed))
+            self.claimed = None
 
     def on_screen_resume(self) -> None:
         # Back from a prompt or another screen: refresh the queue, keep the place and the last message.

@@ -8,11 +8,11 @@ Afterwards every line of the file is listed with what became of it (ImportResult
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -100,7 +100,7 @@ class ImportResultsScreen(Screen[None]):
     ImportResultsScreen #import-lines { height: 1fr; }
     ImportResultsScreen #import-lines Static { width: 100%; }
     """
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back to the queue")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back to the queue")]
 
     def __init__(self, summary: str, lines: list[dict[str, Any]]) -> None:
         super().__init__()

@@ -100,6 +100,11 @@ class FieldInput(Input):
 
     async def action_next_field(self) -> None:
         await caught_up(self)  # every key typed before Enter is in the value first
+        if not self.check():  # refused: the cursor stays here and typing waits until it is fixed
+            from tui.keyorder import hold_input
+
+            hold_input(self.app, self)
+            return
         self.screen.focus_next()  # immediate (set_focus), so keys typed after Enter follow the cursor
 
 
