@@ -12,11 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Literal
 
+from store.kinds import DocumentKind
+
 PageSize = Literal["A4", "Letter"]
-InvoiceKind = Literal["invoice", "credit_note"]
+InvoiceKind = DocumentKind
 
 PAGE_SIZES: tuple[PageSize, ...] = ("A4", "Letter")
-INVOICE_KINDS: tuple[InvoiceKind, ...] = ("invoice", "credit_note")
+INVOICE_KINDS: tuple[InvoiceKind, ...] = tuple(DocumentKind)
 REMINDER_LEVELS = (1, 2, 3)
 
 # The letter each dunning level sends unless the caller supplies its own wording.

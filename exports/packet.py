@@ -17,7 +17,10 @@ from store.money import format_money
 
 def _cover(p: CollectionsPacket, company: str) -> str:
     e = html.escape
-    money = lambda minor: e(format_money(minor, p.currency))  # noqa: E731
+
+    def money(minor: int) -> str:
+        return e(format_money(minor, p.currency))
+
     notices = "".join(f"<tr><td>{n.notice_date}</td><td>{n.level}</td><td>{e(', '.join(n.invoices))}</td>"
                       f"<td class='num'>{money(n.total_minor)}</td><td>{e(n.channel)}</td><td>{e(n.delivery)}</td></tr>"
                       for n in p.dunning) or "<tr><td colspan='6'>No reminders were sent.</td></tr>"

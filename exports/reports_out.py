@@ -8,23 +8,27 @@ import csv
 import datetime as dt
 import html
 import io
+import itertools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from operator import itemgetter
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
 from exports.pdf.resources import FONT_URIS
+from store.bulk import bulk_rows
 from store.errors import ValidationError
 from store.money import format_amount, plain_amount
-from store.bulk import bulk_rows
+
+if TYPE_CHECKING:
+    from store.reports import Chart, Report
 
 # A cell beginning with one of these is a formula to a spreadsheet (CSV injection); see OWASP.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _currency_of(report: Any, row: tuple[Any, ...]) -> str:
+def _currency_of(report: Report, row: Sequence[Any]) -> str:
     if report.currency:
         return report.currency
     try:
@@ -33,7 +37,7 @@ def _currency_of(report: Any, row: tuple[Any, ...]) -> str:
         return "GBP"
 
 
-def cell_text(report: Any, row: tuple[Any, ...], index: int) -> str:
+def cell_text(report: Report, row: Sequence[Any], index: int) -> str:
     """A cell as a person reads it: amounts grouped with their decimals, dates ISO, blanks blank."""
     value = row[index]
     kind = report.columns[index].kind
@@ -48,14 +52,14 @@ def cell_text(report: Any, row: tuple[Any, ...], index: int) -> str:
     return str(value)
 
 
-def _rows_with_totals(report: Any) -> list[tuple[Any, ...]]:
+def _rows_with_totals(report: Report) -> list[tuple[Any, ...]]:
     return list(report.rows) + ([report.totals] if report.totals else [])
 
 
 NUMERIC_KINDS = ("money", "int", "percent")
 
 
-def column_widths(report: Any, text_cap: int = 40) -> list[int]:
+def column_widths(report: Report, text_cap: int = 40) -> list[int]:
     """Each column's width as `cell_text` writes it: its heading or its widest cell, a text column at
     most `text_cap`. Only the smallest and largest figure of a number column are written to measure it
     (no other can be wider), so a half-million-row report is measured without formatting it (0.3 s)."""
@@ -82,7 +86,7 @@ def column_widths(report: Any, text_cap: int = 40) -> list[int]:
     return widths
 
 
-def to_text(report: Any) -> str:
+def to_text(report: Report) -> str:
     aligns = ["right" if c.kind in NUMERIC_KINDS else "left" for c in report.columns]
     body = [[cell_text(report, row, i) for i in range(len(report.columns))] for row in _rows_with_totals(report)]
     table = tabulate(body, headers=[c.heading for c in report.columns], colalign=aligns, disable_numparse=True)
@@ -90,11 +94,11 @@ def to_text(report: Any) -> str:
     if report.chart:
         lines += ["", chart_text(report.chart, report.currency or "GBP")]
     if report.notes:
-        lines += [""] + list(report.notes)
+        lines += ["", *list(report.notes)]
     return "\n".join(lines) + "\n"
 
 
-def chart_text(chart: Any, currency: str, width: int = 40) -> str:
+def chart_text(chart: Chart, currency: str, width: int = 40) -> str:
     """Bars as blocks, or a sparkline: a chart that survives any terminal and any printer."""
     values = [int(v) for v in chart.values]
     top = max((abs(v) for v in values), default=0) or 1
@@ -104,7 +108,7 @@ def chart_text(chart: Any, currency: str, width: int = 40) -> str:
         return f"{spark}  ({chart.labels[0]} .. {chart.labels[-1]})" if values else ""
     label_width = max((len(label) for label in chart.labels), default=0)
     return "\n".join(f"{label:>{label_width}} {'█' * (max(v, 0) * width // top):{width}} {format_amount(v, currency)}"
-                     for label, v in zip(chart.labels, values))
+                     for label, v in zip(chart.labels, values, strict=False))
 
 
 def safe_csv_text(value: str) -> str:
@@ -112,7 +116,7 @@ def safe_csv_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def to_csv(report: Any) -> str:
+def to_csv(report: Report) -> str:
     """Amounts stay numbers (plain decimals); text that would be a formula is neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -143,20 +147,20 @@ ROWS_PER_PAGE = 29  # A4 landscape at 8 pt holds 30 (with the totals row); a pag
 FIRST_PAGE_ROWS = 26  # under the title
 
 
-def check_pdf_rows(report: Any) -> None:
+def check_pdf_rows(report: Report) -> None:
     """ValidationError (field "format") when the report has more rows than a PDF of it may hold."""
     if len(report.rows) > MAX_PDF_ROWS:
         raise ValidationError("format", f"{report.title} has {len(report.rows):,} rows and a PDF holds at most "
                                         f"{MAX_PDF_ROWS:,}: write it as CSV or text")
 
 
-def to_html(report: Any, company_name: str) -> str:
+def to_html(report: Report, company_name: str) -> str:
     """The report as HTML for xhtml2pdf: a table of its own per page, each under the column headings."""
     e = html.escape
     # Columns as wide as their widest cell, so a name keeps to one line (equal columns wrapped it).
     widths = column_widths(report, text_cap=30)
     heads = "".join(f'<th class="{"num" if c.kind in NUMERIC_KINDS else ""}" width="{100 * w / sum(widths):.1f}%">'
-                    f'{e(c.heading)}</th>' for c, w in zip(report.columns, widths))
+                    f'{e(c.heading)}</th>' for c, w in zip(report.columns, widths, strict=True))
     body = []
     rows = _rows_with_totals(report)
     for n, row in enumerate(rows):
@@ -168,9 +172,10 @@ def to_html(report: Any, company_name: str) -> str:
     cuts = [0, *range(FIRST_PAGE_ROWS, last, ROWS_PER_PAGE), len(body)]
     pages = "<pdf:nextpage />".join(
         f'<table repeat="1"><thead><tr>{heads}</tr></thead><tbody>{"".join(body[a:b])}</tbody></table>'
-        for a, b in zip(cuts, cuts[1:]) if b > a or not body)
+        for a, b in itertools.pairwise(cuts) if b > a or not body)
     notes = "".join(f"<p class='note'>{e(n)}</p>" for n in report.notes)
-    chart = f"<pre class='chart'>{e(chart_text(report.chart, report.currency or 'GBP', 30))}</pre>" if report.chart else ""
+    chart = (f"<pre class='chart'>{e(chart_text(report.chart, report.currency or 'GBP', 30))}</pre>"
+             if report.chart else "")
     fonts = (f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["regular"]}"); }}\n'
              f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["bold"]}"); font-weight: bold; }}\n'
              f'@font-face {{ font-family: "Billfold CJK"; src: url("{FONT_URIS["cjk"]}"); }}')
@@ -191,7 +196,7 @@ def to_html(report: Any, company_name: str) -> str:
     {chart}{notes}</body></html>"""
 
 
-def to_pdf(report: Any, company_name: str) -> bytes:
+def to_pdf(report: Report, company_name: str) -> bytes:
     """The report as PDF bytes, rendered here; ValidationError past MAX_PDF_ROWS rows."""
     from exports.pdf import render_html
 

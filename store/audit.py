@@ -1,6 +1,7 @@
 """The audit trail: who did what, when, before and after; each event chained to the one before."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -24,7 +25,7 @@ def event_hash(prev_hash: str, at: str, operator: str, action: str, entity: str,
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def timestamp_text(at: Any) -> str:
+def timestamp_text(at: dt.datetime) -> str:
     return at.isoformat(sep=" ", timespec="microseconds")
 
 

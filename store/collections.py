@@ -217,7 +217,7 @@ def collections_packet_data(account_no: str, as_of: dt.date | None = None) -> Co
                         OpenItem.open_minor, Invoice.id.in_(disputed))
         .join(Invoice, on=(OpenItem.document == Invoice.id))
         .where((OpenItem.customer == customer.id) & (OpenItem.open_minor != 0) & (OpenItem.open_minor > 0))
-        .order_by(OpenItem.due_date, Invoice.number).tuples())
+        .order_by(OpenItem.due_date, Invoice.number).tuples().iterator())
     dunning = tuple(
         PacketNotice(day, level, total, channel, tuple(str(i.get("invoice")) for i in items or []),
                      delivered or "not sent")
@@ -225,7 +225,8 @@ def collections_packet_data(account_no: str, as_of: dt.date | None = None) -> Co
         DunningNotice.select(DunningNotice.notice_date, DunningNotice.level, DunningNotice.total_minor,
                              DunningNotice.channel, DunningNotice.items, Delivery.status)
         .join(Delivery, JOIN.LEFT_OUTER, on=(DunningNotice.delivery == Delivery.id))
-        .where(DunningNotice.customer == customer.id).order_by(DunningNotice.notice_date, DunningNotice.id).tuples())
+        .where(DunningNotice.customer == customer.id)
+        .order_by(DunningNotice.notice_date, DunningNotice.id).tuples().iterator())
     promises = tuple(PacketPromise(p.created_at.date(), p.promised_date, p.amount_minor, p.note, p.created_by)
                      for p in PromiseToPay.select().where(PromiseToPay.customer == customer.id)
                      .order_by(PromiseToPay.created_at))

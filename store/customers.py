@@ -6,7 +6,7 @@ so a form can show every field's message at once and the services can trust thei
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 from store.audit import record_event
@@ -19,6 +19,7 @@ from store.numbering import take_number
 from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 from store.service import transaction
 from store.session import current_operator
+from store.sql import sum_of
 from store.validation import check_email, check_phone, check_vat
 
 STATUSES = tuple(CustomerStatus)
@@ -102,7 +103,7 @@ def _check_with_libraries(raw: Mapping[str, str], values: dict[str, object], bas
     """E-mail, phone and VAT number by store.validation, the phone and VAT number in the account's country.
     A value the account already holds is not refused again (books kept before these checks stay editable)."""
     country = str(values["country"])
-    checks = {"email": check_email,
+    checks: dict[str, Callable[[str], str]] = {"email": check_email,
               "phone": lambda text: check_phone(text, country),
               "tax_id": lambda text: check_vat(text, country)}
     for key, check in checks.items():
@@ -218,10 +219,8 @@ def add_note(account_no: str, text: str) -> CustomerNote:
 
 def customer_balance(customer_id: int) -> int:
     """What the customer owes: open documents less unallocated payments (negative: we owe them)."""
-    open_docs = sum(i.open_minor for i in OpenItem.select(OpenItem.open_minor).where(OpenItem.customer == customer_id))
-    unapplied = sum(p.unallocated_minor for p in
-                    Payment.select(Payment.unallocated_minor).where(Payment.customer == customer_id))
-    return open_docs - unapplied
+    return (sum_of(OpenItem.open_minor, OpenItem.customer == customer_id)
+            - sum_of(Payment.unallocated_minor, Payment.customer == customer_id))
 
 
 def with_changes(data: CustomerData, **changes: object) -> CustomerData:

@@ -24,8 +24,8 @@ class DisputeResult:
 
 
 def _result(d: Dispute) -> DisputeResult:
-    return DisputeResult(d.id, d.invoice.number, d.status, d.amount_minor,
-                         d.credit_note.number if d.credit_note_id else None)
+    return DisputeResult(d.id, d.invoice.posted_number, d.status, d.amount_minor,
+                         d.credit_note.posted_number if d.credit_note is not None else None)
 
 
 def open_dispute(invoice_number: str, amount_minor: int, reason: str, note: str = "") -> DisputeResult:
@@ -61,7 +61,7 @@ def resolve_with_credit(dispute_id: int, note: str = "") -> DisputeResult:
     def body() -> DisputeResult:
         dispute = _get_open(dispute_id)
         invoice: Invoice = dispute.invoice
-        credit = credit_invoice(invoice.number, f"dispute {dispute.id}: {dispute.reason}",
+        credit = credit_invoice(invoice.posted_number, f"dispute {dispute.id}: {dispute.reason}",
                                 amount_minor=dispute.amount_minor)
         Dispute.update(status=DisputeStatus.CREDITED, credit_note=credit.id, resolved_at=utcnow(),
                        resolved_by=current_operator(),

@@ -44,6 +44,7 @@ from store.models import (
     PromiseToPay,
 )
 from store.money import format_money
+from store.outbox import queue_notice
 from store.service import run_service
 from store.session import current_operator
 from store.settings import get_setting, set_setting
@@ -138,7 +139,7 @@ def _credit_by_customer(customer_id: int | None) -> dict[int, int]:
     if customer_id is not None:
         payments &= Payment.customer == customer_id
     for cid, n in (Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor)).where(payments)
-                   .group_by(Payment.customer).tuples()):
+                   .group_by(Payment.customer).tuples().iterator()):
         if cid is not None:
             credit[cid] += int(n or 0)
     # Credit notes from aging_item, whose partial index holds customer and amount of every open document.
@@ -174,7 +175,7 @@ def _accounts(ids: list[int]) -> dict[int, tuple[str, str, str, str, str]]:
     if len(ids) <= 5000:
         return {row[0]: row[1:] for row in (
             Customer.select(Customer.id, Customer.account_no, Customer.name, Customer.status, Customer.currency,
-                            Customer.channel).where(Customer.id.in_(ids)).tuples())}
+                            Customer.channel).where(Customer.id.in_(ids)).tuples().iterator())}
     wanted = set(ids)
     return {row[0]: row[1:] for row in run_sql("SELECT id, account_no, name, status, currency, channel FROM {customer}",
                                                {}) if row[0] in wanted}
@@ -219,7 +220,8 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
     only = (lambda column: column == customer_id) if customer_id is not None else (lambda column: True)
     promises: dict[int, dt.date] = {}
     for cid, promised in (PromiseToPay.select(PromiseToPay.customer, PromiseToPay.promised_date)
-                          .where((PromiseToPay.promised_date >= as_of) & only(PromiseToPay.customer)).tuples()):
+                          .where((PromiseToPay.promised_date >= as_of) & only(PromiseToPay.customer))
+                          .tuples().iterator()):
         promises[cid] = max(promised, promises.get(cid, promised))
     credit = _credit_by_customer(customer_id)
     repeat_from = as_of - dt.timedelta(days=dunning_repeat_days())
@@ -228,7 +230,7 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
             DunningNotice.select(DunningNotice.customer, DunningNotice.level, DunningNotice.notice_date,
                                  DunningNotice.items)
             .where((DunningNotice.notice_date > repeat_from) & (DunningNotice.notice_date <= as_of)
-                   & only(DunningNotice.customer)).tuples()):
+                   & only(DunningNotice.customer)).tuples().iterator()):
         recent[cid].append((notice_level, day, {str(i.get("invoice")) for i in listed or []}))
     proposals, skipped = [], []
     for cid in sorted(due_ids, key=lambda c: accounts[c][0]):
@@ -302,6 +304,7 @@ def _record_notice(as_of: dt.date, proposal: DunningProposal) -> int | None:
                    for i in proposal.items],
             total_minor=proposal.total_minor, currency=proposal.currency, channel=customer.channel,
             created_by=current_operator())
+        queue_notice(notice.id, customer)  # sent through the outbox, once
         record_event("dunning.notice", "dunning_notice", notice.id, customer_id=customer.id,
                      after={"level": proposal.level, "notice_date": as_of, "total_minor": proposal.total_minor,
                             "currency": proposal.currency, "channel": customer.channel,

@@ -33,7 +33,7 @@ class DecimalTextField(TextField):
 
 
 class IsoDateField(DateField):
-    def db_value(self, value: Any) -> str | None:
+    def db_value(self, value: Any) -> Any:  # a date as ISO text; text, None or an SQL expression as given
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()[:10]
         return value
@@ -42,12 +42,12 @@ class IsoDateField(DateField):
 class IsoDateTimeField(DateTimeField):
     """A naive UTC timestamp."""
 
-    def db_value(self, value: Any) -> str | None:
+    def db_value(self, value: Any) -> Any:  # a timestamp as ISO text; text, None or an SQL expression as given
         if isinstance(value, dt.datetime):
             return value.isoformat(sep=" ", timespec="microseconds")
         return value
 
-    def python_value(self, value: Any) -> dt.datetime | None:
+    def python_value(self, value: Any) -> Any:  # ISO text as a datetime; a driver's own datetime or None as given
         if isinstance(value, str):
             return dt.datetime.fromisoformat(value)
         return value

@@ -22,6 +22,7 @@ from store.ledger import Posting
 from store.models import Allocation, Customer, Invoice, InvoiceLine, InvoiceVoid, Item, OpenItem, TaxCode, WriteOff
 from store.money import format_money, parse_amount, parse_quantity
 from store.numbering import take_number
+from store.outbox import queue_document
 from store.pricing import PricedInvoice, price_lines, split_gross
 from store.service import run_service, transaction
 from store.session import current_operator
@@ -172,7 +173,7 @@ def _write_lines(invoice_id: int, lines: Sequence[LineInput], priced: PricedInvo
          "quantity": ln.quantity, "unit_price_minor": ln.unit_price_minor, "discount_percent": ln.discount_percent,
          "tax_code": ln.tax_code, "tax_rate": rates[ln.tax_code], "net_minor": p.net_minor, "tax_minor": p.tax_minor,
          "credited_line": credited[n - 1] if credited else None}
-        for n, (ln, p) in enumerate(zip(lines, priced.lines), 1)
+        for n, (ln, p) in enumerate(zip(lines, priced.lines, strict=True), 1)
     ]).execute()
 
 
@@ -272,10 +273,11 @@ def _finalise(invoice: Invoice) -> Invoice:
     sign = -1 if invoice.kind == DocumentKind.CREDIT_NOTE else 1
     OpenItem.create(document=invoice.id, customer=invoice.customer_id, currency=invoice.currency,
                     due_date=invoice.due_date, open_minor=sign * invoice.total_minor)
+    queue_document(invoice.id, invoice.kind, invoice.customer)  # delivered through the outbox, once
     record_event(f"{invoice.kind}.post", invoice.kind, number, customer_id=invoice.customer_id,
                  after={"number": number, "total_minor": invoice.total_minor, "currency": invoice.currency,
                         "issue_date": invoice.issue_date, "due_date": invoice.due_date})
-    invoice.status, invoice.number, invoice.seq, invoice.journal_entry = InvoiceStatus.POSTED, number, seq, entry.id
+    invoice.status, invoice.number, invoice.seq, invoice.journal_entry = InvoiceStatus.POSTED, number, seq, entry
     return invoice
 
 
@@ -292,7 +294,8 @@ def _check_can_invoice(customer: Customer, total: int, allow_over_limit: bool) -
 
 
 def _posted_result(invoice: Invoice, applied: int = 0) -> PostedDocument:
-    return PostedDocument(invoice.id, invoice.number, invoice.kind, invoice.total_minor, invoice.currency, applied)
+    return PostedDocument(invoice.id, invoice.posted_number, invoice.kind, invoice.total_minor,
+                          invoice.currency, applied)
 
 
 def post_invoice(invoice_id: int, *, allow_over_limit: bool = False,
@@ -355,7 +358,7 @@ def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None
         OpenItem.update(open_minor=0).where(OpenItem.document == invoice.id).execute()
         record_event("invoice.void", "invoice", invoice.number, customer_id=invoice.customer_id,
                      before={"open_minor": invoice.total_minor}, after={"open_minor": 0, "reason": reason.strip()})
-        return VoidResult(invoice.number, invoice.total_minor, invoice.currency)
+        return VoidResult(invoice.posted_number, invoice.total_minor, invoice.currency)
 
     return run_service("void_invoice", {"number": number, "reason": reason}, idempotency_key, VoidResult, body)
 
@@ -363,7 +366,8 @@ def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None
 def _credited_lines(invoice: Invoice) -> set[int]:
     originals = InvoiceLine.select(InvoiceLine.id).where(InvoiceLine.invoice == invoice.id)
     return {ln.credited_line_id for ln in InvoiceLine.select(InvoiceLine.credited_line)
-            .join(Invoice).where((InvoiceLine.credited_line.in_(originals)) & (Invoice.status == InvoiceStatus.POSTED))}
+            .join(Invoice).where((InvoiceLine.credited_line.in_(originals)) & (Invoice.status == InvoiceStatus.POSTED))
+            if ln.credited_line_id is not None}
 
 
 def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None = None,

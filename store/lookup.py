@@ -117,7 +117,7 @@ class _Vocabulary:
     def get(self) -> list[str]:
         if time.monotonic() - self.loaded_at > VOCABULARY_TTL_S:
             self.words = [t[2:] for (t,) in SearchToken.select(SearchToken.token).distinct()
-                          .where((SearchToken.token >= "n:") & (SearchToken.token < "n:\uffff")).tuples()]
+                          .where((SearchToken.token >= "n:") & (SearchToken.token < "n:\uffff")).tuples().iterator()]
             self.loaded_at = time.monotonic()
         return self.words
 

@@ -11,7 +11,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import JOIN, fn
 
@@ -212,10 +212,10 @@ def _open_items(customer_ids: list[int], currency: str) -> dict[int, list[tuple[
     rows = (OpenItem.select(OpenItem.customer, OpenItem.open_minor, OpenItem.due_date, Invoice.number)
             .join(Invoice).where(OpenItem.customer.in_(customer_ids) & (OpenItem.open_minor > 0)
                                  & (OpenItem.currency == currency) & (Invoice.kind == DocumentKind.INVOICE))
-            .order_by(OpenItem.due_date, Invoice.number).objects())
+            .order_by(OpenItem.due_date, Invoice.number).tuples().iterator())
     out: dict[int, list[tuple[str, int, dt.date]]] = {}
-    for r in rows:
-        out.setdefault(r.customer_id, []).append((r.number, r.open_minor, r.due_date))
+    for customer_id, open_minor, due_date, number in rows:
+        out.setdefault(customer_id, []).append((number, open_minor, due_date))
     return out
 
 
@@ -307,15 +307,14 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
         & (Invoice.kind == DocumentKind.INVOICE))
     if payment.customer_id:
         exact = exact.where(OpenItem.customer == payment.customer_id)
-    for row in exact.limit(20).objects():
-        propose(row.customer_id, ((row.number, amount),), W_EXACT, f"amount equals the open balance of {row.number}",
-                AMOUNT)
-        related.setdefault(row.customer_id, [])
+    for customer_id, number in exact.limit(20).tuples().iterator():
+        propose(customer_id, ((number, amount),), W_EXACT, f"amount equals the open balance of {number}", AMOUNT)
+        related.setdefault(customer_id, [])
     items = _open_items(list(related), currency)
     usual = _usual_amounts(list(related))
-    for cid, why in related.items():
+    for cid, reasons in related.items():
         open_items = items.get(cid, [])
-        bonus = list(why)
+        bonus = list(reasons)
         if usual.get(cid) == amount:
             bonus.append((W_USUAL, "the account's usual payment amount", USUAL))
         combo = _subset_matching(open_items, amount) if open_items else None
@@ -343,7 +342,14 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
             for c in ranked[:limit]]
 
 
-def _referenced_invoices(reference: str, currency: str) -> list[tuple[Any, int, str, str]]:
+class _Referenced(NamedTuple):
+    """An open invoice a reference names."""
+
+    number: str
+    customer_id: int
+
+
+def _referenced_invoices(reference: str, currency: str) -> list[tuple[_Referenced, int, str, str]]:
     """Open invoices a reference names: by number (exact, partial, OCR-mangled) or by the customer's
     reference or PO number printed on them. (invoice, open balance, reason, evidence kind) each."""
     if not reference.strip():
@@ -361,22 +367,25 @@ def _referenced_invoices(reference: str, currency: str) -> list[tuple[Any, int, 
                            OpenItem.open_minor)
             .join(OpenItem, on=(OpenItem.document == Invoice.id))
             .where(where & (Invoice.kind == DocumentKind.INVOICE) & (Invoice.status == InvoiceStatus.POSTED)
-                   & (OpenItem.open_minor > 0) & (OpenItem.currency == currency)).objects())
-    out = []
-    for inv in rows:
-        if inv.seq in seqs and inv.number in numbers:
-            kind = seqs[inv.seq]
-            why = (f"invoice {inv.number} is in the reference" if kind == REF_EXACT else
-                   f"the reference reads as {inv.number} (partial or mistyped)")
-            out.append((inv, inv.open_minor, why, kind))
-        elif inv.reference and inv.reference.upper() in tokens:
-            out.append((inv, inv.open_minor, f"the customer's reference '{inv.reference}' on {inv.number}", PO_REF))
+                   & (OpenItem.open_minor > 0) & (OpenItem.currency == currency)).tuples().iterator())
+    out: list[tuple[_Referenced, int, str, str]] = []
+    for _id, number, seq, customer_id, inv_reference, open_minor in rows:
+        inv = _Referenced(number, customer_id)
+        if seq in seqs and number in numbers:
+            kind = seqs[seq]
+            why = (f"invoice {number} is in the reference" if kind == REF_EXACT else
+                   f"the reference reads as {number} (partial or mistyped)")
+            out.append((inv, open_minor, why, kind))
+        elif inv_reference and inv_reference.upper() in tokens:
+            out.append((inv, open_minor, f"the customer's reference '{inv_reference}' on {number}", PO_REF))
     return out
 
 
 # Words banks add around a payer's name in a reference; never part of a customer's name.
-_REFERENCE_NOISE = frozenset("""payment payments pymt pmt paid pay ref reference invoice invoices inv bacs bac fp fps
-    faster chaps sepa transfer trf tfr credit cr dd so stdord standing order thank thanks you from for""".split())
+_REFERENCE_NOISE = frozenset([
+    "payment", "payments", "pymt", "pmt", "paid", "pay", "ref", "reference", "invoice", "invoices", "inv", "bacs",
+    "bac", "fp", "fps", "faster", "chaps", "sepa", "transfer", "trf", "tfr", "credit", "cr", "dd", "so", "stdord",
+    "standing", "order", "thank", "thanks", "you", "from", "for"])
 
 
 def _name_in_reference(reference: str) -> str:
@@ -394,9 +403,10 @@ def _usual_amounts(customer_ids: list[int]) -> dict[int, int]:
     """The amount each account pays most often (two payments or more)."""
     out: dict[int, int] = {}
     counts: dict[int, Counter[int]] = {}
-    for p in (Payment.select(Payment.customer, Payment.amount_minor)
-              .where(Payment.customer.in_(customer_ids)).order_by(Payment.id.desc()).limit(500)):
-        counts.setdefault(p.customer_id, Counter())[p.amount_minor] += 1
+    for customer_id, amount_minor in (Payment.select(Payment.customer, Payment.amount_minor)
+                                      .where(Payment.customer.in_(customer_ids)).order_by(Payment.id.desc()).limit(500)
+                                      .tuples().iterator()):
+        counts.setdefault(customer_id, Counter())[amount_minor] += 1
     for cid, counter in counts.items():
         amount, n = counter.most_common(1)[0]
         if n >= 2:
@@ -416,7 +426,7 @@ def accept_suggestion(number: str, suggestion: Suggestion) -> AllocationResult |
                        "nothing was applied")
     if not suggestion.allocations:
         view = get_payment(number)
-        if view.customer_id and view.customer.account_no == suggestion.account_no:
+        if view.customer is not None and view.customer.account_no == suggestion.account_no:
             release_payment(number)  # already on that account: leaving it as credit changes nothing
             return PaymentResult(view.id, view.number, view.amount_minor, view.unallocated_minor, view.currency)
         result: AllocationResult | PaymentResult = assign_payment(number, suggestion.account_no)
@@ -447,6 +457,16 @@ class AutoMatch:
     error: str = ""
 
 
+@dataclass
+class _OpenInvoice:
+    """A posted invoice a payment's reference names, with what is still open on it during one auto-match run."""
+
+    number: str
+    customer_id: int
+    currency: str
+    open_minor: int
+
+
 def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch]:
     """Apply the certain matches: the reference names exactly one open invoice and the amount is its balance.
 
@@ -466,12 +486,12 @@ def auto_match(dry_run: bool = True, limit: int | None = None) -> list[AutoMatch
             seqs.setdefault(refs.pop(), []).append(payment)
     if not seqs:
         return []
-    invoices = {i.seq: i for i in (Invoice.select(Invoice.id, Invoice.seq, Invoice.number, Invoice.customer,
-                                                  Invoice.currency, OpenItem.open_minor)
-                                   .join(OpenItem, on=(OpenItem.document == Invoice.id))
-                                   .where((Invoice.kind == DocumentKind.INVOICE)
-                                          & (Invoice.status == InvoiceStatus.POSTED)
-                                          & Invoice.number.in_(invoice_numbers(seqs))).objects())}
+    invoices = {seq: _OpenInvoice(number, customer_id, currency, int(open_minor))
+                for seq, number, customer_id, currency, open_minor in (
+                    Invoice.select(Invoice.seq, Invoice.number, Invoice.customer, Invoice.currency, OpenItem.open_minor)
+                    .join(OpenItem, on=(OpenItem.document == Invoice.id))
+                    .where((Invoice.kind == DocumentKind.INVOICE) & (Invoice.status == InvoiceStatus.POSTED)
+                           & Invoice.number.in_(invoice_numbers(seqs))).tuples().iterator())}
     for seq, payments in seqs.items():
         inv = invoices.get(seq)
         for payment in payments:

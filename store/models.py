@@ -8,7 +8,10 @@ documents themselves, and `verify` recomputes each of them from the append-only 
 """
 from __future__ import annotations
 
+from enum import StrEnum
+
 from peewee import (
+    AutoField,
     BlobField,
     BooleanField,
     CharField,
@@ -16,6 +19,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    ModelSelect,
     TextField,
 )
 
@@ -34,6 +38,9 @@ database_proxy = DatabaseProxy()
 
 
 class BaseModel(Model):
+    # A model without a primary key of its own declares the `id = AutoField()` peewee would add, and each
+    # foreign key's `<name>_id` attribute is annotated: what peewee makes at run time, said for the type checker.
+
     class Meta:
         database = database_proxy
         legacy_table_names = False
@@ -45,6 +52,7 @@ class Setting(BaseModel):
 
 
 class Operator(BaseModel):
+    id = AutoField()
     login = CharField(unique=True)
     name = TextField()
     role = CharField(default="clerk")  # clerk, supervisor, admin
@@ -67,6 +75,9 @@ class Account(BaseModel):
 
 
 class Customer(BaseModel):
+    id = AutoField()
+    invoices: ModelSelect[Invoice]  # backrefs: peewee adds them with the related models
+    payments: ModelSelect[Payment]
     account_no = CharField(unique=True)
     name = TextField()
     contact_name = TextField(default="")
@@ -99,7 +110,9 @@ class Customer(BaseModel):
 class SearchToken(BaseModel):
     """A word an account is found by (see store.search_tokens); rewritten with the customer."""
 
+    id = AutoField()
     customer = ForeignKeyField(Customer, backref="search_tokens", on_delete="CASCADE")
+    customer_id: int
     token = CharField()
 
     class Meta:
@@ -107,7 +120,9 @@ class SearchToken(BaseModel):
 
 
 class CustomerNote(BaseModel):
+    id = AutoField()
     customer = ForeignKeyField(Customer, backref="note_rows")
+    customer_id: int
     text = TextField()
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
@@ -121,15 +136,18 @@ class TaxCode(BaseModel):
 
 
 class Item(BaseModel):
+    id = AutoField()
     code = CharField(unique=True)
     description = TextField()
     unit_price_minor = MinorField()
     currency = CharField(max_length=3)
     tax_code = ForeignKeyField(TaxCode, column_name="tax_code")
+    tax_code_id: str
     active = BooleanField(default=True)
 
 
 class JournalEntry(BaseModel):
+    id = AutoField()
     entry_date = IsoDateField(index=True)
     kind = CharField()  # invoice, credit_note, void, payment, allocation, refund, write_off, ...
     memo = TextField(default="")
@@ -140,11 +158,14 @@ class JournalEntry(BaseModel):
 class Invoice(BaseModel):
     """An invoice or a credit note (kind). Drafts change freely; posted ones never change."""
 
+    id = AutoField()
+    lines: ModelSelect[InvoiceLine]  # a backref: peewee adds it with InvoiceLine
     kind = CharField(default="invoice")  # invoice, credit_note
     number = CharField(null=True, unique=True)
     series = CharField()
     seq = IntegerField(null=True)
     customer = ForeignKeyField(Customer, backref="invoices")
+    customer_id: int
     status = CharField(default="draft")  # draft, posted
     issue_date = IsoDateField()
     due_date = IsoDateField()
@@ -156,8 +177,17 @@ class Invoice(BaseModel):
     tax_minor = MinorField(default=0)
     total_minor = MinorField(default=0)
     credited_invoice = ForeignKeyField("self", null=True, backref="credit_notes")
+    credited_invoice_id: int | None
     journal_entry = ForeignKeyField(JournalEntry, null=True)
+    journal_entry_id: int | None
     version = IntegerField(default=1)
+
+    @property
+    def posted_number(self) -> str:
+        """The number of a posted document. A draft has none yet: asking for it is a bug, said at once."""
+        if self.number is None:
+            raise AssertionError(f"document #{self.id} is a draft: it has no number yet")
+        return self.number
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
     posted_at = IsoDateTimeField(null=True)
@@ -168,25 +198,33 @@ class Invoice(BaseModel):
 
 
 class InvoiceLine(BaseModel):
+    id = AutoField()
     invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE")
+    invoice_id: int
     position = IntegerField()
     item = ForeignKeyField(Item, null=True)
+    item_id: int | None
     description = TextField()
     quantity = DecimalTextField()
     unit_price_minor = MinorField()
     discount_percent = DecimalTextField(default="0")
     tax_code = ForeignKeyField(TaxCode, column_name="tax_code")
+    tax_code_id: str
     tax_rate = DecimalTextField()  # the rate as it was when the line was keyed
     net_minor = MinorField()
     tax_minor = MinorField()
     credited_line = ForeignKeyField("self", null=True)
+    credited_line_id: int | None
 
 
 class OpenItem(BaseModel):
     """What is still open on a posted document: + owed on an invoice, - unapplied on a credit note."""
 
+    id = AutoField()
     document = ForeignKeyField(Invoice, unique=True, backref="open_item")
+    document_id: int
     customer = ForeignKeyField(Customer, backref="open_items")
+    customer_id: int
     currency = CharField(max_length=3)
     due_date = IsoDateField()
     open_minor = MinorField()
@@ -206,14 +244,18 @@ OpenItem.add_index(OpenItem.index(OpenItem.currency, OpenItem.open_minor, name="
 
 
 class InvoiceVoid(BaseModel):
+    id = AutoField()
     invoice = ForeignKeyField(Invoice, unique=True, backref="void_rows")
+    invoice_id: int
     reason = TextField()
     journal_entry = ForeignKeyField(JournalEntry)
+    journal_entry_id: int
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
 
 
 class ImportBatch(BaseModel):
+    id = AutoField()
     filename = TextField()
     file_sha256 = CharField(index=True)
     format = CharField()
@@ -222,13 +264,20 @@ class ImportBatch(BaseModel):
     duplicate_count = IntegerField(default=0)
     skipped_count = IntegerField(default=0)
     skipped = JsonField(default=list)
+    # An import writes a few hundred lines to a transaction: `running` until its last one, with
+    # the lines written so far; a killed import is taken up again by the next run of the file.
+    status = CharField(default="done")  # running, done
+    lines_done = IntegerField(default=0)
+    claimed_by = CharField(null=True)
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
 
 
 class Payment(BaseModel):
+    id = AutoField()
     number = CharField(unique=True)
     customer = ForeignKeyField(Customer, null=True, backref="payments")
+    customer_id: int | None
     received_date = IsoDateField(index=True)
     method = CharField()  # cash, cheque, card, bank_transfer, direct_debit, other
     amount_minor = MinorField()
@@ -239,6 +288,7 @@ class Payment(BaseModel):
     bank_txn_id = CharField(null=True, unique=True)
     fingerprint = CharField(null=True, unique=True)
     import_batch = ForeignKeyField(ImportBatch, null=True, backref="payments")
+    import_batch_id: int | None
     unallocated_minor = MinorField()
     status = CharField(default="open")  # open, returned
     note = TextField(default="")
@@ -246,6 +296,7 @@ class Payment(BaseModel):
     claimed_at = IsoDateTimeField(null=True)
     version = IntegerField(default=1)
     journal_entry = ForeignKeyField(JournalEntry)
+    journal_entry_id: int
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
 
@@ -256,8 +307,10 @@ Payment.add_index(Payment.index(Payment.received_date, Payment.id, name="payment
 
 
 class Refund(BaseModel):
+    id = AutoField()
     number = CharField(unique=True)
     customer = ForeignKeyField(Customer, backref="refunds")
+    customer_id: int
     amount_minor = MinorField()
     currency = CharField(max_length=3)
     method = CharField()
@@ -268,6 +321,7 @@ class Refund(BaseModel):
     approved_by = CharField(null=True)
     approved_at = IsoDateTimeField(null=True)
     journal_entry = ForeignKeyField(JournalEntry, null=True)
+    journal_entry_id: int | None
 
 
 class Allocation(BaseModel):
@@ -276,32 +330,48 @@ class Allocation(BaseModel):
     Append-only: undoing one adds a row with the opposite amount that `reverses` it.
     """
 
+    id = AutoField()
     payment = ForeignKeyField(Payment, null=True, backref="allocations")
+    payment_id: int | None
     credit_note = ForeignKeyField(Invoice, null=True, backref="applications")
+    credit_note_id: int | None
     invoice = ForeignKeyField(Invoice, null=True, backref="allocations")
+    invoice_id: int | None
     refund = ForeignKeyField(Refund, null=True, backref="sources")
+    refund_id: int | None
     amount_minor = MinorField()
     reverses = ForeignKeyField("self", null=True)
+    reverses_id: int | None
     journal_entry = ForeignKeyField(JournalEntry)
+    journal_entry_id: int
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
 
 
 class WriteOff(BaseModel):
+    id = AutoField()
     invoice = ForeignKeyField(Invoice, backref="write_offs")
+    invoice_id: int
     amount_minor = MinorField()
     reason = TextField()
     journal_entry = ForeignKeyField(JournalEntry)
+    journal_entry_id: int
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
 
 
 class JournalLine(BaseModel):
+    id = AutoField()
     entry = ForeignKeyField(JournalEntry, backref="lines")
+    entry_id: int
     account = ForeignKeyField(Account, column_name="account")
+    account_id: str
     customer = ForeignKeyField(Customer, null=True)
+    customer_id: int | None
     document = ForeignKeyField(Invoice, null=True)
+    document_id: int | None
     payment = ForeignKeyField(Payment, null=True)
+    payment_id: int | None
     tax_code = CharField(null=True)
     currency = CharField(max_length=3)
     debit_minor = MinorField(default=0)
@@ -317,6 +387,7 @@ class LedgerDay(BaseModel):
     Written only by a database trigger on journal_line inserts (migration 0005); never by services.
     """
 
+    id = AutoField()
     entry_date = IsoDateField()
     account = CharField()
     currency = CharField(max_length=3)
@@ -335,6 +406,7 @@ class ReceivableMove(BaseModel):
     Written only by a database trigger on journal_line inserts (migration 0005); never by services.
     """
 
+    id = AutoField()
     entry_date = IsoDateField()
     document_id = IntegerField()
     amount_minor = MinorField()  # debit minus credit
@@ -345,12 +417,15 @@ class ReceivableMove(BaseModel):
 
 
 class Dispute(BaseModel):
+    id = AutoField()
     invoice = ForeignKeyField(Invoice, backref="disputes")
+    invoice_id: int
     amount_minor = MinorField()
     reason = TextField()
     note = TextField(default="")
     status = CharField(default="open")  # open, credited, rejected
     credit_note = ForeignKeyField(Invoice, null=True)
+    credit_note_id: int | None
     opened_at = IsoDateTimeField(default=utcnow)
     opened_by = CharField()
     resolved_at = IsoDateTimeField(null=True)
@@ -359,7 +434,9 @@ class Dispute(BaseModel):
 
 
 class PromiseToPay(BaseModel):
+    id = AutoField()
     customer = ForeignKeyField(Customer, backref="promises")
+    customer_id: int
     promised_date = IsoDateField()
     amount_minor = MinorField()
     currency = CharField(max_length=3)
@@ -371,8 +448,11 @@ class PromiseToPay(BaseModel):
 class Delivery(BaseModel):
     """A document sent: how, to whom, the result, and the exact bytes that went."""
 
+    id = AutoField()
     document = ForeignKeyField(Invoice, null=True, backref="deliveries")
+    document_id: int | None
     customer = ForeignKeyField(Customer, backref="deliveries")
+    customer_id: int
     kind = CharField()  # invoice, credit_note, statement, reminder, collections_packet
     channel = CharField()  # email, post
     recipient = TextField(default="")
@@ -388,8 +468,20 @@ class Delivery(BaseModel):
     created_by = CharField()
 
 
+class OutboxStatus(StrEnum):
+    """Where an outbox row is: see store/outbox.py for who moves it and when."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
 class DunningNotice(BaseModel):
+    id = AutoField()
     customer = ForeignKeyField(Customer, backref="dunning_notices")
+    customer_id: int
     level = IntegerField()
     notice_date = IsoDateField()
     items = JsonField()  # [{"invoice": number, "days_overdue": n, "amount_minor": n}]
@@ -397,12 +489,41 @@ class DunningNotice(BaseModel):
     currency = CharField(max_length=3)
     channel = CharField()
     delivery = ForeignKeyField(Delivery, null=True)
+    delivery_id: int | None
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
 
 
+class Outbox(BaseModel):
+    """A message to send (an e-mail or a print-batch entry), written in the transaction that caused it."""
+
+    kind = CharField()  # invoice, credit_note, reminder, statement
+    channel = CharField()  # email, post
+    document = ForeignKeyField(Invoice, null=True)
+    notice = ForeignKeyField(DunningNotice, null=True)
+    customer = ForeignKeyField(Customer)
+    recipient = TextField(default="")
+    message_id = CharField(unique=True)  # fixed when queued, so a resend is recognisable
+    status = CharField(default=OutboxStatus.QUEUED.value)
+    attempts = IntegerField(default=0)
+    next_attempt_at = IsoDateTimeField(null=True)
+    claimed_by = CharField(null=True)  # host:pid of the sender holding it
+    claimed_at = IsoDateTimeField(null=True)
+    batch = CharField(null=True)
+    delivery = ForeignKeyField(Delivery, null=True)
+    error = TextField(default="")
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+    sent_at = IsoDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "channel", "id"), False),)
+
+
 class CollectionCase(BaseModel):
+    id = AutoField()
     customer = ForeignKeyField(Customer, backref="collection_cases")
+    customer_id: int
     status = CharField(default="open")  # open, closed
     agency = TextField(default="")
     note = TextField(default="")
@@ -414,12 +535,14 @@ class CollectionCase(BaseModel):
 
 
 class AuditEvent(BaseModel):
+    id = AutoField()
     at = IsoDateTimeField(default=utcnow)
     operator = CharField()
     action = CharField()
     entity = CharField()
     entity_id = CharField()
     customer = ForeignKeyField(Customer, null=True, backref="audit_events")
+    customer_id: int | None
     before = JsonField(null=True)
     after = JsonField(null=True)
     prev_hash = CharField()
@@ -451,7 +574,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Setting, Operator, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
-    CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
+    Outbox, CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
 ]
 
 

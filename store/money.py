@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 from babel.numbers import (
     format_currency,
@@ -26,7 +26,7 @@ from store.errors import ValidationError
 DEFAULT_LOCALE = "en_GB"
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
@@ -39,7 +39,7 @@ def check_currency(code: str, field: str = "currency") -> str:
     return code
 
 
-@lru_cache(maxsize=None)
+@cache
 def exponent(currency: str) -> int:
     """Digits after the decimal point for this currency (2 for GBP, 0 for JPY, 3 for KWD)."""
     return int(get_currency_precision(currency))
@@ -64,26 +64,26 @@ class Money:
         if not isinstance(self.minor, int) or isinstance(self.minor, bool):
             raise TypeError(f"Money holds an int of minor units, not {type(self.minor).__name__}")
 
-    def _same(self, other: "Money") -> None:
+    def _same(self, other: Money) -> None:
         if other.currency != self.currency:
             raise ValidationError("currency", f"cannot combine {self.currency} with {other.currency}")
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.minor + other.minor, self.currency)
 
-    def __sub__(self, other: "Money") -> "Money":
+    def __sub__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.minor - other.minor, self.currency)
 
-    def __neg__(self) -> "Money":
+    def __neg__(self) -> Money:
         return Money(-self.minor, self.currency)
 
     def __str__(self) -> str:
         return format_money(self.minor, self.currency)
 
     @classmethod
-    def zero(cls, currency: str) -> "Money":
+    def zero(cls, currency: str) -> Money:
         return cls(0, currency)
 
 
@@ -104,7 +104,7 @@ def parse_decimal_text(text: str, field: str, decimal_sep: str = ".") -> Decimal
     elif raw[-1:] == "-":  # some banks write 12.00-
         negative, raw = not negative, raw[:-1].strip()
     groups = _GROUPS[decimal_sep]
-    whole, sep, frac = raw.partition(decimal_sep)
+    whole, _sep, frac = raw.partition(decimal_sep)
     if any(ch in groups for ch in whole):
         parts = re.split("[" + re.escape(groups) + "]", whole)
         if not (parts[0].isdigit() and len(parts[0]) <= 3 and all(len(p) == 3 and p.isdigit() for p in parts[1:])):
@@ -169,7 +169,7 @@ def format_amount(minor: int, currency: str, locale: str = DEFAULT_LOCALE) -> st
     return format_decimal(to_decimal(minor, currency), format=pattern, locale=locale)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plain_grouping(locale: str) -> bool:
     """Whether Babel writes this locale's numbers as Python's "{:,}" does: thousands by ',', a '.' point,
     a '-' sign (en_GB, en_US, ...). Then an amount is written by integer arithmetic, the same text at a

@@ -166,7 +166,7 @@ def assign_payment(number: str, account_no: str) -> PaymentResult:
     """Leave an unidentified payment as credit on a customer's account."""
     def body() -> PaymentResult:
         payment = get_payment(number)
-        if payment.customer_id is not None:
+        if payment.customer is not None:
             raise Conflict(f"payment {payment.number} is already on account {payment.customer.account_no}")
         _identify(payment, get_customer(account_no))
         return _payment_result(Payment.get_by_id(payment.id))
@@ -245,7 +245,8 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *, on:
                      before={"unallocated_minor": payment.unallocated_minor},
                      after={"unallocated_minor": fresh.unallocated_minor,
                             "allocations": {inv.number: amount for inv, amount in invoices}})
-        return AllocationResult(payment.number, total, fresh.unallocated_minor, [inv.number for inv, _ in invoices])
+        return AllocationResult(payment.number, total, fresh.unallocated_minor,
+                                [inv.posted_number for inv, _ in invoices])
 
     request = {"payment": number, "allocations": [list(a) for a in allocations]}
     return run_service("allocate_payment", request, idempotency_key, AllocationResult, body)
@@ -280,7 +281,7 @@ def unallocate_payment(number: str, invoice_number: str, *, idempotency_key: str
         record_event("payment.unallocate", "payment", payment.number, customer_id=invoice.customer_id,
                      before={"allocated_to": invoice.number, "amount_minor": amount},
                      after={"unallocated_minor": fresh.unallocated_minor})
-        return AllocationResult(payment.number, -amount, fresh.unallocated_minor, [invoice.number])
+        return AllocationResult(payment.number, -amount, fresh.unallocated_minor, [invoice.posted_number])
 
     request = {"payment": number, "invoice": invoice_number}
     return run_service("unallocate_payment", request, idempotency_key, AllocationResult, body)
@@ -432,7 +433,7 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
         open_now = item.open_minor - amount
         record_event("invoice.write_off", "invoice", invoice.number, customer_id=invoice.customer_id,
                      before={"open_minor": item.open_minor}, after={"open_minor": open_now, "reason": reason.strip()})
-        return WriteOffResult(invoice.number, amount, open_now, invoice.currency)
+        return WriteOffResult(invoice.posted_number, amount, open_now, invoice.currency)
 
     request = {"invoice": invoice_number, "reason": reason, "amount": amount_minor}
     return run_service("write_off", request, idempotency_key, WriteOffResult, body)

@@ -6,6 +6,7 @@ see a Peewee model or a query.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -122,7 +123,7 @@ def open_documents(customer_id: int, as_of: dt.date | None = None) -> list[OpenD
     rows = (OpenItem.select(OpenItem, Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_minor)
             .join(Invoice).where((OpenItem.customer == customer_id) & (OpenItem.open_minor != 0))
             .order_by(OpenItem.due_date, Invoice.number))
-    return [OpenDocument(r.document.number, r.document.kind, r.document.issue_date, r.due_date,
+    return [OpenDocument(r.document.posted_number, r.document.kind, r.document.issue_date, r.due_date,
                          r.document.total_minor, r.open_minor, (as_of - r.due_date).days, r.document_id in disputed)
             for r in rows]
 
@@ -196,11 +197,12 @@ def _invoice_view(invoice: Invoice) -> InvoiceView:
     item = OpenItem.get_or_none(OpenItem.document == invoice.id)
     void = InvoiceVoid.get_or_none(InvoiceVoid.invoice == invoice.id)
     lines = tuple(
-        LineView(ln.position, ln.item.code if ln.item_id else "", ln.description, ln.quantity, ln.unit_price_minor,
-                 ln.discount_percent, ln.tax_code_id, ln.tax_rate, ln.net_minor, ln.tax_minor)
+        LineView(ln.position, ln.item.code if ln.item is not None else "", ln.description, ln.quantity,
+                 ln.unit_price_minor, ln.discount_percent, ln.tax_code_id, ln.tax_rate, ln.net_minor, ln.tax_minor)
         for ln in invoice.lines.order_by(InvoiceLine.position))
     paid = sum_of(Allocation.amount_minor, (Allocation.invoice == invoice.id) & Allocation.payment.is_null(False))
-    credited = sum_of(Allocation.amount_minor, (Allocation.invoice == invoice.id) & Allocation.credit_note.is_null(False))
+    credited = sum_of(Allocation.amount_minor,
+                      (Allocation.invoice == invoice.id) & Allocation.credit_note.is_null(False))
     written = sum_of(WriteOff.amount_minor, WriteOff.invoice == invoice.id)
     customer = invoice.customer
     return InvoiceView(
@@ -240,11 +242,14 @@ def customer_documents(account_no: str, limit: int = 200) -> list[DocumentRow]:
     row = get_customer(account_no)
     voids = {v.invoice_id for v in InvoiceVoid.select(InvoiceVoid.invoice).join(Invoice)
              .where(Invoice.customer == row.id)}
-    query = (Invoice.select(Invoice, OpenItem.open_minor).join(OpenItem, on=(OpenItem.document == Invoice.id))
+    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.status, Invoice.issue_date,
+                            Invoice.due_date, Invoice.total_minor, OpenItem.open_minor)
+             .join(OpenItem, on=(OpenItem.document == Invoice.id))
              .where((Invoice.customer == row.id) & (Invoice.status == InvoiceStatus.POSTED))
-             .order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(limit).objects())
-    return [DocumentRow(i.number, i.kind, DocumentState.VOID if i.id in voids else i.status, i.issue_date, i.due_date,
-                        i.total_minor, i.open_minor) for i in query]
+             .order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(limit).tuples().iterator())
+    return [DocumentRow(number, kind, DocumentState.VOID if doc_id in voids else status, issued, due, total,
+                        open_minor)
+            for doc_id, number, kind, status, issued, due, total, open_minor in query]
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,19 +288,20 @@ class PaymentView:
 def payment_view(number: str) -> PaymentView:
     p = get_payment(number)
     row = _payment_rows([p])[0]
-    return PaymentView(p.number, p.customer.account_no if p.customer_id else None, p.received_date, p.method,
+    return PaymentView(p.number, p.customer.account_no if p.customer is not None else None, p.received_date, p.method,
                        p.amount_minor, p.unallocated_minor, p.currency, p.reference, p.payer, p.status, row.allocations)
 
 
-def _payment_rows(selected: object) -> list[PaymentRow]:
-    payments = list(selected)  # type: ignore[call-overload]
+def _payment_rows(selected: Iterable[Payment]) -> list[PaymentRow]:
+    payments = list(selected)
     allocs: dict[int, dict[str, int]] = {}
-    for a in (Allocation.select(Allocation.payment, Invoice.number, fn.SUM(Allocation.amount_minor).alias("n"))
-              .join(Invoice, on=(Allocation.invoice == Invoice.id))
-              .where(Allocation.payment.in_([p.id for p in payments]))
-              .group_by(Allocation.payment, Invoice.number).objects()):
-        if a.n:
-            allocs.setdefault(a.payment_id, {})[a.number] = int(a.n)
+    for payment_id, number, amount in (
+            Allocation.select(Allocation.payment, Invoice.number, fn.SUM(Allocation.amount_minor))
+            .join(Invoice, on=(Allocation.invoice == Invoice.id))
+            .where(Allocation.payment.in_([p.id for p in payments]))
+            .group_by(Allocation.payment, Invoice.number).tuples().iterator()):
+        if amount:
+            allocs.setdefault(payment_id, {})[number] = int(amount)
     return [PaymentRow(p.number, p.received_date, p.method, p.amount_minor, p.unallocated_minor, p.reference,
                        p.status, tuple(sorted(allocs.get(p.id, {}).items()))) for p in payments]
 
@@ -350,8 +356,9 @@ class BooksSummary:
 
 def books_summary(as_of: dt.date | None = None) -> BooksSummary:
     as_of = as_of or clock.today()
-    receivables = {r.currency: int(r.n) for r in (OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor).alias("n"))
-                                                  .group_by(OpenItem.currency))}
+    receivables = {currency: int(n)
+                   for currency, n in (OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor))
+                                       .group_by(OpenItem.currency).tuples().iterator())}
     overdue = (OpenItem.select(fn.COUNT(fn.DISTINCT(OpenItem.customer)))
                .where((OpenItem.open_minor > 0) & (OpenItem.due_date < as_of)).scalar())
     posted = Invoice.status == InvoiceStatus.POSTED
@@ -376,11 +383,12 @@ class DraftRow:
 
 def list_drafts(limit: int = 200) -> list[DraftRow]:
     """Drafts waiting to be finished, newest first."""
-    rows = (Invoice.select(Invoice, Customer.account_no, Customer.name.alias("customer_name"))
-            .join(Customer).where(Invoice.status == InvoiceStatus.DRAFT).order_by(Invoice.id.desc()).limit(limit)
-            .objects())
-    drafts = list(rows)
-    n_lines = {r.invoice_id: r.n for r in InvoiceLine.select(InvoiceLine.invoice, fn.COUNT(InvoiceLine.id).alias("n"))
-               .where(InvoiceLine.invoice.in_([d.id for d in drafts])).group_by(InvoiceLine.invoice)}
-    return [DraftRow(d.id, d.account_no, d.customer_name, d.issue_date, d.total_minor, d.currency,
-                     n_lines.get(d.id, 0), d.created_by) for d in drafts]
+    drafts = list(Invoice.select(Invoice.id, Customer.account_no, Customer.name, Invoice.issue_date,
+                                 Invoice.total_minor, Invoice.currency, Invoice.created_by)
+                  .join(Customer).where(Invoice.status == InvoiceStatus.DRAFT).order_by(Invoice.id.desc())
+                  .limit(limit).tuples().iterator())
+    n_lines: dict[int, int] = dict(
+        InvoiceLine.select(InvoiceLine.invoice, fn.COUNT(InvoiceLine.id))
+        .where(InvoiceLine.invoice.in_([d[0] for d in drafts])).group_by(InvoiceLine.invoice).tuples().iterator())
+    return [DraftRow(draft_id, account_no, name, issued, total, currency, n_lines.get(draft_id, 0), created_by)
+            for draft_id, account_no, name, issued, total, currency, created_by in drafts]

@@ -35,7 +35,7 @@ def require_role(role: str, action: str) -> str:
     """The current login, if its role is at least `role`; otherwise a refusal naming the action."""
     login = current_operator()
     have = operator_role(login)
-    if _RANK[have] < _RANK[role]:
+    if _RANK[OperatorRole(have)] < _RANK[OperatorRole(role)]:
         raise Conflict(f"{action} needs a {role}; {login} is a {have}")
     return login
 
@@ -43,7 +43,10 @@ def require_role(role: str, action: str) -> str:
 def ensure_operator(login: str, name: str | None = None, role: str = OperatorRole.CLERK) -> Operator:
     if role not in ROLES:
         raise ValueError(role)
-    row, created = Operator.get_or_create(login=login, defaults={"name": name or login, "role": role})
+    # peewee's stubs leave get_or_create untyped; it returns (the row, whether it was created).
+    found: tuple[Operator, bool] = Operator.get_or_create(  # type: ignore[no-untyped-call]
+        login=login, defaults={"name": name or login, "role": role})
+    row, created = found
     if not created and row.role != role:
         Operator.update(role=role).where(Operator.id == row.id).execute()
         row.role = role

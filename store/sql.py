@@ -32,7 +32,7 @@ def _bind(sql: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
 
     def placeholder(match: re.Match[str]) -> str:
         params.append(values[match.group(1)])
-        return database_proxy.obj.param
+        return str(database_proxy.obj.param)
 
     return _PARAMETER.sub(placeholder, sql), params
 

@@ -53,13 +53,12 @@ def statement_of_account(account_no: str, date_from: dt.date, date_to: dt.date) 
     net = fn.SUM(JournalLine.debit_minor - JournalLine.credit_minor)
     opening = (JournalLine.select(fn.COALESCE(net, 0)).join(JournalEntry)
                .where(_balance_lines(customer.id) & (JournalEntry.entry_date < date_from)).scalar())
-    entries = (JournalLine.select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo,
-                                  net.alias("change"))
+    entries = (JournalLine.select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo, net)
                .join(JournalEntry)
                .where(_balance_lines(customer.id) & (JournalEntry.entry_date >= date_from)
                       & (JournalEntry.entry_date <= date_to))
                .group_by(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo)
-               .having(net != 0).order_by(JournalEntry.entry_date, JournalEntry.id).objects())
+               .having(net != 0).order_by(JournalEntry.entry_date, JournalEntry.id).tuples().iterator())
     moves = []
     for e in entries:
         reference, _sep, rest = (e.memo or "").partition(" ")

@@ -198,7 +198,7 @@ def test_record_dunning_refuses_a_future_date_and_duplicate_accounts(customer: s
 def test_only_a_supervisor_sends_an_account_to_collections(customer: str) -> None:
     overdue(customer, 9000, 100)
     before = snapshot()
-    with pytest.raises(Conflict, match="sending account .* to collections needs a supervisor; alice is a clerk"):
+    with pytest.raises(Conflict, match=r"sending account .* to collections needs a supervisor; alice is a clerk"):
         send_to_collections(customer, "Recover & Co")
     assert snapshot() == before
     with pytest.raises(ValidationError) as err:

@@ -1,6 +1,7 @@
 """Delivery to a real SMTP server on loopback (aiosmtpd), print batches, retries, and the kept bytes."""
 from __future__ import annotations
 
+import contextlib
 import email
 import hashlib
 import io
@@ -14,7 +15,7 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from exports.deliver import deliver_pending, retry_failed
-from store import clock, deliveries
+from store import clock, deliveries, outbox
 from store.customers import CustomerData, create_customer
 from store.errors import ValidationError
 from store.settings import set_setting
@@ -26,13 +27,13 @@ class Inbox:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.refuse: str | None = None
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
             return self.refuse
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content,
                                                                                 policy=policy.default)))
         return "250 Message accepted"
@@ -55,13 +56,11 @@ def smtp(books):
         set_setting(key, value)
     running = [controller]
     yield inbox, running
-    try:
+    with contextlib.suppress(Exception):
         running[-1].stop()
-    except Exception:  # noqa: BLE001 - a test may have stopped it already
-        pass
 
 
-def attachment_of(message) -> bytes:  # noqa: ANN001
+def attachment_of(message) -> bytes:
     part = next(p for p in message.iter_attachments())
     assert part.get_content_type() == "application/pdf"
     return part.get_content()
@@ -146,11 +145,38 @@ def test_a_refusing_server_is_recorded_as_failed_and_retried_with_the_same_bytes
     assert [d.attempts for d in deliveries.deliveries_of(three["mail1"])] == [2]
 
 
+class FakeClock:
+    """The sender's clock and its wait: waiting moves the clock on, and nothing sleeps."""
+
+    def __init__(self) -> None:
+        import datetime as dt
+
+        self.at = dt.datetime(2026, 12, 1, 9, 0)
+        self.waits: list[float] = []
+
+    def now(self):  # noqa: ANN201
+        return self.at
+
+    def sleep(self, seconds: float) -> None:
+        import datetime as dt
+
+        self.waits.append(seconds)
+        self.at += dt.timedelta(seconds=seconds)
+
+    def policy(self, attempts: int = 4):  # noqa: ANN201
+        from exports.deliver import RetryPolicy
+
+        return RetryPolicy(attempts=attempts, first_delay=10, factor=3, now=self.now, sleep=self.sleep)
+
+
 def test_a_server_that_is_down_fails_each_and_the_batch_goes_on(smtp, three, tmp_path) -> None:
     inbox, running = smtp
     port = running[0].port
     running[0].stop()
-    summary = deliver_pending(processes=1, print_dir=tmp_path)
+    clock = FakeClock()
+    summary = deliver_pending(processes=1, print_dir=tmp_path, retry=clock.policy())
+    assert clock.waits == [10, 30, 90]  # tried four times, waiting longer each time, then failed
+    assert [i.attempts for i in outbox.delivery_log("failed")] == [4, 4]
     assert summary.emailed == 0 and summary.queued_for_print == 1 and len(summary.failed) == 2
     assert all("ConnectionRefusedError" in e for _n, e in summary.failed)
     lines = summary.outcome(failures=1).splitlines()
@@ -215,9 +241,10 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
 async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_path, monkeypatch) -> None:
     from textual.widgets import ProgressBar, Static
 
-    from exports.pdf.pool import start_helpers
     from tests.screens.host import HostApp
     from tui.screens.deliver import DeliverScreen
+
+    from exports.pdf.pool import start_helpers
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     start_helpers()  # as tui.launch does before the application starts
@@ -275,7 +302,8 @@ async def test_dunning_screen_previews_the_run_then_records_and_sends_it(smtp, b
         # due 30 days after issue: 60 and 10 days overdue (level 3), 40 (level 2 of 7, 21, 45)
         assert "2 reminders (level 2: 1, level 3: 1); 1 by e-mail, 1 to print. 1 account left out." in summary()
         assert [table.get_row_at(n) for n in range(table.row_count)] == [
-            (late, "Late Payer Ltd", "3", "2", "36.00", "email", ""), (paper, "Paper Only", "2", "1", "6.00", "post", "")]
+            (late, "Late Payer Ltd", "3", "2", "36.00", "email", ""),
+            (paper, "Paper Only", "2", "1", "6.00", "post", "")]
         await pilot.press("tab")
         assert table.get_row_at(0) == (quarrel, "Quarrel & Co", "3", "every item past the first level is disputed")
         await pilot.press("tab", "f10", "n")  # asked first: n sends nothing

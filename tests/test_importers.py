@@ -11,6 +11,7 @@ tests/data/statements/:
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -22,8 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.errors import ValidationError
-from store.importers import (CsvMapping, Statement, StatementFormatError, detect_format, fingerprint, guess_mapping,
-                             parse_statement)
+from store.importers import (
+    CsvMapping,
+    Statement,
+    StatementFormatError,
+    detect_format,
+    fingerprint,
+    guess_mapping,
+    parse_statement,
+)
 from store.importers.csv_statement import parse_csv
 
 DATA = Path(__file__).parent / "data" / "statements"
@@ -59,7 +67,8 @@ def rows(s: Statement, *fields: str) -> list[tuple[object, ...]]:
 
 def test_ofx_1_sgml_without_closing_tags_and_a_windows_1252_payee() -> None:
     s = parse("sgml-1252.ofx")
-    assert (s.format, s.account, s.currency, s.opening_minor, s.closing_minor) == ("ofx", "31926819", "GBP", None, 500000)
+    assert (s.format, s.account, s.currency, s.opening_minor, s.closing_minor) == (
+        "ofx", "31926819", "GBP", None, 500000)
     assert rows(s, "position", "booking_date", "amount_minor", "bank_txn_id", "payer", "reference") == [
         (1, D(2026, 11, 5), 123450, "202611050001", "Müller & Söhne – Café", "INV-000001 thanks"),
         (2, D(2026, 11, 6), -2000, "202611060002", "Monthly account fee", ""),
@@ -96,7 +105,8 @@ def test_ofx_1_labelled_1252_but_written_in_utf_8_reads_as_utf_8() -> None:
 def test_ofx_2_xml() -> None:
     s = parse("v220.ofx")
     assert (s.format, s.account, s.currency, s.closing_minor) == ("ofx", "DE89370400440532013000", "EUR", 100000)
-    assert rows(s, "booking_date", "amount_minor", "currency", "bank_txn_id", "payer", "reference", "payer_account") == [
+    assert rows(s, "booking_date", "amount_minor", "currency", "bank_txn_id", "payer", "reference",
+                "payer_account") == [
         (D(2026, 11, 10), 9995, "EUR", "X-100", "Zoë Ångström", "Rechnung INV-000002", "DE02100700000123456789"),
         (D(2026, 11, 12), -150000, "EUR", "X-101", "B&B Immobilien <Miete>", "Miete November", ""),
         (D(2026, 11, 15), 25000, "USD", "X-102", "Heron Granite Inc", "INV-000005", "")]
@@ -162,12 +172,15 @@ def test_camt053_v02_batch_entry_becomes_one_line_per_transaction() -> None:
 
 def test_camt053_v08() -> None:
     s = parse("camt053-v08.xml")
-    assert (s.account, s.currency, s.opening_minor, s.closing_minor) == ("DE89370400440532013000", "EUR", -25000, 148951)
-    assert rows(s, "booking_date", "value_date", "amount_minor", "bank_txn_id", "reference", "payer", "payer_account") == [
+    assert (s.account, s.currency, s.opening_minor, s.closing_minor) == (
+        "DE89370400440532013000", "EUR", -25000, 148951)
+    assert rows(s, "booking_date", "value_date", "amount_minor", "bank_txn_id", "reference", "payer",
+                "payer_account") == [
         (D(2026, 11, 20), D(2026, 11, 20), 119000, "2026112000012", "INV-000010 RF18539007547034", "Zoë Ångström GmbH",
          "DE02100700000123456789"),  # BookgDt/DtTm; Ustrd and Strd together; NOTPROVIDED is no id
         (D(2026, 11, 20), D(2026, 11, 20), 40000, "2026112000013/1", "INV-000011", "Heron Granite", ""),
-        (D(2026, 11, 20), D(2026, 11, 20), 20000, "2026112000013/2", "INV-000012 and INV-000013", "Kestrel Trading", ""),
+        (D(2026, 11, 20), D(2026, 11, 20), 20000, "2026112000013/2", "INV-000012 and INV-000013", "Kestrel Trading",
+         ""),
         (D(2026, 11, 20), D(2026, 11, 21), -5049, "2026112000014", "Strom 11/2026", "Stadtwerke München",
          "DE21700519950000007229")]  # a debit: the creditor is the other side
     # The pending entry (Sts/Cd PDNG) is not booked: it is left out, and the balances agree.
@@ -186,11 +199,13 @@ def test_camt053_with_two_accounts() -> None:
 
 
 @pytest.mark.parametrize("old,new,where,message", [
-    (b"<CdtDbtInd>DBIT</CdtDbtInd>", b"<CdtDbtInd>XX</CdtDbtInd>", "element Ntry[2]/CdtDbtInd", "neither CRDT nor DBIT"),
+    (b"<CdtDbtInd>DBIT</CdtDbtInd>", b"<CdtDbtInd>XX</CdtDbtInd>", "element Ntry[2]/CdtDbtInd",
+     "neither CRDT nor DBIT"),
     (b'<Amt Ccy="GBP">150.00', b'<Amt Ccy="GBP">15O.00', "element Ntry[1]/TxDtls[2]/Amt", "amount '15O.00' is not"),
     (b'<Amt Ccy="GBP">150.00', b'<Amt Ccy="GBP">160.00', "element Ntry[1]/NtryDtls",
      "the transactions add up to 310.00 but the entry is 300.00"),
-    (b'<AmtDtls><TxAmt><Amt Ccy="GBP">50.00</Amt></TxAmt></AmtDtls>', b"", "element Ntry[1]/TxDtls[3]/Amt", "is missing"),
+    (b'<AmtDtls><TxAmt><Amt Ccy="GBP">50.00</Amt></TxAmt></AmtDtls>', b"", "element Ntry[1]/TxDtls[3]/Amt",
+     "is missing"),
     (b'<Amt Ccy="GBP">35.00', b'<Amt Ccy="GBP">-35.00', "element Ntry[2]/Amt", "has a sign"),
     (b'<Amt Ccy="GBP">35.00', b'<Amt Ccy="XYZ">35.00', "element Ntry[2]/Amt", "currency 'XYZ' is not an ISO 4217"),
     (b'<Amt Ccy="GBP">35.00', b'<Amt Ccy="GBP">35.001', "element Ntry[2]/Amt", "at most 2 decimal places"),
@@ -285,13 +300,15 @@ def test_a_mapping_round_trips_through_json_and_reads_cli_text() -> None:
 
 
 @pytest.mark.parametrize("content,where,message", [
-    (b"Date,Amount\n05/11/2026,12.00\n\n31/02/2026,1.00\n", "line 4", "date '31/02/2026' is not a date written as %d/%m/%Y"),
+    (b"Date,Amount\n05/11/2026,12.00\n\n31/02/2026,1.00\n", "line 4",
+     "date '31/02/2026' is not a date written as %d/%m/%Y"),
     (b"Date,Amount\n05/11/2026,1.2x\n", "line 2", "amount '1.2x' is not an amount"),
     (b"Date,Amount\n05/11/2026,\"12,34.00\"\n", "line 2", "amount '12,34.00' has misplaced thousands separators"),
     (b"Date,Amount\n05/11/2026,12.001\n", "line 2", "amount '12.001': GBP amounts have at most 2 decimal places"),
     (b"Date,Amount\n05/11/2026,\n", "line 2", "has no amount"),
     (b"Date,Amount\n05/11/2026\n", "line 2", "has no amount"),
-    (b"Date,Amount,Currency\n05/11/2026,1.00,GBP\n06/11/2026,1.00,GBX\n", "line 3", "currency 'GBX' is not an ISO 4217"),
+    (b"Date,Amount,Currency\n05/11/2026,1.00,GBP\n06/11/2026,1.00,GBX\n", "line 3",
+     "currency 'GBX' is not an ISO 4217"),
     (b"\nDatum,Amount,Currency\n05/11/2026,1.00,GBP\n", "line 2", "has no 'Date' column for the date"),
     (b"Date,Amount,Ref\n05/11/2026,1.00,\"a\nb\"\nxx,1.00,c\n", "line 4", "date 'xx'"),  # a cell on 2 lines
     (b"Date,Amount\n05/11/2026,1.00,\"" + b"x" * 200_000 + b"\"\n", "line 2", "cannot be read as CSV"),
@@ -306,7 +323,7 @@ def test_malformed_csv_names_the_line(content: bytes, where: str, message: str) 
 def test_the_error_reads_as_a_sentence() -> None:
     err = refused(b"Datum;Betrag\n05.11.2026;1,00\n\n\n\n\n06.11.2026;1,2x\n", "x.csv",
                   CsvMapping("x", "Datum", "%d.%m.%Y", amount="Betrag", decimal_sep=","))
-    assert str(err) == "line 7: amount '1,2x' is not an amount (digits 0-9)"
+    assert str(err) == "line 7: amount '1,2x' is not an amount"
 
 
 def test_a_named_encoding_that_does_not_fit_names_the_line() -> None:
@@ -317,7 +334,7 @@ def test_a_named_encoding_that_does_not_fit_names_the_line() -> None:
 # --- detection, dispatch, identity -----------------------------------------------------------------
 
 def test_detect_format_and_dispatch() -> None:
-    assert [detect_format(read(n), n) for n in XML_FILES + ["uk-bank.csv", "de-bank.csv"]] == [
+    assert [detect_format(read(n), n) for n in [*XML_FILES, "uk-bank.csv", "de-bank.csv"]] == [
         "ofx", "ofx", "camt.053", "camt.053", "csv", "csv"]
     assert detect_format(b"%PDF-1.7 ...", "statement.csv") == "unknown"
     assert "is a PDF" in refused(b"%PDF-1.7\n", "s.pdf").message
@@ -384,13 +401,11 @@ def test_a_csv_written_from_lines_parses_back_to_them(data: list[tuple[dt.date, 
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from(XML_FILES + ["uk-bank.csv", "de-bank.csv"]),
+@given(st.sampled_from([*XML_FILES, "uk-bank.csv", "de-bank.csv"]),
        st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=4))
 def test_a_damaged_file_is_read_or_refused_never_crashes(name: str, damage: list[tuple[int, int]]) -> None:
     data = bytearray(read(name))
     for at, byte in damage:
         data[at % len(data)] = byte
-    try:
+    with contextlib.suppress(StatementFormatError):
         parse_statement(bytes(data), name, {"uk-bank.csv": UK, "de-bank.csv": DE}.get(name))
-    except StatementFormatError:
-        pass

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from store import invoices
-from store.customers import get_customer, put_on_hold, update_customer, customer_data, with_changes
+from store.customers import customer_data, get_customer, put_on_hold, update_customer, with_changes
 from store.errors import BooksError, Conflict, NotFound, ValidationError
 from store.invoices import CreditLimitExceeded, DraftInput, LineInput
 from store.models import AuditEvent, Invoice, InvoiceLine, JournalLine, OpenItem, database_proxy
@@ -140,7 +140,7 @@ def test_credit_limit_is_a_warning_that_can_be_confirmed(customer: str) -> None:
     update_customer(customer, with_changes(customer_data(row), credit_limit_minor=2000), row.version)
     post(customer)  # 12.00
     before = snapshot()
-    with pytest.raises(CreditLimitExceeded, match="exceeds the credit limit £20.00"):
+    with pytest.raises(CreditLimitExceeded, match=r"exceeds the credit limit £20\.00"):
         post(customer)
     assert snapshot() == before
     assert post(customer, allow_over_limit=True).number == "INV-000002"

@@ -61,7 +61,7 @@ def test_payment_in_another_currency_than_the_invoice_is_refused(customer: str) 
     number = post(customer).number
     p = pay(None, 1200, "EUR")
     before = snapshot()
-    with pytest.raises(ValidationError, match="payment PAY-0000001 is in EUR; account .* is billed in GBP"):
+    with pytest.raises(ValidationError, match=r"payment PAY-0000001 is in EUR; account .* is billed in GBP"):
         allocate_payment(p.number, [(number, 1200)])
     assert snapshot() == before
     with pytest.raises(ValidationError, match="billed in GBP, not EUR"):
@@ -108,7 +108,7 @@ def test_refund_from_credit_and_supervisor_approval(customer: str) -> None:
     bank = sum(jl.debit_minor - jl.credit_minor for jl in JournalLine.select().where(JournalLine.account == "1000"))
     assert bank == 100000 - 2000 - 60000
     before = snapshot()
-    with pytest.raises(ValidationError, match="more than the £380.00 credit"):
+    with pytest.raises(ValidationError, match=r"more than the £380\.00 credit"):
         payments.request_refund(customer, 38001, "cash")
     assert snapshot() == before
     assert verify_books() == []
@@ -168,7 +168,7 @@ def test_record_and_allocate_is_one_step(customer: str) -> None:
     result = payments.record_and_allocate(PaymentInput(15000, "GBP", "cheque", D, customer), [(a, 12000), (b, 3000)])
     assert (result.allocated_minor, result.unallocated_minor) == (15000, 0)
     before = snapshot()
-    with pytest.raises(ValidationError, match="more than the £30.00 open"):
+    with pytest.raises(ValidationError, match=r"more than the £30\.00 open"):
         payments.record_and_allocate(PaymentInput(5000, "GBP", "cash", D, customer), [(b, 5000)])
     assert snapshot() == before  # the payment was not recorded either
     assert verify_books() == []

@@ -15,9 +15,9 @@ from typing import ClassVar, cast
 import pypdf
 import pytest
 
-from exports.pdf import render as pdf_module
 from exports.documents import Aging, DocLine, PageSize, Party, StatementDoc, TaxSummary
 from exports.pdf import RenderError, render_html, render_invoice, render_reminder, render_statement
+from exports.pdf import render as pdf_module
 from exports.pdf.format import Formatter, address_lines, clean_text
 from exports.pdf.layout import GEOMETRY, PT_PER_MM, chunk_rows, wrapped_lines
 from exports.pdf.pool import RenderJob, RenderTimeout, render_in_worker, render_many, shared_pool

@@ -72,9 +72,7 @@ def test_services_verify_and_triggers_on_postgresql(pg_books: str) -> None:
     hit = find_accounts("postgr").hits[0]
     assert (hit.account_no, hit.balance_minor) == (account, customer_view(account).balance_minor)
     assert find_accounts(first.lower()).hits[0].why == f"invoice {first}"
-    with pytest.raises(Exception, match="never changed or deleted"):
-        with database_proxy.atomic():
-            database_proxy.obj.execute_sql("UPDATE journal_line SET debit_minor = 0")
-    with pytest.raises(Exception, match="never changed or deleted"):
-        with database_proxy.atomic():
-            database_proxy.obj.execute_sql(f"UPDATE invoice SET memo = 'x' WHERE number = '{first}'")
+    with pytest.raises(Exception, match="never changed or deleted"), database_proxy.atomic():
+        database_proxy.obj.execute_sql("UPDATE journal_line SET debit_minor = 0")
+    with pytest.raises(Exception, match="never changed or deleted"), database_proxy.atomic():
+        database_proxy.obj.execute_sql(f"UPDATE invoice SET memo = 'x' WHERE number = '{first}'")

@@ -59,7 +59,7 @@ def new_customer(name: str, currency: str = "GBP") -> str:
 
 
 def by_key(report: Report, row: tuple) -> dict[str, object]:
-    return {c.key: v for c, v in zip(report.columns, row)}
+    return {c.key: v for c, v in zip(report.columns, row, strict=False)}
 
 
 # ---------------------------------------------------------------- periods
@@ -158,7 +158,7 @@ def test_payments_received_by_day_and_method(customer: str) -> None:
     assert keys == ["date", "cash", "cheque", "card", "bank_transfer", "direct_debit", "other", "total", "count"]
     expected = {CUR.start: [1000, 0, 2500, 700, 0, 0, 4200, 3]}
     expected.setdefault(T, [0] * 8)
-    expected[T] = [a + b for a, b in zip(expected[T], [0, 300, 0, 0, 0, 0, 300, 1])]
+    expected[T] = [a + b for a, b in zip(expected[T], [0, 300, 0, 0, 0, 0, 300, 1], strict=True)]
     assert report.rows == tuple((day, *cells) for day, cells in sorted(expected.items()))
     assert report.totals == ("Total", 1000, 300, 2500, 700, 0, 0, 4500, 4)
     assert report.chart.values == (1000, 300, 2500, 700, 0, 0)
@@ -232,7 +232,7 @@ def test_aging_from_the_journal_agrees_with_the_open_items_today(customer: str) 
     with clock.pinned(days(1)):  # T is now in the past: rebuilt from the journal
         rebuilt = (reports.ar_aging(T), reports.ar_aging_detail(T))
     assert "up to" in rebuilt[0].notes[0]
-    for a, b in zip(from_items, rebuilt):
+    for a, b in zip(from_items, rebuilt, strict=True):
         assert (a.rows, a.totals, a.chart) == (b.rows, b.totals, b.chart)
 
 
@@ -477,7 +477,7 @@ def test_every_report_in_the_registry_returns_well_formed_records(customer: str)
             assert report.title and report.period_label and report.notes
             for row in report.rows + ((report.totals,) if report.totals else ()):
                 assert len(row) == len(report.columns), name
-                for col, cell in zip(report.columns, row):
+                for col, cell in zip(report.columns, row, strict=False):
                     if cell is not None and row is not report.totals:
                         assert isinstance(cell, kinds[col.kind]) and not isinstance(cell, bool), (name, col, cell)
                     assert not isinstance(cell, float), (name, col)

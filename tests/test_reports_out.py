@@ -86,9 +86,10 @@ def test_a_long_pdf_report_has_its_headings_on_every_page_and_the_totals_with_th
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(report, "Billfold Test Ltd"))).pages]
     assert [p.count("Customer ") for p in pages] == [26, 29, 15]  # rows: "Customer 000 Ltd" ...
     assert all("Account" in p and "Owed" in p for p in pages)
-    assert "Customer 069 Ltd" in pages[-1] and "Total" in pages[-1] and "724.15" in pages[-1]  # 70,000 + 2,415 minor units
+    # 70,000 + 2,415 minor units:
+    assert "Customer 069 Ltd" in pages[-1] and "Total" in pages[-1] and "724.15" in pages[-1]
     assert "A note." in pages[-1]
-    with pytest.raises(ValidationError, match="format: Long report has 70 rows and a PDF holds at most 69"):
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(reports_out, "MAX_PDF_ROWS", 69)
-            to_pdf(report, "Billfold Test Ltd")
+    with pytest.raises(ValidationError, match="format: Long report has 70 rows and a PDF holds at most 69"), \
+            pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reports_out, "MAX_PDF_ROWS", 69)
+        to_pdf(report, "Billfold Test Ltd")

@@ -8,7 +8,7 @@ from pathlib import Path
 import peewee
 import pytest
 
-from store.db import migration_runner, open_database, close_database, sqlite_version, MIN_SQLITE
+from store.db import MIN_SQLITE, close_database, migration_runner, open_database, sqlite_version
 from store.fields import MinorField
 from store.models import ALL_MODELS, database_proxy
 

@@ -3,11 +3,12 @@ plain-key alternative (some SSH clients mangle F-keys), every action in the comm
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui.context import AppContext
@@ -21,14 +22,15 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
 
     TITLE = "Billfold"
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: a subclass elsewhere (tests) still finds it
-    MODES = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "lookup": lambda: _screen("account_lookup", "AccountLookupScreen"),
         "invoice": lambda: _screen("invoice_entry", "InvoiceEntryScreen"),
         "payments": lambda: _screen("matching_queue", "PaymentsScreen"),
         "reports": lambda: _screen("reports", "ReportsScreen"),
     }
     DEFAULT_MODE = "lookup"
-    BINDINGS = [Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority) for k in GLOBAL_KEYS]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority) for k in GLOBAL_KEYS]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -65,7 +67,7 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
         if callable(reset) and base.is_mounted:  # a job opened for the first time is fresh already
             reset()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.screen.dismiss() if hasattr(self.screen, "dismiss") else self.pop_screen()
 
@@ -89,7 +91,7 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         seen: set[str] = set()
-        for binding in _bindings_of(screen) + list(self.BINDINGS):  # type: ignore[operator]
+        for binding in _bindings_of(screen) + list(self.BINDINGS):
             if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
@@ -124,7 +126,7 @@ def _bindings_of(screen: Screen) -> list[Binding]:
     return [b for b in screen.BINDINGS if isinstance(b, Binding)]
 
 
-def _runner(target: object, action: str):  # noqa: ANN202
+def _runner(target: object, action: str):
     async def run() -> None:
         await target.run_action(action)  # type: ignore[attr-defined]
 

@@ -66,7 +66,7 @@ class SurvivesErrors(App[ReturnType]):
     async def _dispatch_action(self, namespace: DOMNode, action_name: str, params: Any) -> bool:
         try:
             return await super()._dispatch_action(namespace, action_name, params)
-        except Exception as error:  # noqa: BLE001 - the key was handled; it failed, and said so
+        except Exception as error:
             self.report_error(error)
             return True
 
@@ -92,7 +92,7 @@ class SurvivesErrors(App[ReturnType]):
     def _has_screens(self) -> bool:
         try:
             return bool(self.screen_stack)
-        except Exception:  # noqa: BLE001 - no stack at all yet
+        except Exception:
             return False
 
     def _exit_with(self, error: BaseException) -> None:
@@ -131,5 +131,5 @@ class SurvivesErrors(App[ReturnType]):
 def _screen_of(widget: Widget) -> Screen | None:
     try:
         return widget.screen
-    except Exception:  # noqa: BLE001 - detached already
+    except Exception:
         return None

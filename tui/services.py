@@ -72,7 +72,7 @@ class Services:
     release_payment = staticmethod(matching.release_payment)
 
     @staticmethod
-    def work_on(previous: str | None, number: str):  # noqa: ANN205 - (who has it or None, suggestions)
+    def work_on(previous: str | None, number: str):
         """Move the operator's claim to `number` and rank its suggestions: one trip to the database thread."""
         return matching.move_claim(previous, number), matching.suggest_allocations(number)
 
@@ -84,7 +84,7 @@ class Services:
     company_name = staticmethod(lambda: settings.get_setting("company_name"))
 
     @staticmethod
-    def run_report(name: str, when=None, **options):  # noqa: ANN001, ANN205 - store.reports.Report
+    def run_report(name: str, when=None, **options):
         from store.reports import run_report
 
         return run_report(name, when, **options)
@@ -115,13 +115,19 @@ class Services:
     reject_dispute = staticmethod(disputes.reject_dispute)
 
     @staticmethod
+    def read_statement_file(path):  # noqa: ANN001, ANN205 - a Path; the file's bytes
+        from store.import_files import read_statement_file
+
+        return read_statement_file(path)
+
+    @staticmethod
     def import_statement(data: bytes, filename: str, mapping=None):  # noqa: ANN001, ANN205 - name or CsvMapping
         from store.imports import import_statement
 
         return import_statement(data, filename, mapping)
 
     @staticmethod
-    def statement_mapping(data: bytes, filename: str):  # noqa: ANN205 - (kind, saved CsvMapping, guessed one)
+    def statement_mapping(data: bytes, filename: str):
         """What a statement file needs before import: ("csv", saved mapping or None, a guess), or (kind, None, None)."""
         from store.importers import detect_format, guess_mapping
         from store.imports import mapping_for
@@ -132,7 +138,7 @@ class Services:
         return kind, mapping_for(data), guess_mapping(data, filename.rsplit(".", 1)[0] or "statement")
 
     @staticmethod
-    def read_with_mapping(data: bytes, values: dict[str, str]):  # noqa: ANN205 - (CsvMapping, Statement)
+    def read_with_mapping(data: bytes, values: dict[str, str]):
         """The mapping the operator filled in, and the file read with it; raises naming the field or line."""
         from store.importers import CsvMapping, parse_statement
         from store.imports import check_currency_of
@@ -143,29 +149,47 @@ class Services:
         return mapping, statement
 
     @staticmethod
-    def save_mapping(mapping) -> None:  # noqa: ANN001 - a CsvMapping
+    def save_mapping(mapping) -> None:
         from store.imports import save_mapping
 
         save_mapping(mapping)
 
     @staticmethod
-    def pending_documents() -> list:  # noqa: ANN205 - store.deliveries.PendingDocument rows
+    def pending_documents() -> list:
         from store.deliveries import pending_documents
 
         return pending_documents()
 
     @staticmethod
-    def deliver_pending(processes: int | None = None, progress=None):  # noqa: ANN001, ANN205
+    def deliver_pending(processes: int | None = None, progress=None):
         from exports.deliver import deliver_pending
 
         return deliver_pending(processes, progress)
+
+    @staticmethod
+    def delivery_log(status: str | None = None) -> list:  # noqa: ANN205 - store.outbox.OutboxItem rows
+        from store.outbox import delivery_log
+
+        return delivery_log(status)
+
+    @staticmethod
+    def resend_message(item_id: int):  # noqa: ANN205 - exports.outbox_send.DeliverySummary
+        from exports.deliver import resend
+
+        return resend(item_id)
+
+    @staticmethod
+    def mark_message_sent(item_id: int):  # noqa: ANN205 - store.outbox.OutboxItem
+        from store.outbox import mark_sent
+
+        return mark_sent(item_id)
 
     @staticmethod
     def dunning_run(as_of):  # noqa: ANN001, ANN205 - a date; store.dunning.DunningRun
         return dunning.dunning_run(as_of)
 
     @staticmethod
-    def send_dunning(as_of, processes: int | None = None, progress=None):  # noqa: ANN001, ANN205
+    def send_dunning(as_of, processes: int | None = None, progress=None):
         from exports.deliver import send_dunning
 
         return send_dunning(as_of, processes, progress)

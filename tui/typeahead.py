@@ -9,8 +9,10 @@ further key meanwhile; so the value is complete and the next keys follow the cur
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -22,17 +24,15 @@ async def caught_up(widget: Widget | None, timeout: float = 1.0) -> None:
     done = asyncio.Event()
     if not widget.call_later(done.set):  # queued behind the keys the widget already holds
         return
-    try:
-        # Bounded: a widget whose queue is not running yet (just mounted) must never hold up the keys.
+    # Bounded: a widget whose queue is not running yet (just mounted) must never hold up the keys.
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(done.wait(), timeout)
-    except asyncio.TimeoutError:
-        pass
 
 
 class FormScreen(Screen):
     """A form where Enter moves to the next field in step with the keys typed ahead."""
 
-    BINDINGS = [Binding("enter", "next_field", "Next field", show=False, priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "next_field", "Next field", show=False, priority=True)]
 
     # Moving focus repaints only the two fields it moves between (their :focus styles change).
     # Textual's default repaints the whole screen, about 6 KB per Enter over SSH.

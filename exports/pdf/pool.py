@@ -47,7 +47,7 @@ class RenderJob:
 # kind -> "module:function", called as function(doc, company, limits=limits). Only names listed
 # here can be run, and the result may be anything picklable, not only PDF bytes.
 TASKS: dict[str, str] = {
-    "invoice_email": "exports.deliver:prepare_invoice",
+    "invoice_email": "exports.deliver_messages:prepare_invoice",
 }
 
 
@@ -138,9 +138,10 @@ class _Worker:
         if not self.conn.poll(timeout):
             raise RenderTimeout(f"{what} took longer than {timeout:g} s; worker stopped")
         try:
-            return self.conn.recv()
+            received: tuple[str, Any] = self.conn.recv()  # _worker_main sends (status, payload) pairs
         except (EOFError, OSError):
             raise RenderError(f"worker died during {what} (exit code {self.process.exitcode})") from None
+        return received
 
     def kill(self) -> None:
         self.process.kill()
@@ -278,7 +279,10 @@ def shared_pool() -> RenderPool:
 def render_in_worker(kind: str, doc: Any, company: Company | None, timeout: float = 60.0) -> bytes:
     """Render in a worker process of the shared pool; past `timeout` seconds the worker is killed
     and RenderTimeout raised. Other failures raise RenderError."""
-    return shared_pool().render(kind, doc, company, timeout)
+    pdf = shared_pool().render(kind, doc, company, timeout)
+    if not isinstance(pdf, bytes):
+        raise RenderError(f"{kind} rendering gave {type(pdf).__name__}, not PDF bytes")
+    return pdf
 
 
 def render_many(jobs: Iterable[RenderJob], processes: int | None = None, timeout: float | None = None,

@@ -175,7 +175,7 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> Statement:
     for line_no, row in rows[1:] if mapping.header else rows:
         where = f"line {line_no}"
 
-        def cell(key: str) -> str:
+        def cell(key: str, row: list[str] = row) -> str:  # this line's row, bound now
             index = col[key]
             return row[index].strip() if index is not None and index < len(row) else ""
 

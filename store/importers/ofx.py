@@ -18,8 +18,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from store.importers._text import (bank_value, clean, compact_date_at, currency_at, decode, encoding_known,
-                                   minor_at, refuse_doctype)
+from store.importers._text import (
+    bank_value,
+    clean,
+    compact_date_at,
+    currency_at,
+    decode,
+    encoding_known,
+    minor_at,
+    refuse_doctype,
+)
 from store.importers.records import Section, Statement, StatementFormatError, StatementLine, assemble
 
 # Elements that always hold other elements: they must be closed, in SGML too, so one left open

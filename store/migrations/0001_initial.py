@@ -2,15 +2,21 @@
 
 Python-side defaults (timestamps) live in store.models; the schema needs none of them.
 """
-from peewee import *
-from store.fields import DecimalTextField
-from store.fields import IsoDateField
-from store.fields import IsoDateTimeField
-from store.fields import JsonField
-from store.fields import MinorField
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from peewee import BlobField, BooleanField, CharField, ForeignKeyField, IntegerField, Model, TextField
+
+from store.fields import DecimalTextField, IsoDateField, IsoDateTimeField, JsonField, MinorField
+
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
 
 
-def up(migrator, db):
+
+def up(migrator: SchemaMigrator, db: Database) -> None:
     class Account(Model):
         code = CharField(primary_key=True)
         name = TextField()
@@ -424,7 +430,7 @@ def up(migrator, db):
     db.create_tables([WriteOff])
 
 
-def down(migrator, db):
+def down(migrator: SchemaMigrator, db: Database) -> None:
     migrator.migrate(migrator.drop_table('write_off'))
     migrator.migrate(migrator.drop_table('setting'))
     migrator.migrate(migrator.drop_table('promise_to_pay'))

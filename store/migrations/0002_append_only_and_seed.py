@@ -3,7 +3,16 @@
 Services already refuse to change posted documents; the triggers make the same promise hold for
 anything else that can reach the file (a script, a mistaken SQL console session).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from peewee import PostgresqlDatabase, Table
+
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
+
 
 REFUSAL = "posted records of the books are never changed or deleted: credit, void or reverse them"
 
@@ -60,7 +69,7 @@ def _sqlite_triggers() -> list[str]:
             f"WHEN (SELECT status FROM invoice WHERE id = {row}.invoice_id) = 'posted' "
             f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
         )
-    sql.append("CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment BEGIN SELECT RAISE(ABORT, '{}'); END".format(REFUSAL))
+    sql.append(f"CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END")
     return sql
 
 
@@ -101,7 +110,7 @@ def _postgres_triggers() -> list[str]:
     return sql
 
 
-def up(migrator, db):
+def up(migrator: SchemaMigrator, db: Database) -> None:
     statements = _postgres_triggers() if isinstance(db, PostgresqlDatabase) else _sqlite_triggers()
     statements.append("CREATE INDEX open_item_open ON open_item (customer_id, due_date) WHERE open_minor <> 0")
     for statement in statements:

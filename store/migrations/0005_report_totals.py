@@ -11,9 +11,18 @@ its entry date (which the journal line itself does not hold), so aging at a past
 document's receivable moves after (or up to) that date from one index range. The same trigger
 writes it.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from peewee import CharField, IntegerField, Model, PostgresqlDatabase
 
 from store.fields import IsoDateField, MinorField
+
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
+
 
 UPSERT = (
     "INSERT INTO ledger_day (entry_date, account, currency, kind, debit_minor, credit_minor, lines) "
@@ -46,7 +55,7 @@ MOVES_BACKFILL = (
 )
 
 
-def up(migrator, db):
+def up(migrator: SchemaMigrator, db: Database) -> None:
     class LedgerDay(Model):
         entry_date = IsoDateField()
         account = CharField()

@@ -11,9 +11,18 @@ Triggers on open_item keep it with every insert, update and delete (the invoice'
 change once it is posted, and its open item is made after that); `check_report_totals` (run by
 `billfold verify`) compares it with open_item and invoice.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from peewee import CharField, IntegerField, Model, PostgresqlDatabase
 
 from store.fields import IsoDateField, MinorField
+
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
+
 
 COLUMNS = "document_id, customer_id, currency, due_date, issue_date, kind, number, open_minor"
 
@@ -41,7 +50,7 @@ INDEX = ("CREATE INDEX aging_item_open ON aging_item (customer_id, currency, due
          "open_minor, document_id) WHERE open_minor <> 0")
 
 
-def up(migrator, db):
+def up(migrator: SchemaMigrator, db: Database) -> None:
     class AgingItem(Model):
         document_id = IntegerField(primary_key=True)
         customer_id = IntegerField()

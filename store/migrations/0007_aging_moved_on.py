@@ -10,7 +10,15 @@ has when its open item is made) and a trigger on receivable_move raises it with 
 whatever date an allocation, credit or write-off carries. `check_report_totals` compares it with
 the moves themselves.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from peewee import PostgresqlDatabase
+
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
 
 
 POSTED_ON = "(SELECT je.entry_date FROM journal_entry je WHERE je.id = i.journal_entry_id)"
@@ -41,7 +49,7 @@ INDEX = ("CREATE INDEX aging_item_open ON aging_item (customer_id, currency, due
          "open_minor, moved_on, document_id) WHERE open_minor <> 0")
 
 
-def up(migrator, db):
+def up(migrator: SchemaMigrator, db: Database) -> None:
     db.execute_sql("ALTER TABLE aging_item ADD COLUMN moved_on DATE")
     db.execute_sql(BACKFILL)
     db.execute_sql("DROP INDEX aging_item_open")

@@ -19,9 +19,18 @@ the move; `check_report_totals` compares them with the moves.
 Open documents stay in aging_item_open (report order); settled ones get aging_item_closed,
 ordered by moved_on, so a day back reads only the documents settled since.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from peewee import IntegerField, Model, PostgresqlDatabase
 
 from store.fields import IsoDateField, MinorField
+
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
+
 
 
 def _latest(document: str, alias: str) -> str:
@@ -61,7 +70,7 @@ CLOSED_INDEX = (f"CREATE INDEX aging_item_closed ON aging_item (moved_on, issue_
                 f"due_date, number, {_COVERING}) WHERE open_minor = 0")
 
 
-def up(migrator, db):
+def up(migrator: SchemaMigrator, db: Database) -> None:
     class ReceivableMove(Model):
         entry_date = IsoDateField()
         document_id = IntegerField()
@@ -73,7 +82,7 @@ def up(migrator, db):
             indexes = ((("entry_date", "document_id", "amount_minor"), False),
                        (("document_id", "entry_date", "amount_minor"), False))
 
-    ReceivableMove._schema.create_indexes(safe=True)
+    ReceivableMove._schema.create_indexes(safe=True)  # type: ignore[attr-defined]  # peewee's stubs omit Model._schema
     db.execute_sql("ALTER TABLE aging_item ADD COLUMN prior_on DATE")
     db.execute_sql("ALTER TABLE aging_item ADD COLUMN prior_minor BIGINT NOT NULL DEFAULT 0")
     db.execute_sql(BACKFILL)

@@ -17,18 +17,20 @@ def accounts_on_hold(when: When = None) -> Report:
     chased = Customer.status.in_((CustomerStatus.ON_HOLD, CustomerStatus.IN_COLLECTIONS))
     ids = Customer.select(Customer.id).where(chased)
     open_docs = {c: _i(n) for c, n in OpenItem.select(OpenItem.customer, fn.SUM(OpenItem.open_minor))
-                 .where((OpenItem.open_minor != 0) & OpenItem.customer.in_(ids)).group_by(OpenItem.customer).tuples()}
+                 .where((OpenItem.open_minor != 0) & OpenItem.customer.in_(ids))
+                 .group_by(OpenItem.customer).tuples().iterator()}
     cash = {c: _i(n) for c, n in Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor))
             .where((Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0) & Payment.customer.in_(ids))
-            .group_by(Payment.customer).tuples()}
+            .group_by(Payment.customer).tuples().iterator()}
     cases = {c: (agency, opened.date()) for c, agency, opened in
              CollectionCase.select(CollectionCase.customer, CollectionCase.agency, CollectionCase.opened_at)
              .where((CollectionCase.status == CaseStatus.OPEN) & CollectionCase.customer.in_(ids))
-             .order_by(CollectionCase.opened_at).tuples()}
+             .order_by(CollectionCase.opened_at).tuples().iterator()}
     rows = []
     for cid, account, name, status, reason, currency in (
             Customer.select(Customer.id, Customer.account_no, Customer.name, Customer.status, Customer.hold_reason,
-                            Customer.currency).where(chased).order_by(Customer.status, Customer.account_no).tuples()):
+                            Customer.currency).where(chased).order_by(Customer.status, Customer.account_no)
+            .tuples().iterator()):
         agency, since = cases.get(cid, ("", None))
         detail = f"agency {agency}" if status == CustomerStatus.IN_COLLECTIONS and agency else reason
         rows.append((account, name, status.replace("_", " "), detail, since, open_docs.get(cid, 0) - cash.get(cid, 0),

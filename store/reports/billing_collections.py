@@ -14,7 +14,7 @@ from store.models import LedgerDay
 from store.money import round_minor
 from store.reports.common import _currency, _i, _ledger_balances, _money, _other_currencies_note
 from store.reports.periods import When, period_of
-from store.reports.record import Chart, Column, Report
+from store.reports.record import Chart, Column, Report, Row
 
 # figure -> (account, entry kind, side): each figure is one side of one account for one kind of entry.
 _FIGURES = {
@@ -35,7 +35,7 @@ def _daily_figures(start: dt.date, end: dt.date, currency: str) -> list[tuple[dt
                               fn.SUM(LedgerDay.debit_minor), fn.SUM(LedgerDay.credit_minor))
              .where((LedgerDay.entry_date >= start) & (LedgerDay.entry_date <= end) & (LedgerDay.currency == currency)
                     & LedgerDay.account.in_(sorted(accounts)))
-             .group_by(LedgerDay.entry_date, LedgerDay.account, LedgerDay.kind).tuples())
+             .group_by(LedgerDay.entry_date, LedgerDay.account, LedgerDay.kind).tuples().iterator())
     days: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for day, account, kind, debit, credit in query:
         figures = days[day]
@@ -66,7 +66,7 @@ def billing_and_collections(when: When = None, *, currency: str | None = None, p
         for name, value in figures.items():
             per_period[i][name] += value
         collected_by_month[next(n for n, m in enumerate(months) if m.contains(day))] += figures.get("collected", 0)
-    rows = []
+    rows: list[Row] = []
     receivables = opening.get(cur, 0)
     today = clock.today()
     to_date = ""

@@ -18,10 +18,10 @@ def check_report_totals() -> list[str]:
     journal = {(str(d), a, c, k): (_i(dr), _i(cr), _i(n)) for d, a, c, k, dr, cr, n in
                JournalLine.select(*key, fn.SUM(JournalLine.debit_minor), fn.SUM(JournalLine.credit_minor),
                                   fn.COUNT(JournalLine.id))
-               .join(JournalEntry, on=(JournalLine.entry == JournalEntry.id)).group_by(*key).tuples()}
+               .join(JournalEntry, on=(JournalLine.entry == JournalEntry.id)).group_by(*key).tuples().iterator()}
     days = {(str(d), a, c, k): (_i(dr), _i(cr), _i(n)) for d, a, c, k, dr, cr, n in
             LedgerDay.select(LedgerDay.entry_date, LedgerDay.account, LedgerDay.currency, LedgerDay.kind,
-                             LedgerDay.debit_minor, LedgerDay.credit_minor, LedgerDay.lines).tuples()}
+                             LedgerDay.debit_minor, LedgerDay.credit_minor, LedgerDay.lines).tuples().iterator()}
     out = []
     for k in sorted(set(journal) | set(days)):
         if journal.get(k, (0, 0, 0)) != days.get(k, (0, 0, 0)):
@@ -33,15 +33,15 @@ def check_report_totals() -> list[str]:
                                 fn.COUNT(JournalLine.id))
              .join(JournalEntry, on=(JournalLine.entry == JournalEntry.id))
              .where((JournalLine.account == ledger.RECEIVABLES) & JournalLine.document.is_null(False))
-             .group_by(*doc_key).tuples()}
+             .group_by(*doc_key).tuples().iterator()}
     moves = {(doc, str(d)): (_i(n), _i(k)) for doc, d, n, k in
              ReceivableMove.select(ReceivableMove.document_id, ReceivableMove.entry_date,
                                    fn.SUM(ReceivableMove.amount_minor), fn.COUNT(ReceivableMove.id))
-             .group_by(ReceivableMove.document_id, ReceivableMove.entry_date).tuples()}
-    for k in sorted(set(lines) | set(moves)):
-        if lines.get(k, (0, 0)) != moves.get(k, (0, 0)):
-            out.append(f"receivable moves of document #{k[0]} on {k[1]}: journal (amount, lines) "
-                       f"{lines.get(k, (0, 0))}, moves {moves.get(k, (0, 0))}")
+             .group_by(ReceivableMove.document_id, ReceivableMove.entry_date).tuples().iterator()}
+    for doc_day in sorted(set(lines) | set(moves)):
+        if lines.get(doc_day, (0, 0)) != moves.get(doc_day, (0, 0)):
+            out.append(f"receivable moves of document #{doc_day[0]} on {doc_day[1]}: journal (amount, lines) "
+                       f"{lines.get(doc_day, (0, 0))}, moves {moves.get(doc_day, (0, 0))}")
     return out + _check_aging_items()
 
 

@@ -36,7 +36,7 @@ def _ledger_balances(account: str, *, through: dt.date | None = None,
     if currency is not None:
         where &= LedgerDay.currency == currency
     query = (LedgerDay.select(LedgerDay.currency, fn.SUM(LedgerDay.debit_minor - LedgerDay.credit_minor))
-             .where(where).group_by(LedgerDay.currency).tuples())
+             .where(where).group_by(LedgerDay.currency).tuples().iterator())
     return {cur: _i(n) for cur, n in query}
 
 

@@ -19,18 +19,19 @@ def control_account(when: When = None) -> Report:
     unapplied = {c: -n for c, n in _ledger_balances(ledger.UNAPPLIED_CASH).items()}
     unidentified = {c: -n for c, n in _ledger_balances(ledger.UNIDENTIFIED).items()}
     positive = {c: _i(n) for c, n in OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor))
-                .where(OpenItem.open_minor > 0).group_by(OpenItem.currency).tuples()}
+                .where(OpenItem.open_minor > 0).group_by(OpenItem.currency).tuples().iterator()}
     negative = {c: _i(n) for c, n in OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor))
-                .where((OpenItem.open_minor != 0) & (OpenItem.open_minor < 0)).group_by(OpenItem.currency).tuples()}
+                .where((OpenItem.open_minor != 0) & (OpenItem.open_minor < 0))
+                .group_by(OpenItem.currency).tuples().iterator()}
     cash: dict[str, int] = defaultdict(int)
     loose: dict[str, int] = defaultdict(int)
     for c, customer_id, n in (Payment.select(Payment.currency, Payment.customer, fn.SUM(Payment.unallocated_minor))
                               .where((Payment.status == PaymentStatus.OPEN) & (Payment.unallocated_minor > 0))
-                              .group_by(Payment.currency, Payment.customer).tuples()):
+                              .group_by(Payment.currency, Payment.customer).tuples().iterator()):
         (loose if customer_id is None else cash)[c] += _i(n)
     sides = {c: (_i(d), _i(cr)) for c, d, cr in LedgerDay.select(LedgerDay.currency, fn.SUM(LedgerDay.debit_minor),
                                                                 fn.SUM(LedgerDay.credit_minor))
-             .group_by(LedgerDay.currency).tuples()}
+             .group_by(LedgerDay.currency).tuples().iterator()}
     checks = [
         ("Receivables: account 1100 vs open documents", receivables,
          {c: positive.get(c, 0) + negative.get(c, 0) for c in set(positive) | set(negative)}),

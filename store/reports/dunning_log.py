@@ -20,7 +20,7 @@ def dunning_log(when: When = None) -> Report:
              .join(Customer, on=(DunningNotice.customer == Customer.id))
              .join(Delivery, JOIN.LEFT_OUTER, on=(DunningNotice.delivery == Delivery.id))
              .where((DunningNotice.notice_date >= period.start) & (DunningNotice.notice_date <= period.end))
-             .order_by(DunningNotice.notice_date, DunningNotice.id).tuples())
+             .order_by(DunningNotice.notice_date, DunningNotice.id).tuples().iterator())
     rows = tuple((day, account, name, level, len(items or []), _i(total), currency, channel, delivered or "not sent")
                  for day, account, name, level, items, total, currency, channel, delivered in query)
     levels: dict[int, int] = defaultdict(int)

@@ -18,7 +18,7 @@ def open_disputes(when: When = None, *, currency: str | None = None) -> Report:
              .join(Invoice, on=(Dispute.invoice == Invoice.id)).join(Customer, on=(Invoice.customer == Customer.id))
              .join(OpenItem, JOIN.LEFT_OUTER, on=(OpenItem.document == Invoice.id))
              .where((Dispute.status == DisputeStatus.OPEN) & (Invoice.currency == cur))
-             .order_by(Dispute.opened_at, Dispute.id).tuples())
+             .order_by(Dispute.opened_at, Dispute.id).tuples().iterator())
     rows = tuple((opened.date(), account, name, number, _i(amount), _i(open_minor), (today - opened.date()).days,
                   reason)
                  for opened, account, name, number, amount, open_minor, reason in query)

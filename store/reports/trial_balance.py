@@ -6,7 +6,7 @@ from peewee import JOIN, Case, fn
 from store.models import Account, LedgerDay
 from store.reports.common import _currency, _i, _money
 from store.reports.periods import When, period_of
-from store.reports.record import Column, Report
+from store.reports.record import Column, Report, Row
 
 
 def trial_balance(when: When = None, *, currency: str | None = None) -> Report:
@@ -20,8 +20,8 @@ def trial_balance(when: When = None, *, currency: str | None = None) -> Report:
                               fn.SUM(Case(None, ((movement, LedgerDay.credit_minor),), 0)))
              .join(Account, JOIN.LEFT_OUTER, on=(LedgerDay.account == Account.code))
              .where((LedgerDay.currency == cur) & (LedgerDay.entry_date <= period.end))
-             .group_by(LedgerDay.account, Account.name).order_by(LedgerDay.account).tuples())
-    rows = []
+             .group_by(LedgerDay.account, Account.name).order_by(LedgerDay.account).tuples().iterator())
+    rows: list[Row] = []
     for account, name, opening, debits, credits in query:
         opening, debits, credits = _i(opening), _i(debits), _i(credits)
         if opening or debits or credits:
@@ -35,7 +35,7 @@ def trial_balance(when: When = None, *, currency: str | None = None) -> Report:
         "(each must be zero).",
     ]
     all_currencies = {c for (c,) in LedgerDay.select(LedgerDay.currency).where(LedgerDay.entry_date <= period.end)
-                      .distinct().tuples()}
+                      .distinct().tuples().iterator()}
     others = sorted(all_currencies - {cur})
     if others:
         notes.append(f"The journal has entries in {', '.join(others)} too: each currency balances on its own; "

@@ -9,7 +9,7 @@ from store.kinds import PaymentStatus
 from store.models import Customer, OpenItem, Payment
 from store.reports.common import _chunks, _currency, _i, _money, _now_label
 from store.reports.periods import When
-from store.reports.record import Column, Report
+from store.reports.record import Column, Report, Row
 
 
 def unapplied_credits(when: When = None, *, currency: str | None = None) -> Report:
@@ -20,20 +20,20 @@ def unapplied_credits(when: When = None, *, currency: str | None = None) -> Repo
     cash: dict[int | None, tuple[int, int, dt.date]] = {
         c: (_i(n), _i(k), oldest) for c, n, k, oldest in
         Payment.select(Payment.customer, fn.SUM(Payment.unallocated_minor), fn.COUNT(Payment.id),
-                       fn.MIN(Payment.received_date)).where(unallocated).group_by(Payment.customer).tuples()}
+                       fn.MIN(Payment.received_date)).where(unallocated).group_by(Payment.customer).tuples().iterator()}
     credit_notes = {c: -_i(n) for c, n in OpenItem.select(OpenItem.customer, fn.SUM(OpenItem.open_minor))
                     .where((OpenItem.open_minor != 0) & (OpenItem.open_minor < 0) & (OpenItem.currency == cur))
-                    .group_by(OpenItem.customer).tuples()}
-    ids = sorted((set(cash) - {None}) | set(credit_notes))
+                    .group_by(OpenItem.customer).tuples().iterator()}
+    ids = sorted({c for c in cash if c is not None} | set(credit_notes))
     owed: dict[int, int] = {}
     names: dict[int, tuple[str, str]] = {}
     for batch in _chunks(ids):
         owed.update((c, _i(n)) for c, n in OpenItem.select(OpenItem.customer, fn.SUM(OpenItem.open_minor))
                     .where((OpenItem.open_minor != 0) & (OpenItem.open_minor > 0) & OpenItem.customer.in_(batch))
-                    .group_by(OpenItem.customer).tuples())
+                    .group_by(OpenItem.customer).tuples().iterator())
         names.update((i, (a, n)) for i, a, n in Customer.select(Customer.id, Customer.account_no, Customer.name)
-                     .where(Customer.id.in_(batch)).tuples())
-    rows = []
+                     .where(Customer.id.in_(batch)).tuples().iterator())
+    rows: list[Row] = []
     for cid in sorted(ids, key=lambda c: names[c][0]):
         pay, _k, oldest = cash.get(cid, (0, 0, None))
         cn = credit_notes.get(cid, 0)

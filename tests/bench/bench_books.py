@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tabulate import tabulate  # noqa: E402
+from tabulate import tabulate
 
 
 def percentiles(samples: list[float]) -> tuple[str, str]:
@@ -29,7 +29,7 @@ def percentiles(samples: list[float]) -> tuple[str, str]:
     return f"{statistics.median(ordered):.2f}", f"{ordered[int(len(ordered) * 0.95) - 1]:.2f}"
 
 
-def timed(fn, n: int) -> list[float]:  # noqa: ANN001
+def timed(fn, n: int) -> list[float]:
     out = []
     for i in range(n):
         start = time.perf_counter()

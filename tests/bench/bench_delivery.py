@@ -8,9 +8,10 @@ turns), and the speed-up of the best and of the medians. The SMTP server is aios
 127.0.0.1 in this process (it accepts and counts; nothing leaves the machine).
 
 "CPU ms/inv" is the CPU time per invoice e-mailed (median of the runs) of this process (sending,
-keeping the deliveries, and the SMTP server) and of the render workers. "others" is how many cores other programs kept busy during the run, on average (the machine's
-busy time less this benchmark's own processes): near 0 means the figures are clean; when other
-work shares the cores, the speed-up over every core is understated.
+keeping the deliveries, and the SMTP server) and of the render workers. "others" is how many cores
+other programs kept busy during the run, on average (the machine's busy time less this benchmark's own
+processes): near 0 means the figures are clean; when other work shares the cores,
+the speed-up over every core is understated.
 """
 from __future__ import annotations
 
@@ -28,15 +29,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from aiosmtpd.controller import Controller  # noqa: E402
-from tabulate import tabulate  # noqa: E402
+from aiosmtpd.controller import Controller
+from tabulate import tabulate
 
 
 class Counter:
     def __init__(self) -> None:
         self.count = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         self.count += 1
         return "250 OK"
 
@@ -85,11 +86,11 @@ class OwnCpu:
         self.workers = 0
         original_stop, original_kill = pdf_pool._Worker.stop, pdf_pool._Worker.kill
 
-        def stop(worker) -> None:  # noqa: ANN001
+        def stop(worker) -> None:
             self.workers += _ticks(worker.process.pid)
             original_stop(worker)
 
-        def kill(worker) -> None:  # noqa: ANN001
+        def kill(worker) -> None:
             self.workers += _ticks(worker.process.pid)
             original_kill(worker)
 
@@ -161,7 +162,8 @@ def main() -> None:
         median_n = statistics.median(r[0] for r in runs[counts[-1]])
         rows.append(["speed-up", "", "", "", "", "", f"{best_1 / best_n:.2f}x", f"{median_1 / median_n:.2f}x", "", ""])
     print(tabulate(rows, headers=["processes", "e-mailed", "failed", "SMTP received", "best s", "median s",
-                                  "best inv/s", "median inv/s", "CPU ms/inv: main + workers", "others (cores), each run"]))
+                                  "best inv/s", "median inv/s", "CPU ms/inv: main + workers",
+                                  "others (cores), each run"]))
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -46,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tabulate import tabulate  # noqa: E402
+from tabulate import tabulate
 
 warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
 
@@ -56,7 +56,7 @@ NAMED = {"enter", "f10"}
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def copy_books(source: str, target: str) -> None:
@@ -91,7 +91,8 @@ def prepare(args: argparse.Namespace, tmp: Path) -> tuple[str, str, list[str]]:
         if Item.get_or_none(Item.code == code) is None:
             save_item(code, desc, price, "GBP", tax)
     accounts = [a for (a,) in Customer.select(Customer.account_no)
-                .where((Customer.status == "active") & (Customer.credit_limit_minor == 0) & (Customer.currency == "GBP"))
+                .where((Customer.status == "active") & (Customer.credit_limit_minor == 0)
+                       & (Customer.currency == "GBP"))
                 .order_by(Customer.id).limit(500).tuples()]
     if not accounts:
         raise SystemExit("no active GBP account without a credit limit to key invoices for")
@@ -124,7 +125,7 @@ def fields_of(keys: list[str]) -> list[list[str]]:
     return [chunk for chunk in out if chunk]
 
 
-def key_event(key: str):  # noqa: ANN201
+def key_event(key: str):
     from textual import events
     from textual.keys import _character_to_key
 
@@ -194,7 +195,7 @@ class Driver:
             out.append(f"the screen is now {type(self.app.screen).__name__}")
         return out
 
-    async def run(self, body: Callable) -> dict[str, object]:  # noqa: ANN001
+    async def run(self, body: Callable) -> dict[str, object]:
         out: dict[str, object] = {}
         async with self.app.run_test(size=(80, 24)) as pilot:
             await pilot.press("f3")
@@ -203,7 +204,7 @@ class Driver:
                 await self.app.workers.wait_for_complete()
             try:
                 await body(self, out)
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 out["stopped"] = "a key was not handled within 10 s"
             out["failures"] = self.failures()
             for _ in range(3):
@@ -342,7 +343,8 @@ def main() -> None:
         seconds, keys = float(t["seconds"]), int(t["keys"])
         print(f"\n1. throughput: {args.invoices} invoices x 3 lines, each field's keys posted at once "
               f"({len(invoice_keys(accounts[0], 'T-00000'))} keys per invoice"
-              + (f"; {args.pause_before_post:g} s pause before each F10 not counted)" if args.pause_before_post else ")"))
+              + (f"; {args.pause_before_post:g} s pause before each F10 not counted)"
+                 if args.pause_before_post else ")"))
         print(tabulate([[f"{seconds:.1f}", f"{args.invoices / seconds * 60:,.0f}", f"{keys / seconds:,.0f}",
                          f"{seconds / keys * 1000:.1f}"]],
                        headers=["seconds", "invoices / minute", "keys / second", "ms per key"], tablefmt="github"))

@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tabulate import tabulate  # noqa: E402
+from tabulate import tabulate
 
 # A search typed over before its worker started is cancelled unstarted (see the report): not our noise.
 warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
@@ -46,7 +46,7 @@ GOAL_MEDIAN_MS, GOAL_P95_MS, GOAL_SCREEN_P95_MS = 5.0, 20.0, 50.0
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def ensure_books(path: str, customers: int) -> str:
@@ -152,7 +152,7 @@ def time_queries(texts: dict[str, list[str]], rounds: int, today: dt.date) -> tu
     for kind in texts:
         values = warm[kind] or first[kind]
         every += values
-        worst = max(zip(values, texts[kind] * rounds), key=lambda v: v[0])
+        worst = max(zip(values, texts[kind] * rounds, strict=False), key=lambda v: v[0])
         rows.append([kind, len(texts[kind]), f"{statistics.median(values):.1f}", f"{p95(values):.1f}",
                      f"{max(first[kind]):.1f}", f"{worst[0]:.1f} '{worst[1]}'",
                      f"{min(found[kind])}-{max(found[kind])}"])
@@ -180,7 +180,7 @@ async def time_screen(texts: dict[str, list[str]], label: str) -> dict[str, list
         waiting: dict[str, object] = {}
         show = screen.show
 
-        def show_and_mark(page, append=False):  # noqa: ANN001, ANN202
+        def show_and_mark(page, append=False):
             show(page, append)
             want = waiting.get("text")
             if page.text == want and not append:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tabulate import tabulate  # noqa: E402
+from tabulate import tabulate
 
 
 def statement(lines: int, open_items: list[tuple[str, int]], seed: int = 3) -> bytes:
@@ -78,7 +78,8 @@ def main() -> None:
     waiting = queue_size()
     start = time.perf_counter()
     dry = auto_match(dry_run=True)
-    rows.append(["auto-match dry run (s)", f"{time.perf_counter() - start:.1f}", f"{len(dry):,} certain of {waiting:,}"])
+    rows.append(["auto-match dry run (s)", f"{time.perf_counter() - start:.1f}",
+                 f"{len(dry):,} certain of {waiting:,}"])
     start = time.perf_counter()
     applied = auto_match(dry_run=False)
     done = sum(m.applied for m in applied)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tabulate import tabulate  # noqa: E402
+from tabulate import tabulate
 
 
 async def run_previews(label: str, runs: int) -> list[list[object]]:

@@ -33,14 +33,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tabulate import tabulate  # noqa: E402
+from tabulate import tabulate
 
 warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
 
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def prepare(args: argparse.Namespace, tmp: Path) -> tuple[str, str]:
@@ -140,14 +140,14 @@ async def run_queue(args: argparse.Namespace, label: str) -> dict[str, object]:
 
         screen._select = select_and_mark  # type: ignore[method-assign]
 
-        async def timed(key: str, want) -> float | None:  # noqa: ANN001
+        async def timed(key: str, want) -> float | None:
             future = loop.create_future()
             waiting.update(future=future, want=want)
             start = time.perf_counter()
             app.post_message(events.Key(key, None if len(key) > 1 else key))
             try:
                 await asyncio.wait_for(future, 10)
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 waiting.pop("future", None)
                 return None
             ms = (time.perf_counter() - start) * 1000

@@ -28,6 +28,7 @@ Data and state live in a temporary XDG_DATA_HOME / XDG_STATE_HOME; nothing of yo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shlex
@@ -128,10 +129,8 @@ class Session:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
         for pid in reversed(family):  # script(1) survives the session's hangup: end it and its children
             if _alive(pid):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
 
 
 def _alive(pid: int) -> bool:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from store.audit import canonical, event_hash, timestamp_text  # noqa: E402
-from store.search_tokens import digits_of, fold, postcode_key, tokens_for  # noqa: E402
+from store.audit import canonical, event_hash, timestamp_text
+from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 
 FIRST = ["Olivia", "James", "Amelia", "Oliver", "Isla", "Harry", "Zoë", "Mohammed", "Priya", "Chen", "Sofia",
          "Lukas", "Anna", "Dmitri", "Aoife", "Mateo", "Fatima", "Noah", "Ingrid", "Kenji", "Eleni", "Rafael",
@@ -93,16 +93,16 @@ def build_scale_books(path: str, customers: int = 100_000, invoices: int = 1_000
     cur.execute("PRAGMA cache_size=-1000000")
     big = ("invoice", "invoice_line", "journal_entry", "journal_line", "open_item", "payment", "allocation",
            "audit_event", "search_token", "customer")
-    indexes = [r for r in cur.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN (%s)"
-        % ",".join("?" * len(big)), big)]
+    indexes = list(cur.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN ({})"
+        .format(",".join("?" * len(big))), big))
     for name, _sql in indexes:
         cur.execute(f'DROP INDEX "{name}"')
     # Set aside while loading: the report totals (filled once at the end) and the refusal of lines
     # for posted invoices (these invoices are written posted, with their lines, in one go).
-    triggers = [r for r in cur.execute(
+    triggers = list(cur.execute(
         "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND name IN "
-        "('journal_line_ledger_day', 'journal_line_receivable_move', 'invoice_line_posted_no_insert')")]
+        "('journal_line_ledger_day', 'journal_line_receivable_move', 'invoice_line_posted_no_insert')"))
     for name, _sql in triggers:
         cur.execute(f"DROP TRIGGER {name}")
     now = dt.datetime(today.year, today.month, today.day, 6, 0, 0)

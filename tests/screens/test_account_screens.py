@@ -1,8 +1,8 @@
 """Pilot tests of account lookup, the account view and customer entry, against a real database file."""
 from __future__ import annotations
 
-import datetime as dt
 import datetime
+import datetime as dt
 
 import pytest
 from textual.widgets import DataTable, Input, Static

@@ -8,8 +8,15 @@ from textual import events
 from textual.widgets import Input, Static
 
 from store.catalogue import save_item
-from store.customers import CustomerData, create_customer, customer_data, get_customer, put_on_hold, \
-    update_customer, with_changes
+from store.customers import (
+    CustomerData,
+    create_customer,
+    customer_data,
+    get_customer,
+    put_on_hold,
+    update_customer,
+    with_changes,
+)
 from store.queries import invoice_view, list_drafts
 from tests.screens.host import HostApp
 from tui.screens.invoice_entry import POOL, InvoiceEntryScreen, LineRow
@@ -36,7 +43,7 @@ async def key_invoice(pilot, account: str, *lines: tuple[str, ...], ref: str = "
     await pilot.press(*account, "enter")  # customer
     await settle(pilot)
     await pilot.press(*ref, "enter")  # Enter skipped date (today) and due (from terms); ref Enter skips the memo
-    for n, fields in enumerate(lines):
+    for fields in lines:
         for value in fields:
             await pilot.press(*value, "enter") if value else await pilot.press("enter")
 
@@ -56,7 +63,8 @@ async def test_an_invoice_keyed_and_posted(shop: str) -> None:
         assert app.screen.focused.id == "f-customer" and app.screen.focused.value == ""
         assert [row.blank() for row in app.screen.query(LineRow)] == [True] * POOL
     view = invoice_view("INV-000001")
-    assert [(ln.item_code, ln.description, str(ln.quantity), ln.unit_price_minor, ln.net_minor) for ln in view.lines] == [
+    assert [(ln.item_code, ln.description, str(ln.quantity), ln.unit_price_minor, ln.net_minor)
+            for ln in view.lines] == [
         ("CONS-HR", "Consulting, per hour", "7.5", 9500, 71250), ("BOOK", "Operator handbook", "2", 1999, 3998),
         ("", "Carriage", "1", 1250, 1125)]
     assert (view.total_minor, view.reference) == (71250 + 14250 + 3998 + 1125 + 225, "PO-77")

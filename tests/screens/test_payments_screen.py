@@ -31,7 +31,8 @@ def text(app, selector: str) -> str:
 def queue(books) -> dict[str, str]:
     acme = create_customer(CustomerData(name="Acme Widgets Ltd", email="a@acme.example")).account_no
     a1, a2 = post(acme, line(price=10000)).number, post(acme, line(price=5000)).number
-    p1 = record_payment(PaymentInput(6000, "GBP", "bank_transfer", dt.date(2026, 11, 1), reference=f"paying {a2}")).number
+    p1 = record_payment(PaymentInput(6000, "GBP", "bank_transfer", dt.date(2026, 11, 1),
+                                     reference=f"paying {a2}")).number
     p2 = record_payment(PaymentInput(18000, "GBP", "bank_transfer", dt.date(2026, 11, 2), payer="ACME WIDGETS")).number
     p3 = record_payment(PaymentInput(777, "GBP", "cheque", dt.date(2026, 11, 3), payer="Nobody Known")).number
     return {"acme": acme, "a1": a1, "a2": a2, "p1": p1, "p2": p2, "p3": p3}

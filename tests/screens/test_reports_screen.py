@@ -86,7 +86,8 @@ async def test_n_shows_every_note_of_the_report_in_full(books) -> None:
         await pilot.press("n")
         assert isinstance(app.screen, NotesScreen)
         text = str(app.screen.query_one("#notes-text", Static).render())
-        assert "1 open documents on 1 accounts" in text and "aging total £120.00; difference £0.00 (must be zero)" in text
+        assert "1 open documents on 1 accounts" in text
+        assert "aging total £120.00; difference £0.00 (must be zero)" in text
         await pilot.press("escape")
         assert isinstance(app.screen, ReportsScreen)
 

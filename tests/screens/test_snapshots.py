@@ -34,27 +34,27 @@ def make_app() -> BillfoldApp:
     return BillfoldApp(AppContext("alice", "books.db", Services()))
 
 
-async def settle(pilot) -> None:  # noqa: ANN001
+async def settle(pilot) -> None:
     for _ in range(3):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def type_keys(pilot, *keys: str) -> None:  # noqa: ANN001
+async def type_keys(pilot, *keys: str) -> None:
     """Type text and named keys; text is split into characters."""
     named = {"enter", "escape", "f1", "f2", "f3", "f5", "f6", "f10", "tab", "down", "up"}
     for key in keys:
         await pilot.press(*([key] if key in named else list(key)))
 
 
-async def lookup_north(pilot) -> None:  # noqa: ANN001
+async def lookup_north(pilot) -> None:
     await settle(pilot)
     await type_keys(pilot, "north")
     await settle(pilot)
 
 
-async def open_account(pilot) -> None:  # noqa: ANN001
+async def open_account(pilot) -> None:
     await lookup_north(pilot)
     await type_keys(pilot, "enter")  # the first hit: Northgate Larch Limited
     await settle(pilot)
@@ -65,13 +65,13 @@ async def open_account(pilot) -> None:  # noqa: ANN001
     await settle(pilot)
 
 
-async def edit_account(pilot) -> None:  # noqa: ANN001
+async def edit_account(pilot) -> None:
     await open_account(pilot)
     await type_keys(pilot, "e")
     await settle(pilot)
 
 
-async def three_lines(pilot) -> None:  # noqa: ANN001
+async def three_lines(pilot) -> None:
     await settle(pilot)
     await type_keys(pilot, "f3")
     await settle(pilot)
@@ -85,13 +85,13 @@ async def three_lines(pilot) -> None:  # noqa: ANN001
     await settle(pilot)
 
 
-async def payments_queue(pilot) -> None:  # noqa: ANN001
+async def payments_queue(pilot) -> None:
     await settle(pilot)
     await type_keys(pilot, "f5")
     await settle(pilot)
 
 
-async def help_on_invoice_entry(pilot) -> None:  # noqa: ANN001
+async def help_on_invoice_entry(pilot) -> None:
     await settle(pilot)
     await type_keys(pilot, "f3")
     await settle(pilot)
@@ -100,27 +100,27 @@ async def help_on_invoice_entry(pilot) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_account_lookup_with_results(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_account_lookup_with_results(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=lookup_north)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_account_view_open_items(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_account_view_open_items(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=open_account)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_customer_form_editing(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_customer_form_editing(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=edit_account)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_invoice_entry_three_lines(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_invoice_entry_three_lines(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=three_lines)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_payments_queue(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_payments_queue(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:
     record_payment(PaymentInput(12345, "GBP", "bank_transfer", dt.date(2026, 11, 20), reference="INV 44 THANKS",
                                 payer="NORTHGATE LARCH LTD"))
     record_payment(PaymentInput(50000, "GBP", "cheque", dt.date(2026, 11, 21), payer="Mr R Davies"))
@@ -128,5 +128,5 @@ def test_payments_queue(demo_books: Path, snap_compare, size: tuple[int, int]) -
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_help_on_invoice_entry(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_help_on_invoice_entry(demo_books: Path, snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=help_on_invoice_entry)

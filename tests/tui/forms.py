@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -20,7 +21,8 @@ class FormContext:
 
 
 class PaymentForm(Screen[None]):
-    BINDINGS = [Binding("f10", "save", "Save"), Binding("ctrl+g", "save", "Save", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f10", "save", "Save"),
+                                             Binding("ctrl+g", "save", "Save", show=False)]
 
     def compose(self) -> ComposeResult:
         yield Static("Record a payment (a form of the reusable fields)", id="form-title")

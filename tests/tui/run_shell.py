@@ -33,7 +33,8 @@ def stand_ins() -> App[None]:
 def real_screens(folder: Path) -> App[None]:
     """The real application on demo books built in `folder` (the same path as `billfold demo`)."""
     from tui.app import BillfoldApp
-    from tui.cli import main as billfold, open_books
+    from tui.cli import main as billfold
+    from tui.cli import open_books
     from tui.context import AppContext
     from tui.services import Services
 

@@ -6,10 +6,12 @@ replaced by a `JobStub`: a header, a text field, and keys that fail in each way 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -32,7 +34,7 @@ class JobStub(Screen[None]):
 
     PLACE = "Job"
     fail_on_mount = False
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "fail", "Fail"),
         Binding("f8", "fail_in_worker", "Fail in worker"),
         Binding("f7", "fail_in_thread", "Fail in thread"),
@@ -97,8 +99,10 @@ class Explode(Message):
 
 
 class StubApp(BillfoldApp):
-    MODES = {"lookup": LookupStub, "invoice": InvoiceStub, "payments": PaymentsStub, "reports": ReportsStub}
-    BINDINGS = [*BillfoldApp.BINDINGS, Binding("f12", "explode", "Fail the application", show=False)]
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+        "lookup": LookupStub, "invoice": InvoiceStub, "payments": PaymentsStub, "reports": ReportsStub}
+    BINDINGS: ClassVar[list[BindingType]] = [*BillfoldApp.BINDINGS,
+                                             Binding("f12", "explode", "Fail the application", show=False)]
 
     def action_explode(self) -> None:
         self.post_message(Explode())

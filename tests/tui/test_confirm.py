@@ -8,7 +8,7 @@ from tests.tui.stubs import DetailStub, InvoiceStub, LookupStub, stub_app
 from tui.screens.confirm import ConfirmScreen
 
 
-def field(app) -> Input:  # noqa: ANN001
+def field(app) -> Input:
     return app.screen.query_one("#stub-field", Input)
 
 

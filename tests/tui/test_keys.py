@@ -7,7 +7,7 @@ from textual.events import Key as KeyEvent
 from textual.widgets import Input
 
 from tui.app import BillfoldApp
-from tui.keys import (ALLOWED_CLASHES, ARRIVES_AS, GLOBAL_KEYS, MULTIPLEXER_PREFIXES, TERMINAL_TAKEN, key_label)
+from tui.keys import ALLOWED_CLASHES, ARRIVES_AS, GLOBAL_KEYS, MULTIPLEXER_PREFIXES, TERMINAL_TAKEN, key_label
 
 # What terminals send for the function keys (xterm; VT220, PuTTY's default and rxvt; Linux console).
 F_KEY_BYTES = {

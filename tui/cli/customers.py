@@ -148,7 +148,8 @@ def cmd_find(args: argparse.Namespace) -> Outcome:
 
 
 def flags(status: str, disputed: bool) -> str:
-    marks = {CustomerStatus.ON_HOLD: "HOLD", CustomerStatus.IN_COLLECTIONS: "COLL", CustomerStatus.CLOSED: "CLOSED"}
+    marks: dict[str, str] = {CustomerStatus.ON_HOLD: "HOLD", CustomerStatus.IN_COLLECTIONS: "COLL",
+                             CustomerStatus.CLOSED: "CLOSED"}
     return " ".join(m for m in (marks.get(status, ""), "DISP" if disputed else "") if m)
 
 

@@ -67,7 +67,7 @@ def cmd_create(args: argparse.Namespace) -> Outcome:
                                           idempotency_key=args.idempotency_key)
         return _shown(queries.invoice_view(result.number))
     draft = invoices.create_draft(data)
-    return _shown(queries.draft_view(draft.id))  # type: ignore[attr-defined]  # a Peewee row's key
+    return _shown(queries.draft_view(draft.id))
 
 
 def cmd_show(args: argparse.Namespace) -> Outcome:
@@ -114,7 +114,7 @@ def cmd_duplicate(args: argparse.Namespace) -> Outcome:
         result = invoices.create_and_post(data, idempotency_key=args.idempotency_key)
         return _shown(queries.invoice_view(result.number))
     draft = invoices.create_draft(data)
-    return _shown(queries.draft_view(draft.id))  # type: ignore[attr-defined]  # a Peewee row's key
+    return _shown(queries.draft_view(draft.id))
 
 
 def cmd_draft_list(args: argparse.Namespace) -> Outcome:

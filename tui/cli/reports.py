@@ -4,13 +4,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.errors import ValidationError
 from store.reports import Period
 from tui.cli.args import date_arg
 from tui.cli.base import Outcome, add_command
 
+if TYPE_CHECKING:
+    from store.reports import Period
 
 def report_argument(args: argparse.Namespace) -> Period | dt.date | None:
     """--as-of DATE, --month 2026-11 or --quarter 2026-Q4 as a report's argument (None: now)."""

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import WorkType
 
 from store.kinds import CustomerStatus
 from store.lookup import AccountHit, LookupPage
@@ -21,9 +23,10 @@ from tui.widgets.results import Column, ResultList
 
 PAGE = 50
 # At 80 columns: 1 + 7 + 22 + 9 + 12 + 12 + 9, a space between each, and the scrollbar. Wider: a wider name.
-COLUMNS = (Column("Account", 7), Column("Name", 22, flex=3), Column("City", 9, flex=1), Column("Balance", 12, right=True),
-           Column("Overdue", 12, right=True), Column("Flags", 9))
-FLAG_TEXT = {CustomerStatus.ON_HOLD: "HOLD", CustomerStatus.IN_COLLECTIONS: "COLL", CustomerStatus.CLOSED: "CLSD"}
+COLUMNS = (Column("Account", 7), Column("Name", 22, flex=3), Column("City", 9, flex=1),
+           Column("Balance", 12, right=True), Column("Overdue", 12, right=True), Column("Flags", 9))
+FLAG_TEXT: dict[str, str] = {CustomerStatus.ON_HOLD: "HOLD", CustomerStatus.IN_COLLECTIONS: "COLL",
+                             CustomerStatus.CLOSED: "CLSD"}
 
 
 def flags_of(status: str, disputed: bool) -> str:
@@ -34,7 +37,7 @@ class AccountLookupScreen(Screen[None]):
     """Find an account by number, name, e-mail, phone, postcode or invoice number."""
 
     CSS_PATH = "account_lookup.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Next", show=False, priority=True),
         Binding("up", "move(-1)", "Previous", show=False, priority=True),
         Binding("pagedown", "move(10)", "Page down", show=False, priority=True),
@@ -62,12 +65,13 @@ class AccountLookupScreen(Screen[None]):
         self.query_one("#query", Input).focus()  # the keys stay in the input; Up/Down move the results
 
     @property
-    def services(self):  # noqa: ANN201 - the app's Services
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     @on(Input.Changed, "#query")
     def search(self, event: Input.Changed) -> None:
-        self.run_worker(partial(self._search, event.value), exclusive=True, group="lookup")
+        work: WorkType[None] = partial(self._search, event.value)
+        self.run_worker(work, exclusive=True, group="lookup")
 
     async def _search(self, text: str, offset: int = 0) -> None:
         page = await in_db(self.services.find_accounts, text, offset, PAGE)
@@ -102,7 +106,8 @@ class AccountLookupScreen(Screen[None]):
         table.move_cursor(row)
         page = self.page
         if page and row >= len(self.hits) - 5 and len(self.hits) < page.total:
-            self.run_worker(partial(self._search, page.text, len(self.hits)), exclusive=True, group="lookup")
+            work: WorkType[None] = partial(self._search, page.text, len(self.hits))
+            self.run_worker(work, exclusive=True, group="lookup")
 
     def selected(self) -> AccountHit | None:
         table = self.query_one(ResultList)
@@ -124,12 +129,12 @@ class AccountLookupScreen(Screen[None]):
 
         self.app.push_screen(CustomerFormScreen(None))
 
-    def action_clear(self) -> None:
+    async def action_clear(self) -> None:
         query = self.query_one("#query", Input)
         if query.value:
             query.value = ""
         else:
-            self.app.action_back()  # type: ignore[attr-defined]
+            await self.app.run_action("back")
 
     def reset_job(self) -> None:
         """F2: an empty search field with the cursor in it, whatever was on screen before."""
@@ -143,7 +148,8 @@ class AccountLookupScreen(Screen[None]):
         query.focus()
         if query.value:
             row = self.query_one(ResultList).cursor_row
-            self.run_worker(partial(self._refresh, query.value, row), exclusive=True, group="lookup")
+            work: WorkType[None] = partial(self._refresh, query.value, row)
+            self.run_worker(work, exclusive=True, group="lookup")
 
     async def _refresh(self, text: str, row: int) -> None:
         page = await in_db(self.services.find_accounts, text, 0, max(PAGE, row + 1))

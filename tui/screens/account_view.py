@@ -1,10 +1,12 @@
 """One account: who, terms, balance and aging at the top; its documents, payments, activity and notes below."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -13,13 +15,14 @@ from store.errors import BooksError, ValidationError
 from store.kinds import CustomerStatus, DocumentKind, PaymentStatus
 from store.money import format_amount, format_money, parse_amount
 from store.queries import CustomerView
+from tui.answers import answered, answered_at_all
 from tui.cells import money_cell, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
-STATUS_TEXT = {CustomerStatus.ACTIVE: "", CustomerStatus.ON_HOLD: "ON HOLD",
+STATUS_TEXT: dict[str, str] = {CustomerStatus.ACTIVE: "", CustomerStatus.ON_HOLD: "ON HOLD",
                CustomerStatus.IN_COLLECTIONS: "IN COLLECTIONS",
                CustomerStatus.CLOSED: "CLOSED"}
 TABS = ("open", "documents", "payments", "activity", "notes")
@@ -47,7 +50,7 @@ class AccountViewScreen(Screen[None]):
     # Printable keys only open forms, move or refresh; whatever changes the account or moves money
     # takes a function key (the palette, Ctrl+P, finds each by name too): typed ahead, a letter
     # meant for a search field must never put an account on hold.
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n", "new_invoice", "New invoice"),
         Binding("p", "record_payment", "Payment"),
@@ -71,14 +74,14 @@ class AccountViewScreen(Screen[None]):
         self.view: CustomerView | None = None
 
     @property
-    def services(self):  # noqa: ANN201
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Account")
         yield Static("Loading...", id="account-header")
         with TabbedContent(id="tabs", initial="open"):
-            for tab, title in zip(TABS, ("Open items", "Documents", "Payments", "Activity", "Notes")):
+            for tab, title in zip(TABS, ("Open items", "Documents", "Payments", "Activity", "Notes"), strict=False):
                 with TabPane(title, id=tab):
                     yield DataTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
@@ -148,7 +151,7 @@ class AccountViewScreen(Screen[None]):
         tabs.active = TABS[index]
         self.query_one(f"#t-{TABS[index]}", DataTable).focus()
 
-    async def _act(self, fn, *args, done: str) -> None:  # noqa: ANN001
+    async def _act(self, fn, *args, done: str) -> None:
         try:
             await in_db(fn, *args)
         except BooksError as exc:
@@ -171,12 +174,12 @@ class AccountViewScreen(Screen[None]):
         if view.status == CustomerStatus.ON_HOLD:
             self.app.push_screen(TextPrompt(f"Release the hold on {view.account_no}? Reason (optional):",
                                             required=False),
-                                 lambda r: r is not None and self.run_worker(
-                                     self._act(self.services.release_hold, view.account_no, r, done="Hold released.")))
+                                 answered_at_all(lambda r: self.run_worker(
+                                     self._act(self.services.release_hold, view.account_no, r, done="Hold released."))))
         else:
             self.app.push_screen(TextPrompt(f"Put {view.account_no} on hold. Reason:"),
-                                 lambda r: r and self.run_worker(
-                                     self._act(self.services.put_on_hold, view.account_no, r, done="On hold.")))
+                                 answered(lambda r: self.run_worker(
+                                     self._act(self.services.put_on_hold, view.account_no, r, done="On hold."))))
 
     def action_unallocate(self) -> None:
         table = self.query_one("#t-payments", DataTable)
@@ -185,9 +188,9 @@ class AccountViewScreen(Screen[None]):
             return
         number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.push_screen(TextPrompt(f"Take {number} back off which invoice?"),
-                             lambda inv: inv and self.run_worker(self._act(
+                             answered(lambda inv: self.run_worker(self._act(
                                  self.services.unallocate_payment, number, inv.strip(),
-                                 done=f"{number} taken off {inv.strip().upper()}.")))
+                                 done=f"{number} taken off {inv.strip().upper()}."))))
 
     def _selected_open_item(self) -> str | None:
         table = self.query_one("#t-open", DataTable)
@@ -202,7 +205,7 @@ class AccountViewScreen(Screen[None]):
             return
         self.app.push_screen(TextPrompt(f"Dispute {number}: amount and reason, e.g. '25.00 damaged' "
                                         "(no amount: the whole invoice)"),
-                             lambda text: text and self.run_worker(self._dispute(number, text)))
+                             answered(lambda text: self.run_worker(self._dispute(number, text))))
 
     async def _dispute(self, number: str, text: str) -> None:
         first, _sep, rest = text.strip().partition(" ")
@@ -218,7 +221,7 @@ class AccountViewScreen(Screen[None]):
 
     def action_promise(self) -> None:
         self.app.push_screen(TextPrompt("Promise to pay: date and amount, e.g. '+14 250.00'"),
-                             lambda text: text and self.run_worker(self._promise(text)))
+                             answered(lambda text: self.run_worker(self._promise(text))))
 
     async def _promise(self, text: str) -> None:
         when, _sep, amount = text.strip().partition(" ")
@@ -234,10 +237,10 @@ class AccountViewScreen(Screen[None]):
 
     def action_collections(self) -> None:
         self.app.push_screen(TextPrompt(f"Send {self.account_no} to collections (supervisor). Agency:"),
-                             lambda agency: agency and self.run_worker(self._act(
+                             answered(lambda agency: self.run_worker(self._act(
                                  self.services.send_to_collections, self.account_no, agency,
                                  done="Sent to collections (it leaves the dunning run); the packet is in the "
-                                      "print folder.")))
+                                      "print folder."))))
 
     def action_allocate(self) -> None:
         """Re-allocate: apply a payment's unallocated money (Payments tab) to this account's invoices."""
@@ -246,7 +249,8 @@ class AccountViewScreen(Screen[None]):
             self.notify("Go to the Payments tab (Right arrow) and pick a payment with money left first.", timeout=4)
             return
         number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.run_worker(self._allocate(number))
+        if number is not None:
+            self.run_worker(self._allocate(number))
 
     async def _allocate(self, number: str) -> None:
         from tui.screens.split import SplitScreen
@@ -256,9 +260,9 @@ class AccountViewScreen(Screen[None]):
             self.notify(f"{number} has nothing left to allocate.", timeout=4)
             return
         self.app.push_screen(SplitScreen(number, payment.unallocated_minor, payment.currency, self.account_no),
-                             lambda allocations: allocations and self.run_worker(self._act(
+                             answered(lambda allocations: self.run_worker(self._act(
                                  self.services.allocate_payment, number, allocations,
-                                 done=f"{number} allocated to {len(allocations)} invoice(s).")))
+                                 done=f"{number} allocated to {len(allocations)} invoice(s)."))))
 
     def action_refund(self) -> None:
         view = self.view
@@ -267,7 +271,7 @@ class AccountViewScreen(Screen[None]):
             return
         self.app.push_screen(TextPrompt(f"Refund from {format_money(view.credit_minor, view.currency)} credit: "
                                         "amount, method and reference, e.g. '25.00 bank_transfer RF note'"),
-                             lambda text: text and self.run_worker(self._refund(text)))
+                             answered(lambda text: self.run_worker(self._refund(text))))
 
     async def _refund(self, text: str) -> None:
         amount, _s, rest = text.strip().partition(" ")

@@ -6,11 +6,12 @@ Tab switches between items and tax codes. Saving an item changes no line already
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
@@ -27,7 +28,7 @@ TAX_FIELDS = (("code", 6), ("name", 0), ("rate", 8))
 
 
 class CatalogueScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f10", "save", "Save", priority=True),
         Binding("f7", "new", "New"),
@@ -46,8 +47,8 @@ class CatalogueScreen(Screen[None]):
         self.mode = "items"
 
     @property
-    def services(self):  # noqa: ANN201
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Items and tax codes")
@@ -93,7 +94,7 @@ class CatalogueScreen(Screen[None]):
 
     def action_new(self) -> None:
         prefix = "i" if self.mode == "items" else "t"
-        for field in self.query(f"#{'item' if self.mode == 'items' else 'tax'}-form Input"):
+        for field in self.query(f"#{'item' if self.mode == 'items' else 'tax'}-form Input").results(Input):
             field.value = ""
         if self.mode == "items":
             self.query_one("#i-currency", Input).value = "GBP"
@@ -109,7 +110,7 @@ class CatalogueScreen(Screen[None]):
                 self.query_one(f"#i-{name}", Input).value = value
             self.set_focus(self.query_one("#i-description", Input))
         else:
-            for name, value in zip(("code", "name", "rate"), row):
+            for name, value in zip(("code", "name", "rate"), row, strict=False):
                 self.query_one(f"#t-{name}", Input).value = value
             self.set_focus(self.query_one("#t-rate", Input))
 

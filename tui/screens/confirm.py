@@ -12,15 +12,16 @@ Any other key is refused with a bell rather than taken as an answer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.answers import answered
 from tui.keyorder import shown_now
 
 DISCARD = "Discard what you typed?"
@@ -44,12 +45,12 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen #confirm-keys { color: $text-muted; width: auto; }
     """
     DISCARDS_TYPE_AHEAD = True
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,Y", "answer(True)", "Yes"),
         Binding("n,N,escape,enter", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str = DISCARD, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, question: str = DISCARD, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.question = question
 
@@ -80,11 +81,14 @@ def leave_asking(screen: Screen, leave: Callable[[], object] | None = None, ques
     if not (isinstance(screen, UnsavedWork) and screen.has_unsaved_work()):
         go()
         return
-    screen.app.push_screen(ConfirmScreen(question), lambda yes: go() if yes else None)
+    screen.app.push_screen(ConfirmScreen(question), answered(lambda _yes: go()))
 
 
-def unsaved_screens(app: App[object]) -> list[Screen]:
+def unsaved_screens(app: App[Any]) -> list[Screen]:
     """Every screen, in every job's stack, that says it holds typed work."""
     stacks = getattr(app, "_screen_stacks", {"": app.screen_stack})  # Textual keeps one stack per mode
-    return [s for stack in stacks.values() for s in stack
-            if isinstance(s, UnsavedWork) and s.has_unsaved_work()]
+    return [s for stack in stacks.values() for s in stack if _holds_work(s)]
+
+
+def _holds_work(screen: Screen) -> bool:
+    return isinstance(screen, UnsavedWork) and screen.has_unsaved_work()

@@ -7,9 +7,11 @@ A field the books refuse shows its message beside it; a line that does not read 
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from store.errors import BooksError, ValidationError
@@ -45,7 +47,7 @@ def field_texts(mapping: CsvMapping | None, name: str) -> dict[str, str]:
 class CsvMappingScreen(FormScreen):
     """`push_screen(CsvMappingScreen(data, filename, guess), callback)`: the callback gets the mapping or None."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "save", "Save & import", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "app.focus_next", "Next field", show=False),
@@ -109,8 +111,8 @@ class CsvMappingScreen(FormScreen):
         self.dismiss(mapping)
 
     @property
-    def services(self):  # noqa: ANN201
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -5,10 +5,12 @@ is right. Saving over someone else's change since the form opened is refused, na
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
@@ -31,7 +33,8 @@ FIELDS: tuple[tuple[str, str], ...] = (
 def field_texts(data: CustomerData) -> dict[str, str]:
     """A customer as the text an operator edits (amounts as plain decimals)."""
     texts = {key: str(getattr(data, key)) for key, _ in FIELDS}
-    texts["credit_limit_minor"] = plain_amount(data.credit_limit_minor, data.currency) if data.credit_limit_minor else ""
+    limit = data.credit_limit_minor
+    texts["credit_limit_minor"] = plain_amount(limit, data.currency) if limit else ""
     return texts
 
 
@@ -55,7 +58,7 @@ class FieldRow(Horizontal):
 
 
 class CustomerFormScreen(FormScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "save", "Save"),
         Binding("ctrl+g", "save", "Save", show=False),
         Binding("escape", "leave", "Back"),
@@ -76,8 +79,8 @@ class CustomerFormScreen(FormScreen):
         self.errors: dict[str, str] = {}
 
     @property
-    def services(self):  # noqa: ANN201
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Customer")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -20,6 +20,7 @@ from store.errors import BooksError, ValidationError
 from store.kinds import DocumentKind
 from store.money import format_amount, format_money
 from store.queries import InvoiceView
+from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
@@ -39,8 +40,10 @@ def preview_text(v: InvoiceView) -> str:
     rows = [f"{'#':>2} {'Description':34} {'Qty':>7} {'Price':>10} {'Tax':>4} {'Net':>11}"]
     for ln in v.lines:
         rows.append(f"{ln.position:>2} {escape(f'{ln.description[:34]:34}')} {ln.quantity:>7} "
-                    f"{format_amount(ln.unit_price_minor, cur):>10} {ln.tax_code:>4} {format_amount(ln.net_minor, cur):>11}")
-    foot = ["", f"{'Net':>60} {format_money(v.subtotal_minor, cur):>12}", f"{'Tax':>60} {format_money(v.tax_minor, cur):>12}",
+                    f"{format_amount(ln.unit_price_minor, cur):>10} {ln.tax_code:>4} "
+                    f"{format_amount(ln.net_minor, cur):>11}")
+    foot = ["", f"{'Net':>60} {format_money(v.subtotal_minor, cur):>12}",
+            f"{'Tax':>60} {format_money(v.tax_minor, cur):>12}",
             f"{'Total':>60} {format_money(v.total_minor, cur):>12}"]
     if v.kind == DocumentKind.INVOICE:
         foot.append(f"{'Paid / credited / written off':>60} "
@@ -50,7 +53,7 @@ def preview_text(v: InvoiceView) -> str:
 
 
 class DocumentScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("w", "write_pdf", "Write PDF"),
         Binding("d", "duplicate", "Duplicate"),
@@ -71,8 +74,8 @@ class DocumentScreen(Screen[None]):
         self.view: InvoiceView | None = None
 
     @property
-    def services(self):  # noqa: ANN201
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine(f"Document {self.number}")
@@ -85,13 +88,13 @@ class DocumentScreen(Screen[None]):
         self.run_worker(self.load(), exclusive=True)
 
     async def load(self) -> None:
-        self.view = await in_db(self.services.invoice_view, self.number)
-        self.query_one("#doc-preview", Static).update(preview_text(self.view))
+        self.view = view = await in_db(self.services.invoice_view, self.number)
+        self.query_one("#doc-preview", Static).update(preview_text(view))
 
     def status(self, text: str) -> None:
         self.query_one("#doc-status", Static).update(text)
 
-    async def _do(self, call, *args, done: Callable[[Any], str], **kwargs) -> None:  # noqa: ANN001
+    async def _do(self, call, *args, done: Callable[[Any], str], **kwargs) -> None:
         try:
             result = await in_db(call, *args, **kwargs)
         except BooksError as exc:
@@ -104,7 +107,7 @@ class DocumentScreen(Screen[None]):
     def action_write_pdf(self) -> None:
         default = str(Path.home() / f"{self.number}.pdf")
         self.app.push_screen(TextPrompt(f"Write {self.number} as PDF to:", default),
-                             lambda path: path and self.run_worker(self._write(path.strip()), exclusive=True))
+                             answered(lambda path: self.run_worker(self._write(path.strip()), exclusive=True)))
 
     async def _write(self, path: str) -> None:
         self.status("Rendering...")
@@ -125,9 +128,9 @@ class DocumentScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(f"E-mail {self.number} to the customer's address now?"), send)
 
     def action_void(self) -> None:
-        self.app.push_screen(TextPrompt(f"Void {self.number}: the reason?"), lambda reason: reason and self.run_worker(
+        self.app.push_screen(TextPrompt(f"Void {self.number}: the reason?"), answered(lambda reason: self.run_worker(
             self._do(self.services.void_invoice, self.number, reason,
-                     done=lambda r: f"{r.number} is void: {format_money(r.reversed_minor, r.currency)} reversed.")))
+                     done=lambda r: f"{r.number} is void: {format_money(r.reversed_minor, r.currency)} reversed."))))
 
     def action_credit(self) -> None:
         def credit(answer: str | None) -> None:
@@ -140,10 +143,10 @@ class DocumentScreen(Screen[None]):
                 except ValueError:
                     self.status(str(ValidationError("lines", f"'{answer}' is not line numbers such as 1,3")))
                     return
-            self.app.push_screen(TextPrompt("Reason for the credit note?"), lambda reason: reason and self.run_worker(
+            self.app.push_screen(TextPrompt("Reason for the credit note?"), answered(lambda reason: self.run_worker(
                 self._do(self.services.credit_invoice, self.number, reason, positions=positions,
                          done=lambda r: f"Credit note {r.number} for {format_money(r.total_minor, r.currency)} "
-                                        f"posted ({format_money(r.applied_minor, r.currency)} applied).")))
+                                        f"posted ({format_money(r.applied_minor, r.currency)} applied)."))))
 
         self.app.push_screen(TextPrompt(f"Credit which lines of {self.number}? (e.g. 1,3; empty = every line)",
                                         required=False), credit)
@@ -154,11 +157,15 @@ class DocumentScreen(Screen[None]):
 
     async def _dispute_prompt(self) -> None:
         dispute = await in_db(self.services.open_dispute_of, self.number)
+        view = self.view
+        if view is None:
+            self.status("The document is still being read; try again in a moment.")
+            return
         if dispute is None:
             self.app.push_screen(TextPrompt(f"Dispute {self.number}: the reason (the whole invoice is disputed)"),
-                                 lambda reason: reason and self.run_worker(self._do(
-                                     self.services.open_dispute, self.number, self.view.total_minor, reason,
-                                     done=lambda r: f"Dispute {r.id} opened on {r.invoice}.")))
+                                 answered(lambda reason: self.run_worker(self._do(
+                                     self.services.open_dispute, self.number, view.total_minor, reason,
+                                     done=lambda r: f"Dispute {r.id} opened on {r.invoice}."))))
             return
 
         def settle(answer: str | None) -> None:
@@ -175,7 +182,7 @@ class DocumentScreen(Screen[None]):
                 self.status("Answer c (credit note) or r (reject), then a note.")
 
         self.app.push_screen(TextPrompt(f"Dispute {dispute.id} on {self.number} "
-                                        f"({format_money(dispute.amount_minor, self.view.currency)}): "
+                                        f"({format_money(dispute.amount_minor, view.currency)}): "
                                         "c = credit note, r = reject; then a note"), settle)
 
     def action_duplicate(self) -> None:

@@ -1,14 +1,17 @@
 """Drafts waiting to be finished: Enter reopens one in invoice entry, x discards it."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from store.errors import BooksError
 from store.money import format_amount
+from tui.answers import answered
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
 
@@ -19,7 +22,7 @@ class DraftsScreen(ModalScreen[int | None]):
     DraftsScreen > Vertical { width: 78; height: 20; border: round $accent; background: $surface; }
     DraftsScreen DataTable { height: 1fr; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close"),
         Binding("enter", "reopen", "Reopen", priority=True),
         Binding("x", "discard", "Discard"),
@@ -66,7 +69,7 @@ class DraftsScreen(ModalScreen[int | None]):
                 self.notify(str(exc), severity="error", markup=False)
             await self.load()
 
-        self.app.push_screen(ConfirmScreen(f"Discard draft {draft}?"), lambda yes: yes and self.run_worker(discard()))
+        self.app.push_screen(ConfirmScreen(f"Discard draft {draft}?"), answered(lambda yes: self.run_worker(discard())))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

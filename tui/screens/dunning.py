@@ -9,17 +9,18 @@ sends it by the customer's channel (e-mail, or a print batch), rendering on ever
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from store.errors import BooksError
 from store.kinds import Channel
 from store.money import format_amount
+from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
@@ -47,9 +48,9 @@ def _count(n: int, thing: str) -> str:
 
 
 class DunningScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("tab", "toggle", "Reminders / left out"),
+        Binding("tab", "switch_list", "Reminders / left out"),
         Binding("f10", "send", "Send reminders"),
     ]
     DEFAULT_CSS = """
@@ -66,8 +67,8 @@ class DunningScreen(Screen[None]):
         self.left_out = False
 
     @property
-    def services(self):  # noqa: ANN201
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Dunning run")
@@ -103,7 +104,7 @@ class DunningScreen(Screen[None]):
         showing = "who is left out and why" if not self.left_out else "the reminders"
         return escape(text + f"Tab shows {showing}; F10 records and sends the reminders.")
 
-    def action_toggle(self) -> None:
+    def action_switch_list(self) -> None:
         if self.run is not None:
             self.left_out = not self.left_out
             self.show()
@@ -115,7 +116,7 @@ class DunningScreen(Screen[None]):
             self.notify("No reminders to send today.", timeout=4)
             return
         self.app.push_screen(ConfirmScreen(f"Record and send {_count(len(self.run.proposals), 'reminder')} now?"),
-                             lambda yes: yes and self.run_worker(self.send(), exclusive=True, group="dunning"))
+                             answered(lambda yes: self.run_worker(self.send(), exclusive=True, group="dunning")))
 
     def progress(self, done: int, total: int, what: str) -> None:
         """Called from the sending thread: hand the news to the screen's own thread."""

@@ -41,7 +41,7 @@ class EntryForm(FormScreen):
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     @property
     def today(self) -> dt.date:
@@ -225,9 +225,12 @@ class EntryForm(FormScreen):
     async def fill(self, values: dict[str, object]) -> None:
         for name in HEADER_FIELDS:
             self.query_one(f"#f-{name}", Input).value = str(values.get(name) or "")
-        lines: list[dict[str, str]] = list(values.get("lines") or [])  # type: ignore[arg-type]
+        given = values.get("lines")
+        lines: list[dict[str, str]] = list(given) if isinstance(given, list) else []
         container = self.query_one("#lines")
-        await self.drop_rows(list(self.query(LineRow)))
+        removal = self.drop_rows(list(self.query(LineRow)))
+        if removal is not None:
+            await removal
         codes = self.item_codes()
         await container.mount_all([LineRow(v, codes) for v in lines] + [LineRow(items=codes)
                                                                         for _ in range(POOL - len(lines))])

@@ -185,7 +185,9 @@ class LineKeys(EntryForm):
             for name in LINE_FIELDS:
                 row.field(name).value = ""
         else:
-            await self.drop_rows([row])
+            removal = self.drop_rows([row])
+            if removal is not None:
+                await removal
             rows = self.rows()
             self.set_focus(rows[min(index, len(rows) - 1)].field("item"))
         self.renumber()

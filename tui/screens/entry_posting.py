@@ -8,6 +8,7 @@ from textual.widgets import Static
 from store.errors import BooksError
 from store.invoices import CreditLimitExceeded, DraftInput
 from store.money import format_money
+from tui.answers import answered
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.entry_form import EntryForm
@@ -36,12 +37,12 @@ class EntryPosting(EntryForm):
             return
         if post and not allow_over_limit and self.over_limit(data):
             v = self.customer
-            assert v is not None
+            assert v is not None and self.catalogue is not None  # over_limit() said so
             total = self.services.preview_totals(list(data.lines), self.catalogue.tax_rates, self.rounding).total_minor
             question = (f"{v.account_no}: balance {format_money(v.balance_minor, v.currency)} + this invoice "
                         f"{format_money(total, v.currency)} exceeds the credit limit "
                         f"{format_money(v.credit_limit_minor, v.currency)}. Post anyway?")
-            self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self.submit(True, True))
+            self.app.push_screen(ConfirmScreen(question), answered(lambda _yes: self.submit(True, True)))
             return
         pending = Pending(data, self.form_values(), self.draft_id, self.version)
         self.previous = pending.values

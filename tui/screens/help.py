@@ -1,8 +1,10 @@
 """F1 / ?: every key that works on the screen you were on, built from its live bindings."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
@@ -31,7 +33,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > DataTable { width: 64; height: 20; border: round $accent; }
     HelpScreen > Static { width: 64; background: $surface; }
     """
-    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,question_mark,q", "dismiss", "Close")]
 
     def __init__(self, target: Screen) -> None:
         super().__init__()

@@ -12,12 +12,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from store.dates import parse_date
 from store.errors import ValidationError
+from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
@@ -30,7 +31,7 @@ from tui.widgets.footer import KeyFooter
 
 class InvoiceEntryScreen(EntryPosting, LineKeys):
     CSS_PATH = "invoice_entry.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "post", "Post", priority=True),
         Binding("f7", "save_draft", "Draft", priority=True),
         Binding("f8", "dup", "Dup", priority=True),
@@ -125,7 +126,10 @@ class InvoiceEntryScreen(EntryPosting, LineKeys):
             self.catalogue = await in_db(self.services.load_catalogue)
             self.suggest_items()
 
-        self.app.push_screen(CatalogueScreen(), lambda r: self.run_worker(reload_catalogue()))
+        def reload(_result: object) -> None:
+            self.run_worker(reload_catalogue())
+
+        self.app.push_screen(CatalogueScreen(), reload)
 
     def action_drafts(self) -> None:
         from tui.screens.drafts import DraftsScreen
@@ -181,4 +185,4 @@ class InvoiceEntryScreen(EntryPosting, LineKeys):
         if not self.has_unsaved_work():
             leave()
             return
-        self.app.push_screen(ConfirmScreen("Discard the invoice you are typing?"), lambda yes: yes and leave())
+        self.app.push_screen(ConfirmScreen("Discard the invoice you are typing?"), answered(lambda _yes: leave()))

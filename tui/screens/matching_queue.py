@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
-from textual.worker import WorkerState
+from textual.worker import WorkerState, WorkType
 
 from store.dates import parse_date
 from store.errors import BooksError, ValidationError
@@ -174,7 +174,8 @@ class PaymentsScreen(StatementImport, Screen[None]):
     def select_now(self, number: str) -> None:
         """The payment under the cursor is the one keys act on from this moment; its suggestions follow."""
         self.current, self.shown_for, self.chosen = number, None, None
-        self.run_worker(partial(self._select, number), exclusive=True, group="select")  # type: ignore[arg-type]
+        work: WorkType[None] = partial(self._select, number)
+        self.run_worker(work, exclusive=True, group="select")
 
     def action_move(self, step: int) -> None:
         """Up/Down (k skips): the first move after a filter change selects the first payment."""

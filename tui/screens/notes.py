@@ -5,8 +5,10 @@ account against the aging total, and their difference) is the one that falls off
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -20,7 +22,7 @@ class NotesScreen(ModalScreen[None]):
     NotesScreen #notes-title { text-style: bold; }
     NotesScreen #notes-keys { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape,enter,n", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,n", "dismiss", "Close")]
 
     def __init__(self, title: str, notes: tuple[str, ...]) -> None:
         super().__init__()

@@ -1,10 +1,12 @@
 """Recording a payment by hand (from the queue, n, or an account): allocated on the spot."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -23,7 +25,7 @@ class PaymentEntryScreen(FormScreen):
     """A payment keyed by hand, allocated on the spot: oldest first by one key, or amounts typed."""
 
     CSS_PATH = "payment_entry.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "save", "Save"),
         Binding("ctrl+g", "save", "Save", show=False),
         Binding("f9", "oldest_first", "Oldest first"),
@@ -40,8 +42,8 @@ class PaymentEntryScreen(FormScreen):
         self.initial: dict[str, str] = {}  # what the screen filled in itself
 
     @property
-    def services(self):  # noqa: ANN201
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Record a payment")
@@ -89,9 +91,9 @@ class PaymentEntryScreen(FormScreen):
         await container.remove_children()
         rows = []
         for d in docs[:8]:
-            row = Horizontal(Static(f"{d.number}  due {d.due_date}  open {format_amount(d.open_minor, view.currency):>10}",
-                                    classes="alabel"), Input(id=f"a-{d.number}", classes="ainput"), classes="arow")
-            rows.append(row)
+            label = f"{d.number}  due {d.due_date}  open {format_amount(d.open_minor, view.currency):>10}"
+            rows.append(Horizontal(Static(label, classes="alabel"), Input(id=f"a-{d.number}", classes="ainput"),
+                                   classes="arow"))
         await container.mount_all(rows)
         self.update_left()
 
@@ -104,7 +106,8 @@ class PaymentEntryScreen(FormScreen):
         amount, allocations, _errors = self.read()
         left = (amount or 0) - sum(a for _n, a in allocations)
         self.query_one("#left-to-allocate", Static).update(
-            f"Left to allocate: [b]{format_money(left, self.currency)}[/b]" + ("  (stays as credit)" if left > 0 else ""))
+            f"Left to allocate: [b]{format_money(left, self.currency)}[/b]"
+            + ("  (stays as credit)" if left > 0 else ""))
 
     def read(self) -> tuple[int | None, list[tuple[str, int]], dict[str, str]]:
         errors: dict[str, str] = {}
@@ -154,7 +157,7 @@ class PaymentEntryScreen(FormScreen):
                             value["payer"])
         self.run_worker(self._save(data, allocations), exclusive=True)
 
-    async def _save(self, data, allocations: list[tuple[str, int]]) -> None:  # noqa: ANN001
+    async def _save(self, data, allocations: list[tuple[str, int]]) -> None:
         try:
             result = await in_db(self.services.record_and_allocate, data, allocations)
         except BooksError as exc:

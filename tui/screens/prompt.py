@@ -5,9 +5,11 @@ behind must not answer it, nor letters meant for a search become a hold's reason
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -23,7 +25,7 @@ class TextPrompt(ModalScreen[str | None]):
     TextPrompt .hint { color: $text-muted; }
     """
     DISCARDS_TYPE_AHEAD = True
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, value: str = "", hint: str = "Enter to confirm, Esc to cancel",
                  required: bool = True) -> None:

@@ -10,17 +10,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
 from store import clock
 from store.errors import BooksError
+from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
@@ -28,6 +29,9 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.report_fit import fit_columns
 from tui.widgets.report_table import ReportTable
 from tui.widgets.results import Column
+
+if TYPE_CHECKING:
+    from store.reports import Period, PeriodKind, Report
 
 REPORTS = (
     ("ar_aging", "Aging"), ("ar_aging_detail", "Aging detail"), ("billing_collections", "Billing & collections"),
@@ -38,7 +42,7 @@ REPORTS = (
 
 
 class ReportsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str((n + 1) % 10), f"pick({n})", label, show=False) for n, (_k, label) in enumerate(REPORTS)],
         Binding("right_square_bracket", "step_report(1)", "Next report"),
         Binding("left_square_bracket", "step_report(-1)", "Prev report", show=False),
@@ -66,14 +70,14 @@ class ReportsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.index = 0
-        self.kind = "month"
-        self.period = None
-        self.report = None
+        self.kind: PeriodKind = "month"
+        self.period: Period  # set on mount, from the application's today
+        self.report: Report | None = None
         self.computed: dt.datetime | None = None
 
     @property
     def services(self):
-        return self.app.context.services  # type: ignore[attr-defined]
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Reports")
@@ -120,7 +124,7 @@ class ReportsScreen(Screen[None]):
         from exports.reports_out import NUMERIC_KINDS, column_widths
 
         return [Column(c.heading, width, right=c.kind in NUMERIC_KINDS)
-                for c, width in zip(report.columns, column_widths(report), strict=True)]
+                for c, width in zip(report.columns, column_widths(report), strict=False)]
 
     def show(self, report, columns: list[Column]) -> None:
         from exports.reports_out import cell_text, chart_text
@@ -176,7 +180,7 @@ class ReportsScreen(Screen[None]):
         from store.reports import Period
 
         self.kind = "quarter" if self.kind == "month" else "month"
-        self.period = Period.containing(self.period.start, self.kind)  # type: ignore[arg-type]
+        self.period = Period.containing(self.period.start, self.kind)
         self.refresh_report()
 
     def action_export(self, fmt: str) -> None:
@@ -185,7 +189,7 @@ class ReportsScreen(Screen[None]):
         name = f"{REPORTS[self.index][0]}-{self.period.code}.{fmt}"
         self.app.push_screen(TextPrompt(f"Write {REPORTS[self.index][1]} as {fmt.upper()} to:",
                                         str(Path.home() / name)),
-                             lambda path: path and self.run_worker(self.write(fmt, path.strip()), exclusive=True))
+                             answered(lambda path: self.run_worker(self.write(fmt, path.strip()), exclusive=True)))
 
     async def write(self, fmt: str, path: str) -> None:
         from exports import reports_out
@@ -193,6 +197,8 @@ class ReportsScreen(Screen[None]):
         from exports.pdf.pool import render_in_worker
 
         report = self.report
+        if report is None:
+            return
         # Off the screen's loop and off the database thread: a long report takes seconds to write.
         try:
             if fmt == "pdf":

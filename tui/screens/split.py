@@ -1,9 +1,11 @@
 """Split a payment across invoices with amounts typed: the account's open invoices, one field each."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -22,8 +24,9 @@ class SplitScreen(ModalScreen[list[tuple[str, int]] | None]):
     SplitScreen Input { border: none; height: 1; padding: 0; width: 14; background: $boost; }
     SplitScreen #split-list { height: 1fr; }
     """
-    BINDINGS = [Binding("f10", "done", "Apply"), Binding("ctrl+g", "done", "Apply", show=False),
-                Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f10", "done", "Apply"),
+                                             Binding("ctrl+g", "done", "Apply", show=False),
+                                             Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, payment: str, amount_minor: int, currency: str, account_no: str | None) -> None:
         super().__init__()
@@ -86,8 +89,8 @@ class SplitScreen(ModalScreen[list[tuple[str, int]] | None]):
         allocations, error = self.read()
         left = self.amount - sum(a for _n, a in allocations)
         self.query_one("#split-left", Static).update(
-            error or f"Left to allocate {format_money(left, self.currency)}" + (" (stays as credit)" if left > 0 else
-                                                                             " - more than the payment!" if left < 0 else ""))
+            error or f"Left to allocate {format_money(left, self.currency)}"
+            + (" (stays as credit)" if left > 0 else " - more than the payment!" if left < 0 else ""))
 
     def action_done(self) -> None:
         allocations, error = self.read()

@@ -6,9 +6,10 @@ again. It lives in a mode of its own so the failed job's mode can be rebuilt fro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -28,7 +29,7 @@ class StoppedScreen(Screen[None]):
     StoppedScreen #stopped { padding: 1 2; height: 1fr; }
     StoppedScreen #stopped-what { text-style: bold; }
     """
-    BINDINGS = [Binding("enter", "reopen", "Open it again")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "reopen", "Open it again")]
 
     def __init__(self, mode: str, place: str, error: BaseException, log: Path) -> None:
         super().__init__()

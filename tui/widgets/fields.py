@@ -16,10 +16,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Blur
 from textual.message import Message
@@ -43,7 +43,7 @@ class FieldInput(Input):
     FieldInput:focus { background: $accent 35%; }
     FieldInput.-invalid { text-style: underline; }
     """
-    BINDINGS = [Binding("enter", "next_field", "Next field", show=False, priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "next_field", "Next field", show=False, priority=True)]
 
     error: reactive[str] = reactive("", init=False)
     """What is wrong with the text ('' when right): set by `check()`, or by the screen."""
@@ -60,7 +60,7 @@ class FieldInput(Input):
             return self.field
 
     def __init__(self, value: str = "", *, field: str = "", required: bool = False, placeholder: str = "",
-                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(value, placeholder=placeholder, name=name, id=id, classes=classes, compact=True,
                          validate_on=())  # our own checking, below; Input's validators stay unused
         self.field = field or (id or name or "field").replace("_", " ")
@@ -114,7 +114,7 @@ class DateInput(FieldInput):
     DEFAULT_CSS = "DateInput { width: 14; }"  # as wide as an amount: the messages beside line up
 
     def __init__(self, value: str = "", *, field: str = "date", today: dt.date | None = None,
-                 required: bool = False, name: str | None = None, id: str | None = None,  # noqa: A002
+                 required: bool = False, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(value, field=field, required=required, name=name, id=id, classes=classes)
         self._today = today
@@ -143,7 +143,7 @@ class AmountInput(FieldInput):
     """Data down: the screen sets it (say, from the customer); a typed amount is checked again."""
 
     def __init__(self, value: str = "", *, currency: str = "GBP", field: str = "amount", required: bool = False,
-                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(value, field=field, required=required, name=name, id=id, classes=classes)
         self.set_reactive(AmountInput.currency, check_currency(currency))
 
@@ -175,7 +175,7 @@ class FieldRow(Horizontal):
     }
     """
 
-    def __init__(self, label: str, field: FieldInput, *, id: str | None = None,  # noqa: A002
+    def __init__(self, label: str, field: FieldInput, *, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.label, self.field = label, field

@@ -10,10 +10,10 @@ takes the arrows) under a header that stays put.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.style import Style
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 
 from tui.widgets.results import Column, ResultList
@@ -25,7 +25,7 @@ DRAWN_KEPT = 4096  # formatted lines kept for redrawing
 class ReportTable(ResultList, can_focus=True):
     """Report rows under a fixed header, with a row cursor the keys move."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
@@ -42,7 +42,7 @@ class ReportTable(ResultList, can_focus=True):
     ReportTable > .results--total { text-style: bold; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__((), id=id)
         self.source: Sequence[Row] = ()
         self.totals: Row | None = None
@@ -67,7 +67,8 @@ class ReportTable(ResultList, can_focus=True):
 
     def get_row_at(self, index: int) -> tuple[str, ...]:
         """Row `index` as the reader sees its cells."""
-        return tuple(self.format_row(self.totals if index == len(self.source) else self.source[index]))
+        row = self.totals if index == len(self.source) and self.totals is not None else self.source[index]
+        return tuple(self.format_row(row))
 
     def line(self, index: int) -> str:
         text = self.drawn.get(index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -40,7 +41,7 @@ def fit(text: str, width: int, right: bool) -> str:
 class ResultList(ScrollView, can_focus=False):
     """Rows of text under a fixed header, with a cursor row. The keys stay with the screen's input."""
 
-    COMPONENT_CLASSES = {"results--header", "results--cursor", "results--stripe"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"results--header", "results--cursor", "results--stripe"}
     DEFAULT_CSS = """
     ResultList { height: 1fr; overflow-x: hidden; }
     ResultList > .results--header { text-style: bold; color: $text-muted; }
@@ -48,7 +49,7 @@ class ResultList(ScrollView, can_focus=False):
     ResultList > .results--stripe { background: $boost; }
     """
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = tuple(columns)
         self.widths = [c.width for c in self.columns]
@@ -59,7 +60,7 @@ class ResultList(ScrollView, can_focus=False):
 
     def format(self, values: Iterable[object]) -> str:
         return " " + " ".join(fit(safe_text(str(value)), width, column.right)
-                              for column, width, value in zip(self.columns, self.widths, values))
+                              for column, width, value in zip(self.columns, self.widths, values, strict=False))
 
     def on_resize(self) -> None:
         """Give a wider terminal's room to the flexible column, and format the rows for it again."""
