@@ -141,6 +141,8 @@ class InvoiceDoc:
     reference: str = ""
     memo: str = ""
     credited_invoice_number: str | None = None
+    # Set on a voided document: it prints a VOID banner on every page and no paid or due lines.
+    void_reason: str | None = None
 
     def __post_init__(self) -> None:
         _check_minor(self)

@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import getaddresses, make_msgid
+from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
@@ -75,15 +75,17 @@ def body_text(**values: str) -> str:
     return _body.render(**values)
 
 
-def build_message(settings: SmtpSettings | str, to: str, subject: str, body: str, filename: str, pdf: bytes
-                  ) -> EmailMessage:
-    """The message with the PDF attached; `settings` may be just the sender's address."""
+def build_message(settings: SmtpSettings | str, to: str, subject: str, body: str, filename: str, pdf: bytes,
+                  message_id: str | None = None) -> EmailMessage:
+    """The message with the PDF attached; `settings` may be just the sender's address. The outbox
+    gives the Message-ID it fixed when the message was queued, so a resend carries the same one."""
     sender = settings if isinstance(settings, str) else settings.sender
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=sender.partition("@")[2] or None)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = message_id or make_msgid(domain=sender.partition("@")[2] or None)
     message.set_content(body)
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
     return message
@@ -163,6 +165,28 @@ class SmtpSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure worth trying again later: a 4xx reply, a refused or dropped connection, a timeout.
+    A 5xx reply is the server's final word."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _reply in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return isinstance(exc, (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError))
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The failure as it is kept: the server's own reply where there is one."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = "; ".join(f"{to}: {code} {reply.decode(errors='replace')}"
+                            for to, (code, reply) in exc.recipients.items())
+        return f"{type(exc).__name__}: {replies}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"{type(exc).__name__}: {exc.smtp_code} {reply}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def send_message(settings: SmtpSettings, message: EmailMessage) -> str:

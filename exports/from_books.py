@@ -67,9 +67,8 @@ def invoice_document(number: str) -> InvoiceDoc:
     return InvoiceDoc(v.kind, v.number or f"DRAFT-{v.id}", v.issue_date,  # type: ignore[arg-type]
                       v.due_date if v.kind == DocumentKind.INVOICE else None, v.currency,
                       party_of(customer_card(v.account_no)), lines, summaries, v.subtotal_minor, v.tax_minor,
-                      v.total_minor, paid, v.total_minor - paid, v.reference,
-                      (f"VOID: {v.void_reason}. " if v.status == DocumentState.VOID else "") + v.memo,
-                      v.credited_invoice)
+                      v.total_minor, paid, v.total_minor - paid, v.reference, v.memo, v.credited_invoice,
+                      (v.void_reason or "voided") if v.status == DocumentState.VOID else None)
 
 
 def statement_document(account_no: str, date_from: dt.date, date_to: dt.date) -> StatementDoc:

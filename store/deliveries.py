@@ -9,11 +9,13 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from peewee import JOIN
+
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
-from store.kinds import DeliveryStatus, InvoiceStatus
-from store.models import Customer, Delivery, Invoice, InvoiceVoid
+from store.kinds import DeliveryStatus
+from store.models import Customer, Delivery, Invoice, InvoiceVoid, Outbox, OutboxStatus
 from store.service import transaction
 from store.session import current_operator
 
@@ -54,19 +56,17 @@ def _row(d: Delivery) -> DeliveryRow:
 
 
 def pending_documents(limit: int | None = None) -> list[PendingDocument]:
-    """Posted invoices and credit notes not yet sent, printed or waiting in a print batch."""
-    handled = Delivery.select(Delivery.document).where(
-        Delivery.document.is_null(False) & (Delivery.status.in_(DONE) | Delivery.batch.is_null(False)))
-    failed = Delivery.select(Delivery.document).where(Delivery.status == DeliveryStatus.FAILED)
-    voided = InvoiceVoid.select(InvoiceVoid.invoice)
-    query = (Invoice.select(Invoice.number, Invoice.kind, Customer.account_no, Customer.name, Customer.channel,
-                            Customer.email)
-             .join(Customer).where((Invoice.status == InvoiceStatus.POSTED) & Invoice.id.not_in(handled)
-                                   & Invoice.id.not_in(failed) & Invoice.id.not_in(voided))
-             .order_by(Invoice.id))
+    """What waits in the outbox to be sent or printed (voided documents are left there unsent)."""
+    query = (Outbox.select(Invoice.number, Outbox.kind, Customer.account_no, Customer.name, Outbox.channel,
+                           Outbox.recipient.alias("email"))
+             .join(Customer, on=(Outbox.customer == Customer.id))
+             .join(Invoice, on=(Outbox.document == Invoice.id), join_type=JOIN.LEFT_OUTER)
+             .where((Outbox.status == OutboxStatus.QUEUED) & (
+                 Outbox.document.is_null() | Outbox.document.not_in(InvoiceVoid.select(InvoiceVoid.invoice))))
+             .order_by(Outbox.id))
     if limit:
         query = query.limit(limit)
-    return [PendingDocument(number, kind, account_no, name, channel, email)
+    return [PendingDocument(number or "", kind, account_no, name, channel, email)
             for number, kind, account_no, name, channel, email in query.tuples().iterator()]
 
 

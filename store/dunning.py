@@ -44,6 +44,7 @@ from store.models import (
     PromiseToPay,
 )
 from store.money import format_money
+from store.outbox import queue_notice
 from store.service import run_service
 from store.session import current_operator
 from store.settings import get_setting, set_setting
@@ -303,6 +304,7 @@ def _record_notice(as_of: dt.date, proposal: DunningProposal) -> int | None:
                    for i in proposal.items],
             total_minor=proposal.total_minor, currency=proposal.currency, channel=customer.channel,
             created_by=current_operator())
+        queue_notice(notice.id, customer)  # sent through the outbox, once
         record_event("dunning.notice", "dunning_notice", notice.id, customer_id=customer.id,
                      after={"level": proposal.level, "notice_date": as_of, "total_minor": proposal.total_minor,
                             "currency": proposal.currency, "channel": customer.channel,

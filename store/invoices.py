@@ -22,6 +22,7 @@ from store.ledger import Posting
 from store.models import Allocation, Customer, Invoice, InvoiceLine, InvoiceVoid, Item, OpenItem, TaxCode, WriteOff
 from store.money import format_money, parse_amount, parse_quantity
 from store.numbering import take_number
+from store.outbox import queue_document
 from store.pricing import PricedInvoice, price_lines, split_gross
 from store.service import run_service, transaction
 from store.session import current_operator
@@ -272,6 +273,7 @@ def _finalise(invoice: Invoice) -> Invoice:
     sign = -1 if invoice.kind == DocumentKind.CREDIT_NOTE else 1
     OpenItem.create(document=invoice.id, customer=invoice.customer_id, currency=invoice.currency,
                     due_date=invoice.due_date, open_minor=sign * invoice.total_minor)
+    queue_document(invoice.id, invoice.kind, invoice.customer)  # delivered through the outbox, once
     record_event(f"{invoice.kind}.post", invoice.kind, number, customer_id=invoice.customer_id,
                  after={"number": number, "total_minor": invoice.total_minor, "currency": invoice.currency,
                         "issue_date": invoice.issue_date, "due_date": invoice.due_date})

@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from store import clock
-from store.models import Customer, Dispute, Invoice, OpenItem, Payment, SearchToken
+from store.models import Customer, Dispute, Invoice, NumberSeries, OpenItem, Payment, SearchToken
 from store.search_tokens import digits_of, fold, name_words, postcode_key
 
 PAGE = 50
@@ -27,6 +27,7 @@ VOCABULARY_TTL_S = 60.0
 # Higher ranks first.
 EXACT_ACCOUNT, EXACT_INVOICE, ACCOUNT, PHONE, EMAIL, POSTCODE, NAME_EXACT, NAME, FUZZY = (
     100, 95, 90, 80, 70, 60, 50, 40, 20)
+CONTACT_PENALTY = 15  # a contact-name match: below any company-name match, above a misspelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ def _statements_for(p: str) -> dict[str, str]:
         "prefix": f"SELECT customer_id FROM {token} WHERE token >= {p} AND token < {p} LIMIT {p}",
         "exact": f"SELECT customer_id FROM {token} WHERE token = {p} LIMIT {p}",
         "invoice": f"SELECT customer_id FROM {invoice} WHERE number = {p} LIMIT 1",
+        "series": f"SELECT prefix, width FROM {NumberSeries._meta.table_name}",
         "names": f"SELECT id, account_no, name, city, currency, status FROM {customer} WHERE id IN ({{ids}})",
         # One statement for a page: balance, overdue, unapplied cash and an open dispute per account,
         # each a sum over that account's rows through the (customer, ...) indexes.
@@ -156,6 +158,22 @@ def accounts_named(words: list[str]) -> dict[int, tuple[int, str]]:
     return result or {}
 
 
+def _numbers_ending(digits: str) -> list[str]:
+    """The document numbers that end in `digits` ("01042" or "1042": INV-2026-01042), one per number
+    series as it numbers now: each is then an exact look-up on the unique number, never a scan."""
+    if not digits.isdigit() or len(digits) < 3:
+        return []
+    seq = int(digits)
+    return [f"{prefix}{seq:0{width}d}" for prefix, width in _run(_statements()["series"], ())
+            if len(str(seq)) <= width]
+
+
+def _contact_only(words: list[str], company: str) -> bool:
+    """The typed words found this account through its contact's name, not the company's own."""
+    own = name_words(company)
+    return not all(any(w.startswith(word) for w in own) for word in words)
+
+
 def _candidates(text: str) -> dict[int, tuple[int, str]]:
     raw = text.strip()
     folded = fold(raw)
@@ -170,9 +188,10 @@ def _candidates(text: str) -> dict[int, tuple[int, str]]:
     if compact.isdigit():
         add(_exact_ids(f"a:{compact}"), EXACT_ACCOUNT, "account")
         add(_prefix_ids(f"a:{compact}"), ACCOUNT, "account")
-    invoice = _run(_statements()["invoice"], (raw.upper(),))
-    if invoice:
-        add([invoice[0][0]], EXACT_INVOICE, f"invoice {raw.upper()}")
+    for number in {raw.upper(), *_numbers_ending(compact)}:
+        invoice = _run(_statements()["invoice"], (number,))
+        if invoice:
+            add([invoice[0][0]], EXACT_INVOICE, f"invoice {number}")
     digits = digits_of(raw)
     if len(digits) >= 4 and re.fullmatch(r"[\d\s+().\-/]+", raw):
         add(_prefix_ids(f"p:{digits.lstrip('0') or digits}"), PHONE, "phone")
@@ -206,6 +225,12 @@ def find_accounts(text: str, offset: int = 0, limit: int = PAGE, today: dt.date 
     # Plain tuples (id, account, name, city, currency, status): no model objects for a few hundred rows.
     ids = list(found)
     names = {row[0]: row for row in _run(_statements()["names"].format(ids=_placeholders(len(ids))), ids)}
+    # Name tokens hold the company's words and its contact's alike: a company matched only through its
+    # contact person ranks below one whose own name matches ("Müller" finds Müller GmbH first).
+    words = name_words(text)
+    for cid, (rank, why) in list(found.items()):
+        if why == "name" and _contact_only(words, names[cid][2]):
+            found[cid] = (rank - CONTACT_PENALTY, "contact name")
     ordered = sorted(found, key=lambda cid: (-found[cid][0], names[cid][2].casefold(), names[cid][1]))
     page_ids = ordered[offset:offset + limit]
     sums = _page_sums(page_ids, today or clock.today()) if page_ids else {}

@@ -8,6 +8,8 @@ documents themselves, and `verify` recomputes each of them from the append-only 
 """
 from __future__ import annotations
 
+from enum import StrEnum
+
 from peewee import (
     AutoField,
     BlobField,
@@ -262,6 +264,11 @@ class ImportBatch(BaseModel):
     duplicate_count = IntegerField(default=0)
     skipped_count = IntegerField(default=0)
     skipped = JsonField(default=list)
+    # An import writes a few hundred lines to a transaction: `running` until its last one, with
+    # the lines written so far; a killed import is taken up again by the next run of the file.
+    status = CharField(default="done")  # running, done
+    lines_done = IntegerField(default=0)
+    claimed_by = CharField(null=True)
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
 
@@ -461,6 +468,16 @@ class Delivery(BaseModel):
     created_by = CharField()
 
 
+class OutboxStatus(StrEnum):
+    """Where an outbox row is: see store/outbox.py for who moves it and when."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
 class DunningNotice(BaseModel):
     id = AutoField()
     customer = ForeignKeyField(Customer, backref="dunning_notices")
@@ -475,6 +492,32 @@ class DunningNotice(BaseModel):
     delivery_id: int | None
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()
+
+
+class Outbox(BaseModel):
+    """A message to send (an e-mail or a print-batch entry), written in the transaction that caused it."""
+
+    kind = CharField()  # invoice, credit_note, reminder, statement
+    channel = CharField()  # email, post
+    document = ForeignKeyField(Invoice, null=True)
+    notice = ForeignKeyField(DunningNotice, null=True)
+    customer = ForeignKeyField(Customer)
+    recipient = TextField(default="")
+    message_id = CharField(unique=True)  # fixed when queued, so a resend is recognisable
+    status = CharField(default=OutboxStatus.QUEUED.value)
+    attempts = IntegerField(default=0)
+    next_attempt_at = IsoDateTimeField(null=True)
+    claimed_by = CharField(null=True)  # host:pid of the sender holding it
+    claimed_at = IsoDateTimeField(null=True)
+    batch = CharField(null=True)
+    delivery = ForeignKeyField(Delivery, null=True)
+    error = TextField(default="")
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+    sent_at = IsoDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("status", "channel", "id"), False),)
 
 
 class CollectionCase(BaseModel):
@@ -531,7 +574,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Setting, Operator, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
-    CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
+    Outbox, CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
 ]
 
 

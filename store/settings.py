@@ -15,6 +15,7 @@ DEFAULTS = {
     "company_name": "Billfold Demo Ltd",
     "dunning_levels": "7,21,45",
     "dunning_repeat_days": "14",
+    "import_max_bytes": str(50 * 1024 * 1024),
 }
 
 

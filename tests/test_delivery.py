@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from exports.deliver import deliver_pending, retry_failed
-from store import clock, deliveries
+from store import clock, deliveries, outbox
 from store.customers import CustomerData, create_customer
 from store.errors import ValidationError
 from store.settings import set_setting
@@ -145,11 +145,38 @@ def test_a_refusing_server_is_recorded_as_failed_and_retried_with_the_same_bytes
     assert [d.attempts for d in deliveries.deliveries_of(three["mail1"])] == [2]
 
 
+class FakeClock:
+    """The sender's clock and its wait: waiting moves the clock on, and nothing sleeps."""
+
+    def __init__(self) -> None:
+        import datetime as dt
+
+        self.at = dt.datetime(2026, 12, 1, 9, 0)
+        self.waits: list[float] = []
+
+    def now(self):  # noqa: ANN201
+        return self.at
+
+    def sleep(self, seconds: float) -> None:
+        import datetime as dt
+
+        self.waits.append(seconds)
+        self.at += dt.timedelta(seconds=seconds)
+
+    def policy(self, attempts: int = 4):  # noqa: ANN201
+        from exports.deliver import RetryPolicy
+
+        return RetryPolicy(attempts=attempts, first_delay=10, factor=3, now=self.now, sleep=self.sleep)
+
+
 def test_a_server_that_is_down_fails_each_and_the_batch_goes_on(smtp, three, tmp_path) -> None:
     inbox, running = smtp
     port = running[0].port
     running[0].stop()
-    summary = deliver_pending(processes=1, print_dir=tmp_path)
+    clock = FakeClock()
+    summary = deliver_pending(processes=1, print_dir=tmp_path, retry=clock.policy())
+    assert clock.waits == [10, 30, 90]  # tried four times, waiting longer each time, then failed
+    assert [i.attempts for i in outbox.delivery_log("failed")] == [4, 4]
     assert summary.emailed == 0 and summary.queued_for_print == 1 and len(summary.failed) == 2
     assert all("ConnectionRefusedError" in e for _n, e in summary.failed)
     lines = summary.outcome(failures=1).splitlines()
@@ -214,9 +241,10 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
 async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_path, monkeypatch) -> None:
     from textual.widgets import ProgressBar, Static
 
-    from exports.pdf.pool import start_helpers
     from tests.screens.host import HostApp
     from tui.screens.deliver import DeliverScreen
+
+    from exports.pdf.pool import start_helpers
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     start_helpers()  # as tui.launch does before the application starts

@@ -1,6 +1,6 @@
-"""Delivery in bulk: documents read and e-mails built in the render workers, attempts kept a batch
-to a transaction (each still its own row, bytes, hash and audit event), and one failure costing
-only itself."""
+"""Delivery in bulk: documents read and e-mails built in the render workers, each attempt kept
+the moment it is known (its own row, bytes, hash and audit event), and one failure costing only
+itself."""
 from __future__ import annotations
 
 import hashlib
@@ -8,13 +8,13 @@ import hashlib
 import pytest
 
 from exports import deliver
-from exports.deliver import InvoiceJob, ReadyDocument, _Keeper, deliver_pending
+from exports.deliver import InvoiceJob, ReadyDocument, deliver_pending
 from exports.email import PreparedMessage, build_message, prepare_message
 from exports.from_books import company_profile
 from exports.pdf import RenderError
 from exports.pdf.pool import RenderJob, render_many
 from store import deliveries
-from store.deliveries import DeliveryAttempt, PendingDocument, record_deliveries
+from store.deliveries import DeliveryAttempt, record_deliveries
 from store.errors import NotFound, ValidationError
 from store.models import AuditEvent, Delivery
 from store.verify import check_audit_chain
@@ -64,40 +64,6 @@ def test_a_batch_with_one_bad_attempt_keeps_none_and_says_why(three) -> None:
     assert Delivery.select().count() == 0 and record_deliveries([]) == []
 
 
-def test_the_keeper_keeps_the_good_attempts_when_one_cannot_be_kept(three) -> None:
-    from store.models import Invoice
-
-    account = Invoice.get(Invoice.number == three["mail1"]).customer.account_no
-    keeper = _Keeper(size=10, seconds=60)
-    items = [PendingDocument(three["mail1"], "invoice", account, "Kestrel", "email", "ap@kestrel.example"),
-             PendingDocument(three["mail2"], "invoice", "C-GONE", "Gone", "email", "gone@x.example"),
-             PendingDocument(three["paper"], "invoice", account, "Kestrel", "email", "ap@kestrel.example")]
-    for item in items:
-        keeper.keep(item, DeliveryAttempt(item.number, item.account_no, "invoice", "email", item.email, b"%PDF",
-                                          "sent", message_id="<x@y>"))
-    assert Delivery.select().count() == 0  # waiting for the batch to fill
-    with pytest.raises(NotFound, match="C-GONE"):
-        keeper.save()
-    assert [len(i.delivery_ids) for i in items] == [1, 0, 1]
-    assert Delivery.select().count() == 2 and check_audit_chain() == []
-
-
-def test_the_keeper_saves_a_batch_when_it_is_full_or_old(three) -> None:
-    from store.models import Invoice
-
-    account = Invoice.get(Invoice.number == three["mail1"]).customer.account_no
-    item = PendingDocument(three["mail1"], "invoice", account, "Kestrel", "email", "ap@kestrel.example")
-    attempt = DeliveryAttempt(item.number, account, "invoice", "email", item.email, b"%PDF", "sent")
-    keeper = _Keeper(size=2, seconds=60)
-    keeper.keep(item, attempt)
-    assert Delivery.select().count() == 0
-    keeper.keep(item, attempt)
-    assert Delivery.select().count() == 2
-    old = _Keeper(size=100, seconds=0)
-    old.keep(item, attempt)
-    assert Delivery.select().count() == 3 and len(item.delivery_ids) == 3
-
-
 def test_a_document_the_worker_cannot_read_fails_alone(three) -> None:
     books = deliver.books_file()
     assert books is not None  # the tests' books are a file: the workers read the documents themselves
@@ -130,7 +96,7 @@ def test_many_invoices_go_each_kept_once_with_an_unbroken_audit_chain(smtp, book
 
     inbox, _running = smtp
     account = create_customer(CustomerData(name="Bulk Buyer", email="ap@bulk.example")).account_no
-    numbers = [post(account, line(price=100 + n)).number for n in range(deliver.RECORD_BATCH + 7)]
+    numbers = [post(account, line(price=100 + n)).number for n in range(57)]
     summary = deliver_pending(processes=2, print_dir=tmp_path)
     assert summary.emailed == len(numbers) and len(inbox.messages) == len(numbers)
     sent = {m["Message-ID"]: hashlib.sha256(attachment_of(m)).hexdigest() for _to, m in inbox.messages}

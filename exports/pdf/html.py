@@ -148,7 +148,8 @@ def _return_address(name: str, address: Sequence[str], width_mm: float) -> str:
 
 
 def base_context(company: Company, customer: Party, fmt: Formatter, title: str, number: str,
-                  docinfo: list[tuple[str, str]], *, urgent: bool = False) -> dict[str, Any]:
+                  docinfo: list[tuple[str, str]], *, urgent: bool = False, banner: str = "") -> dict[str, Any]:
+    """What base.html prints on every document; `banner` (VOID) is printed on every page."""
     geometry = GEOMETRY[company.page_size]
     company_address = [line for raw in company.address_lines for line in description_lines(raw) if line]
     return {
@@ -160,5 +161,5 @@ def base_context(company: Company, customer: Party, fmt: Formatter, title: str, 
         "company": company, "company_address": company_address,
         "return_address": _return_address(company.name, company_address, geometry.window.width),
         "customer": customer, "customer_address": address_lines(customer, company.locale),
-        "fmt": fmt, "title": title, "number": number, "docinfo": docinfo,
+        "fmt": fmt, "title": title, "number": number, "docinfo": docinfo, "banner": banner,
     }

@@ -47,7 +47,7 @@ class RenderJob:
 # kind -> "module:function", called as function(doc, company, limits=limits). Only names listed
 # here can be run, and the result may be anything picklable, not only PDF bytes.
 TASKS: dict[str, str] = {
-    "invoice_email": "exports.deliver:prepare_invoice",
+    "invoice_email": "exports.deliver_messages:prepare_invoice",
 }
 
 

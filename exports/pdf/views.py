@@ -70,17 +70,19 @@ def invoice_html(doc: InvoiceDoc, company: Company, pages: int | None = None) ->
         ("Your reference", doc.reference),
         ("Your tax ID", doc.customer.tax_id),
     ]
-    context = base_context(company, doc.customer, fmt, "Credit note" if credit else "Invoice", doc.number, docinfo)
+    void = doc.void_reason is not None
+    context = base_context(company, doc.customer, fmt, "Credit note" if credit else "Invoice", doc.number, docinfo,
+                           banner="VOID" if void else "")
     memo = paragraphs(doc.memo)
-    due_text = "" if credit or doc.amount_due_minor <= 0 else (
+    due_text = "" if credit or void or doc.amount_due_minor <= 0 else (
         f"Amount due {fmt.money(doc.amount_due_minor)}" + (f" by {fmt.date(doc.due_date)}" if doc.due_date else ""))
-    context.update(doc=doc, columns=columns, credit=credit, memo=memo, due_text=due_text)
-    totals_rows = 2 + len(doc.tax_summaries) + bool(doc.amount_paid_minor) + (not credit)
+    context.update(doc=doc, columns=columns, credit=credit, memo=memo, due_text=due_text, void=void)
+    totals_rows = 2 + len(doc.tax_summaries) + (1 if void else bool(doc.amount_paid_minor) + (not credit))
     memo_lines = sum(len(p) for p in memo) + len(memo)
     after_mm = 6 + max(5.5 * totals_rows, 9 + 4.2 * memo_lines)
-    if not credit:
+    if not credit and not void:
         after_mm += panel_mm(len(company.payment_lines) + 2)
-    table = page_chunks(columns, rows, GEOMETRY[company.page_size], 8 if credit else 0)
+    table = page_chunks(columns, rows, GEOMETRY[company.page_size], (8 if credit else 0) + (8 if void else 0))
     return finish("invoice.html", context, table, after_mm, pages)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from store import ledger
+from store import clock, ledger
 from store.errors import ValidationError
 from store.kinds import EntryKind
 from store.models import LedgerDay
@@ -68,10 +68,19 @@ def billing_and_collections(when: When = None, *, currency: str | None = None, p
         collected_by_month[next(n for n, m in enumerate(months) if m.contains(day))] += figures.get("collected", 0)
     rows: list[Row] = []
     receivables = opening.get(cur, 0)
+    today = clock.today()
+    to_date = ""
     for p, f in zip(periods, per_period, strict=True):
         receivables += f["net_change"]
-        dso = round_minor(Decimal(receivables * p.days) / f["invoiced"]) if f["invoiced"] else None
-        rows.append((p.code, f["invoiced"], f["credited"], f["voided"], f["collected"], f["refunded"],
+        # A period still running has invoiced only its days so far: DSO over those days, and said so.
+        days, code = p.days, p.code
+        if p.contains(today) and today < p.end:
+            days = (today - p.start).days + 1
+            code = f"{p.code} {'MTD' if p.kind == 'month' else 'QTD'}"
+            to_date = (f"{code} is {'month' if p.kind == 'month' else 'quarter'} to date: its figures and DSO "
+                       f"cover the {days} days to {today.isoformat()}.")
+        dso = round_minor(Decimal(receivables * days) / f["invoiced"]) if f["invoiced"] else None
+        rows.append((code, f["invoiced"], f["credited"], f["voided"], f["collected"], f["refunded"],
                      f["written_off"], f["net_change"], receivables, dso))
     totals = ("Total", *(sum(r[i] for r in rows) for i in range(1, 8)), None, None)
     notes = [
@@ -83,6 +92,8 @@ def billing_and_collections(when: When = None, *, currency: str | None = None, p
         "Each figure is dated by its journal entry: allocations, credits, write-offs and refunds count on the "
         "day they were made.",
     ]
+    if to_date:
+        notes.append(to_date)
     returned = sum(f["returned"] for f in per_period)
     if returned:
         notes.append(f"Payments returned to their senders in these periods: {_money(returned, cur)} "

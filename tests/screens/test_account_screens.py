@@ -239,3 +239,23 @@ async def test_dispute_opened_and_settled_from_the_document(harbour: str) -> Non
         await settle(pilot)
         assert "settled by credit note CN-000001" in text_of(app, "#doc-status")
     assert open_dispute_of("INV-000001") is None and invoice_view("INV-000001").open_minor == 0
+
+
+async def test_a_credit_note_by_amount_from_the_document(harbour: str) -> None:
+    from store.queries import invoice_view
+    from tests.conftest import line
+    from tui.screens.document_view import DocumentScreen
+
+    number = post(harbour, line(price=10000)).number  # 100.00 + 20% tax = 120.00
+    app = HostApp(DocumentScreen(number))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9", *"abc", "enter")
+        await settle(pilot)
+        assert "not line numbers such as 1,3 nor an amount such as 24.00" in text_of(app, "#doc-status")
+        await pilot.press("f9", *"£24.00", "enter", *"short delivery", "enter")
+        await settle(pilot)
+        assert "Credit note CN-000001 for £24.00 posted (£24.00 applied)" in text_of(app, "#doc-status")
+    assert invoice_view(number).open_minor == 12000 - 2400
+    credit = invoice_view("CN-000001")
+    assert (credit.total_minor, credit.credited_invoice) == (2400, number)

@@ -327,3 +327,24 @@ async def test_three_catalogue_lines_cost_the_data_and_eight_keys(shop: str) -> 
     assert [(ln.item_code, str(ln.quantity), ln.tax_code, ln.net_minor, ln.tax_minor) for ln in view.lines] == [
         ("CONS-HR", "3", "S", 28500, 5700), ("BOOK", "2", "Z", 3998, 0), ("TONER", "1", "S", 6899, 1380)]
     assert (view.total_minor, view.reference, view.memo) == (28500 + 3998 + 6899 + 5700 + 1380, "PO-9", "")
+
+
+async def test_a_name_in_the_customer_field_searches_and_shift_f8_copies_a_line(shop: str) -> None:
+    create_customer(CustomerData(name="Heron Mills", email="h@example.com"))
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"kestrel", "enter")  # a name, not an account number: the lookup opens on it
+        await settle(pilot)
+        await pilot.press("enter")  # picks the one match
+        await settle(pilot)
+        assert app.screen.query_one("#f-customer", Input).value == shop
+        assert app.screen.focused.id == "f-reference"
+        await pilot.press(*"PO-5", "enter", *"book", "enter", "3", "enter")
+        await pilot.press("shift+f8")  # line 2 = line 1, the cursor on its quantity
+        await pilot.press("ctrl+u", "2", "f10")
+        await settle(pilot)
+    view = invoice_view("INV-000001")
+    assert view.account_no == shop
+    assert [(ln.item_code, str(ln.quantity), ln.net_minor) for ln in view.lines] == [("BOOK", "3", 5997),
+                                                                                     ("BOOK", "2", 3998)]

@@ -90,3 +90,26 @@ async def test_n_shows_every_note_of_the_report_in_full(books) -> None:
         assert "aging total £120.00; difference £0.00 (must be zero)" in text
         await pilot.press("escape")
         assert isinstance(app.screen, ReportsScreen)
+
+
+async def test_aging_at_80_columns_keeps_every_money_column_and_r_computes_again(books) -> None:
+    long_name = "Riverside Davies Engineering and Fabrication Limited"
+    account = create_customer(CustomerData(name=long_name, email="r@example.com")).account_no
+    post(account, line(price=123456))
+    app = HostApp(ReportsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(ReportTable)
+        header = table.header
+        assert [h for h in ("Account", "Customer", "Current", "1-30", "31-60", "61-90", "Over 90", "Total")
+                if h in header] == ["Account", "Customer", "Current", "1-30", "31-60", "61-90", "Over 90", "Total"]
+        assert len(header) <= table.size.width - 1  # no column past the right edge
+        first = table.line(0)
+        assert first.split()[0] == account and "Riverside Davi" in first and "…" in first
+        assert first.rstrip().endswith("1,481.47")  # the total, 1,234.56 + 20% tax, in view
+        assert "computed " in title(app) and "Shift+→" not in title(app)
+        post(account, line(price=1000))
+        assert first == table.line(0)  # computed once: the new invoice is not in it yet
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.line(0).rstrip().endswith("1,493.47")

@@ -10,7 +10,7 @@ from store.errors import ValidationError
 
 # Commands that make books where there were none: everything else refuses a missing file, so a
 # mistyped --db never creates new, empty books (and their folders) that an operator then posts to.
-CREATES_BOOKS = frozenset({"init", "demo"})
+CREATES_BOOKS = frozenset({"init", "demo", "restore"})  # restore: into a new file too
 
 
 def demo_database_path() -> Path:

@@ -165,14 +165,12 @@ def cmd_match(args: argparse.Namespace) -> Outcome:
 
 
 def cmd_import(args: argparse.Namespace) -> Outcome:
+    from store.import_files import read_statement_file
     from store.importers import CsvMapping, detect_format, guess_mapping
     from store.imports import import_statement, mapping_for, save_mapping
 
     path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError("file", f"{path}: {exc.strerror}") from None
+    data = read_statement_file(path)  # a regular file within import_max_bytes, or refused naming it
     mapping: str | CsvMapping | None = args.mapping
     if args.columns:
         spec = dict(part.split("=", 1) for part in args.columns.split(";") if "=" in part)
@@ -191,13 +189,21 @@ def cmd_import(args: argparse.Namespace) -> Outcome:
                                              f"'{_spec(guessed)}' --save-as NAME")
         save_mapping(guessed)
         mapping = guessed
-    with progress(args, f"Importing {path.name}"):  # the importer reports no steps: the bar pulses
-        result = import_statement(data, path.name, mapping)
+    with progress(args, f"Importing {path.name}") as advance:
+        result = import_statement(data, path.name, mapping,
+                                  progress=(lambda done, total: advance(done, total, f"{done:,} lines")) if advance
+                                  else None)
+
+    from store.imports import interrupted_imports
+
+    stopped = interrupted_imports()
 
     def text() -> str:
         out = [f"{path.name} ({result.format}): {result.new} new payments, {result.duplicate} duplicates, "
                f"{result.skipped} skipped"]
         out += [f"  line {s['position']}: skipped, {s['reason']}" for s in result.skipped_lines[:20]]
+        out += [f"import {batch} of {name} stopped after {done:,} lines (killed): import that file again to finish it"
+                for batch, name, done in stopped]
         return "\n".join(out)
 
     return Outcome(result, text)

@@ -22,7 +22,8 @@ from tui.widgets.footer import KeyFooter
 
 class DeliverScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back"),
-                                             Binding("f10", "start", "Deliver now")]
+                                             Binding("f10", "start", "Deliver now"),
+                                             Binding("f8", "log", "Delivery log")]
     DEFAULT_CSS = """
     DeliverScreen #deliver-log { height: 1fr; }
     DeliverScreen #deliver-summary { height: auto; text-style: bold; }
@@ -46,7 +47,12 @@ class DeliverScreen(Screen[None]):
         by_post = sum(1 for p in pending if p.channel == Channel.POST or not p.email)
         self.query_one("#deliver-pending", Static).update(
             f"{len(pending)} documents not yet delivered: {len(pending) - by_post} by e-mail, {by_post} by post. "
-            "F10 delivers them all.")
+            "F10 delivers them all; F8 shows the delivery log.")
+
+    def action_log(self) -> None:
+        from tui.screens.delivery_log import DeliveryLogScreen
+
+        self.app.push_screen(DeliveryLogScreen())
 
     def action_start(self) -> None:
         self.run_worker(self.deliver(), exclusive=True, group="deliver")

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from store.errors import BooksError, ValidationError
 from store.kinds import DocumentKind
-from store.money import format_amount, format_money
+from store.money import format_amount, format_money, parse_amount
 from store.queries import InvoiceView
 from tui.answers import answered
 from tui.chrome import HeaderLine
@@ -26,6 +26,8 @@ from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
+
+CURRENCY_SIGNS = "£€$"
 
 
 def preview_text(v: InvoiceView) -> str:
@@ -136,19 +138,28 @@ class DocumentScreen(Screen[None]):
         def credit(answer: str | None) -> None:
             if answer is None:
                 return
-            positions = None
-            if answer.strip():
+            positions, amount = None, None
+            text = answer.strip()
+            if "." in text or text.startswith(tuple(CURRENCY_SIGNS)):  # an amount has its pence: 24.00, £24.00
                 try:
-                    positions = [int(p) for p in answer.replace(" ", "").split(",") if p]
+                    currency = self.view.currency if self.view else "GBP"
+                    amount = parse_amount(text.lstrip(CURRENCY_SIGNS), currency, "credit amount")
+                except ValidationError as exc:
+                    self.status(str(exc))
+                    return
+            elif text:
+                try:
+                    positions = [int(p) for p in text.replace(" ", "").split(",") if p]
                 except ValueError:
-                    self.status(str(ValidationError("lines", f"'{answer}' is not line numbers such as 1,3")))
+                    self.status(str(ValidationError("lines", f"'{answer}' is not line numbers such as 1,3 "
+                                                             "nor an amount such as 24.00")))
                     return
             self.app.push_screen(TextPrompt("Reason for the credit note?"), answered(lambda reason: self.run_worker(
-                self._do(self.services.credit_invoice, self.number, reason, positions=positions,
+                self._do(self.services.credit_invoice, self.number, reason, positions=positions, amount_minor=amount,
                          done=lambda r: f"Credit note {r.number} for {format_money(r.total_minor, r.currency)} "
                                         f"posted ({format_money(r.applied_minor, r.currency)} applied)."))))
 
-        self.app.push_screen(TextPrompt(f"Credit which lines of {self.number}? (e.g. 1,3; empty = every line)",
+        self.app.push_screen(TextPrompt(f"Credit {self.number}: lines (1,3), an amount (24.00), empty = every line",
                                         required=False), credit)
 
     def action_dispute(self) -> None:

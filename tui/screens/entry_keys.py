@@ -36,6 +36,9 @@ class LineKeys(EntryForm):
         if isinstance(row, LineRow):
             await self.next_in_line(row, field)
             return
+        if field.id == "f-customer" and field.value.strip() and not field.value.strip().isdigit():
+            self.search_customer(field)  # a name (or part of one): searched as the lookup does
+            return
         if field.id == "f-customer":
             account = field.value.strip()
             if account and (self.customer is None or self.customer.account_no != account):
@@ -136,6 +139,40 @@ class LineKeys(EntryForm):
         field.value = value
         field.cursor_position = len(value)
 
+    async def action_dup_line(self) -> None:
+        """Shift+F8: the whole line, from the same line of the previous invoice, or else the line above."""
+        await caught_up(self.focused)
+        field = self.focused
+        row = field.parent if field is not None else None
+        if not isinstance(row, LineRow):
+            self.show_error("Shift+F8 copies a whole line: move into a line first")
+            return
+        rows = self.rows()
+        index = rows.index(row)
+        lines: list[dict[str, str]] = self.previous.get("lines", [])  # type: ignore[assignment]
+        if index < len(lines):
+            source = lines[index]
+        elif index > 0 and not rows[index - 1].blank():
+            source = rows[index - 1].raw()
+        else:
+            self.show_error("Shift+F8: no line to copy (no previous invoice's line here, no line above)")
+            return
+        for name in LINE_FIELDS:
+            row.field(name).value = source.get(name, "")
+        self.set_focus(row.field("quantity"))  # what a copied line most often changes
+        self.show_totals()
+
+    def search_customer(self, field: Input) -> None:
+        from tui.screens.picker import PickAccountScreen
+
+        def chosen(account: str | None) -> None:
+            if account:
+                field.value = account
+                self.run_worker(self.load_customer(account), exclusive=True, group="customer")
+                self.set_focus(self.query_one("#f-reference", Input))
+
+        self.app.push_screen(PickAccountScreen(field.value.strip()), chosen)
+
     async def action_delete_line(self) -> None:
         field = self.focused
         row = field.parent if field is not None else None
@@ -177,15 +214,7 @@ class LineKeys(EntryForm):
     def action_prompt(self) -> None:
         field = self.focused
         if isinstance(field, Input) and field.id == "f-customer":
-            from tui.screens.picker import PickAccountScreen
-
-            def chosen(account: str | None) -> None:
-                if account:
-                    field.value = account
-                    self.run_worker(self.load_customer(account))
-                    self.set_focus(self.query_one("#f-reference", Input))
-
-            self.app.push_screen(PickAccountScreen(field.value), chosen)
+            self.search_customer(field)
             return
         if isinstance(field, Input) and field.name in ("item", "tax_code") and self.catalogue:
             from tui.screens.picker import PickCodeScreen

@@ -35,6 +35,7 @@ class InvoiceEntryScreen(EntryPosting, LineKeys):
         Binding("f10", "post", "Post", priority=True),
         Binding("f7", "save_draft", "Draft", priority=True),
         Binding("f8", "dup", "Dup", priority=True),
+        Binding("shift+f8", "dup_line", "Dup line", show=False, priority=True),
         Binding("f9", "delete_line", "Del line"),
         Binding("f4", "prompt", "List"),
         Binding("ctrl+o", "drafts", "Drafts"),

@@ -2,11 +2,13 @@
 
 1-9 and 0 pick a report ([ and ] step through them), Left and Right step the period, q switches
 between months and quarters, Up/Down/PgUp/PgDn scroll, and p, c and t export what is shown as
-PDF, CSV or text. n shows the notes in full, F9 delivers documents and d opens the dunning run.
+PDF, CSV or text. r computes it again (the title says when it was computed). n shows the notes
+in full, F9 delivers documents and d opens the dunning run.
 """
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,12 +19,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
+from store import clock
 from store.errors import BooksError
 from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
+from tui.widgets.report_fit import fit_columns
 from tui.widgets.report_table import ReportTable
 from tui.widgets.results import Column
 
@@ -53,10 +57,11 @@ class ReportsScreen(Screen[None]):
         Binding("f9", "deliver", "Deliver documents"),
         Binding("d", "dunning", "Dunning run"),
         Binding("n", "notes", "Notes in full", show=False),
+        Binding("r", "refresh_report", "Refresh"),
     ]
     DEFAULT_CSS = """
     ReportsScreen #report-menu { height: 2; color: $text-muted; }
-    ReportsScreen #report-title { height: 1; text-style: bold; }
+    ReportsScreen #report-title { height: 2; text-style: bold; }
     ReportsScreen #report-table { height: 1fr; }
     ReportsScreen #report-chart { height: auto; max-height: 7; }
     ReportsScreen #report-notes { height: auto; max-height: 4; color: $text-muted; }
@@ -68,6 +73,7 @@ class ReportsScreen(Screen[None]):
         self.kind: PeriodKind = "month"
         self.period: Period  # set on mount, from the application's today
         self.report: Report | None = None
+        self.computed: dt.datetime | None = None
 
     @property
     def services(self):
@@ -110,6 +116,7 @@ class ReportsScreen(Screen[None]):
             return
         columns = await asyncio.to_thread(self.columns_of, report)  # a pass over every row: off the screen's loop
         self.report = report
+        self.computed = clock.now().astimezone()
         self.show(report, columns)
 
     @staticmethod
@@ -123,13 +130,23 @@ class ReportsScreen(Screen[None]):
         from exports.reports_out import cell_text, chart_text
 
         indexes = range(len(report.columns))
-        self.query_one(ReportTable).show_rows(columns, report.rows, lambda row: [cell_text(report, row, i)
-                                                                                for i in indexes], report.totals)
+        table = self.query_one(ReportTable)
+        # The table's own width less its scrollbar; before the first layout, the terminal's.
+        columns, wider = fit_columns(columns, (table.size.width or self.app.size.width) - 3)
+        table.show_rows(columns, report.rows, lambda row: [cell_text(report, row, i) for i in indexes], report.totals)
+        computed = f"{self.computed:%H:%M}" if self.computed else ""
         self.query_one("#report-title", Static).update(
-            f"{escape(report.title)} · {escape(report.period_label)} · {len(report.rows):,} rows")
-        chart = chart_text(report.chart, report.currency or "GBP", 30) if report.chart else ""
+            f"{escape(report.title)} · {escape(report.period_label)} · {len(report.rows):,} rows"
+            f"\n[dim]computed {computed} · r computes again" + (" · Shift+→ more columns" if wider else "") + "[/dim]")
+        # At 24 rows the chart (the totals row again, drawn) would leave the rows themselves too little room.
+        roomy = self.app.size.height >= 30
+        chart = chart_text(report.chart, report.currency or "GBP", 30) if report.chart and roomy else ""
         self.query_one("#report-chart", Static).update(Text(chart))
         self.query_one("#report-notes", Static).update(Text("\n".join(report.notes[:4])))
+
+    def action_refresh_report(self) -> None:
+        """r: the same report and period computed again from the books as they are now."""
+        self.refresh_report()
 
     def action_pick(self, index: int) -> None:
         self.index = index

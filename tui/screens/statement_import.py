@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.errors import BooksError
+from store.errors import BooksError, ValidationError
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.prompt import TextPrompt
@@ -40,7 +40,11 @@ class StatementImport:
         screen: Any = self
         path = Path(answer).expanduser()
         try:
-            data = path.read_bytes()
+            data = await in_db(screen.services.read_statement_file, path)  # a regular file, within the limit
+        except ValidationError as exc:  # missing, a FIFO or device, too big: the path and what is wrong
+            screen.refuse(f"Not imported: {escape(exc.message)}")
+            return
+        try:
             kind, saved, guess = await in_db(screen.services.statement_mapping, data, path.name)
         except OSError as exc:
             screen.refuse(f"Not imported: {escape(str(path))}: {escape(exc.strerror or str(exc))}")

@@ -33,6 +33,8 @@ def fit(text: str, width: int, right: bool) -> str:
     text = " ".join(text.split())
     if right:
         return " " * (width - cell_len(text)) + text
+    if cell_len(text) > width > 1:  # cut text says so: "Riverside Davi…", not a name that looks whole
+        return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)
 
 
