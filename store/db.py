@@ -66,7 +66,7 @@ def _busy_handler(timeout: float) -> Callable[[int], bool]:
     return handler
 
 
-class BooksDatabase(APSWDatabase):  # type: ignore[misc]  # playhouse has no types
+class BooksDatabase(APSWDatabase):  # playhouse has no types: subclassing Any is allowed here (pyproject.toml)
     """APSW with the quick-looking busy handler on every connection."""
 
     def _add_conn_hooks(self, conn: apsw.Connection) -> None:

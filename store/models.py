@@ -497,11 +497,15 @@ class DunningNotice(BaseModel):
 class Outbox(BaseModel):
     """A message to send (an e-mail or a print-batch entry), written in the transaction that caused it."""
 
+    id = AutoField()
     kind = CharField()  # invoice, credit_note, reminder, statement
     channel = CharField()  # email, post
     document = ForeignKeyField(Invoice, null=True)
+    document_id: int | None
     notice = ForeignKeyField(DunningNotice, null=True)
+    notice_id: int | None
     customer = ForeignKeyField(Customer)
+    customer_id: int
     recipient = TextField(default="")
     message_id = CharField(unique=True)  # fixed when queued, so a resend is recognisable
     status = CharField(default=OutboxStatus.QUEUED.value)
@@ -511,6 +515,7 @@ class Outbox(BaseModel):
     claimed_at = IsoDateTimeField(null=True)
     batch = CharField(null=True)
     delivery = ForeignKeyField(Delivery, null=True)
+    delivery_id: int | None
     error = TextField(default="")
     created_at = IsoDateTimeField(default=utcnow)
     created_by = CharField()

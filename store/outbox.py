@@ -15,6 +15,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import JOIN, ModelSelect, PostgresqlDatabase
 
@@ -84,7 +85,7 @@ def _query() -> ModelSelect[Outbox]:
             .join(Invoice, on=(Outbox.document == Invoice.id), join_type=JOIN.LEFT_OUTER))
 
 
-def _item(row: Outbox) -> OutboxItem:
+def _item(row: Any) -> OutboxItem:  # an Outbox row with its customer's account_no and name joined in
     return OutboxItem(row.id, row.kind, row.channel, getattr(row, "number", None), row.notice_id,
                       row.account_no, row.customer_name, row.recipient, row.message_id,
                       row.status, row.attempts, row.error, row.batch, row.delivery_id, row.created_at,

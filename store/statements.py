@@ -60,12 +60,12 @@ def statement_of_account(account_no: str, date_from: dt.date, date_to: dt.date) 
                .group_by(JournalEntry.id, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo)
                .having(net != 0).order_by(JournalEntry.entry_date, JournalEntry.id).tuples().iterator())
     moves = []
-    for e in entries:
-        reference, _sep, rest = (e.memo or "").partition(" ")
-        if e.kind in (EntryKind.VOID, EntryKind.WRITE_OFF, EntryKind.PAYMENT_RETURN, EntryKind.IDENTIFY):
-            reference = rest.split(":")[0].split(" ")[0] if e.kind != EntryKind.IDENTIFY else reference
-        moves.append(StatementMove(e.entry_date, KIND_TEXT.get(e.kind, e.kind.replace("_", " ").capitalize()),
-                                   reference, rest.strip(), int(e.change)))
+    for _entry_id, entry_date, kind, memo, change in entries:
+        reference, _sep, rest = (memo or "").partition(" ")
+        if kind in (EntryKind.VOID, EntryKind.WRITE_OFF, EntryKind.PAYMENT_RETURN, EntryKind.IDENTIFY):
+            reference = rest.split(":")[0].split(" ")[0] if kind != EntryKind.IDENTIFY else reference
+        moves.append(StatementMove(entry_date, KIND_TEXT.get(kind, kind.replace("_", " ").capitalize()),
+                                   reference, rest.strip(), int(change)))
     opening_minor = int(opening or 0)
     closing = opening_minor + sum(m.change_minor for m in moves)
     return Statement(account_no, customer.currency, date_from, date_to, opening_minor, tuple(moves), closing,

@@ -154,7 +154,7 @@ class FakeClock:
         self.at = dt.datetime(2026, 12, 1, 9, 0)
         self.waits: list[float] = []
 
-    def now(self):  # noqa: ANN201
+    def now(self):
         return self.at
 
     def sleep(self, seconds: float) -> None:
@@ -163,7 +163,7 @@ class FakeClock:
         self.waits.append(seconds)
         self.at += dt.timedelta(seconds=seconds)
 
-    def policy(self, attempts: int = 4):  # noqa: ANN201
+    def policy(self, attempts: int = 4):
         from exports.deliver import RetryPolicy
 
         return RetryPolicy(attempts=attempts, first_delay=10, factor=3, now=self.now, sleep=self.sleep)
@@ -241,10 +241,9 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
 async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_path, monkeypatch) -> None:
     from textual.widgets import ProgressBar, Static
 
+    from exports.pdf.pool import start_helpers
     from tests.screens.host import HostApp
     from tui.screens.deliver import DeliverScreen
-
-    from exports.pdf.pool import start_helpers
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     start_helpers()  # as tui.launch does before the application starts

@@ -115,13 +115,13 @@ class Services:
     reject_dispute = staticmethod(disputes.reject_dispute)
 
     @staticmethod
-    def read_statement_file(path):  # noqa: ANN001, ANN205 - a Path; the file's bytes
+    def read_statement_file(path):
         from store.import_files import read_statement_file
 
         return read_statement_file(path)
 
     @staticmethod
-    def import_statement(data: bytes, filename: str, mapping=None):  # noqa: ANN001, ANN205 - name or CsvMapping
+    def import_statement(data: bytes, filename: str, mapping=None):
         from store.imports import import_statement
 
         return import_statement(data, filename, mapping)
@@ -167,25 +167,25 @@ class Services:
         return deliver_pending(processes, progress)
 
     @staticmethod
-    def delivery_log(status: str | None = None) -> list:  # noqa: ANN205 - store.outbox.OutboxItem rows
+    def delivery_log(status: str | None = None) -> list:
         from store.outbox import delivery_log
 
         return delivery_log(status)
 
     @staticmethod
-    def resend_message(item_id: int):  # noqa: ANN205 - exports.outbox_send.DeliverySummary
+    def resend_message(item_id: int):
         from exports.deliver import resend
 
         return resend(item_id)
 
     @staticmethod
-    def mark_message_sent(item_id: int):  # noqa: ANN205 - store.outbox.OutboxItem
+    def mark_message_sent(item_id: int):
         from store.outbox import mark_sent
 
         return mark_sent(item_id)
 
     @staticmethod
-    def dunning_run(as_of):  # noqa: ANN001, ANN205 - a date; store.dunning.DunningRun
+    def dunning_run(as_of):
         return dunning.dunning_run(as_of)
 
     @staticmethod

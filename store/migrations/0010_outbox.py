@@ -4,14 +4,21 @@ Documents posted before the outbox and not yet delivered (no sent, printed or ba
 none failed, not voided) are queued here so `deliver --pending` still finds them. Import batches
 get the columns that let a killed import be taken up again.
 """
+from __future__ import annotations
+
 import uuid
+from typing import TYPE_CHECKING
 
 from peewee import CharField, IntegerField, Model, Table, TextField
 
 from store.fields import IsoDateTimeField, utcnow
 
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
 
-def up(migrator, db):
+
+def up(migrator: SchemaMigrator, db: Database) -> None:
     class Outbox(Model):
         kind = CharField()
         channel = CharField()
