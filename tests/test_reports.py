@@ -123,7 +123,7 @@ def test_billing_and_collections_by_hand_across_the_month_boundary(customer: str
     assert [c.key for c in report.columns] == ["period", "invoiced", "credited", "voided", "collected", "refunded",
                                                 "written_off", "net_change", "receivables", "dso"]
     # This month is still running: its DSO is over the days so far, and its row says month to date.
-    running = T < CUR.end
+    running = CUR.end > T
     days_cur = (T - CUR.start).days + 1 if running else CUR.days
     code_cur = f"{CUR.code} MTD" if running else CUR.code
     dso_cur = int((Decimal(24800 * days_cur) / 31200).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
@@ -140,7 +140,8 @@ def test_billing_and_collections_by_hand_across_the_month_boundary(customer: str
     assert len(default.rows) == 4 and default.rows[0][1:9] == (0,) * 8 and default.rows[0][9] is None
     assert default.rows[-1] == report.rows[-1]
     quarter_report = reports.billing_and_collections(Period.containing(T, "quarter"), periods_before=0)
-    in_quarter = [r for r in report.rows if Period.containing(T, "quarter").contains(Period.parse(r[0].split()[0]).start)]
+    quarter = Period.containing(T, "quarter")
+    in_quarter = [r for r in report.rows if quarter.contains(Period.parse(r[0].split()[0]).start)]
     assert quarter_report.rows[0][1:8] == tuple(sum(r[i] for r in in_quarter) for i in range(1, 8))
     assert quarter_report.rows[0][8] == 24800
     assert verify_books() == [] and reports.check_report_totals() == []
