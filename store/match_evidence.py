@@ -110,6 +110,7 @@ def name_likeness(payer: str, name: str) -> float:
         return 0.0
     if name_is and not payer_is:
         bare = " ".join(w for w in re.split(r"[^\w]+", fold(name)) if w and w not in _LEGAL_FORMS)
-        likeness = float(fuzz.token_sort_ratio(fold(payer), bare))
+        likeness: float = fuzz.token_sort_ratio(fold(payer), bare)
         return likeness if likeness >= 85 else 0.0
-    return float(fuzz.token_set_ratio(fold(payer), fold(name)))
+    ratio: float = fuzz.token_set_ratio(fold(payer), fold(name))
+    return ratio
