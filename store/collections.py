@@ -34,7 +34,8 @@ from peewee import JOIN, fn
 
 from store.audit import record_event
 from store.customers import customer_balance, get_customer
-from store.errors import Conflict, ValidationError
+from store.approvals import approving
+from store.errors import Conflict, NeedsApproval, ValidationError
 from store.fields import utcnow
 from store.models import (
     CollectionCase,
@@ -50,7 +51,7 @@ from store.models import (
 )
 from store.money import format_money
 from store.service import run_service
-from store.session import current_operator, require_role
+from store.session import current_operator, operator_role, require_role
 from store.settings import get_setting, set_setting
 from store.sql import DaysPast, bulk_rows, run_sql
 
@@ -365,6 +366,18 @@ class CollectionResult:
     currency: str
 
 
+def _collections_operator(account_no: str, agency: str, note: str) -> str:
+    """The supervisor sending the account; a clerk is told to ask, with the request to file."""
+    what = f"sending account {account_no} to collections"
+    if operator_role() == "clerk" and approving() is None:
+        customer = get_customer(account_no)
+        raise NeedsApproval("collections", customer.account_no,
+                            {"account": customer.account_no, "agency": agency.strip(), "note": note.strip()},
+                            f"{what} needs a supervisor; {current_operator()} is a clerk: ask for approval",
+                            customer_id=customer.id)
+    return require_role("supervisor", what)
+
+
 def send_to_collections(account_no: str, agency: str, note: str = "") -> CollectionResult:
     """Hand an account to a collection agency (supervisors only): status in collections, a case for what it owes.
 
@@ -374,7 +387,7 @@ def send_to_collections(account_no: str, agency: str, note: str = "") -> Collect
         raise ValidationError("agency", "is required: name the agency the account goes to")
 
     def body() -> CollectionResult:
-        login = require_role("supervisor", f"sending account {account_no} to collections")
+        login = _collections_operator(account_no, agency, note)
         customer = get_customer(account_no)
         if customer.status not in ("active", "on_hold"):
             raise Conflict(f"account {customer.account_no} is {customer.status.replace('_', ' ')}; "

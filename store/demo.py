@@ -43,6 +43,8 @@ COMPANY_SETTINGS = [
     ("company_tax_id", "GB 123 4567 89"), ("company_email", "accounts@billfold.example"),
     ("company_phone", "+44 117 496 0000"),
     ("company_payment", "Northern Bank plc|Sort code 12-34-56  Account 12345678|IBAN GB29 NWBK 1234 5612 3456 78"),
+    # The demo's returns credit whole lines of up to a few thousand pounds without a second person.
+    ("credit_note_approval_minor", "5000000"),
 ]
 
 

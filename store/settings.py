@@ -9,6 +9,8 @@ DEFAULTS = {
     "tax_rounding": "line",
     "base_currency": "GBP",
     "refund_approval_minor": "50000",
+    "write_off_approval_minor": "50000",
+    "credit_note_approval_minor": "100000",
     "company_name": "Billfold Demo Ltd",
     "dunning_levels": "7,21,45",
     "dunning_repeat_days": "14",
