@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from peewee import JOIN, Value
+
 from store.audit import event_hash, timestamp_text
 from store.models import AuditEvent, AuditHead, Customer
 
@@ -38,15 +40,17 @@ def audit_events(*, operator: str | None = None, since: dt.date | None = None, d
                  limit: int = 1000) -> list[AuditRow]:
     """Events, oldest first, by operator, from a day (UTC), about a document (by its number)."""
     query = (AuditEvent.select(AuditEvent, Customer.account_no)
-             .join(Customer, on=(AuditEvent.customer == Customer.id), join_type="LEFT OUTER"))
+             .join(Customer, JOIN.LEFT_OUTER, on=(AuditEvent.customer == Customer.id)))
     if operator:
         query = query.where(AuditEvent.operator == operator.strip())
     if since is not None:
         query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time.min))
     if document:
         number = document.strip().upper()
-        # Its own events, and those of other records that name it (an allocation to it, an approval of it).
-        query = query.where((AuditEvent.entity_id == number) | AuditEvent.after.contains(f'"{number}"'))
+        # Its own events, and those of other records that name it (an allocation to it, an approval of it);
+        # a bare Value keeps the pattern from being JSON-encoded like the column's values.
+        names_it = AuditEvent.after ** Value(f'%"{number}"%', converter=str)
+        query = query.where((AuditEvent.entity_id == number) | names_it)
     rows = query.order_by(AuditEvent.id.desc()).limit(limit).objects()
     return [AuditRow(r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.operator, r.action, r.entity, r.entity_id,
                      r.account_no, r.before, r.after) for r in reversed(list(rows))]
