@@ -1,6 +1,6 @@
 """Delivering documents by each customer's channel: e-mail now, post in a print batch.
 
-The render workers (exports.pdf_pool) do each document's own work on every core: read it from
+The render workers (exports.pdf.pool) do each document's own work on every core: read it from
 the books, print it, and build the e-mail ready to go on the wire. This process only sends, in
 order, one connection for the batch, and keeps every attempt with its exact bytes, a few dozen
 attempts to a transaction (each still its own delivery row with its own audit event), so a
@@ -23,7 +23,7 @@ from exports.documents import Company, InvoiceDoc
 from exports.email import PreparedMessage, SmtpSession, SmtpSettings, body_text, build_message, prepare_message
 from exports.from_books import company_profile, invoice_document
 from exports.pdf import DEFAULT_LIMITS, RenderLimits
-from exports.pdf_pool import RenderJob, render_many
+from exports.pdf.pool import RenderJob, render_many
 from store import deliveries
 from store.deliveries import DeliveryAttempt, PendingDocument
 from store.money import format_money
@@ -285,7 +285,7 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
                  print_dir: Path | None = None) -> DeliverySummary:
     """Record this run's reminders (one per customer) and send each by the customer's channel."""
     from exports.from_books import reminder_document
-    from store.collections import preview_dunning, record_dunning
+    from store.dunning import preview_dunning, record_dunning
     from store.queries import customer_view
 
     summary = DeliverySummary()

@@ -14,7 +14,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from exports.pdf_resources import FONT_URIS
+from exports.pdf.resources import FONT_URIS
 from store.errors import ValidationError
 from store.money import format_amount, plain_amount
 from store.sql import bulk_rows

@@ -12,7 +12,7 @@ from exports.deliver import InvoiceJob, ReadyDocument, _Keeper, deliver_pending
 from exports.email import PreparedMessage, build_message, prepare_message
 from exports.from_books import company_profile
 from exports.pdf import RenderError
-from exports.pdf_pool import RenderJob, render_many
+from exports.pdf.pool import RenderJob, render_many
 from store import deliveries
 from store.deliveries import DeliveryAttempt, PendingDocument, record_deliveries
 from store.errors import NotFound, ValidationError

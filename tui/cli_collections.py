@@ -11,7 +11,7 @@ from tui.cli_commands import emit, table
 
 
 def cmd_dunning(args: argparse.Namespace) -> int:
-    from store.collections import dunning_run
+    from store.dunning import dunning_run
 
     as_of = parse_date(args.as_of or "t", "as-of")
     if args.send:

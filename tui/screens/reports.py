@@ -173,7 +173,7 @@ class ReportsScreen(Screen[None]):
     async def write(self, fmt: str, path: str) -> None:
         from exports import reports_out
         from exports.pdf import RenderError
-        from exports.pdf_pool import render_in_worker
+        from exports.pdf.pool import render_in_worker
 
         report = self.report
         # Off the screen's loop and off the database thread: a long report takes seconds to write.
