@@ -107,3 +107,20 @@ def test_anchor_fails_after_truncating_history(customer: str) -> None:
     sql("DELETE FROM audit_event WHERE id > ?", count)
     rehash_chain()
     assert chain_passes_through(anchor) != []
+
+
+def test_the_monthly_report_prints_the_chain_head(customer: str) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from exports.reports_out import to_pdf, to_text
+    from store.reports import month, run_report
+
+    activity(customer)
+    head = chain_head()
+    report = run_report("billing_collections", month(2026, 11))
+    assert f"Audit chain head when printed: {head.hash} ({head.count} events)" in to_text(report)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(report, "Acme"))).pages)
+    assert head.hash[:32] in text.replace("\n", "")
+    assert chain_passes_through(head.hash) == []
