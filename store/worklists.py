@@ -157,6 +157,13 @@ def assigned_to(login: str) -> list[WorkItem]:
     return [_item(r) for r in rows]
 
 
+def open_assignments() -> list[WorkItem]:
+    """Every open assignment, by operator then age (a supervisor's view of the team's work)."""
+    rows = (WorkAssignment.select().where(WorkAssignment.status == "open")
+            .order_by(WorkAssignment.assigned_to, WorkAssignment.assigned_at, WorkAssignment.id))
+    return [_item(r) for r in rows]
+
+
 def my_work(login: str | None = None) -> MyWork:
     """What is assigned to the operator, what waits for their approval, and their own requests."""
     login = login or current_operator()

@@ -26,11 +26,14 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
         "invoice": lambda: _screen("invoice_entry", "InvoiceEntryScreen"),
         "payments": lambda: _screen("payments", "PaymentsScreen"),
         "reports": lambda: _screen("reports", "ReportsScreen"),
+        "mywork": lambda: _screen("my_work", "MyWorkScreen"),
     }
     DEFAULT_MODE = "lookup"
     BINDINGS = [Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority) for k in GLOBAL_KEYS]
 
     def __init__(self, context: AppContext) -> None:
+        # The first screen: My work after a login (launch), the lookup where a test or demo says so.
+        self.DEFAULT_MODE = context.first_mode
         super().__init__()
         self.context = context
 

@@ -32,6 +32,7 @@ GLOBAL_KEYS: tuple[Key, ...] = (
     Key("f3,ctrl+n", "go('invoice')", "Invoice"),
     Key("f5,ctrl+b", "go('payments')", "Payments"),
     Key("f6,ctrl+r", "go('reports')", "Reports"),
+    Key("f11,ctrl+l", "go('mywork')", "My work"),
     Key("ctrl+q", "quit", "Quit", show=False),
 )
 

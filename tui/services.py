@@ -6,6 +6,8 @@ screen never builds a query, and tests can hand a screen a stand-in.
 from __future__ import annotations
 
 from store import (
+    approvals,
+    audit_trail,
     catalogue,
     collections,
     customers,
@@ -17,6 +19,7 @@ from store import (
     payments,
     queries,
     settings,
+    worklists,
 )
 
 
@@ -171,3 +174,21 @@ class Services:
     @staticmethod
     def customer_data(account_no: str) -> customers.CustomerData:
         return customers.customer_data(customers.get_customer(account_no))
+
+    # the team: approvals (four eyes), worklists, the audit trail
+    list_requests = staticmethod(approvals.list_requests)
+    get_request = staticmethod(approvals.get_request)
+    approve_request = staticmethod(approvals.approve_request)
+    reject_request = staticmethod(approvals.reject_request)
+    request_from = staticmethod(approvals.request_from)
+    my_work = staticmethod(worklists.my_work)
+    team_today = staticmethod(worklists.team_today)
+    reassign = staticmethod(worklists.reassign)
+    open_assignments = staticmethod(worklists.open_assignments)
+    audit_events = staticmethod(audit_trail.audit_events)
+    chain_head = staticmethod(audit_trail.chain_head)
+
+    @staticmethod
+    def refund_limit() -> int:
+        """Refunds above this many minor units wait for a second person."""
+        return int(settings.get_setting("refund_approval_minor") or 0)
