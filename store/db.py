@@ -128,3 +128,21 @@ def close_database() -> None:
     database = database_proxy.obj
     if database is not None and not database.is_closed():
         database.close()
+
+
+def books_file() -> str | None:
+    """The SQLite file the books are open in, for other processes (render workers) to read them from;
+    None for PostgreSQL, an in-memory database, or inside a transaction (another process would not see
+    what it has not committed yet)."""
+    database = database_proxy.obj
+    if isinstance(database, APSWDatabase) and database.database not in ("", ":memory:") \
+            and Path(database.database).is_file() and not database.in_transaction():
+        return str(Path(database.database).resolve())
+    return None
+
+
+def open_books_to_read(path: str) -> None:
+    """In another process (a render worker): open the books' SQLite file to read, unless it is open already;
+    no migrations, as the process that named the file has run them."""
+    if getattr(database_proxy.obj, "database", None) != path:
+        open_database(path, migrate=False)

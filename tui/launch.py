@@ -6,7 +6,7 @@ import datetime as dt
 
 
 def run_application(args: argparse.Namespace) -> int:
-    from tui.cli import open_books
+    from tui.cli.books import open_books
 
     label = open_books(args)
     from store.db import current_label

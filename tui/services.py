@@ -94,10 +94,9 @@ class Services:
 
     @staticmethod
     def render_document_pdf(number: str) -> bytes:
-        from exports.from_books import company_profile, invoice_document
-        from exports.pdf import render_invoice
+        from exports.from_books import invoice_pdf
 
-        return render_invoice(invoice_document(number), company_profile())
+        return invoice_pdf(number)
 
     @staticmethod
     def email_document(number: str) -> str:

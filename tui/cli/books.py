@@ -1,0 +1,52 @@
+"""Which books a command works on: --db, --demo, BILLFOLD_DB or the user's file; refused if it is not there."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from store.errors import ValidationError
+
+# Commands that make books where there were none: everything else refuses a missing file, so a
+# mistyped --db never creates new, empty books (and their folders) that an operator then posts to.
+CREATES_BOOKS = frozenset({"init", "demo"})
+
+
+def demo_database_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("billfold", appauthor=False) / "billfold-demo.db"
+
+
+def check_target(target: str, command: str | None) -> None:
+    """Refuse a database file that does not exist, unless the command is the one that creates it."""
+    if "://" in target or target == ":memory:" or command in CREATES_BOOKS:
+        return
+    path = Path(target).expanduser()
+    if not path.exists():
+        raise ValidationError("db", f"{path} does not exist; check the path, or create the books there with "
+                                    f"'billfold --db {path} init'")
+    if not path.is_file():
+        raise ValidationError("db", f"{path} is not a file")
+
+
+def open_books(args: argparse.Namespace, create_demo: bool = True) -> str:
+    """Open the database the arguments name; returns it as the label the application shows."""
+    from store.db import open_database, resolve_target
+
+    if getattr(args, "demo", False) and not args.db:
+        path = demo_database_path()
+        fresh = not path.exists()
+        database = open_database(str(path))
+        if fresh and create_demo:
+            from store.demo import build_demo
+
+            print("Building the demo books (once; about five seconds)...", file=sys.stderr, flush=True)
+            build_demo()
+        return str(database.database)
+    target = resolve_target(args.db)
+    if args.db or os.environ.get("BILLFOLD_DB"):  # the default file in the user's data folder is ours to make
+        check_target(target, getattr(args, "command", None))
+    database = open_database(target)
+    return str(database.database)
