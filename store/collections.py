@@ -49,8 +49,9 @@ from store.models import (
     PromiseToPay,
 )
 from store.money import format_money
+from store.permissions import Action
 from store.service import run_service
-from store.session import current_operator, require_role
+from store.session import current_operator, require
 from store.settings import get_setting, set_setting
 from store.sql import DaysPast, bulk_rows, run_sql
 
@@ -296,6 +297,7 @@ def record_dunning(as_of: dt.date, proposals: Sequence[DunningProposal]) -> list
 
 def _record_notice(as_of: dt.date, proposal: DunningProposal) -> int | None:
     def body() -> int | None:
+        require(Action.DUNNING)
         customer = get_customer(proposal.account_no)
         fresh = _dunning_run(as_of, customer.id).proposals
         if fresh != (proposal,):
@@ -330,6 +332,7 @@ def record_promise(account_no: str, promised_date: dt.date, amount_minor: int, n
                    on: dt.date | None = None) -> PromiseResult:
     """The customer promises to pay `amount_minor` by `promised_date`; dunning leaves them alone until then."""
     def body() -> PromiseResult:
+        require(Action.DUNNING)
         customer = get_customer(account_no)
         today = on or dt.date.today()
         if customer.status == "closed":
@@ -374,7 +377,7 @@ def send_to_collections(account_no: str, agency: str, note: str = "") -> Collect
         raise ValidationError("agency", "is required: name the agency the account goes to")
 
     def body() -> CollectionResult:
-        login = require_role("supervisor", f"sending account {account_no} to collections")
+        login = require(Action.SEND_TO_COLLECTIONS)
         customer = get_customer(account_no)
         if customer.status not in ("active", "on_hold"):
             raise Conflict(f"account {customer.account_no} is {customer.status.replace('_', ' ')}; "

@@ -18,8 +18,9 @@ from store.fields import utcnow
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
 from store.money import check_currency, format_money
 from store.numbering import take_number
+from store.permissions import Action
 from store.service import run_service
-from store.session import current_operator, operator_role
+from store.session import current_operator, require
 from store.settings import get_setting
 from store.sql import sum_of
 
@@ -102,6 +103,7 @@ def _check_payment(data: PaymentInput) -> Customer | None:
 
 def insert_payment(data: PaymentInput) -> Payment:
     """Record a payment inside the caller's transaction: Dr bank / Cr unapplied cash (or unidentified)."""
+    require(Action.POST)
     customer = _check_payment(data)
     _, number = take_number("PAY")
     customer_id = customer.id if customer else None
@@ -132,6 +134,7 @@ def record_and_allocate(data: PaymentInput, allocations: Sequence[tuple[str, int
                         idempotency_key: str | None = None) -> AllocationResult:
     """A payment keyed by hand and applied to invoices in the same step: both or neither."""
     def body() -> AllocationResult:
+        require(Action.POST)
         payment = insert_payment(data)
         if not allocations:
             return AllocationResult(payment.number, 0, payment.unallocated_minor, [])
@@ -164,6 +167,7 @@ def _identify(payment: Payment, customer: Customer) -> None:
 def assign_payment(number: str, account_no: str) -> PaymentResult:
     """Leave an unidentified payment as credit on a customer's account."""
     def body() -> PaymentResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         if payment.customer_id is not None:
             raise Conflict(f"payment {payment.number} is already on account {payment.customer.account_no}")
@@ -207,6 +211,7 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *, on:
                      idempotency_key: str | None = None) -> AllocationResult:
     """Apply a payment to one or more invoices (invoice number, amount) in one step, dated `on` (today)."""
     def body() -> AllocationResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         if not allocations:
             raise ValidationError("allocations", "name at least one invoice and amount")
@@ -257,6 +262,7 @@ def net_allocated(payment_id: int, invoice_id: int) -> int:
 def unallocate_payment(number: str, invoice_number: str, *, idempotency_key: str | None = None) -> AllocationResult:
     """Undo what a payment has paid on one invoice: a reversing allocation, never a deletion."""
     def body() -> AllocationResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         invoice = _open_invoice(invoice_number)
         amount = net_allocated(payment.id, invoice.id)
@@ -318,6 +324,7 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
                    idempotency_key: str | None = None) -> RefundResult:
     """Refund customer credit. Above the approval limit it waits for a supervisor's approval."""
     def body() -> RefundResult:
+        require(Action.REFUND)
         customer = get_customer(account_no)
         if method not in METHODS:
             raise ValidationError("method", f"'{method}' is not one of {', '.join(METHODS)}")
@@ -345,14 +352,12 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
 
 def approve_refund(number: str, *, approve: bool = True) -> RefundResult:
     def body() -> RefundResult:
+        login = require(Action.APPROVE)
         refund = Refund.get_or_none(Refund.number == number.strip().upper())
         if refund is None:
             raise NotFound(f"refund {number}: no such refund")
         if refund.status != "requested":
             raise Conflict(f"refund {refund.number} is {refund.status}, not waiting for approval")
-        login = current_operator()
-        if operator_role(login) not in ("supervisor", "admin"):
-            raise Conflict(f"approving refund {refund.number} needs a supervisor; {login} is a clerk")
         if login == refund.requested_by:
             raise Conflict(f"refund {refund.number} was asked for by {login}; another supervisor must approve it")
         Refund.update(approved_by=login, approved_at=utcnow(), status="posted" if approve else "rejected").where(
@@ -411,6 +416,7 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
         raise ValidationError("reason", "is required to write off a balance")
 
     def body() -> WriteOffResult:
+        require(Action.WRITE_OFF)
         invoice = _open_invoice(invoice_number)
         item = OpenItem.get(OpenItem.document == invoice.id)
         amount = item.open_minor if amount_minor is None else amount_minor
@@ -440,6 +446,7 @@ def return_payment(number: str, note: str) -> PaymentResult:
         raise ValidationError("note", "say why the payment goes back")
 
     def body() -> PaymentResult:
+        require(Action.POST)
         payment = get_payment(number)
         if payment.status != "open":
             raise Conflict(f"payment {payment.number} was already returned")

@@ -14,6 +14,8 @@ from pathlib import Path
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 Handler = Callable[[argparse.Namespace], int]
+# Commands that may run before the login is an operator: they make the first admin.
+FIRST_COMMANDS = ("init", "demo")
 
 
 def demo_database_path() -> Path:
@@ -40,7 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts")
         return p
 
-    command("init", c.cmd_init, "create (or upgrade) the database")
+    from tui import cli_team
+
+    p = command("init", cli_team.cmd_init, "create (or upgrade) the database; on fresh books you become its admin")
+    cli_team.init_arguments(p)
     p = command("demo", c.cmd_demo, "fill an empty database with believable demo books")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--customers", type=int, default=40)
@@ -111,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--amount", help="part of the open amount (default: all of it)")
     p.add_argument("--idempotency-key")
     c.register_more(command, sub)
+    cli_team.register(command, sub)
     return parser
 
 
@@ -118,6 +124,9 @@ def open_books(args: argparse.Namespace, create_demo: bool = True) -> str:
     """Open the database the arguments name; returns it as the label the application shows."""
     from store.db import open_database
 
+    from store.files import secure_files
+
+    secure_files()
     if args.demo and not args.db:
         path = demo_database_path()
         fresh = not path.exists()
@@ -127,8 +136,19 @@ def open_books(args: argparse.Namespace, create_demo: bool = True) -> str:
 
             print("Building the demo books (once; about five seconds)...", file=sys.stderr, flush=True)
             build_demo()
+        from store.session import ensure_demo_admin
+
+        ensure_demo_admin()
         return str(database.database)
     database = open_database(args.db)
+    if getattr(args, "command", None) not in FIRST_COMMANDS:
+        from store.session import check_operator
+
+        check_operator()  # a login that is not an operator of these books goes no further
+    from store.pg_roles import is_postgres
+
+    # Again, now that the books can say which group (if any) shares their files.
+    secure_files(None if is_postgres(database) else str(database.database))
     return str(database.database)
 
 

@@ -46,12 +46,6 @@ def emit(args: argparse.Namespace, value: Any, text: Callable[[], str]) -> int:
 
 # ---------------------------------------------------------------- books
 
-def cmd_init(args: argparse.Namespace) -> int:
-    from store.db import current_label
-
-    return emit(args, {"database": current_label()}, lambda: f"ok: {current_label()}")
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from tui.cli import open_books
 
@@ -61,6 +55,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if books_summary().customers:
         raise ValidationError("database", "already has customers; the demo fills an empty database only")
+    from store.operators import make_first_admin
+
+    make_first_admin()
     build_demo(DemoSpec(seed=args.seed, customers=args.customers, months=args.months))
     return emit(args, books_summary(), demo_summary)
 

@@ -64,15 +64,6 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def cmd_setting(args: argparse.Namespace) -> int:
-    from store.settings import get_setting, set_setting
-
-    if args.value is not None:
-        set_setting(args.key, args.value)
-    print(f"{args.key} = {get_setting(args.key)}")
-    return 0
-
-
 def report_argument(args: argparse.Namespace) -> object:
     """--as-of DATE, --month 2026-11 or --quarter 2026-Q4 as a report's argument (None: now)."""
     from store.reports import Period
@@ -135,9 +126,6 @@ def register(command: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p.add_argument("-o", "--output", help="file to write (default: the screen; NAME.pdf for PDF)")
     register_import(command)
     register_catalogue(command)
-    p = command("setting", cmd_setting, "show or change a company setting (smtp_host, company_name, ...)")
-    p.add_argument("key")
-    p.add_argument("value", nargs="?")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
