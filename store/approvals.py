@@ -22,17 +22,18 @@ from store.errors import BooksError, Conflict, NeedsApproval, NotFound, Validati
 from store.fields import utcnow
 from store.models import ApprovalRequest
 from store.service import transaction
-from store.session import current_operator, require_role
+from store.permissions import Action
+from store.session import current_operator, require
 
 KINDS = ("refund", "write_off", "credit_note", "collections", "period_reopen")
-Action = Callable[[dict[str, Any]], str]
-"""Runs an approved request's action from its params; returns one line saying what it posted."""
+Carrier = Callable[[dict[str, Any]], str]
+"""Carries out an approved request from its params; returns one line saying what it posted."""
 
-_ACTIONS: dict[str, Action] = {}
+_ACTIONS: dict[str, Carrier] = {}
 _approving: contextvars.ContextVar[int | None] = contextvars.ContextVar("approving", default=None)
 
 
-def register_action(kind: str, action: Action) -> None:
+def register_action(kind: str, action: Carrier) -> None:
     """Say how an approved request of `kind` is carried out (called once by the owning module)."""
     if kind not in KINDS:
         raise ValueError(f"unknown approval kind {kind!r}")
@@ -121,7 +122,7 @@ def _pending(request_id: int, verb: str) -> tuple[ApprovalRequest, str]:
     # Four eyes first: whatever the role, nobody decides their own request.
     if current_operator() == row.requested_by:
         raise Conflict(f"request {row.id} was asked for by {row.requested_by}; someone else must {verb} it")
-    return row, require_role("supervisor", f"to {verb} request {row.id}")
+    return row, require(Action.APPROVE)
 
 
 def approve_request(request_id: int, note: str = "") -> ApprovalRow:

@@ -28,7 +28,8 @@ from store.models import (
 )
 from store.money import format_money
 from store.service import run_service
-from store.session import current_operator, operator_role, require_role
+from store.permissions import Action, allows, roles_for
+from store.session import current_operator, operator_role, require
 
 # ---------------------------------------------------------------- promises to pay
 
@@ -45,6 +46,7 @@ def record_promise(account_no: str, promised_date: dt.date, amount_minor: int, n
                    on: dt.date | None = None) -> PromiseResult:
     """The customer promises to pay `amount_minor` by `promised_date`; dunning leaves them alone until then."""
     def body() -> PromiseResult:
+        require(Action.DUNNING)
         customer = get_customer(account_no)
         today = on or dt.date.today()
         if customer.status == "closed":
@@ -82,14 +84,16 @@ class CollectionResult:
 
 def _collections_operator(account_no: str, agency: str, note: str) -> str:
     """The supervisor sending the account; a clerk is told to ask, with the request to file."""
-    what = f"sending account {account_no} to collections"
-    if operator_role() == "clerk" and approving() is None:
+    role = operator_role()
+    if role is not None and not allows(role, Action.SEND_TO_COLLECTIONS) and approving() is None:
         customer = get_customer(account_no)
         raise NeedsApproval("collections", customer.account_no,
                             {"account": customer.account_no, "agency": agency.strip(), "note": note.strip()},
-                            f"{what} needs a supervisor; {current_operator()} is a clerk: ask for approval",
+                            f"{Action.SEND_TO_COLLECTIONS.value} needs a "
+                            f"{' or '.join(roles_for(Action.SEND_TO_COLLECTIONS))}; {current_operator()} is a "
+                            f"{role}: ask for approval",
                             customer_id=customer.id)
-    return require_role("supervisor", what)
+    return require(Action.SEND_TO_COLLECTIONS)
 
 
 def send_to_collections(account_no: str, agency: str, note: str = "") -> CollectionResult:

@@ -84,6 +84,14 @@ def open_database(target: str | None = None, migrate: bool = True) -> Database:
         mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
             raise StorageError(f"{target}: could not switch to WAL journal mode (got {mode})")
+    from store.session import set_database_login
+
+    if isinstance(database, PostgresqlDatabase):
+        from store.pg_roles import session_user
+
+        set_database_login(session_user(database))  # on PostgreSQL the operator is the database login
+    else:
+        set_database_login(None)
     if migrate:
         migrate_database(database)
     return database
@@ -109,7 +117,22 @@ def migrate_database(database: Database, target: str | None = None) -> list[str]
     pending = [m for m in runner.status() if m.path and not m.applied]
     if not pending:
         return []
-    return runner.up(target)
+    applied = runner.up(target)
+    if isinstance(database, PostgresqlDatabase):
+        grant_roles(database)
+    return applied
+
+
+def grant_roles(database: Database) -> None:
+    """PostgreSQL: the group roles, their GRANTs on every table, and who may change each setting."""
+    from store.pg_roles import APPEND_ONLY, apply_grants
+    from store.settings import SPECS
+
+    with database.atomic():
+        apply_grants(database, APPEND_ONLY)
+        database.execute_sql("DELETE FROM setting_rule")
+        for spec in SPECS:
+            database.execute_sql("INSERT INTO setting_rule (key, role) VALUES (%s, %s)", (spec.key, spec.role))
 
 
 def describe(database: Database) -> str:

@@ -13,8 +13,9 @@ from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
 from store.models import Customer, Delivery, Invoice, InvoiceVoid
+from store.permissions import Action
 from store.service import transaction
-from store.session import current_operator
+from store.session import current_operator, require
 
 DONE = ("sent", "printed")
 
@@ -100,6 +101,7 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
         return []
     operator = current_operator()
     with transaction():
+        require(Action.DELIVER)
         accounts = {a.account_no for a in attempts}
         customers = dict(Customer.select(Customer.account_no, Customer.id)
                          .where(Customer.account_no.in_(list(accounts))).tuples())
@@ -126,6 +128,7 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
 
 def record_retry(delivery_id: int, status: str, message_id: str = "", error: str = "") -> DeliveryRow:
     with transaction():
+        require(Action.DELIVER)
         d = Delivery.get_or_none(Delivery.id == delivery_id)
         if d is None:
             raise NotFound(f"delivery {delivery_id}: no such delivery")
@@ -174,6 +177,7 @@ def delivered_pdf(delivery_id: int) -> bytes:
 def confirm_printed(batch: str) -> int:
     """The print batch came off the printer: its documents count as delivered by post."""
     with transaction():
+        require(Action.DELIVER)
         rows = list(Delivery.select().where((Delivery.batch == batch) & (Delivery.status == "pending")))
         if not rows:
             raise NotFound(f"print batch {batch}: nothing waiting to be confirmed")

@@ -17,7 +17,7 @@ from store.invoices import DraftInput, LineInput, create_and_post, create_draft,
 from store.payments import PaymentInput, allocate_payment, record_payment
 from store.queries import books_summary
 from store.service import transaction
-from store.session import ensure_operator, set_operator
+from store.session import ensure_operator, operating_as
 from store.settings import set_setting
 
 FIRST = ["Olivia", "James", "Amelia", "Oliver", "Isla", "Harry", "Zoë", "Mohammed", "Priya", "Chen", "Sofia",
@@ -43,9 +43,9 @@ COMPANY_SETTINGS = [
     ("company_tax_id", "GB 123 4567 89"), ("company_email", "accounts@billfold.example"),
     ("company_phone", "+44 117 496 0000"),
     ("company_payment", "Northern Bank plc|Sort code 12-34-56  Account 12345678|IBAN GB29 NWBK 1234 5612 3456 78"),
-    # The demo's returns credit whole lines of up to a few thousand pounds without a second person.
-    ("credit_note_approval_minor", "5000000"),
 ]
+# An admin's setting: the demo's returns credit whole lines of up to a few thousand pounds alone.
+ADMIN_SETTINGS = [("credit_note_approval_minor", "5000000")]
 
 
 @dataclass(frozen=True)
@@ -80,23 +80,23 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
     rng = random.Random(spec.seed)
     today = spec.today or dt.date.today()
     ensure_operator("demo", "Demo data", "supervisor")
-    set_operator("demo")
-    try:
-        with transaction():
-            for key, value in COMPANY_SETTINGS:
+    ensure_operator("demo-admin", "Demo data (limits)", "admin")
+    with operating_as("demo"), transaction():
+        with operating_as("demo-admin"):
+            for key, value in ADMIN_SETTINGS:
                 set_setting(key, value)
-            for code, desc, price, tax in ITEMS:
-                save_item(code, desc, price, "GBP", tax)
-            accounts = [create_customer(_customer(rng, n)).account_no for n in range(spec.customers)]
-            for account in accounts:
-                _history(rng, account, today, spec.months)
-            for account in rng.sample(accounts, max(1, len(accounts) // 20)):
-                put_on_hold(account, rng.choice(["Cheque returned unpaid", "Awaiting signed contract",
-                                                 "Credit check in progress"]))
-            create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
-                                                                   item_code="CONS-HR"),)))
-    finally:
-        set_operator(None)
+        for key, value in COMPANY_SETTINGS:
+            set_setting(key, value)
+        for code, desc, price, tax in ITEMS:
+            save_item(code, desc, price, "GBP", tax)
+        accounts = [create_customer(_customer(rng, n)).account_no for n in range(spec.customers)]
+        for account in accounts:
+            _history(rng, account, today, spec.months)
+        for account in rng.sample(accounts, max(1, len(accounts) // 20)):
+            put_on_hold(account, rng.choice(["Cheque returned unpaid", "Awaiting signed contract",
+                                             "Credit check in progress"]))
+        create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
+                                                               item_code="CONS-HR"),)))
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:

@@ -18,8 +18,9 @@ from store.importers.records import Statement, StatementFormatError, StatementLi
 from store.models import CsvMappingRecord, ImportBatch, Payment
 from store.money import format_money
 from store.payments import PaymentInput, insert_payment
+from store.permissions import Action
 from store.service import transaction
-from store.session import current_operator
+from store.session import current_operator, require
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ def save_mapping(mapping: CsvMapping) -> None:
     if not mapping.name.strip():
         raise ValidationError("mapping name", "is required")
     with transaction():
+        require(Action.POST)
         CsvMappingRecord.insert(name=mapping.name, mapping=mapping.to_dict()).on_conflict(
             conflict_target=[CsvMappingRecord.name], update={CsvMappingRecord.mapping: mapping.to_dict()}).execute()
         record_event("import.mapping", "csv_mapping", mapping.name, after=mapping.to_dict())
@@ -89,6 +91,7 @@ def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | Non
     statement = parse_statement(data, filename, csv_mapping)  # raises before anything is written
     digest = hashlib.sha256(data).hexdigest()
     with transaction():
+        require(Action.POST)
         batch = ImportBatch.create(filename=filename, file_sha256=digest, format=statement.format,
                                    statement_account=statement.account or "", created_by=current_operator())
         new: list[str] = []

@@ -25,8 +25,10 @@ from store.models import Allocation, Customer, Invoice, InvoiceLine, InvoiceVoid
 from store.money import format_money, parse_amount, parse_quantity
 from store.numbering import take_number
 from store.pricing import PricedInvoice, price_lines, split_gross
+from store.periods import check_document_open
+from store.permissions import Action
 from store.service import run_service, transaction
-from store.session import current_operator
+from store.session import current_operator, require
 from store.settings import get_setting
 from store.sql import sum_of
 
@@ -195,6 +197,7 @@ def _draft_values(data: DraftInput, customer: Customer) -> tuple[dict[str, objec
 
 def create_draft(data: DraftInput) -> Invoice:
     with transaction():
+        require(Action.POST)
         customer = get_customer(data.account_no)
         values, priced, rates = _draft_values(data, customer)
         invoice = Invoice.create(kind="invoice", series=SERIES["invoice"], created_by=current_operator(), **values)
@@ -216,6 +219,7 @@ def _get_draft(invoice_id: int) -> Invoice:
 def update_draft(invoice_id: int, data: DraftInput, expected_version: int) -> Invoice:
     """Replace a draft's header and lines as one whole."""
     with transaction():
+        require(Action.POST)
         invoice = _get_draft(invoice_id)
         customer = get_customer(data.account_no)
         values, priced, rates = _draft_values(data, customer)
@@ -233,6 +237,7 @@ def update_draft(invoice_id: int, data: DraftInput, expected_version: int) -> In
 
 def delete_draft(invoice_id: int) -> None:
     with transaction():
+        require(Action.POST)
         invoice = _get_draft(invoice_id)
         InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id).execute()
         Invoice.delete().where((Invoice.id == invoice_id) & (Invoice.status == "draft")).execute()
@@ -298,6 +303,7 @@ def _posted_result(invoice: Invoice, applied: int = 0) -> PostedDocument:
 def post_invoice(invoice_id: int, *, allow_over_limit: bool = False,
                  idempotency_key: str | None = None) -> PostedDocument:
     def body() -> PostedDocument:
+        require(Action.POST)
         invoice = _get_draft(invoice_id)
         _check_can_invoice(invoice.customer, invoice.total_minor, allow_over_limit)
         return _posted_result(_finalise(invoice))
@@ -308,6 +314,7 @@ def post_invoice(invoice_id: int, *, allow_over_limit: bool = False,
 def create_and_post(data: DraftInput, *, allow_over_limit: bool = False,
                     idempotency_key: str | None = None) -> PostedDocument:
     def body() -> PostedDocument:
+        require(Action.POST)
         draft = create_draft(data)
         _check_can_invoice(draft.customer, draft.total_minor, allow_over_limit)
         return _posted_result(_finalise(draft))
@@ -334,6 +341,7 @@ def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None
         raise ValidationError("reason", "is required to void an invoice")
 
     def body() -> VoidResult:
+        require(Action.VOID)
         invoice = get_posted(number)
         if is_void(invoice.id):
             raise Conflict(f"invoice {invoice.number} is already void")
@@ -343,6 +351,7 @@ def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None
                            "credits allocated to it; unallocate them first, or issue a credit note")
         if WriteOff.select().where(WriteOff.invoice == invoice.id).exists():
             raise Conflict(f"invoice {invoice.number} has been partly written off; issue a credit note instead")
+        check_document_open(invoice.issue_date, f"invoice {invoice.number}")
         entry = ledger.post_entry("void", dt.date.today(), ledger.reverse(_document_postings(invoice)),
                                   memo=f"void {invoice.number}: {reason.strip()}")
         InvoiceVoid.create(invoice=invoice.id, reason=reason.strip(), journal_entry=entry.id,
@@ -385,6 +394,7 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
         raise ValidationError("reason", "is required for a credit note")
 
     def body() -> PostedDocument:
+        require(Action.CREDIT)
         invoice = get_posted(number)
         if is_void(invoice.id):
             raise Conflict(f"invoice {invoice.number} is void; there is nothing to credit")

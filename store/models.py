@@ -47,6 +47,18 @@ class Operator(BaseModel):
     name = TextField()
     role = CharField(default="clerk")  # clerk, supervisor, admin
     created_at = IsoDateTimeField(default=utcnow)
+    disabled_at = IsoDateTimeField(null=True)  # a disabled login is refused; its name stays in the history
+
+
+class PeriodLock(BaseModel):
+    """Append-only history of period closes and reopenings; the latest row holds the lock date."""
+
+    month = CharField()  # YYYY-MM closed or reopened
+    lock_date = IsoDateField(null=True)  # nothing dated on or before it may be written; None: nothing locked
+    action = CharField()  # close, reopen
+    reason = TextField(default="")
+    by = CharField()
+    at = IsoDateTimeField(default=utcnow)
 
 
 class NumberSeries(BaseModel):
@@ -489,7 +501,7 @@ class CsvMappingRecord(BaseModel):
 
 
 ALL_MODELS: list[type[BaseModel]] = [
-    Setting, Operator, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
+    Setting, Operator, PeriodLock, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
     CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,

@@ -19,8 +19,9 @@ from store.fields import utcnow
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
 from store.money import check_currency, format_money
 from store.numbering import take_number
+from store.permissions import Action
 from store.service import run_service
-from store.session import current_operator
+from store.session import current_operator, require
 from store.settings import get_setting
 from store.sql import sum_of
 
@@ -104,6 +105,7 @@ def _check_payment(data: PaymentInput) -> Customer | None:
 
 def insert_payment(data: PaymentInput) -> Payment:
     """Record a payment inside the caller's transaction: Dr bank / Cr unapplied cash (or unidentified)."""
+    require(Action.POST)
     customer = _check_payment(data)
     _, number = take_number("PAY")
     customer_id = customer.id if customer else None
@@ -134,6 +136,7 @@ def record_and_allocate(data: PaymentInput, allocations: Sequence[tuple[str, int
                         idempotency_key: str | None = None) -> AllocationResult:
     """A payment keyed by hand and applied to invoices in the same step: both or neither."""
     def body() -> AllocationResult:
+        require(Action.POST)
         payment = insert_payment(data)
         if not allocations:
             return AllocationResult(payment.number, 0, payment.unallocated_minor, [])
@@ -166,6 +169,7 @@ def _identify(payment: Payment, customer: Customer) -> None:
 def assign_payment(number: str, account_no: str) -> PaymentResult:
     """Leave an unidentified payment as credit on a customer's account."""
     def body() -> PaymentResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         if payment.customer_id is not None:
             raise Conflict(f"payment {payment.number} is already on account {payment.customer.account_no}")
@@ -209,6 +213,7 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *, on:
                      idempotency_key: str | None = None) -> AllocationResult:
     """Apply a payment to one or more invoices (invoice number, amount) in one step, dated `on` (today)."""
     def body() -> AllocationResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         if not allocations:
             raise ValidationError("allocations", "name at least one invoice and amount")
@@ -259,6 +264,7 @@ def net_allocated(payment_id: int, invoice_id: int) -> int:
 def unallocate_payment(number: str, invoice_number: str, *, idempotency_key: str | None = None) -> AllocationResult:
     """Undo what a payment has paid on one invoice: a reversing allocation, never a deletion."""
     def body() -> AllocationResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         invoice = _open_invoice(invoice_number)
         amount = net_allocated(payment.id, invoice.id)
@@ -320,6 +326,7 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
                    reason: str = "", idempotency_key: str | None = None) -> RefundResult:
     """Refund customer credit. Above the approval limit it waits in the approvals queue."""
     def body() -> RefundResult:
+        require(Action.REFUND)
         customer = get_customer(account_no)
         if method not in METHODS:
             raise ValidationError("method", f"'{method}' is not one of {', '.join(METHODS)}")
@@ -433,6 +440,7 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
         raise ValidationError("reason", "is required to write off a balance")
 
     def body() -> WriteOffResult:
+        require(Action.WRITE_OFF)
         invoice = _open_invoice(invoice_number)
         item = OpenItem.get(OpenItem.document == invoice.id)
         amount = item.open_minor if amount_minor is None else amount_minor
@@ -470,6 +478,7 @@ def return_payment(number: str, note: str) -> PaymentResult:
         raise ValidationError("note", "say why the payment goes back")
 
     def body() -> PaymentResult:
+        require(Action.POST)
         payment = get_payment(number)
         if payment.status != "open":
             raise Conflict(f"payment {payment.number} was already returned")

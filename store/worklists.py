@@ -17,7 +17,8 @@ from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
 from store.models import Allocation, Customer, Invoice, Operator, Payment, WorkAssignment
 from store.service import transaction
-from store.session import current_operator, operator_role, require_role
+from store.permissions import Action
+from store.session import current_operator, operator_role, require
 
 ACCOUNT_TOPICS = ("collections", "dispute")
 TOPICS = (*ACCOUNT_TOPICS, "payment")
@@ -80,7 +81,7 @@ def _item(row: WorkAssignment) -> WorkItem:
 def _assign(topic: str, to_login: str, note: str, *, customer_id: int | None = None,
             payment_id: int | None = None, subject: str) -> WorkItem:
     with transaction():
-        by = require_role("supervisor", f"assigning {subject}")
+        by = require(Action.ASSIGN_WORK)
         to = _operator(to_login)
         same = WorkAssignment.select().where((WorkAssignment.topic == topic) & (WorkAssignment.status == "open")
                                              & (WorkAssignment.customer == customer_id)
@@ -134,7 +135,7 @@ def _open_assignment(assignment_id: int) -> WorkAssignment:
 
 def reassign(assignment_id: int, to_login: str) -> WorkItem:
     with transaction():
-        by = require_role("supervisor", f"reassigning assignment {assignment_id}")
+        by = require(Action.ASSIGN_WORK)
         return _move(_open_assignment(assignment_id), _operator(to_login), by)
 
 
@@ -144,7 +145,7 @@ def finish_assignment(assignment_id: int) -> WorkItem:
         row = _open_assignment(assignment_id)
         login = current_operator()
         if login != row.assigned_to:
-            require_role("supervisor", f"finishing {row.assigned_to}'s assignment {row.id}")
+            require(Action.ASSIGN_WORK)
         WorkAssignment.update(status="done", done_at=utcnow()).where(WorkAssignment.id == row.id).execute()
         record_event("work.done", "assignment", row.id, customer_id=row.customer_id,
                      before={"status": "open"}, after={"status": "done", "by": login})

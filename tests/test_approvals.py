@@ -21,6 +21,7 @@ from store.models import (
     WriteOff,
 )
 from store.queries import customer_view
+from store.permissions import PermissionDenied
 from store.session import ensure_operator, set_operator
 from store.verify import verify_books
 from tests.conftest import line, post, snapshot
@@ -63,7 +64,7 @@ def test_a_clerk_cannot_approve_someone_elses_request(customer: str) -> None:
     set_operator("bob")
     refund = big_refund(customer)
     set_operator("alice")
-    with pytest.raises(Conflict, match="needs a supervisor; alice is a clerk"):
+    with pytest.raises(PermissionDenied, match="approve a request needs a supervisor or admin; alice is a clerk"):
         approvals.approve_request(refund.approval_id)  # type: ignore[arg-type]
     assert ApprovalRequest.get_by_id(refund.approval_id).status == "pending"
 
@@ -155,7 +156,7 @@ def test_a_credit_note_over_the_limit_waits(customer: str) -> None:
 def test_a_clerk_asks_to_send_an_account_to_collections(customer: str) -> None:
     post(customer, line(price=9000), issue=dt.date(2026, 6, 1))
     set_operator("alice")
-    with pytest.raises(NeedsApproval, match="needs a supervisor; alice is a clerk") as ask:
+    with pytest.raises(NeedsApproval, match="needs a supervisor or admin; alice is a clerk") as ask:
         send_to_collections(customer, "Recover & Co")
     request = approvals.request_from(ask.value, "three letters unanswered")
     set_operator("bob")

@@ -41,21 +41,22 @@ def activity(customer: str) -> str:
 
 def test_filters_by_operator_day_and_document(customer: str) -> None:
     number = activity(customer)
-    set_operator("carol")
+    set_operator("ada")
     set_setting("refund_approval_minor", "70000")
     by_bob = audit_events(operator="bob")
     assert [e.action for e in by_bob] == ["payment.record", "payment.allocate"]
     assert by_bob[0].account_no == customer and by_bob[0].after["amount_minor"] == 1200
     about = audit_events(document=number.lower())
     assert [(e.operator, e.action) for e in about] == [("alice", "invoice.post"), ("bob", "payment.allocate")]
-    change = audit_events(operator="carol")[0]
-    assert (change.before, change.after) == ({"value": "50000"}, {"value": "70000"})
+    change = audit_events(operator="ada")[0]
+    assert (change.before, change.after) == ({"value": "50000"}, {"value": "70000", "limit_raised_from": 50000})
     assert len(audit_events(since=dt.date.today())) == len(audit_events())
     assert audit_events(since=dt.date.today() + dt.timedelta(days=1)) == []
 
 
 def test_a_changed_row_is_found_even_after_the_chain_is_rehashed(customer: str) -> None:
     activity(customer)
+    set_operator("ada")
     set_setting("refund_approval_minor", "50000")
     assert verify_books() == []
     sql("UPDATE setting SET value = '99999999' WHERE key = 'refund_approval_minor'")
@@ -86,7 +87,7 @@ def test_anchor_passes_until_history_is_rewritten_or_cut(customer: str) -> None:
     activity(customer)
     anchor = chain_head().hash
     assert len(anchor) == 64 and chain_head().count == AuditEvent.select().count()
-    set_setting("company_name", "Later Ltd")
+    set_setting("company_name", "Later Ltd")  # bob, a supervisor, may change the company's name
     assert verify_books(anchor=anchor) == [] and chain_passes_through(anchor) == []
     assert chain_passes_through("f" * 64) != []
     # Rewrite an early event and re-hash everything: the chain holds, the anchor is gone.

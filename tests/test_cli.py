@@ -128,8 +128,6 @@ def test_unexpected_errors_are_one_line_and_logged(cli, monkeypatch, books: Path
 
 
 def test_demo_with_the_same_seed_gives_the_same_books(tmp_path: Path, capsys, monkeypatch) -> None:
-    monkeypatch.setenv("BILLFOLD_OPERATOR", "alice")
-
     def build(name: str) -> dict:
         path = str(tmp_path / name)
         assert main(["--db", path, "demo", "--seed", "3", "--customers", "6", "--months", "6", "--json"]) == 0

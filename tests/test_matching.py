@@ -164,9 +164,9 @@ def test_two_processes_racing_for_one_payment_allocate_it_once(shop, books: Path
         "try:\n    accept_suggestion(sys.argv[2], s); print('won')\n"
         "except BooksError as e:\n    print('lost:', e)\n")
     root = Path(__file__).resolve().parents[1]
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(books), pay, str(delay)], text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(root), "BILLFOLD_OPERATOR": who})
+    procs = [subprocess.Popen([sys.executable, str(root / "tests" / "as_operator.py"), who, "-c", script, str(books),
+                               pay, str(delay)], text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": str(root)})
              for who, delay in (("alice", "0.0"), ("bob", "0.3"))]
     outs = [p.communicate(timeout=60)[0].strip() for p in procs]
     assert sorted(o.split(":")[0] for o in outs) == ["lost", "won"], outs

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from store.permissions import PermissionDenied
 from store import payments
 from store.customers import CustomerData, create_customer, customer_balance, get_customer
 from store.errors import Conflict, NotFound, ValidationError

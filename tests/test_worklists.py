@@ -8,6 +8,7 @@ import pytest
 from store import approvals, payments, worklists
 from store.errors import Conflict, ValidationError
 from store.models import AuditEvent, WorkAssignment
+from store.permissions import PermissionDenied
 from store.session import set_operator
 from tests.conftest import post
 
@@ -20,7 +21,7 @@ def unmatched(amount: int = 4321) -> str:
 def test_a_supervisor_assigns_and_the_clerk_sees_it_counted(customer: str) -> None:
     number = unmatched()
     set_operator("alice")
-    with pytest.raises(Conflict, match="needs a supervisor; alice is a clerk"):
+    with pytest.raises(PermissionDenied, match="assign and reassign work needs a supervisor or admin; alice is a clerk"):
         worklists.assign_account(customer, "collections", "alice")
     set_operator("bob")
     with pytest.raises(ValidationError, match="'zed' is not an operator"):
@@ -84,6 +85,6 @@ def test_team_today_counts_invoices_posted_payments_applied_and_open_work(custom
     worklists.assign_payment(unmatched(), "alice")
     worklists.assign_account(customer, "dispute", "carol")
     today = {d.login: (d.invoices_posted, d.payments_applied, d.still_assigned) for d in worklists.team_today()}
-    assert today == {"alice": (2, 1, 1), "bob": (1, 0, 0), "carol": (0, 0, 1)}
+    assert today == {"ada": (0, 0, 0), "alice": (2, 1, 1), "bob": (1, 0, 0), "carol": (0, 0, 1)}
     yesterday = worklists.team_today(dt.date.today() - dt.timedelta(days=1))
-    assert {d.login: d.invoices_posted for d in yesterday} == {"alice": 0, "bob": 0, "carol": 0}
+    assert {d.login: d.invoices_posted for d in yesterday} == {"ada": 0, "alice": 0, "bob": 0, "carol": 0}

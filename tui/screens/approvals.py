@@ -7,6 +7,7 @@ over a slow link) must not answer a question nobody has read yet.
 """
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -57,7 +58,7 @@ class DecisionConfirm(ModalScreen[bool]):
     def __init__(self, question: str, yes_label: str) -> None:
         super().__init__()
         self.question, self.yes_label = question, yes_label
-        self.shown_at = float("inf")  # nothing counts until the question is on screen
+        self.shown_at = math.inf  # nothing counts until the question is on screen
 
     def compose(self) -> ComposeResult:
         with Vertical():

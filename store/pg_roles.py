@@ -1,0 +1,109 @@
+"""PostgreSQL enforces the permission table too: group roles with GRANTs, and triggers for what a GRANT cannot say.
+
+A clerk who connects with psql gets exactly what Billfold would allow them: no INSERT into
+setting, period_lock, collection_case or operator. Supervisors may change settings (except the
+admin-only keys, refused by a trigger that checks role membership) and close periods; only
+admins reopen a period or change operators. Group roles are cluster-wide and created once; the
+GRANTs are per database and given again after every migration so that new tables are covered.
+"""
+from __future__ import annotations
+
+import re
+
+from peewee import Database, PostgresqlDatabase
+
+from store.errors import ValidationError
+from store.permissions import ROLES
+
+GROUPS: dict[str, str] = {role: f"billfold_{role}" for role in ROLES}
+# Tables a role below the named one may read but not write.
+RESTRICTED: dict[str, str] = {
+    "setting": "supervisor",
+    "period_lock": "supervisor",
+    "collection_case": "supervisor",
+    "operator": "admin",
+    "migratehistory": "owner",
+}
+# History: a role may add rows, nobody may change them (triggers refuse it even to the owner).
+APPEND_ONLY = ("journal_entry", "journal_line", "audit_event", "allocation", "invoice_void", "write_off",
+               "period_lock")
+LOGIN_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,62}$")
+
+
+def is_postgres(database: Database) -> bool:
+    return isinstance(database, PostgresqlDatabase)
+
+
+def check_login(login: str) -> str:
+    if not LOGIN_PATTERN.match(login):
+        raise ValidationError("login", f"'{login}' is not a login name (letters, digits, _ . -; a letter first)")
+    return login
+
+
+def quoted(login: str) -> str:
+    return '"' + check_login(login).replace('"', '""') + '"'
+
+
+def _create_groups(database: Database) -> None:
+    for role, group in GROUPS.items():
+        database.execute_sql(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
+            f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$")
+    database.execute_sql(f"GRANT {GROUPS['clerk']} TO {GROUPS['supervisor']}")
+    database.execute_sql(f"GRANT {GROUPS['supervisor']} TO {GROUPS['admin']}")
+
+
+def _tables(database: Database) -> list[str]:
+    cursor = database.execute_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
+    return [row[0] for row in cursor.fetchall()]
+
+
+def apply_grants(database: Database, append_only: tuple[str, ...]) -> None:
+    """Group roles and their GRANTs on every table of the books (idempotent)."""
+    _create_groups(database)
+    clerk, supervisor, admin = GROUPS["clerk"], GROUPS["supervisor"], GROUPS["admin"]
+    database.execute_sql(f"GRANT USAGE ON SCHEMA public TO {clerk}")
+    database.execute_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {clerk}")
+    for table in _tables(database):
+        name = f'"{table}"'
+        database.execute_sql(f"REVOKE ALL ON {name} FROM {clerk}, {supervisor}, {admin}")
+        database.execute_sql(f"GRANT SELECT ON {name} TO {clerk}")
+        level = RESTRICTED.get(table, "clerk")
+        if level == "owner":
+            continue
+        writes = "INSERT" if table in append_only else "INSERT, UPDATE, DELETE"
+        database.execute_sql(f"GRANT {writes} ON {name} TO {GROUPS[level]}")
+
+
+def grant_login(database: Database, login: str, role: str) -> None:
+    """Make `login` a database login in exactly the group of `role` (creating the login role if needed)."""
+    name = quoted(login)
+    database.execute_sql(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{check_login(login)}') "
+        f"THEN CREATE ROLE {name} LOGIN; END IF; END $$")
+    # Admins add other logins, which needs CREATEROLE on the login itself: attributes are not inherited.
+    database.execute_sql(f"ALTER ROLE {name} LOGIN {'CREATEROLE' if role == 'admin' else 'NOCREATEROLE'}")
+    for other in ROLES:
+        if other != role:
+            database.execute_sql(f"REVOKE {GROUPS[other]} FROM {name}")
+    database.execute_sql(f"GRANT {GROUPS[role]} TO {name}")
+
+
+def revoke_login(database: Database, login: str) -> None:
+    """A disabled operator can no longer connect, nor act through the groups."""
+    name = quoted(login)
+    exists = database.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+    if not exists:
+        return
+    for group in GROUPS.values():
+        database.execute_sql(f"REVOKE {group} FROM {name}")
+    database.execute_sql(f"ALTER ROLE {name} NOLOGIN NOCREATEROLE")
+
+
+def session_user(database: Database) -> str:
+    return str(database.execute_sql("SELECT session_user").fetchone()[0])
+
+
+def is_superuser(database: Database) -> bool:
+    return bool(database.execute_sql("SELECT rolsuper FROM pg_roles WHERE rolname = session_user").fetchone()[0])
