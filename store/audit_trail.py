@@ -6,6 +6,7 @@ to check later); `chain_passes_through` proves the trail still contains that poi
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,3 +84,20 @@ def chain_passes_through(anchor: str) -> list[str]:
         last = batch[-1].id
     return [f"the audit chain no longer passes through {anchor[:12]}...: the history up to that head was "
             "rewritten or cut"]
+
+
+def change_text(before: Any, after: Any) -> str:
+    """'field: old -> new' for each field the event names, else the values as they were written."""
+    if isinstance(after, dict) and before is None:
+        before = {}
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = list(dict.fromkeys([*before, *after]))
+        return "; ".join(f"{k}: {_short(before.get(k))} -> {_short(after.get(k))}" if k in before
+                         else f"{k}: {_short(after.get(k))}" for k in keys)
+    if after is not None:
+        return _short(after)
+    return f"was {_short(before)}" if before is not None else ""
+
+
+def _short(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)

@@ -7,7 +7,6 @@ still passes through it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from textual.app import ComposeResult
@@ -15,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from store.audit_trail import AuditRow
+from store.audit_trail import AuditRow, change_text
 from store.dates import parse_date
 from store.errors import ValidationError
 from tui.chrome import HeaderLine
@@ -24,23 +23,6 @@ from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
 FILTER_HELP = "operator=LOGIN since=DATE document=NUMBER (any of them; empty: everything)"
-
-
-def change_text(before: Any, after: Any) -> str:
-    """'field: old -> new' for each field the event names, else the values as they were written."""
-    if isinstance(after, dict) and before is None:
-        before = {}
-    if isinstance(before, dict) and isinstance(after, dict):
-        keys = list(dict.fromkeys([*before, *after]))
-        return "; ".join(f"{k}: {_short(before.get(k))} -> {_short(after.get(k))}" if k in before
-                         else f"{k}: {_short(after.get(k))}" for k in keys)
-    if after is not None:
-        return _short(after)
-    return f"was {_short(before)}" if before is not None else ""
-
-
-def _short(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def parse_filter(text: str, today: dt.date) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def preview_text(v: InvoiceView) -> str:
 
 def history_text(events: list[Any]) -> str:
     """The document's own audit events, oldest first: when, who, what, the change."""
-    from tui.screens.audit import change_text
+    from store.audit_trail import change_text
 
     lines = [f"{e.at[:16]} {e.operator:<10} {e.action:<18} {change_text(e.before, e.after)}" for e in events]
     return "\n".join(["", "History", *lines]) if lines else ""
