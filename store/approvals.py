@@ -145,7 +145,8 @@ def approve_request(request_id: int, note: str = "") -> ApprovalRow:
             raise Conflict(f"request {row.id} was decided by someone else just now; nothing was done")
         record_event("approval.approve", "approval", row.id, customer_id=row.customer_id,
                      before={"status": "pending"},
-                     after={"status": "approved", "decided_by": login, "reason": note.strip(), "outcome": outcome})
+                     after={"status": "approved", "decided_by": login, "reason": note.strip(), "outcome": outcome,
+                            "subject": row.subject})
         return _row(ApprovalRequest.get_by_id(row.id))
 
 
@@ -166,7 +167,7 @@ def reject_request(request_id: int, reason: str) -> ApprovalRow:
             on_reject(dict(row.params))
         record_event("approval.reject", "approval", row.id, customer_id=row.customer_id,
                      before={"status": "pending"},
-                     after={"status": "rejected", "decided_by": login, "reason": reason.strip()})
+                     after={"status": "rejected", "decided_by": login, "reason": reason.strip(), "subject": row.subject})
         return _row(ApprovalRequest.get_by_id(row.id))
 
 
