@@ -21,8 +21,8 @@ from store.audit import record_event
 from store.errors import BooksError, Conflict, NeedsApproval, NotFound, ValidationError
 from store.fields import utcnow
 from store.models import ApprovalRequest
-from store.service import transaction
 from store.permissions import Action
+from store.service import transaction
 from store.session import current_operator, require
 
 KINDS = ("refund", "write_off", "credit_note", "collections", "period_reopen")
@@ -167,7 +167,8 @@ def reject_request(request_id: int, reason: str) -> ApprovalRow:
             on_reject(dict(row.params))
         record_event("approval.reject", "approval", row.id, customer_id=row.customer_id,
                      before={"status": "pending"},
-                     after={"status": "rejected", "decided_by": login, "reason": reason.strip(), "subject": row.subject})
+                     after={"status": "rejected", "decided_by": login, "reason": reason.strip(),
+                            "subject": row.subject})
         return _row(ApprovalRequest.get_by_id(row.id))
 
 

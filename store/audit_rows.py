@@ -14,7 +14,17 @@ from typing import Any
 
 from peewee import fn
 
-from store.models import ApprovalRequest, AuditEvent, Customer, Invoice, Payment, Refund, Setting, WorkAssignment, WriteOff
+from store.models import (
+    ApprovalRequest,
+    AuditEvent,
+    Customer,
+    Invoice,
+    Payment,
+    Refund,
+    Setting,
+    WorkAssignment,
+    WriteOff,
+)
 
 State = dict[str, Any]
 CUSTOMER_FIELDS = ("name", "currency", "email", "phone", "terms_days", "credit_limit_minor", "channel", "tax_id")
@@ -82,9 +92,9 @@ def _replay() -> tuple[dict[tuple[str, str], State], dict[str, int]]:
 def _rows() -> Iterator[tuple[str, str, State]]:
     """Every row the events describe, as (entity, id, the columns compared)."""
     for s in Setting.select():
-        yield "setting", s.key, {"value": s.value}
+        yield "setting", str(s.key), {"value": s.value}
     for d in Invoice.select(Invoice.number, Invoice.total_minor, Invoice.status).where(Invoice.status == "posted"):
-        yield "document", d.number, {"total_minor": d.total_minor, "status": d.status}
+        yield "document", str(d.number), {"total_minor": d.total_minor, "status": d.status}
     for p in Payment.select(Payment.number, Payment.amount_minor, Payment.currency):
         yield "payment", p.number, {"amount_minor": p.amount_minor, "currency": p.currency}
     for r in Refund.select():
@@ -117,8 +127,9 @@ def check_rows_match_audit() -> list[str]:
             if _differs(have, value):
                 out.append(f"{entity} {ident}: {field} is {have!r} but the audit trail says {value!r} "
                            "(changed outside Billfold)")
-    written = dict(WriteOff.select(Invoice.number, fn.SUM(WriteOff.amount_minor)).join(Invoice)
-                   .group_by(Invoice.number).tuples())
+    per_invoice: Any = (WriteOff.select(Invoice.number, fn.SUM(WriteOff.amount_minor)).join(Invoice)
+                        .group_by(Invoice.number).tuples())
+    written: dict[str, int] = {str(number): int(total) for number, total in per_invoice}
     for number in sorted(set(written) | set(written_off)):
         if int(written.get(number, 0)) != written_off.get(number, 0):
             out.append(f"write-offs of {number}: {written.get(number, 0)} in the books but the audit trail says "

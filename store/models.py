@@ -9,6 +9,7 @@ documents themselves, and `verify` recomputes each of them from the append-only 
 from __future__ import annotations
 
 from peewee import (
+    AutoField,
     BlobField,
     BooleanField,
     CharField,
@@ -451,9 +452,11 @@ class ApprovalRequest(BaseModel):
     (a refund, an invoice, an account, a period) so the queue reads without looking anything up.
     """
 
+    id = AutoField()
     kind = CharField()  # refund, write_off, credit_note, collections, period_reopen
     subject = CharField()
     customer = ForeignKeyField(Customer, null=True, backref="approval_requests")
+    customer_id: int | None
     amount_minor = MinorField(null=True)
     currency = CharField(max_length=3, null=True)
     params = JsonField()
@@ -473,9 +476,12 @@ class ApprovalRequest(BaseModel):
 class WorkAssignment(BaseModel):
     """An account (collections follow-up, a dispute) or an unmatched payment given to an operator."""
 
+    id = AutoField()
     topic = CharField()  # collections, dispute, payment
     customer = ForeignKeyField(Customer, null=True, backref="assignments")
+    customer_id: int | None
     payment = ForeignKeyField(Payment, null=True, backref="assignments")
+    payment_id: int | None
     note = TextField(default="")
     assigned_to = CharField()
     assigned_by = CharField()

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from peewee import fn
+from peewee import SQL, fn
 
 from store.approvals import ApprovalRow, list_requests
 from store.audit import record_event
@@ -16,8 +17,8 @@ from store.customers import get_customer
 from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
 from store.models import Allocation, Customer, Invoice, Operator, Payment, WorkAssignment
-from store.service import transaction
 from store.permissions import Action
+from store.service import transaction
 from store.session import current_operator, operator_role, require
 
 ACCOUNT_TOPICS = ("collections", "dispute")
@@ -168,7 +169,7 @@ def open_assignments() -> list[WorkItem]:
 def my_work(login: str | None = None) -> MyWork:
     """What is assigned to the operator, what waits for their approval, and their own requests."""
     login = login or current_operator()
-    role = operator_role(login)
+    role = operator_role(login) or "not an operator"
     to_approve = list_requests("pending", not_requested_by=login) if role in ("supervisor", "admin") else []
     mine = list_requests(None, requested_by=login, limit=20)
     return MyWork(login, role, assigned_to(login), to_approve, mine)
@@ -182,15 +183,20 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def team_today(day: dt.date | None = None) -> list[OperatorDay]:
     """Per operator: invoices posted and payments applied on `day` (UTC), and work still assigned."""
     start, end = _day_bounds(day or utcnow().date())
-    posted = dict(Invoice.select(Invoice.posted_by, fn.COUNT(Invoice.id)).where(
+    posted = _counts(Invoice.select(Invoice.posted_by, fn.COUNT(SQL("*"))).where(
         (Invoice.kind == "invoice") & (Invoice.status == "posted") & (Invoice.posted_at >= start)
-        & (Invoice.posted_at < end)).group_by(Invoice.posted_by).tuples())
-    applied = dict(Allocation.select(Allocation.created_by, fn.COUNT(Allocation.id)).where(
+        & (Invoice.posted_at < end)).group_by(Invoice.posted_by))
+    applied = _counts(Allocation.select(Allocation.created_by, fn.COUNT(SQL("*"))).where(
         Allocation.payment.is_null(False) & Allocation.invoice.is_null(False) & Allocation.reverses.is_null()
         & (Allocation.amount_minor > 0) & (Allocation.created_at >= start) & (Allocation.created_at < end))
-        .group_by(Allocation.created_by).tuples())
-    open_work = dict(WorkAssignment.select(WorkAssignment.assigned_to, fn.COUNT(WorkAssignment.id)).where(
-        WorkAssignment.status == "open").group_by(WorkAssignment.assigned_to).tuples())
-    return [OperatorDay(op.login, op.name, op.role, int(posted.get(op.login, 0)), int(applied.get(op.login, 0)),
-                        int(open_work.get(op.login, 0)))
+        .group_by(Allocation.created_by))
+    open_work = _counts(WorkAssignment.select(WorkAssignment.assigned_to, fn.COUNT(SQL("*"))).where(
+        WorkAssignment.status == "open").group_by(WorkAssignment.assigned_to))
+    return [OperatorDay(op.login, op.name, op.role, posted.get(op.login, 0), applied.get(op.login, 0),
+                        open_work.get(op.login, 0))
             for op in Operator.select().order_by(Operator.login)]
+
+
+def _counts(query: Any) -> dict[str, int]:
+    """login -> count, from a query selecting those two columns."""
+    return {str(login): int(n) for login, n in query.tuples()}

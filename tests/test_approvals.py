@@ -20,8 +20,8 @@ from store.models import (
     Refund,
     WriteOff,
 )
-from store.queries import customer_view
 from store.permissions import PermissionDenied
+from store.queries import customer_view
 from store.session import ensure_operator, set_operator
 from store.verify import verify_books
 from tests.conftest import line, post, snapshot
@@ -101,7 +101,8 @@ def test_reject_records_the_reason_and_posts_nothing(customer: str) -> None:
         approvals.reject_request(refund.approval_id, "  ")  # type: ignore[arg-type]
     assert err.value.field == "reason"
     decided = approvals.reject_request(refund.approval_id, "paid by cheque already")  # type: ignore[arg-type]
-    assert (decided.status, decided.decided_by, decided.decision_reason) == ("rejected", "bob", "paid by cheque already")
+    assert (decided.status, decided.decided_by, decided.decision_reason) == (
+        "rejected", "bob", "paid by cheque already")
     assert Refund.get(Refund.number == refund.number).status == "rejected"
     assert JournalEntry.select().count() == entries
     event = AuditEvent.select().where(AuditEvent.action == "approval.reject").get()
@@ -116,8 +117,8 @@ def test_a_stale_request_is_refused_and_stays_pending(customer: str) -> None:
     payments.request_refund(customer, 50000, "cash")  # at the limit: posted at once, leaves 500.00 of credit
     set_operator("bob")
     before = snapshot()
-    with pytest.raises(Conflict, match="cannot be approved now: amount: the account no longer has £600.00 of credit; "
-                                       "it stays pending"):
+    with pytest.raises(Conflict, match=r"cannot be approved now: amount: the account no longer has £600\.00 of "
+                                       r"credit; it stays pending"):
         approvals.approve_request(refund.approval_id)  # type: ignore[arg-type]
     assert snapshot() == before
     assert ApprovalRequest.get_by_id(refund.approval_id).status == "pending"
@@ -142,7 +143,7 @@ def test_a_write_off_over_the_limit_is_approved_by_someone_else(customer: str) -
 
 def test_a_credit_note_over_the_limit_waits(customer: str) -> None:
     number = post(customer, line(price=100000)).number
-    with pytest.raises(NeedsApproval, match="over the £1,000.00 limit") as ask:
+    with pytest.raises(NeedsApproval, match=r"over the £1,000\.00 limit") as ask:
         credit_invoice(number, "whole order returned")
     request = approvals.request_from(ask.value, "returned goods received")
     set_operator("carol")

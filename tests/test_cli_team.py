@@ -13,7 +13,7 @@ from tui.cli import main
 
 
 @pytest.fixture()
-def cli(books: Path, capsys):  # noqa: ANN001, ANN201
+def cli(books: Path, capsys):
     def run(*argv: str) -> tuple[int, str, str]:
         code = main(["--db", str(books), *argv])
         out, err = capsys.readouterr()
@@ -22,19 +22,19 @@ def cli(books: Path, capsys):  # noqa: ANN001, ANN201
     return run
 
 
-def run_json(cli, *argv: str):  # noqa: ANN001, ANN201
+def run_json(cli, *argv: str):
     code, out, err = cli(*argv, "--json")
     assert code == 0, err + out
     return json.loads(out)
 
 
-def books_with_credit(cli) -> str:  # noqa: ANN001
+def books_with_credit(cli) -> str:
     account = run_json(cli, "customer", "add", "--name", "Kestrel Trading", "--channel", "post")["account_no"]
     run_json(cli, "payment", "record", "--customer", account, "--amount", "1,000.00", "--date", "2026-11-10")
     return str(account)
 
 
-def test_refund_request_listed_approved_and_seen_posted(cli) -> None:  # noqa: ANN001
+def test_refund_request_listed_approved_and_seen_posted(cli) -> None:
     account = books_with_credit(cli)
     refund = run_json(cli, "refund", account, "--amount", "600.00", "--reason", "paid twice")
     assert (refund["status"], refund["approval_id"]) == ("requested", 1)
@@ -56,7 +56,7 @@ def test_refund_request_listed_approved_and_seen_posted(cli) -> None:  # noqa: A
     assert cli("verify")[0] == 0
 
 
-def test_reject_needs_a_reason_and_records_it(cli) -> None:  # noqa: ANN001
+def test_reject_needs_a_reason_and_records_it(cli) -> None:
     account = books_with_credit(cli)
     run_json(cli, "refund", account, "--amount", "600.00", "--reason", "paid twice")
     set_operator("bob")
@@ -68,7 +68,7 @@ def test_reject_needs_a_reason_and_records_it(cli) -> None:  # noqa: ANN001
     assert Refund.get().status == "rejected"
 
 
-def test_a_write_off_over_the_limit_becomes_a_request(cli) -> None:  # noqa: ANN001
+def test_a_write_off_over_the_limit_becomes_a_request(cli) -> None:
     account = run_json(cli, "customer", "add", "--name", "Heron Ltd", "--channel", "post")["account_no"]
     run_json(cli, "invoice", "create", "--customer", account, "--line", "desc=x;qty=1;price=1000;tax=S", "--post")
     before = WriteOff.select().count()
@@ -81,7 +81,7 @@ def test_a_write_off_over_the_limit_becomes_a_request(cli) -> None:  # noqa: ANN
     assert WriteOff.get().created_by == "carol"
 
 
-def test_a_clerk_without_a_reason_is_told_how_to_ask(cli) -> None:  # noqa: ANN001
+def test_a_clerk_without_a_reason_is_told_how_to_ask(cli) -> None:
     account = run_json(cli, "customer", "add", "--name", "Heron Ltd", "--channel", "post")["account_no"]
     run_json(cli, "invoice", "create", "--customer", account, "--line", "desc=x;qty=1;price=10;tax=S", "--post")
     before = snapshot()
@@ -93,7 +93,7 @@ def test_a_clerk_without_a_reason_is_told_how_to_ask(cli) -> None:  # noqa: ANN0
         "account": account, "agency": "Recover & Co", "note": ""}
 
 
-def test_assign_mywork_team_and_reassign(cli) -> None:  # noqa: ANN001
+def test_assign_mywork_team_and_reassign(cli) -> None:
     account = books_with_credit(cli)
     code, _, err = cli("assign", "account", account, "--topic", "collections", "--to", "alice")
     assert code == 1 and "needs a supervisor or admin; alice is a clerk" in err
@@ -116,7 +116,7 @@ def test_assign_mywork_team_and_reassign(cli) -> None:  # noqa: ANN001
     assert run_json(cli, "done", str(given["id"]))["id"] == given["id"]
 
 
-def test_audit_filters_head_and_anchor(cli) -> None:  # noqa: ANN001
+def test_audit_filters_head_and_anchor(cli) -> None:
     account = books_with_credit(cli)
     set_operator("bob")
     run_json(cli, "invoice", "create", "--customer", account, "--line", "desc=x;qty=1;price=10;tax=S", "--post")

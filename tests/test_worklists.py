@@ -21,7 +21,8 @@ def unmatched(amount: int = 4321) -> str:
 def test_a_supervisor_assigns_and_the_clerk_sees_it_counted(customer: str) -> None:
     number = unmatched()
     set_operator("alice")
-    with pytest.raises(PermissionDenied, match="assign and reassign work needs a supervisor or admin; alice is a clerk"):
+    with pytest.raises(PermissionDenied,
+                       match="assign and reassign work needs a supervisor or admin; alice is a clerk"):
         worklists.assign_account(customer, "collections", "alice")
     set_operator("bob")
     with pytest.raises(ValidationError, match="'zed' is not an operator"):
@@ -71,7 +72,8 @@ def test_my_work_lists_what_waits_for_my_approval_but_not_my_own_requests(custom
     assert worklists.my_work("alice").to_approve == []  # clerks approve nothing
     approvals.approve_request(theirs.approval_id)  # type: ignore[arg-type]
     alice = worklists.my_work("alice")
-    assert [(r.status, r.outcome) for r in alice.my_requests] == [("approved", f"refund {theirs.number} of £600.00 posted")]
+    assert [(r.status, r.outcome) for r in alice.my_requests] == [
+        ("approved", f"refund {theirs.number} of £600.00 posted")]
 
 
 def test_team_today_counts_invoices_posted_payments_applied_and_open_work(customer: str) -> None:

@@ -20,13 +20,13 @@ from tui.screens.document_view import DocumentScreen
 from tui.screens.my_work import MyWorkScreen
 
 
-async def settle(pilot) -> None:  # noqa: ANN001
+async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-def text_of(app, selector: str) -> str:  # noqa: ANN001
+def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 

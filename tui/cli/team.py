@@ -91,17 +91,19 @@ def cmd_mywork(args: argparse.Namespace) -> Outcome:
         c = work.counts
         out = [f"My work: {work.login} ({work.role}): {c['assigned']} assigned, {c['to_approve']} to approve, "
                f"{c['my_requests_pending']} of my requests waiting", ""]
-        out.append(table([(w.id, w.topic, w.subject, w.name[:24], w.assigned_by, w.assigned_at) for w in work.assigned],
-                         ["id", "topic", "about", "name", "from", "since"], "rlllll")
-                   if work.assigned else "Nothing is assigned to you.")
+        assigned = [(w.id, w.topic, w.subject, w.name[:24], w.assigned_by, w.assigned_at) for w in work.assigned]
+        out.append(table(assigned, ["id", "topic", "about", "name", "from", "since"], "rlllll")
+                   if assigned else "Nothing is assigned to you.")
         if work.to_approve:
             out += ["", "Waiting for your approval:",
-                    table([(r.id, r.kind, r.subject, _amount(r), r.requested_by, r.reason[:30]) for r in work.to_approve],
+                    table([(r.id, r.kind, r.subject, _amount(r), r.requested_by, r.reason[:30])
+                           for r in work.to_approve],
                           ["id", "kind", "about", "amount", "asked by", "reason"], "rllrll")]
         if work.my_requests:
             out += ["", "Your requests:",
-                    table([(r.id, r.kind, r.subject, r.status, r.decided_by or "", (r.outcome or r.decision_reason)[:36])
-                           for r in work.my_requests], ["id", "kind", "about", "status", "by", "outcome"], "rlllll")]
+                    table([(r.id, r.kind, r.subject, r.status, r.decided_by or "",
+                            (r.outcome or r.decision_reason)[:36]) for r in work.my_requests],
+                          ["id", "kind", "about", "status", "by", "outcome"], "rlllll")]
         return "\n".join(out)
 
     return Outcome(value, text)

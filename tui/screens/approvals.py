@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
@@ -84,14 +84,8 @@ class DecisionConfirm(ModalScreen[bool]):
             self.app.bell()
 
 
-class Decides:
-    """Approve / reject the request a screen has selected (the approvals queue, My work)."""
-
-    # The screen it is mixed into provides these (and Textual's app and run_worker).
-    if TYPE_CHECKING:
-        app: Any
-
-        def run_worker(self, work: Any, **kwargs: Any) -> Any: ...
+class Decides(Screen[None]):
+    """A screen that approves / rejects the request it has selected (the approvals queue, My work)."""
 
     def selected_request(self) -> int | None:
         raise NotImplementedError
@@ -111,11 +105,14 @@ class Decides:
         request_id = self.selected_request()
         if request_id is None:
             return
-        self.app.push_screen(TextPrompt(f"Reject request {request_id}: the reason (the requester sees it)"),
-                             lambda reason: reason and self.run_worker(self._ask(request_id, reason=reason)))
+        def reasoned(reason: str | None) -> None:
+            if reason:
+                self.run_worker(self._ask(request_id, reason=reason))
+
+        self.app.push_screen(TextPrompt(f"Reject request {request_id}: the reason (the requester sees it)"), reasoned)
 
     async def _ask(self, request_id: int, approve: bool = False, reason: str = "") -> None:
-        services = self.app.context.services
+        services = self.app.context.services  # type: ignore[attr-defined]
         try:
             row = await in_db(services.get_request, request_id)
         except BooksError as exc:
@@ -129,8 +126,11 @@ class Decides:
             question = (f"Reject request {row.id}?\n{describe(row)}\n\n"
                         f"Nothing is posted; {row.requested_by} sees why: {reason}")
             call = lambda: services.reject_request(row.id, reason)  # noqa: E731
-        self.app.push_screen(DecisionConfirm(question, "approve" if approve else "reject"),
-                             lambda yes: yes and self.run_worker(self._decide(call)))
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._decide(call))
+
+        self.app.push_screen(DecisionConfirm(question, "approve" if approve else "reject"), answered)
 
     async def _decide(self, call: Callable[[], ApprovalRow]) -> None:
         try:
@@ -155,8 +155,11 @@ def offer_request(screen: Any, refusal: NeedsApproval, report: Callable[[str], N
             return
         report(f"Request {row.id} filed: {row.what()} waits for a supervisor's approval.")
 
-    screen.app.push_screen(TextPrompt(f"{refusal}. Ask for approval: your reason (Esc: do not ask)"),
-                           lambda reason: reason and screen.run_worker(file(reason)))
+    def reasoned(reason: str | None) -> None:
+        if reason:
+            screen.run_worker(file(reason))
+
+    screen.app.push_screen(TextPrompt(f"{refusal}. Ask for approval: your reason (Esc: do not ask)"), reasoned)
 
 
 def request_cells(row: ApprovalRow) -> tuple[str, ...]:
@@ -167,10 +170,10 @@ def request_cells(row: ApprovalRow) -> tuple[str, ...]:
 REQUEST_COLUMNS = ("#", "Kind", "About", "Amount", "Asked by", "When", "Reason")
 
 
-class ApprovalsScreen(Decides, Screen[None]):
+class ApprovalsScreen(Decides):
     """Every pending request (supervisors decide; everyone may look), oldest first."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding(APPROVE_KEYS, "approve", "Approve"),
         Binding(REJECT_KEYS, "reject", "Reject"),

@@ -7,11 +7,12 @@ audit trail; F4 / Ctrl+K the whole approvals queue; Enter opens the account or p
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from store.errors import BooksError
@@ -41,8 +42,8 @@ def work_cells(item: WorkItem, with_owner: bool = False) -> tuple[str, ...]:
             item.note[:16])
 
 
-class MyWorkScreen(Decides, Screen[None]):
-    BINDINGS = [
+class MyWorkScreen(Decides):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(APPROVE_KEYS, "approve", "Approve"),
         Binding(REJECT_KEYS, "reject", "Reject"),
         Binding("f7,ctrl+o", "reassign", "Reassign"),
@@ -62,8 +63,8 @@ class MyWorkScreen(Decides, Screen[None]):
         self.work: MyWork | None = None
 
     @property
-    def services(self):  # noqa: ANN201
-        return self.app.context.services  # type: ignore[attr-defined]
+    def services(self):
+        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("My work")
@@ -102,9 +103,9 @@ class MyWorkScreen(Decides, Screen[None]):
             f"{work.login} ({work.role}): {counts['assigned']} assigned to you, {counts['to_approve']} waiting for "
             f"your approval, {counts['my_requests_pending']} of your requests waiting")
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("assigned").label = f"Assigned ({counts['assigned']})"  # type: ignore[assignment]
-        tabs.get_tab("approve").label = f"To approve ({counts['to_approve']})"  # type: ignore[assignment]
-        tabs.get_tab("requests").label = f"My requests ({counts['my_requests_pending']})"  # type: ignore[assignment]
+        tabs.get_tab("assigned").label = f"Assigned ({counts['assigned']})"
+        tabs.get_tab("approve").label = f"To approve ({counts['to_approve']})"
+        tabs.get_tab("requests").label = f"My requests ({counts['my_requests_pending']})"
         for tab in ("team", "all"):
             tabs.get_tab(tab).display = supervisor
         self._fill("assigned", [work_cells(w) for w in work.assigned], [str(w.id) for w in work.assigned])
@@ -153,8 +154,11 @@ class MyWorkScreen(Decides, Screen[None]):
         if key is None:
             self.decided("Pick an assignment (Assigned or All work tab) first.")
             return
-        self.app.push_screen(TextPrompt(f"Reassign assignment {key} to which operator (login)?"),
-                             lambda login: login and self.run_worker(self._reassign(int(key), login.strip())))
+        def chosen(login: str | None) -> None:
+            if login and key is not None:
+                self.run_worker(self._reassign(int(key), login.strip()))
+
+        self.app.push_screen(TextPrompt(f"Reassign assignment {key} to which operator (login)?"), chosen)
 
     async def _reassign(self, assignment_id: int, login: str) -> None:
         try:
