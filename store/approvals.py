@@ -119,10 +119,11 @@ def _pending(request_id: int, verb: str) -> tuple[ApprovalRequest, str]:
         raise NotFound(f"approval request {request_id}: no such request")
     if row.status != "pending":
         raise Conflict(f"request {row.id} was already {row.status} by {row.decided_by}")
-    # Four eyes first: whatever the role, nobody decides their own request.
-    if current_operator() == row.requested_by:
-        raise Conflict(f"request {row.id} was asked for by {row.requested_by}; someone else must {verb} it")
-    return row, require(Action.APPROVE)
+    login = require(Action.APPROVE)
+    # Four eyes: whatever the role, nobody decides their own request.
+    if login == row.requested_by:
+        raise Conflict(f"request {row.id} was asked for by {login}; someone else must {verb} it")
+    return row, login
 
 
 def approve_request(request_id: int, note: str = "") -> ApprovalRow:

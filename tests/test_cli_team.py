@@ -43,8 +43,14 @@ def test_refund_request_listed_approved_and_seen_posted(cli) -> None:
         (1, "refund", refund["number"], 60000, "paid twice", "alice")]
     code, out, _ = cli("approvals", "list")
     assert code == 0 and "refund" in out and "£600.00" in out and "paid twice" in out
-    code, out, err = cli("approve", "1")  # alice asked: alice may not approve, whatever her role
-    assert (code, out) == (1, "") and "asked for by alice; someone else must approve it" in err
+    code, out, err = cli("approve", "1")
+    assert (code, out) == (1, "") and "approve a request needs a supervisor or admin; alice is a clerk" in err
+    set_operator("bob")
+    own = run_json(cli, "refund", account, "--amount", "550.00", "--reason", "bob's own")
+    code, out, err = cli("approve", str(own["approval_id"]))  # nobody approves their own request
+    assert (code, out) == (1, "") and "asked for by bob; someone else must approve it" in err
+    set_operator("carol")
+    assert run_json(cli, "reject", str(own["approval_id"]), "--reason", "asked twice")["status"] == "rejected"
     set_operator("bob")
     code, out, _ = cli("approve", "1", "--note", "bank statement checked")
     assert code == 0 and f"refund {refund['number']} of £600.00 posted" in out
