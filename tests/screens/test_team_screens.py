@@ -57,7 +57,7 @@ async def test_clerk_requests_supervisor_approves_clerk_sees_it_posted(customer:
     app = HostApp(MyWorkScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "1 waiting for your approval" in text_of(app, "#mywork-summary")
+        assert "1 to approve" in text_of(app, "#mywork-summary")
         await pilot.press("right")
         await settle(pilot)
         assert app.screen.query_one("#w-approve", DataTable).get_row_at(0)[:3] == ["1", "refund", "RF-000001"]
@@ -128,13 +128,13 @@ async def test_my_work_counts_assignments_and_reassigns_with_one_key(customer: s
     app = HostApp(MyWorkScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "1 assigned to you" in text_of(app, "#mywork-summary")
+        assert "1 assigned," in text_of(app, "#mywork-summary")
         assert app.screen.query_one("#w-assigned", DataTable).get_row_at(0)[1:3] == ["collections", customer]
         await pilot.press("f7")
         await pilot.press(*"alice", "enter")
         await settle(pilot)
         assert "is now alice's" in text_of(app, "#mywork-status")
-        assert "0 assigned to you" in text_of(app, "#mywork-summary")
+        assert "0 assigned," in text_of(app, "#mywork-summary")
 
 
 async def test_audit_screen_and_document_history(customer: str) -> None:

@@ -55,6 +55,7 @@ class MyWorkScreen(Decides):
     ]
     DEFAULT_CSS = """
     MyWorkScreen #mywork-summary { height: 1; padding: 0 1; }
+    MyWorkScreen TabbedContent { height: 1fr; }
     MyWorkScreen #mywork-status { height: 2; padding: 0 1; }
     """
 
@@ -100,8 +101,8 @@ class MyWorkScreen(Decides):
         self.work = work
         counts = work.counts
         self.query_one("#mywork-summary", Static).update(
-            f"{work.login} ({work.role}): {counts['assigned']} assigned to you, {counts['to_approve']} waiting for "
-            f"your approval, {counts['my_requests_pending']} of your requests waiting")
+            f"{work.login} ({work.role}): {counts['assigned']} assigned, {counts['to_approve']} to approve, "
+            f"{counts['my_requests_pending']} of your requests waiting")
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("assigned").label = f"Assigned ({counts['assigned']})"
         tabs.get_tab("approve").label = f"To approve ({counts['to_approve']})"
@@ -132,6 +133,7 @@ class MyWorkScreen(Decides):
         index = (shown.index(tabs.active) + step) % len(shown) if tabs.active in shown else 0
         tabs.active = shown[index]
         self.query_one(f"#w-{shown[index]}", DataTable).focus()
+        self.decided("")
 
     def _selected(self, tab: str) -> str | None:
         table = self.query_one(f"#w-{tab}", DataTable)
