@@ -82,7 +82,9 @@ def require(action: Action) -> str:
     if role is None:
         raise not_an_operator(login)
     if not allows(role, action):
-        raise PermissionDenied(f"{action.value} needs a {' or '.join(roles_for(action))}; {login} is a {role}")
+        who = " or ".join(roles_for(action))
+        raise PermissionDenied(f"{action.value} needs {'an' if who[0] in 'aeiou' else 'a'} {who}; "
+                               f"{login} is {'an' if role == 'admin' else 'a'} {role}")
     return login
 
 
