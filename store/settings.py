@@ -96,9 +96,9 @@ def _group(value: str) -> str | None:
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("company_name", "Billfold Demo Ltd", "the name on every document", "any text", _any),
-    SettingSpec("company_address", "", "address lines on documents (`|` between lines)", "any text", _any),
+    SettingSpec("company_address", "", "address lines on documents, a vertical bar between lines", "any text", _any),
     SettingSpec("company_tax_id", "", "VAT / tax number on invoices", "any text", _any),
-    SettingSpec("company_payment", "", "how to pay, on invoices (`|` between lines)", "any text", _any),
+    SettingSpec("company_payment", "", "how to pay, on invoices, a vertical bar between lines", "any text", _any),
     SettingSpec("company_email", "", "reply address on documents", "an e-mail address", _email),
     SettingSpec("company_phone", "", "phone number on documents", "any text", _any),
     SettingSpec("company_logo", "", "logo image file for documents", "an absolute path", _path),
