@@ -1,6 +1,6 @@
 """Delivering documents by each customer's channel: e-mail now, post in a print batch.
 
-The render workers (exports.pdf_pool) do each document's own work on every core: read it from
+The render workers (exports.pdf.pool) do each document's own work on every core: read it from
 the books, print it, and build the e-mail ready to go on the wire. This process only sends, in
 order, one connection for the batch, and keeps every attempt with its exact bytes, a few dozen
 attempts to a transaction (each still its own delivery row with its own audit event), so a
@@ -23,8 +23,9 @@ from exports.documents import Company, InvoiceDoc
 from exports.email import PreparedMessage, SmtpSession, SmtpSettings, body_text, build_message, prepare_message
 from exports.from_books import company_profile, invoice_document
 from exports.pdf import DEFAULT_LIMITS, RenderLimits
-from exports.pdf_pool import RenderJob, render_many
+from exports.pdf.pool import RenderJob, render_many
 from store import deliveries
+from store.db import books_file, open_books_to_read
 from store.deliveries import DeliveryAttempt, PendingDocument
 from store.money import format_money
 
@@ -88,7 +89,7 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
     settings = SmtpSettings.from_settings() if any(p.channel == "email" and p.email for p in pending.values()) \
         else None
     company = company_profile()
-    books = _books_file()
+    books = books_file()
 
     def jobs() -> Iterator[RenderJob]:
         # Without a file the workers can read (PostgreSQL, an in-memory database) each document is
@@ -129,20 +130,6 @@ def deliver_pending(processes: int | None = None, progress: Progress | None = No
     return summary
 
 
-def _books_file() -> str | None:
-    """The SQLite file the books are in, for render workers to read documents from; None if there is none."""
-    from playhouse.apsw_ext import APSWDatabase
-
-    from store.models import database_proxy
-
-    database = database_proxy.obj
-    # Inside a transaction the workers would not see what it has not committed yet.
-    if isinstance(database, APSWDatabase) and database.database not in ("", ":memory:") \
-            and Path(database.database).is_file() and not database.in_transaction():
-        return str(Path(database.database).resolve())
-    return None
-
-
 _worker_books: str | None = None
 
 
@@ -153,12 +140,8 @@ def prepare_invoice(job: InvoiceJob, company: Company, *, limits: RenderLimits =
     global _worker_books
     doc = job.doc
     if doc is None:
-        from store.models import database_proxy
-
-        if job.books and _worker_books != job.books and getattr(database_proxy.obj, "database", None) != job.books:
-            from store.db import open_database
-
-            open_database(job.books, migrate=False)  # this worker only reads
+        if job.books and _worker_books != job.books:
+            open_books_to_read(job.books)  # this worker only reads
             _worker_books = job.books
         doc = invoice_document(job.number)
     pdf = render_invoice(doc, company, limits=limits)
@@ -285,7 +268,7 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
                  print_dir: Path | None = None) -> DeliverySummary:
     """Record this run's reminders (one per customer) and send each by the customer's channel."""
     from exports.from_books import reminder_document
-    from store.collections import preview_dunning, record_dunning
+    from store.dunning import preview_dunning, record_dunning
     from store.queries import customer_view
 
     summary = DeliverySummary()

@@ -81,3 +81,10 @@ def reminder_document(account_no: str, level: int, on: dt.date, numbers: list[st
                   if d.kind == "invoice" and d.open_minor > 0 and d.days_past_due > 0
                   and (numbers is None or d.number in numbers))
     return ReminderDoc(level, party_of(v), on, v.currency, items, sum(i.amount_due_minor for i in items))
+
+
+def invoice_pdf(number: str) -> bytes:
+    """An invoice or credit note as PDF: the one rendering the document screen's w and `billfold pdf` share."""
+    from exports.pdf import render_invoice
+
+    return render_invoice(invoice_document(number), company_profile())

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+from pathlib import Path
 
 from exports.from_books import company_profile, invoice_document, statement_document
 from exports.pdf import render_html, render_invoice, render_statement
-from exports.pdf_resources import FONT_URIS
+from exports.pdf.resources import FONT_URIS
 from store.collections import CollectionsPacket, collections_packet_data
 from store.money import format_money
 
@@ -56,10 +57,8 @@ def _cover(p: CollectionsPacket, company: str) -> str:
     </body></html>"""
 
 
-def send_with_packet(account_no: str, agency: str, note: str, folder: "Path | None" = None) -> tuple[object, "Path"]:
+def send_with_packet(account_no: str, agency: str, note: str, folder: Path | None = None) -> tuple[object, Path]:
     """Send an account to collections and produce its packet for the agency, next to the print batches."""
-    from pathlib import Path
-
     from exports.deliver import default_print_dir
     from store.collections import send_to_collections
 

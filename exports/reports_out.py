@@ -10,14 +10,15 @@ import html
 import io
 from decimal import Decimal
 from operator import itemgetter
+from collections.abc import Callable
 from typing import Any
 
 from tabulate import tabulate
 
-from exports.pdf_resources import FONT_URIS
+from exports.pdf.resources import FONT_URIS
 from store.errors import ValidationError
 from store.money import format_amount, plain_amount
-from store.sql import bulk_rows
+from store.bulk import bulk_rows
 
 # A cell beginning with one of these is a formula to a spreadsheet (CSV injection); see OWASP.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -196,3 +197,17 @@ def to_pdf(report: Any, company_name: str) -> bytes:
 
     check_pdf_rows(report)
     return render_html(to_html(report, company_name))
+
+
+def export_report(report: Any, fmt: str, company_name: str,
+                  render_pdf: Callable[[str], bytes] | None = None) -> bytes:
+    """The report as a file's bytes in `fmt` (pdf, csv, or txt/text): what the preview's p, c, t and
+    `billfold report --format` write. `render_pdf` turns the HTML into PDF (default: here, in-process;
+    the application passes its render worker so the screen stays live)."""
+    if fmt == "pdf":
+        from exports.pdf import render_html
+
+        check_pdf_rows(report)
+        return (render_pdf or render_html)(to_html(report, company_name))
+    text = to_csv(report) if fmt == "csv" else to_text(report)
+    return text.encode("utf-8")

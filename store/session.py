@@ -100,9 +100,11 @@ def ensure_operator(login: str, name: str | None = None, role: str = "clerk") ->
     """Fixtures and the demo: the operator row, created or given `role` (no checks, no audit)."""
     if role not in ROLES:
         raise BooksError(f"role must be one of {', '.join(ROLES)}")
-    row, created = Operator.get_or_create(login=login, defaults={"name": name or login, "role": role})
-    if not created and (row.role != role or row.disabled_at is not None):
-        Operator.update(role=role, disabled_at=None).where(Operator.id == row.id).execute()
+    row: Operator | None = Operator.get_or_none(Operator.login == login)
+    if row is None:
+        return Operator.create(login=login, name=name or login, role=role)
+    if row.role != role or row.disabled_at is not None:
+        Operator.update(role=role, disabled_at=None).where(Operator.login == login).execute()
         row.role = role
     return row
 

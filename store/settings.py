@@ -88,8 +88,11 @@ def _path(value: str) -> str | None:
 def _group(value: str) -> str | None:
     import grp
 
+    if value == "":
+        return None
     try:
-        return None if value == "" or grp.getgrnam(value) else None
+        grp.getgrnam(value)
+        return None
     except KeyError:
         return "a group on this machine (see /etc/group)"
 

@@ -1,21 +1,19 @@
 """Small query helpers shared by services, queries, reports and the dunning run.
 
 `sum_of` for a peewee column; and for the statements that read hundreds of thousands of rows
-(aging, the dunning run), SQL text run as written (`run_sql`), a way to build many records
-without the cyclic collector walking them (`bulk_rows`), and day counts made once per date
+(aging, the dunning run), SQL text run as written (`run_sql`) and day counts made once per date
 (`DaysPast`).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from peewee import PostgresqlDatabase, fn
 
+from store.bulk import bulk_rows as bulk_rows  # where the reports and the dunning run import it from
 from store.models import Customer, Dispute, ReceivableMove, database_proxy
 
 AGING_ITEM = "aging_item"  # migration 0006; not a model: only the aging reports and the dunning run read it
@@ -50,20 +48,6 @@ def run_sql(sql: str, values: dict[str, Any]) -> Any:
               "cross": "JOIN" if postgres else "CROSS JOIN"}
     text, params = _bind(sql.format(**tables), values)
     return database_proxy.execute_sql(text, params)
-
-
-@contextlib.contextmanager
-def bulk_rows() -> Iterator[None]:
-    """While building hundreds of thousands of rows or records (none of them in a reference cycle): no
-    cyclic garbage collection, which would otherwise walk all of them again and again as they are made
-    (a third of the time of a large aging detail or dunning run)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def as_date(value: Any) -> dt.date:

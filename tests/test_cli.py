@@ -58,7 +58,7 @@ def test_void_credit_and_write_off(cli) -> None:
     assert run_json(cli, "invoice", "void", "INV-000001", "--reason", "keyed twice")["reversed_minor"] == 12000
     credit = run_json(cli, "invoice", "credit", "INV-000002", "--reason", "goodwill", "--amount", "24.00")
     assert (credit["number"], credit["applied_minor"]) == ("CN-000001", 2400)
-    off = run_json(cli, "write-off", "INV-000003", "--reason", "uncollectable")
+    off = run_json(cli, "write-off", "INV-000003", "--reason", "uncollectable", "--all")
     assert off["amount_minor"] == 12000 and off["open_minor"] == 0
     assert cli("verify")[0] == 0
 
@@ -72,25 +72,44 @@ def test_void_credit_and_write_off(cli) -> None:
     (("invoice", "create", "--customer", "999999", "--line", "desc=x;qty=1;price=1;tax=S"),
      "billfold: account 999999: no such customer"),
     (("invoice", "create", "--customer", "100001", "--date", "someday", "--line", "desc=x;price=1;tax=S"),
-     "billfold: date: "),
+     "billfold: --date: 'someday' is not a date"),
     (("payment", "record", "--customer", "100001", "--amount", "12,34"),
      "billfold: amount: '12,34' has misplaced thousands separators"),
-    (("payment", "allocate", "PAY-0000001", "--to", "INV-000001=999"),
-     "billfold: payment PAY-0000001 has only £0.00 left to allocate"),
-    (("invoice", "void", "INV-000001", "--reason", "x"),
-     "billfold: invoice INV-000001 has £5.00 of payments and credits allocated to it"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(cli, argv, message: str) -> None:
-    run_json(cli, "customer", "add", "--name", "Juniper", "--email", "j@example.com")
-    run_json(cli, "invoice", "create", "--customer", "100001", "--line", "desc=x;qty=1;price=10;tax=S", "--post")
-    run_json(cli, "payment", "record", "--customer", "100001", "--amount", "5")
-    run_json(cli, "payment", "allocate", "PAY-0000001", "--to", "INV-000001=5")
+    _books_with_an_allocation(cli)
     before = snapshot()
     code, out, err = cli(*argv)
     assert code == 2
     assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
     assert out == ""
     assert snapshot() == before
+
+
+def _books_with_an_allocation(cli) -> None:
+    run_json(cli, "customer", "add", "--name", "Juniper", "--email", "j@example.com")
+    run_json(cli, "invoice", "create", "--customer", "100001", "--line", "desc=x;qty=1;price=10;tax=S", "--post")
+    run_json(cli, "payment", "record", "--customer", "100001", "--amount", "5")
+    run_json(cli, "payment", "allocate", "PAY-0000001", "--to", "INV-000001=5")
+
+
+@pytest.mark.parametrize("argv,message", [
+    (("payment", "allocate", "PAY-0000001", "--to", "INV-000001=999"),
+     "billfold: payment PAY-0000001 has only £0.00 left to allocate"),
+    (("invoice", "void", "INV-000001", "--reason", "x"),
+     "billfold: invoice INV-000001 has £5.00 of payments and credits allocated to it"),
+])
+def test_refusals_by_the_books_exit_1_and_write_nothing(cli, argv, message: str) -> None:
+    _books_with_an_allocation(cli)
+    before = snapshot()
+    code, out, err = cli(*argv)
+    assert (code, out) == (1, "")
+    assert err.startswith(message) and err.count("\n") == 1
+    assert snapshot() == before
+    code, out, err = cli(*argv, "--json")  # the same refusal, for a script
+    assert (code, err) == (1, "")
+    error = json.loads(out)["error"]
+    assert error["code"] == 1 and error["message"].startswith(message.removeprefix("billfold: "))
 
 
 def test_unexpected_errors_are_one_line_and_logged(cli, monkeypatch, books: Path) -> None:

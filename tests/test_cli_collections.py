@@ -30,7 +30,7 @@ def test_dispute_resolved_by_a_credit_note(cli, customer: str) -> None:
     assert json.loads(out)["credit_note"] == "CN-000001"
     assert invoice_view(number).open_minor == 600
     code, _out, err = cli("dispute", "reject", str(dispute["id"]), "--note", "too late")
-    assert code == 2 and "already credited" in err
+    assert code == 1 and "already credited" in err
 
 
 def test_promise_and_collections(cli, customer: str, tmp_path) -> None:
@@ -46,7 +46,7 @@ def test_promise_and_collections(cli, customer: str, tmp_path) -> None:
     code, out, _ = cli("dunning", "--json")
     assert customer not in [p["account_no"] for p in json.loads(out)["proposals"]]
     code, _out, err = cli("collections", customer, "--agency", "Debt Co")
-    assert code == 2 and "needs a supervisor" in err
+    assert code == 1 and "needs a supervisor" in err
     set_operator("bob")
     code, out, _ = cli("collections", customer, "--agency", "Debt Co", "--packet-dir", str(tmp_path))
     assert code == 0 and "sent to Debt Co for £12.00" in out

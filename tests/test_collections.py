@@ -6,19 +6,10 @@ import datetime as dt
 import pytest
 
 from store.permissions import PermissionDenied
-from store.collections import (
-    DunningItem,
-    collections_packet_data,
-    dunning_levels,
-    dunning_run,
-    preview_dunning,
-    record_dunning,
-    record_promise,
-    send_to_collections,
-    set_dunning_levels,
-)
+from store.collections import collections_packet_data, record_promise, send_to_collections
 from store.customers import CustomerData, add_note, create_customer, put_on_hold
 from store.disputes import open_dispute, reject_dispute
+from store.dunning import DunningItem, dunning_levels, dunning_run, preview_dunning, record_dunning, set_dunning_levels
 from store.errors import Conflict, ValidationError
 from store.invoices import DraftInput, create_and_post, credit_invoice
 from store.models import AuditEvent, CollectionCase, Customer, DunningNotice, PromiseToPay

@@ -217,7 +217,7 @@ async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_pa
     from tests.screens.host import HostApp
     from tui.screens.deliver import DeliverScreen
 
-    from exports.pdf_pool import start_helpers
+    from exports.pdf.pool import start_helpers
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     start_helpers()  # as tui.launch does before the application starts
@@ -245,7 +245,7 @@ async def test_dunning_screen_previews_the_run_then_records_and_sends_it(smtp, b
 
     from textual.widgets import Static
 
-    from exports.pdf_pool import start_helpers
+    from exports.pdf.pool import start_helpers
     from store.disputes import open_dispute
     from store.models import DunningNotice
     from tests.screens.host import HostApp, HostContext

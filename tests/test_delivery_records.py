@@ -12,7 +12,7 @@ from exports.deliver import InvoiceJob, ReadyDocument, _Keeper, deliver_pending
 from exports.email import PreparedMessage, build_message, prepare_message
 from exports.from_books import company_profile
 from exports.pdf import RenderError
-from exports.pdf_pool import RenderJob, render_many
+from exports.pdf.pool import RenderJob, render_many
 from store import deliveries
 from store.deliveries import DeliveryAttempt, PendingDocument, record_deliveries
 from store.errors import NotFound, ValidationError
@@ -99,7 +99,7 @@ def test_the_keeper_saves_a_batch_when_it_is_full_or_old(three) -> None:
 
 
 def test_a_document_the_worker_cannot_read_fails_alone(three) -> None:
-    books = deliver._books_file()
+    books = deliver.books_file()
     assert books is not None  # the tests' books are a file: the workers read the documents themselves
     company = company_profile()
     jobs = [RenderJob(n, "invoice_email", InvoiceJob(n, "invoice", books, None, to, "Someone", "billing@x.example"),
@@ -117,7 +117,7 @@ def test_a_document_the_worker_cannot_read_fails_alone(three) -> None:
 
 def test_without_a_file_for_the_workers_the_documents_are_read_here(smtp, three, tmp_path, monkeypatch) -> None:
     inbox, _running = smtp
-    monkeypatch.setattr(deliver, "_books_file", lambda: None)
+    monkeypatch.setattr(deliver, "books_file", lambda: None)
     summary = deliver_pending(processes=1, print_dir=tmp_path)
     assert (summary.emailed, summary.queued_for_print, summary.failed) == (2, 1, [])
     for _to, message in inbox.messages:

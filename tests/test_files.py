@@ -1,4 +1,4 @@
-"""Files Billfold creates are its owner's only, or shared read-only with the group named at init; never world-readable."""
+"""Files Billfold creates are its owner's only, or shared read-only with the init group; never world-readable."""
 from __future__ import annotations
 
 import grp

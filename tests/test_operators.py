@@ -37,7 +37,7 @@ def test_operator_commands(books: Path, capsys) -> None:
         assert code == 0 and json.loads(out)["role"] == "clerk"
         assert _cli(books, capsys, "operator", "grant", "dora", "supervisor")[1].strip() == "dora is now a supervisor"
         code, _, err = _cli(books, capsys, "operator", "add", "dora", "--role", "clerk")
-        assert code == 2 and "dora is already an operator (supervisor)" in err
+        assert code == 1 and "dora is already an operator (supervisor)" in err
         assert _cli(books, capsys, "operator", "disable", "dora", "--json")[0] == 0
         listed = json.loads(_cli(books, capsys, "operator", "list", "--json")[1])
     assert [(o["login"], o["role"], o["disabled"]) for o in listed][-1] == ("dora", "supervisor", True)
@@ -45,19 +45,19 @@ def test_operator_commands(books: Path, capsys) -> None:
         "operator.add", "operator.grant", "operator.disable"]
     set_operator("dora")  # a disabled login is refused at startup, naming the admins
     code, _, err = _cli(books, capsys, "verify")
-    assert code == 2 and err.strip() == ("billfold: dora is disabled in these books; an admin can add it with "
+    assert code == 1 and err.strip() == ("billfold: dora is disabled in these books; an admin can add it with "
                                          "`billfold operator add dora --role clerk` (admins: ada)")
 
 
 def test_only_admins_manage_operators_and_the_last_admin_stays(books: Path, capsys) -> None:
     before = snapshot()
     code, _, err = _cli(books, capsys, "operator", "add", "eve", "--role", "admin")
-    assert code == 2 and "manage operators needs an admin; alice is a clerk" in err
+    assert code == 1 and "manage operators needs an admin; alice is a clerk" in err
     assert snapshot() == before
     with acting_as("ada"):
         for argv in (("operator", "disable", "ada"), ("operator", "grant", "ada", "clerk")):
             code, _, err = _cli(books, capsys, *argv)
-            assert code == 2 and "ada is the last admin of these books; make another admin first" in err
+            assert code == 1 and "ada is the last admin of these books; make another admin first" in err
         assert snapshot() == before
         _cli(books, capsys, "operator", "add", "eve", "--role", "admin")
         assert _cli(books, capsys, "operator", "disable", "ada")[0] == 0  # eve is still an admin
@@ -72,10 +72,10 @@ def test_init_makes_the_first_admin_and_strangers_are_refused(tmp_path: Path, ca
     assert _cli(db, capsys, "init")[1].strip() == f"ok: {db.name}"  # already has an admin: nothing more
     set_operator("mallory")
     code, _, err = _cli(db, capsys, "customer", "add", "--name", "Sneaky Ltd")
-    assert code == 2 and err.strip() == ("billfold: mallory is not an operator of these books; an admin can add it "
+    assert code == 1 and err.strip() == ("billfold: mallory is not an operator of these books; an admin can add it "
                                          "with `billfold operator add mallory --role clerk` (admins: olga)")
     code, _, err = _cli(db, capsys, "init")
-    assert code == 2 and "mallory is not an operator" in err
+    assert code == 1 and "mallory is not an operator" in err
     set_operator(None)
 
 
@@ -139,18 +139,20 @@ def test_real_os_logins(os_login_maker: list[str], tmp_path: Path, capsys) -> No
            "BILLFOLD_LOG": str(folder / "billfold.log"), "USER": "root", "BILLFOLD_OPERATOR": "root"}
 
     def as_clerk(*argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([shutil.which("runuser") or "runuser", "-u", clerk, "--", *_python_for_others(), "-m", "tui.cli", "--db", str(db),
-                               *argv], capture_output=True, text=True, env=env, cwd=str(folder))
+        billfold = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+        return subprocess.run([shutil.which("runuser") or "runuser", "-u", clerk, "--", *_python_for_others(), "-c",
+                               billfold, "--db", str(db), *argv], capture_output=True, text=True, env=env,
+                              cwd=str(folder))
 
     refused = as_clerk("customer", "add", "--name", "Not Yet Ltd")
-    assert refused.returncode == 2, refused.stderr
+    assert refused.returncode == 1, refused.stderr
     assert refused.stderr.strip() == (f"billfold: {clerk} is not an operator of these books; an admin can add it "
                                       f"with `billfold operator add {clerk} --role clerk` (admins: {os_login()})")
     assert _cli(db, capsys, "operator", "add", clerk, "--role", "clerk")[0] == 0
     done = as_clerk("customer", "add", "--name", "Clerk Made Ltd", "--email", "ap@clerk.example", "--json")
     assert done.returncode == 0, done.stderr
     closing = as_clerk("period", "close", "2026-10")
-    assert closing.returncode == 2 and f"close a period needs a supervisor or admin; {clerk} is a clerk" in \
+    assert closing.returncode == 1 and f"close a period needs a supervisor or admin; {clerk} is a clerk" in \
         closing.stderr
     from store.db import open_database
 

@@ -16,15 +16,15 @@ from typing import ClassVar, cast
 import pypdf
 import pytest
 
-from exports import pdf as pdf_module
+from exports.pdf import render as pdf_module
 from exports.documents import Aging, DocLine, PageSize, Party, StatementDoc, TaxSummary
 from exports.pdf import RenderError, render_html, render_invoice, render_reminder, render_statement
-from exports.pdf_format import Formatter, address_lines, clean_text
-from exports.pdf_layout import GEOMETRY, PT_PER_MM, chunk_rows, wrapped_lines
-from exports.pdf_pool import RenderJob, RenderTimeout, render_in_worker, render_many
-from exports.pdf_resources import FONT_DIR, LinkGate
-from exports.pdf_samples import sample_company, sample_customer, sample_invoice, sample_reminder, sample_statement
-from exports.pdf_views import statement_html
+from exports.pdf.format import Formatter, address_lines, clean_text
+from exports.pdf.layout import GEOMETRY, PT_PER_MM, chunk_rows, wrapped_lines
+from exports.pdf.pool import RenderJob, RenderTimeout, render_in_worker, render_many
+from exports.pdf.resources import FONT_DIR, LinkGate
+from exports.pdf.samples import sample_company, sample_customer, sample_invoice, sample_reminder, sample_statement
+from exports.pdf.views import statement_html
 
 LOGO = Path(__file__).parent / "data" / "pdf" / "logo.png"
 FMT = Formatter("en_GB", "GBP")
@@ -325,7 +325,7 @@ def test_chunks_fill_pages_and_wrap_estimates_count_lines() -> None:
 
 
 def test_importing_the_renderer_does_not_load_xhtml2pdf() -> None:
-    code = ("import sys, exports.pdf, exports.pdf_pool; "
+    code = ("import sys, exports.pdf, exports.pdf.pool; "
             "assert not {'xhtml2pdf', 'reportlab'} & set(sys.modules), sorted(sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
 

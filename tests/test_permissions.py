@@ -106,7 +106,8 @@ def test_the_permission_table(new_books: Callable[[], Books], role: str) -> None
             _do(action)(world)
             assert snapshot() != before, f"{role} may {action.value}, but nothing was written"
         else:
-            with pytest.raises(PermissionDenied, match=f"{action.value} needs an? .*; {books.logins[role]} is an? {role}"):
+            refusal = f"{action.value} needs an? .*; {books.logins[role]} is an? {role}"
+            with pytest.raises(PermissionDenied, match=refusal):
                 _do(action)(world)
             assert snapshot() == before, f"{role} was refused {action.value} but the books changed"
         books.as_owner()

@@ -83,13 +83,11 @@ def test_append_only_tables_refuse_even_the_owner_and_admins(pg: Books) -> None:
     _refused(admin, "UPDATE period_lock SET lock_date = NULL", "permission denied|never changed")
     admin.close()
     pg.as_owner()
-    with pytest.raises(Exception, match="never changed or deleted"):
-        with database_proxy.atomic():
-            database_proxy.obj.execute_sql("DELETE FROM period_lock")
-    with pytest.raises(Exception, match=LOCKED):
-        with database_proxy.atomic():
-            database_proxy.obj.execute_sql("INSERT INTO journal_entry (entry_date, kind, memo, created_by, "
-                                           "created_at) VALUES ('2026-10-31', 'x', '', 'me', now())")
+    with pytest.raises(Exception, match="never changed or deleted"), database_proxy.atomic():
+        database_proxy.obj.execute_sql("DELETE FROM period_lock")
+    with pytest.raises(Exception, match=LOCKED), database_proxy.atomic():
+        database_proxy.obj.execute_sql("INSERT INTO journal_entry (entry_date, kind, memo, created_by, "
+                                       "created_at) VALUES ('2026-10-31', 'x', '', 'me', now())")
 
 
 def test_operator_add_and_disable_make_and_unmake_the_database_login(pg: Books) -> None:

@@ -24,7 +24,7 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
     MODES = {
         "lookup": lambda: _screen("account_lookup", "AccountLookupScreen"),
         "invoice": lambda: _screen("invoice_entry", "InvoiceEntryScreen"),
-        "payments": lambda: _screen("payments", "PaymentsScreen"),
+        "payments": lambda: _screen("matching_queue", "PaymentsScreen"),
         "reports": lambda: _screen("reports", "ReportsScreen"),
     }
     DEFAULT_MODE = "lookup"
@@ -51,7 +51,7 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
         self.push_screen(InvoiceEntryScreen(account_no))
 
     def open_payment_entry(self, account_no: str | None = None) -> None:
-        from tui.screens.payments import PaymentEntryScreen
+        from tui.screens.payment_entry import PaymentEntryScreen
 
         self.push_screen(PaymentEntryScreen(account_no))
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 
 def run_application(args: argparse.Namespace) -> int:
-    from tui.cli import open_books
+    from tui.cli.books import open_books
 
     label = open_books(args)
     from store.db import current_label
@@ -16,7 +16,7 @@ def run_application(args: argparse.Namespace) -> int:
     from tui.context import AppContext
     from tui.services import Services
 
-    from exports.pdf_pool import start_helpers
+    from exports.pdf.pool import start_helpers
 
     start_helpers()  # before Textual takes stderr over: documents render in worker processes
     context = AppContext(operator=current_operator(), database_label=current_label() or label,

@@ -5,7 +5,19 @@ screen never builds a query, and tests can hand a screen a stand-in.
 """
 from __future__ import annotations
 
-from store import catalogue, collections, customers, disputes, invoices, lookup, matching, payments, queries, settings
+from store import (
+    catalogue,
+    collections,
+    customers,
+    disputes,
+    dunning,
+    invoices,
+    lookup,
+    matching,
+    payments,
+    queries,
+    settings,
+)
 
 
 class Services:
@@ -79,10 +91,9 @@ class Services:
 
     @staticmethod
     def render_document_pdf(number: str) -> bytes:
-        from exports.from_books import company_profile, invoice_document
-        from exports.pdf import render_invoice
+        from exports.from_books import invoice_pdf
 
-        return render_invoice(invoice_document(number), company_profile())
+        return invoice_pdf(number)
 
     @staticmethod
     def email_document(number: str) -> str:
@@ -147,8 +158,8 @@ class Services:
         return deliver_pending(processes, progress)
 
     @staticmethod
-    def dunning_run(as_of):  # noqa: ANN001, ANN205 - a date; store.collections.DunningRun
-        return collections.dunning_run(as_of)
+    def dunning_run(as_of):  # noqa: ANN001, ANN205 - a date; store.dunning.DunningRun
+        return dunning.dunning_run(as_of)
 
     @staticmethod
     def send_dunning(as_of, processes: int | None = None, progress=None):  # noqa: ANN001, ANN205

@@ -80,7 +80,7 @@ class OwnCpu:
     """Clock ticks of this process and of the render workers, read as each worker stops."""
 
     def __init__(self) -> None:
-        from exports import pdf_pool
+        from exports.pdf import pool as pdf_pool
 
         self.workers = 0
         original_stop, original_kill = pdf_pool._Worker.stop, pdf_pool._Worker.kill

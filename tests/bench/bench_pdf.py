@@ -22,13 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tabulate import tabulate
 
-from exports import pdf_html
+from exports.pdf import html as pdf_html
 from exports.pdf import page_count, render_invoice, render_statement
-from exports.pdf_layout import Chunks
-from exports.pdf_pool import RenderJob, render_many
-from exports.pdf_resources import LinkGate
-from exports.pdf_samples import sample_company, sample_invoice, sample_statement
-from exports.pdf_views import invoice_html, statement_html
+from exports.pdf.layout import Chunks
+from exports.pdf.pool import RenderJob, render_many
+from exports.pdf.resources import LinkGate
+from exports.pdf.samples import sample_company, sample_invoice, sample_statement
+from exports.pdf.views import invoice_html, statement_html
 
 
 def timed(fn: Callable[[], bytes], runs: int) -> tuple[float, bytes]:

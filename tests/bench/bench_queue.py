@@ -112,7 +112,7 @@ async def run_queue(args: argparse.Namespace, label: str) -> dict[str, object]:
 
     from tui.app import BillfoldApp
     from tui.context import AppContext
-    from tui.screens.payments import PaymentsScreen
+    from tui.screens.matching_queue import PaymentsScreen
 
     app = BillfoldApp(AppContext("bench", label, dt.date.today()))
     results: dict[str, list[float]] = {"k (skip)": [], "Down": [], "Enter (accept top)": []}

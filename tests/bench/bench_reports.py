@@ -88,7 +88,7 @@ def cases(today: dt.date, first_day: dt.date | None) -> list[tuple[str, str, Cal
 
 
 def _dunning(today: dt.date) -> Report:
-    from store.collections import dunning_run
+    from store.dunning import dunning_run
 
     run = dunning_run(today)
     return Report("dunning", "Dunning preview", today.isoformat(), (), tuple((p.account_no,) for p in run.proposals))

@@ -13,7 +13,7 @@ from tui.context import AppContext
 from tui.screens.account_lookup import AccountLookupScreen
 from tui.screens.help import HelpScreen
 from tui.screens.invoice_entry import InvoiceEntryScreen
-from tui.screens.payments import PaymentsScreen
+from tui.screens.matching_queue import PaymentsScreen
 from tui.screens.reports import ReportsScreen
 
 

@@ -12,7 +12,8 @@ from store.queries import invoice_view, payment_view
 from store.verify import verify_books
 from tests.conftest import line, post
 from tests.screens.host import HostApp
-from tui.screens.payments import PaymentEntryScreen, PaymentsScreen
+from tui.screens.matching_queue import PaymentsScreen
+from tui.screens.payment_entry import PaymentEntryScreen
 
 
 async def settle(pilot) -> None:
@@ -225,7 +226,7 @@ async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_pa
 
 
 async def test_the_next_page_of_the_queue_comes_in_as_payments_are_placed(queue, monkeypatch) -> None:
-    from tui.screens import payments
+    from tui.screens import matching_queue as payments
 
     monkeypatch.setattr(payments, "QUEUE_PAGE", 2)
     app = HostApp(PaymentsScreen())

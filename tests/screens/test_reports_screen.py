@@ -5,7 +5,7 @@ from pypdf import PdfReader
 from textual.widgets import Static
 
 from exports import reports_out
-from exports.pdf_pool import start_helpers
+from exports.pdf.pool import start_helpers
 from store.customers import CustomerData, create_customer
 from tests.conftest import line, post
 from tests.screens.host import HostApp

@@ -15,7 +15,7 @@ from tui.keys import GLOBAL_KEYS, key_label
 from tui.screens.account_lookup import AccountLookupScreen
 from tui.screens.help import HelpScreen
 from tui.screens.invoice_entry import InvoiceEntryScreen
-from tui.screens.payments import PaymentsScreen
+from tui.screens.matching_queue import PaymentsScreen
 from tui.screens.reports import ReportsScreen
 
 SCREENS = {"lookup": AccountLookupScreen, "invoice": InvoiceEntryScreen, "payments": PaymentsScreen,

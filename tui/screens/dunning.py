@@ -2,7 +2,7 @@
 
 One reminder per customer, listing every overdue item that is not disputed; accounts on hold,
 in collections, with a promise to pay in force, with credit that covers what is overdue or
-reminded at this level lately are left out, each with its reason (store.collections). Tab
+reminded at this level lately are left out, each with its reason (store.dunning). Tab
 switches between the reminders and those left out; F10 asks once, then records each notice and
 sends it by the customer's channel (e-mail, or a print batch), rendering on every core.
 """
@@ -32,12 +32,12 @@ REMINDER_COLUMNS = (Column("Account", 7), Column("Customer", 26), Column("Lvl", 
 LEFT_OUT_COLUMNS = (Column("Account", 7), Column("Customer", 26), Column("Lvl", 3, right=True), Column("Why", 60))
 
 
-def reminder_cells(p: Any) -> tuple[str, ...]:  # a store.collections.DunningProposal
+def reminder_cells(p: Any) -> tuple[str, ...]:  # a store.dunning.DunningProposal
     return (p.account_no, p.customer_name, str(p.level), str(len(p.items)), format_amount(p.total_minor, p.currency),
             p.channel, format_amount(p.credit_minor, p.currency) if p.credit_minor else "")
 
 
-def left_out_cells(s: Any) -> tuple[str, ...]:  # a store.collections.DunningSkip
+def left_out_cells(s: Any) -> tuple[str, ...]:  # a store.dunning.DunningSkip
     return (s.account_no, s.customer_name, str(s.level), s.reason)
 
 
@@ -61,7 +61,7 @@ class DunningScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.run: Any = None  # store.collections.DunningRun
+        self.run: Any = None  # store.dunning.DunningRun
         self.left_out = False
 
     @property

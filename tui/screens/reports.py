@@ -173,7 +173,7 @@ class ReportsScreen(Screen[None]):
     async def write(self, fmt: str, path: str) -> None:
         from exports import reports_out
         from exports.pdf import RenderError
-        from exports.pdf_pool import render_in_worker
+        from exports.pdf.pool import render_in_worker
 
         report = self.report
         # Off the screen's loop and off the database thread: a long report takes seconds to write.
@@ -181,14 +181,10 @@ class ReportsScreen(Screen[None]):
             if fmt == "pdf":
                 reports_out.check_pdf_rows(report)
             self.notify(f"Writing {len(report.rows):,} rows as {fmt.upper()}...", timeout=3)
-            if fmt == "pdf":
-                company = await in_db(self.services.company_name)
-                html = await asyncio.to_thread(reports_out.to_html, report, company)
-                data = await asyncio.to_thread(render_in_worker, "html", html, None)
-                Path(path).expanduser().write_bytes(data)
-            else:
-                text = await asyncio.to_thread(reports_out.to_csv if fmt == "csv" else reports_out.to_text, report)
-                Path(path).expanduser().write_text(text, encoding="utf-8", newline="")
+            company = await in_db(self.services.company_name)
+            data = await asyncio.to_thread(reports_out.export_report, report, fmt, company,
+                                           lambda html: render_in_worker("html", html, None))
+            Path(path).expanduser().write_bytes(data)
         except (BooksError, OSError, RenderError) as exc:
             self.notify(f"Not written: {exc}", severity="error", markup=False)
             return

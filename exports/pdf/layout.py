@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 from exports.documents import PageSize
-from exports.pdf_resources import FONT_DIR, FONT_FILES
+from exports.pdf.resources import FONT_DIR, FONT_FILES
 
 T = TypeVar("T")
 

@@ -3,7 +3,7 @@
 Everything a user typed reaches the page only through here: every record is scrubbed of
 unprintable characters first, and the environment escapes every value (autoescape) and scrubs it
 again on output (finalize), so no field can add markup, fetch a resource or break the PDF.
-Resources the templates themselves use are named by URIs of our own (see pdf_resources), which
+Resources the templates themselves use are named by URIs of our own (see exports.pdf.resources), which
 only the renderer's link callback resolves.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from exports.documents import Company, Party
-from exports.pdf_format import Formatter, address_lines, clean_text, paragraphs
-from exports.pdf_layout import GEOMETRY, Chunks, PageGeometry, RowMetrics, chunk_rows, text_width
-from exports.pdf_resources import FONT_URIS, LOGO_URI, logo_file
+from exports.pdf.format import Formatter, address_lines, clean_text, paragraphs
+from exports.pdf.layout import GEOMETRY, Chunks, PageGeometry, RowMetrics, chunk_rows, text_width
+from exports.pdf.resources import FONT_URIS, LOGO_URI, logo_file
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACCENT = "#1f3a5f"

@@ -51,7 +51,7 @@ TASKS: dict[str, str] = {
 
 
 def _task(kind: str) -> Any:
-    from exports import pdf
+    from exports.pdf import render as pdf
 
     if kind in pdf.RENDERERS:
         return pdf.RENDERERS[kind]
@@ -82,7 +82,7 @@ def _worker_main(conn: Connection, limits: RenderLimits) -> None:
 def _warm_up() -> None:
     """Import the engine and register the fonts now, so the first real job is not the slow one."""
     from exports.pdf import render_invoice
-    from exports.pdf_samples import sample_company, sample_invoice
+    from exports.pdf.samples import sample_company, sample_invoice
 
     try:
         render_invoice(sample_invoice(1), sample_company())
@@ -96,7 +96,7 @@ def _context() -> Any:
     # imported the renderer, so replacing a killed worker is quick; spawn elsewhere.
     if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["exports.pdf_pool", "xhtml2pdf.pisa"])
+        ctx.set_forkserver_preload(["exports.pdf.pool", "xhtml2pdf.pisa"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -15,8 +15,8 @@ from exports.documents import (
     StatementDoc,
     StatementRow,
 )
-from exports.pdf_format import Formatter, paragraphs
-from exports.pdf_html import (
+from exports.pdf.format import Formatter, paragraphs
+from exports.pdf.html import (
     LETTER_PT,
     PAY_PT,
     Cell,
@@ -30,7 +30,7 @@ from exports.pdf_html import (
     panel_mm,
     scrub,
 )
-from exports.pdf_layout import GEOMETRY, PT_PER_MM, wrapped_lines
+from exports.pdf.layout import GEOMETRY, PT_PER_MM, wrapped_lines
 
 # --- invoices and credit notes ---------------------------------------------------------------
 

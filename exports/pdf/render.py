@@ -3,7 +3,7 @@
 Takes the plain records of exports.documents, never the books. xhtml2pdf (and ReportLab under it)
 is imported inside the functions that need it: the import costs about half a second, which the
 TUI must not pay at start-up. Renders in this process are serialised by xhtml2pdf itself; for a
-time limit that is enforced by killing, and for using every core, see exports.pdf_pool.
+time limit that is enforced by killing, and for using every core, see exports.pdf.pool.
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from functools import partial
 from typing import Any
 
 from exports.documents import Company, InvoiceDoc, ReminderDoc, StatementDoc
-from exports.pdf_format import clean_html
-from exports.pdf_html import DocumentHtml
-from exports.pdf_resources import LinkGate, logo_file
-from exports.pdf_views import invoice_html, reminder_html, statement_html
+from exports.pdf.format import clean_html
+from exports.pdf.html import DocumentHtml
+from exports.pdf.resources import LinkGate, logo_file
+from exports.pdf.views import invoice_html, reminder_html, statement_html
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class RenderError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RenderLimits:
-    seconds: float = 60.0  # checked by xhtml2pdf between elements; pdf_pool kills past it
+    seconds: float = 60.0  # checked by xhtml2pdf between elements; exports.pdf.pool kills past it
     max_html_bytes: int = 16 * 1024 * 1024  # a 2,000-row statement is about 1.5 MB
     max_pdf_bytes: int = 64 * 1024 * 1024
 
