@@ -353,9 +353,13 @@ def retry_failed(progress: Progress | None = None) -> DeliverySummary:
 
 
 def default_print_dir() -> Path:
+    """The print_spool setting (an admin's), else `print` in the user data folder."""
     from platformdirs import user_data_path
 
-    return user_data_path("billfold", appauthor=False) / "print"
+    from store.settings import get_setting
+
+    spool = get_setting("print_spool")
+    return Path(spool).expanduser() if spool else user_data_path("billfold", appauthor=False) / "print"
 
 
 def _print_batch(items: list[tuple[PendingDocument, bytes]], print_dir: Path | None) -> tuple[str, Path]:

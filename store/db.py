@@ -117,7 +117,7 @@ def migrate_database(database: Database, target: str | None = None) -> list[str]
     pending = [m for m in runner.status() if m.path and not m.applied]
     if not pending:
         return []
-    applied = runner.up(target)
+    applied: list[str] = runner.up(target)
     if isinstance(database, PostgresqlDatabase):
         grant_roles(database)
     return applied
@@ -125,14 +125,12 @@ def migrate_database(database: Database, target: str | None = None) -> list[str]
 
 def grant_roles(database: Database) -> None:
     """PostgreSQL: the group roles, their GRANTs on every table, and who may change each setting."""
-    from store.pg_roles import APPEND_ONLY, apply_grants
+    from store.pg_roles import APPEND_ONLY, apply_grants, sync_setting_rules
     from store.settings import SPECS
 
     with database.atomic():
         apply_grants(database, APPEND_ONLY)
-        database.execute_sql("DELETE FROM setting_rule")
-        for spec in SPECS:
-            database.execute_sql("INSERT INTO setting_rule (key, role) VALUES (%s, %s)", (spec.key, spec.role))
+        sync_setting_rules(database, [(spec.key, spec.role) for spec in SPECS])
 
 
 def describe(database: Database) -> str:

@@ -42,8 +42,9 @@ from store.models import (
     PromiseToPay,
 )
 from store.money import format_money
-from store.service import run_service
+from store.periods import check_open
 from store.permissions import Action
+from store.service import run_service
 from store.session import current_operator, require
 from store.settings import get_setting, set_setting
 from store.sql import DaysPast, bulk_rows, run_sql
@@ -291,6 +292,7 @@ def record_dunning(as_of: dt.date, proposals: Sequence[DunningProposal]) -> list
 def _record_notice(as_of: dt.date, proposal: DunningProposal) -> int | None:
     def body() -> int | None:
         require(Action.DUNNING)
+        check_open(as_of, "a dunning notice")  # the dunning log of a closed period stays as it was reported
         customer = get_customer(proposal.account_no)
         fresh = _dunning_run(as_of, customer.id).proposals
         if fresh != (proposal,):

@@ -44,6 +44,7 @@ class Setting(BaseModel):
 
 
 class Operator(BaseModel):
+    id = AutoField()
     login = CharField(unique=True)
     name = TextField()
     role = CharField(default="clerk")  # clerk, supervisor, admin
@@ -54,6 +55,7 @@ class Operator(BaseModel):
 class PeriodLock(BaseModel):
     """Append-only history of period closes and reopenings; the latest row holds the lock date."""
 
+    id = AutoField()
     month = CharField()  # YYYY-MM closed or reopened
     lock_date = IsoDateField(null=True)  # nothing dated on or before it may be written; None: nothing locked
     action = CharField()  # close, reopen

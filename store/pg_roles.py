@@ -9,6 +9,7 @@ GRANTs are per database and given again after every migration so that new tables
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from peewee import Database, PostgresqlDatabase
 
@@ -30,6 +31,10 @@ APPEND_ONLY = ("journal_entry", "journal_line", "audit_event", "allocation", "in
 LOGIN_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,62}$")
 
 
+def _sql(database: Database, sql: str, params: tuple[object, ...] = ()) -> Any:
+    return database.execute_sql(sql, params)  # type: ignore[no-untyped-call]
+
+
 def is_postgres(database: Database) -> bool:
     return isinstance(database, PostgresqlDatabase)
 
@@ -45,16 +50,16 @@ def quoted(login: str) -> str:
 
 
 def _create_groups(database: Database) -> None:
-    for role, group in GROUPS.items():
-        database.execute_sql(
+    for group in GROUPS.values():
+        _sql(database,
             f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
             f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$")
-    database.execute_sql(f"GRANT {GROUPS['clerk']} TO {GROUPS['supervisor']}")
-    database.execute_sql(f"GRANT {GROUPS['supervisor']} TO {GROUPS['admin']}")
+    _sql(database, f"GRANT {GROUPS['clerk']} TO {GROUPS['supervisor']}")
+    _sql(database, f"GRANT {GROUPS['supervisor']} TO {GROUPS['admin']}")
 
 
 def _tables(database: Database) -> list[str]:
-    cursor = database.execute_sql(
+    cursor = _sql(database,
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
     return [row[0] for row in cursor.fetchall()]
 
@@ -63,47 +68,54 @@ def apply_grants(database: Database, append_only: tuple[str, ...]) -> None:
     """Group roles and their GRANTs on every table of the books (idempotent)."""
     _create_groups(database)
     clerk, supervisor, admin = GROUPS["clerk"], GROUPS["supervisor"], GROUPS["admin"]
-    database.execute_sql(f"GRANT USAGE ON SCHEMA public TO {clerk}")
-    database.execute_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {clerk}")
+    _sql(database, f"GRANT USAGE ON SCHEMA public TO {clerk}")
+    _sql(database, f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {clerk}")
     for table in _tables(database):
         name = f'"{table}"'
-        database.execute_sql(f"REVOKE ALL ON {name} FROM {clerk}, {supervisor}, {admin}")
-        database.execute_sql(f"GRANT SELECT ON {name} TO {clerk}")
+        _sql(database, f"REVOKE ALL ON {name} FROM {clerk}, {supervisor}, {admin}")
+        _sql(database, f"GRANT SELECT ON {name} TO {clerk}")
         level = RESTRICTED.get(table, "clerk")
         if level == "owner":
             continue
         writes = "INSERT" if table in append_only else "INSERT, UPDATE, DELETE"
-        database.execute_sql(f"GRANT {writes} ON {name} TO {GROUPS[level]}")
+        _sql(database, f"GRANT {writes} ON {name} TO {GROUPS[level]}")
+
+
+def sync_setting_rules(database: Database, rules: list[tuple[str, str]]) -> None:
+    """Which role may change each setting key, for the trigger on setting (migration 0009)."""
+    _sql(database, "DELETE FROM setting_rule")
+    for key, role in rules:
+        _sql(database, "INSERT INTO setting_rule (key, role) VALUES (%s, %s)", (key, role))
 
 
 def grant_login(database: Database, login: str, role: str) -> None:
     """Make `login` a database login in exactly the group of `role` (creating the login role if needed)."""
     name = quoted(login)
-    database.execute_sql(
+    _sql(database,
         f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{check_login(login)}') "
         f"THEN CREATE ROLE {name} LOGIN; END IF; END $$")
     # Admins add other logins, which needs CREATEROLE on the login itself: attributes are not inherited.
-    database.execute_sql(f"ALTER ROLE {name} LOGIN {'CREATEROLE' if role == 'admin' else 'NOCREATEROLE'}")
+    _sql(database, f"ALTER ROLE {name} LOGIN {'CREATEROLE' if role == 'admin' else 'NOCREATEROLE'}")
     for other in ROLES:
         if other != role:
-            database.execute_sql(f"REVOKE {GROUPS[other]} FROM {name}")
-    database.execute_sql(f"GRANT {GROUPS[role]} TO {name}")
+            _sql(database, f"REVOKE {GROUPS[other]} FROM {name}")
+    _sql(database, f"GRANT {GROUPS[role]} TO {name}")
 
 
 def revoke_login(database: Database, login: str) -> None:
     """A disabled operator can no longer connect, nor act through the groups."""
     name = quoted(login)
-    exists = database.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
+    exists = _sql(database, "SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone()
     if not exists:
         return
     for group in GROUPS.values():
-        database.execute_sql(f"REVOKE {group} FROM {name}")
-    database.execute_sql(f"ALTER ROLE {name} NOLOGIN NOCREATEROLE")
+        _sql(database, f"REVOKE {group} FROM {name}")
+    _sql(database, f"ALTER ROLE {name} NOLOGIN NOCREATEROLE")
 
 
 def session_user(database: Database) -> str:
-    return str(database.execute_sql("SELECT session_user").fetchone()[0])
+    return str(_sql(database, "SELECT session_user").fetchone()[0])
 
 
 def is_superuser(database: Database) -> bool:
-    return bool(database.execute_sql("SELECT rolsuper FROM pg_roles WHERE rolname = session_user").fetchone()[0])
+    return bool(_sql(database, "SELECT rolsuper FROM pg_roles WHERE rolname = session_user").fetchone()[0])

@@ -82,7 +82,9 @@ def require(action: Action) -> str:
     if role is None:
         raise not_an_operator(login)
     if not allows(role, action):
-        raise PermissionDenied(f"{action.value} needs a {' or '.join(roles_for(action))}; {login} is a {role}")
+        who = " or ".join(roles_for(action))
+        raise PermissionDenied(f"{action.value} needs {'an' if who[0] in 'aeiou' else 'a'} {who}; "
+                               f"{login} is {'an' if role == 'admin' else 'a'} {role}")
     return login
 
 
@@ -98,9 +100,11 @@ def ensure_operator(login: str, name: str | None = None, role: str = "clerk") ->
     """Fixtures and the demo: the operator row, created or given `role` (no checks, no audit)."""
     if role not in ROLES:
         raise BooksError(f"role must be one of {', '.join(ROLES)}")
-    row, created = Operator.get_or_create(login=login, defaults={"name": name or login, "role": role})
-    if not created and (row.role != role or row.disabled_at is not None):
-        Operator.update(role=role, disabled_at=None).where(Operator.id == row.id).execute()
+    row: Operator | None = Operator.get_or_none(Operator.login == login)
+    if row is None:
+        return Operator.create(login=login, name=name or login, role=role)
+    if row.role != role or row.disabled_at is not None:
+        Operator.update(role=role, disabled_at=None).where(Operator.login == login).execute()
         row.role = role
     return row
 

@@ -88,17 +88,20 @@ def _path(value: str) -> str | None:
 def _group(value: str) -> str | None:
     import grp
 
+    if value == "":
+        return None
     try:
-        return None if value == "" or grp.getgrnam(value) else None
+        grp.getgrnam(value)
+        return None
     except KeyError:
         return "a group on this machine (see /etc/group)"
 
 
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("company_name", "Billfold Demo Ltd", "the name on every document", "any text", _any),
-    SettingSpec("company_address", "", "address lines on documents (`|` between lines)", "any text", _any),
+    SettingSpec("company_address", "", "address lines on documents, a vertical bar between lines", "any text", _any),
     SettingSpec("company_tax_id", "", "VAT / tax number on invoices", "any text", _any),
-    SettingSpec("company_payment", "", "how to pay, on invoices (`|` between lines)", "any text", _any),
+    SettingSpec("company_payment", "", "how to pay, on invoices, a vertical bar between lines", "any text", _any),
     SettingSpec("company_email", "", "reply address on documents", "an e-mail address", _email),
     SettingSpec("company_phone", "", "phone number on documents", "any text", _any),
     SettingSpec("company_logo", "", "logo image file for documents", "an absolute path", _path),

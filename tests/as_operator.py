@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
         return billfold(rest)
     if what == "-c":
         sys.argv = ["-c", *rest[1:]]
-        exec(compile(rest[0], "<as_operator>", "exec"), {"__name__": "__main__"})  # noqa: S102 - test code
+        exec(compile(rest[0], "<as_operator>", "exec"), {"__name__": "__main__"})
         return 0
     sys.argv = [what, *rest]
     runpy.run_path(what, run_name="__main__")
