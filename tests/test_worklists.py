@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from store import approvals, payments, worklists
+from store import approvals, clock, payments, worklists
 from store.errors import Conflict, ValidationError
 from store.models import AuditEvent, WorkAssignment
 from store.permissions import PermissionDenied
@@ -88,5 +88,5 @@ def test_team_today_counts_invoices_posted_payments_applied_and_open_work(custom
     worklists.assign_account(customer, "dispute", "carol")
     today = {d.login: (d.invoices_posted, d.payments_applied, d.still_assigned) for d in worklists.team_today()}
     assert today == {"ada": (0, 0, 0), "alice": (2, 1, 1), "bob": (1, 0, 0), "carol": (0, 0, 1)}
-    yesterday = worklists.team_today(dt.date.today() - dt.timedelta(days=1))
+    yesterday = worklists.team_today(clock.now().date() - dt.timedelta(days=1))
     assert {d.login: d.invoices_posted for d in yesterday} == {"ada": 0, "alice": 0, "bob": 0, "carol": 0}

@@ -32,7 +32,8 @@ GLOBAL_KEYS: tuple[Key, ...] = (
     Key("f3,ctrl+n", "go('invoice')", "Invoice"),
     Key("f5,ctrl+b", "go('payments')", "Payments"),
     Key("f6,ctrl+r", "go('reports')", "Reports"),
-    Key("f11,ctrl+l", "go('mywork')", "My work"),
+    # Not a job of its own key row: every F-key is taken on the account view, so My work has Ctrl+L alone.
+    Key("ctrl+l", "my_work", "My work"),
     Key("ctrl+q", "quit", "Quit", show=False),
 )
 
