@@ -53,8 +53,9 @@ def audit_events(*, operator: str | None = None, since: dt.date | None = None, d
         names_it = AuditEvent.after ** Value(f'%"{number}"%', converter=str)
         query = query.where((AuditEvent.entity_id == number) | names_it)
     rows = query.order_by(AuditEvent.id.desc()).limit(limit).objects()
+    # account_no comes from the join: .objects() sets it on each row, which the type checker cannot see.
     return [AuditRow(r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.operator, r.action, r.entity, r.entity_id,
-                     r.account_no, r.before, r.after) for r in reversed(list(rows))]
+                     getattr(r, "account_no", None), r.before, r.after) for r in reversed(list(rows))]
 
 
 def chain_head() -> ChainHead:
