@@ -65,7 +65,7 @@ def cmd_verify(args: argparse.Namespace) -> Outcome:
     from store.verify import verify_books
 
     with progress(args, "Verifying the books"):
-        problems = verify_books(anchor=args.anchor)
+        problems = verify_books(anchor=args.anchor) if args.anchor else verify_books()
     return Outcome({"ok": not problems, "problems": problems}, lambda: "\n".join(problems) if problems else "ok",
                    EXIT_REFUSED if problems else EXIT_OK)
 
