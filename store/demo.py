@@ -44,6 +44,8 @@ COMPANY_SETTINGS = [
     ("company_phone", "+44 117 496 0000"),
     ("company_payment", "Northern Bank plc|Sort code 12-34-56  Account 12345678|IBAN GB29 NWBK 1234 5612 3456 78"),
 ]
+# An admin's setting: the demo's returns credit whole lines of up to a few thousand pounds alone.
+ADMIN_SETTINGS = [("credit_note_approval_minor", "5000000")]
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,11 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
     rng = random.Random(spec.seed)
     today = spec.today or dt.date.today()
     ensure_operator("demo", "Demo data", "supervisor")
+    ensure_operator("demo-admin", "Demo data (limits)", "admin")
     with operating_as("demo"), transaction():
+        with operating_as("demo-admin"):
+            for key, value in ADMIN_SETTINGS:
+                set_setting(key, value)
         for key, value in COMPANY_SETTINGS:
             set_setting(key, value)
         for code, desc, price, tax in ITEMS:

@@ -17,7 +17,8 @@ from store import ledger
 from store.audit import record_event
 from store.catalogue import Catalogue, load_catalogue
 from store.customers import customer_balance, get_customer
-from store.errors import Conflict, NotFound, ValidationError
+from store.approvals import approving
+from store.errors import Conflict, NeedsApproval, NotFound, ValidationError
 from store.fields import utcnow
 from store.ledger import Posting
 from store.models import Allocation, Customer, Invoice, InvoiceLine, InvoiceVoid, Item, OpenItem, TaxCode, WriteOff
@@ -369,6 +370,19 @@ def _credited_lines(invoice: Invoice) -> set[int]:
             .join(Invoice).where((InvoiceLine.credited_line.in_(originals)) & (Invoice.status == "posted"))}
 
 
+def _check_credit_limit(invoice: Invoice, total: int, reason: str, positions: Sequence[int] | None,
+                        amount_minor: int | None) -> None:
+    """A credit note over `credit_note_approval_minor` waits for a second person."""
+    limit = int(get_setting("credit_note_approval_minor") or 0)
+    if total > limit and approving() is None:
+        params = {"invoice": invoice.number, "reason": reason.strip(), "positions": list(positions or []),
+                  "amount_minor": amount_minor}
+        raise NeedsApproval("credit_note", invoice.number, params,
+                            f"a credit note of {format_money(total, invoice.currency)} on {invoice.number} is over "
+                            f"the {format_money(limit, invoice.currency)} limit: it needs a supervisor's approval",
+                            customer_id=invoice.customer_id, amount_minor=total, currency=invoice.currency)
+
+
 def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None = None,
                    amount_minor: int | None = None, on: dt.date | None = None,
                    idempotency_key: str | None = None) -> PostedDocument:
@@ -387,6 +401,7 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
         lines, credited = _credit_lines(invoice, positions, amount_minor)
         rates = _tax_rates()
         priced = _price(lines, rates, invoice.tax_rounding)
+        _check_credit_limit(invoice, priced.total_minor, reason, positions, amount_minor)
         issued = on or dt.date.today()
         note = Invoice.create(kind="credit_note", series=SERIES["credit_note"], customer=invoice.customer_id,
                               issue_date=issued, due_date=issued, currency=invoice.currency,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from store import ledger
 from store.audit import record_event
 from store.customers import get_customer
-from store.errors import Conflict, NotFound, ValidationError
+from store.approvals import approve_request, approving, pending_for_subject, reject_request, request_approval
+from store.errors import Conflict, NeedsApproval, NotFound, ValidationError
 from store.fields import utcnow
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
 from store.money import check_currency, format_money
@@ -65,6 +66,7 @@ class RefundResult:
     status: str
     amount_minor: int
     currency: str
+    approval_id: int | None = None  # the approvals queue request, when it waits for a supervisor
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,8 +323,8 @@ def customer_credit(customer_id: int) -> int:
 
 
 def request_refund(account_no: str, amount_minor: int, method: str, reference: str = "", *,
-                   idempotency_key: str | None = None) -> RefundResult:
-    """Refund customer credit. Above the approval limit it waits for a supervisor's approval."""
+                   reason: str = "", idempotency_key: str | None = None) -> RefundResult:
+    """Refund customer credit. Above the approval limit it waits in the approvals queue."""
     def body() -> RefundResult:
         require(Action.REFUND)
         customer = get_customer(account_no)
@@ -335,7 +337,8 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
             raise ValidationError("amount", f"{format_money(amount_minor, customer.currency)} is more than the "
                                             f"{format_money(credit, customer.currency)} credit on {account_no}")
         _, number = take_number("RF")
-        needs_approval = amount_minor > int(get_setting("refund_approval_minor") or 0)
+        limit = int(get_setting("refund_approval_minor") or 0)
+        needs_approval = amount_minor > limit
         refund = Refund.create(number=number, customer=customer.id, amount_minor=amount_minor,
                                currency=customer.currency, method=method, reference=reference.strip(),
                                status="requested" if needs_approval else "posted",
@@ -344,31 +347,49 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
                      after={"amount_minor": amount_minor, "method": method, "needs_approval": needs_approval})
         if not needs_approval:
             _post_refund(refund)
-        return RefundResult(number, Refund.get_by_id(refund.id).status, amount_minor, customer.currency)
+            return RefundResult(number, "posted", amount_minor, customer.currency)
+        why = reason.strip() or f"over the {format_money(limit, customer.currency)} refund approval limit"
+        request = request_approval("refund", number, {"refund": number}, why, customer_id=customer.id,
+                                   amount_minor=amount_minor, currency=customer.currency)
+        return RefundResult(number, "requested", amount_minor, customer.currency, request.id)
 
     request = {"account": account_no, "amount": amount_minor, "method": method, "reference": reference}
     return run_service("request_refund", request, idempotency_key, RefundResult, body)
 
 
-def approve_refund(number: str, *, approve: bool = True) -> RefundResult:
-    def body() -> RefundResult:
-        login = require(Action.APPROVE)
-        refund = Refund.get_or_none(Refund.number == number.strip().upper())
-        if refund is None:
-            raise NotFound(f"refund {number}: no such refund")
-        if refund.status != "requested":
-            raise Conflict(f"refund {refund.number} is {refund.status}, not waiting for approval")
-        if login == refund.requested_by:
-            raise Conflict(f"refund {refund.number} was asked for by {login}; another supervisor must approve it")
-        Refund.update(approved_by=login, approved_at=utcnow(), status="posted" if approve else "rejected").where(
-            Refund.id == refund.id).execute()
-        record_event("refund.approve" if approve else "refund.reject", "refund", refund.number,
-                     customer_id=refund.customer_id, after={"by": login})
-        if approve:
-            _post_refund(Refund.get_by_id(refund.id))
-        return RefundResult(refund.number, "posted" if approve else "rejected", refund.amount_minor, refund.currency)
+def approve_refund(number: str, *, approve: bool = True, reason: str = "") -> RefundResult:
+    """Decide a requested refund through its approval request (the four-eyes rules live there)."""
+    refund = Refund.get_or_none(Refund.number == number.strip().upper())
+    if refund is None:
+        raise NotFound(f"refund {number}: no such refund")
+    pending = pending_for_subject("refund", refund.number)
+    if pending is None:
+        raise Conflict(f"refund {refund.number} is {refund.status}, not waiting for approval")
+    if approve:
+        approve_request(pending.id, reason)
+    else:
+        reject_request(pending.id, reason or "rejected")
+    fresh = Refund.get_by_id(refund.id)
+    return RefundResult(fresh.number, fresh.status, fresh.amount_minor, fresh.currency)
 
-    return run_service("approve_refund", {}, None, RefundResult, body)
+
+def post_requested_refund(number: str) -> str:
+    """Pay out a refund that waited for approval (run by the approvals queue, in its transaction)."""
+    refund = Refund.get_or_none(Refund.number == number)
+    if refund is None or refund.status != "requested":
+        raise Conflict(f"refund {number} is not waiting for approval")
+    login = current_operator()
+    Refund.update(approved_by=login, approved_at=utcnow()).where(Refund.id == refund.id).execute()
+    record_event("refund.approve", "refund", refund.number, customer_id=refund.customer_id, after={"by": login})
+    _post_refund(Refund.get_by_id(refund.id))
+    return f"refund {refund.number} of {format_money(refund.amount_minor, refund.currency)} posted"
+
+
+def reject_requested_refund(number: str) -> None:
+    refund = Refund.get(Refund.number == number)
+    login = current_operator()
+    Refund.update(approved_by=login, approved_at=utcnow(), status="rejected").where(Refund.id == refund.id).execute()
+    record_event("refund.reject", "refund", refund.number, customer_id=refund.customer_id, after={"by": login})
 
 
 def _post_refund(refund: Refund) -> None:
@@ -411,7 +432,10 @@ def _post_refund(refund: Refund) -> None:
 
 def write_off(invoice_number: str, reason: str, amount_minor: int | None = None, *,
               idempotency_key: str | None = None) -> WriteOffResult:
-    """Write off all (or part) of what is open on an invoice: Dr bad debts / Cr receivables."""
+    """Write off all (or part) of what is open on an invoice: Dr bad debts / Cr receivables.
+
+    Above `write_off_approval_minor` it is refused with NeedsApproval, which names the request to file.
+    """
     if not reason.strip():
         raise ValidationError("reason", "is required to write off a balance")
 
@@ -423,6 +447,13 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
         if amount <= 0:
             raise ValidationError("amount", f"invoice {invoice.number} has nothing open to write off"
                                   if amount_minor is None else "must be more than zero")
+        limit = int(get_setting("write_off_approval_minor") or 0)
+        if amount > limit and approving() is None:
+            raise NeedsApproval("write_off", invoice.number,
+                                {"invoice": invoice.number, "amount_minor": amount, "reason": reason.strip()},
+                                f"writing off {format_money(amount, invoice.currency)} of {invoice.number} is over "
+                                f"the {format_money(limit, invoice.currency)} limit: it needs a supervisor's approval",
+                                customer_id=invoice.customer_id, amount_minor=amount, currency=invoice.currency)
         _settle_item(invoice, amount)
         refs = {"customer_id": invoice.customer_id}
         entry = ledger.post_entry("write_off", dt.date.today(), [
@@ -433,7 +464,8 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
                         created_by=current_operator())
         open_now = item.open_minor - amount
         record_event("invoice.write_off", "invoice", invoice.number, customer_id=invoice.customer_id,
-                     before={"open_minor": item.open_minor}, after={"open_minor": open_now, "reason": reason.strip()})
+                     before={"open_minor": item.open_minor},
+                     after={"open_minor": open_now, "reason": reason.strip(), "amount_minor": amount})
         return WriteOffResult(invoice.number, amount, open_now, invoice.currency)
 
     request = {"invoice": invoice_number, "reason": reason, "amount": amount_minor}

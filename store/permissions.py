@@ -40,6 +40,7 @@ class Action(enum.Enum):
     CLOSE_PERIOD = "close a period"
     REOPEN_PERIOD = "reopen a closed period"
     SEND_TO_COLLECTIONS = "send an account to collections"
+    ASSIGN_WORK = "assign and reassign work"
     MANAGE_OPERATORS = "manage operators"
 
 
@@ -62,6 +63,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.CLOSE_PERIOD: SUPERVISORS,
     Action.REOPEN_PERIOD: ADMINS,
     Action.SEND_TO_COLLECTIONS: SUPERVISORS,
+    Action.ASSIGN_WORK: SUPERVISORS,
     Action.MANAGE_OPERATORS: ADMINS,
 }
 

@@ -13,3 +13,4 @@ class AppContext:
     database_label: str
     today: dt.date = field(default_factory=dt.date.today)
     services: Services = field(default_factory=Services)
+    first_mode: str = "lookup"

@@ -32,6 +32,8 @@ GLOBAL_KEYS: tuple[Key, ...] = (
     Key("f3,ctrl+n", "go('invoice')", "Invoice"),
     Key("f5,ctrl+b", "go('payments')", "Payments"),
     Key("f6,ctrl+r", "go('reports')", "Reports"),
+    Key("f11,ctrl+l", "go('mywork')", "My work"),
+    Key("f12", "operators", "Operators", show=False),
     Key("ctrl+q", "quit", "Quit", show=False),
 )
 

@@ -20,6 +20,6 @@ def run_application(args: argparse.Namespace) -> int:
 
     start_helpers()  # before Textual takes stderr over: documents render in worker processes
     context = AppContext(operator=current_operator(), database_label=current_label() or label,
-                         today=dt.date.today(), services=Services())
+                         today=dt.date.today(), services=Services(), first_mode="mywork")
     BillfoldApp(context).run()
     return 0

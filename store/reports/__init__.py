@@ -29,10 +29,12 @@ receivable_move (migrations 0006 to 0008).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
+from store.audit_trail import chain_head
 from store.errors import ValidationError
 from store.reports.accounts_on_hold import accounts_on_hold
 from store.reports.ar_aging import ar_aging
@@ -89,9 +91,22 @@ def run_report(name: str, when: When = None, today: dt.date | None = None, **opt
         raise ValidationError("report", f"'{name}' is not a report; choose one of {', '.join(REPORTS)}")
     token = _TODAY.set(today)
     try:
-        return function(when, **options)
+        report = function(when, **options)
     finally:
         _TODAY.reset(token)
+    return with_chain_head(report) if name in MONTHLY else report
+
+
+# The month-end reports carry the audit chain's head, so that it leaves the building on paper
+# and `billfold verify --anchor HASH` can later prove the trail still passes through it.
+MONTHLY = frozenset({"billing_collections", "trial_balance"})
+
+
+def with_chain_head(report: Report) -> Report:
+    head = chain_head()
+    note = (f"Audit chain head when printed: {head.hash} ({head.count} events); "
+            "check later with: billfold verify --anchor HASH")
+    return dataclasses.replace(report, notes=(*report.notes, note))
 
 
 def report_names() -> Iterable[str]:

@@ -14,7 +14,7 @@ F_KEY_BYTES = {
     "f1": ["\x1bOP", "\x1b[11~", "\x1b[[A"], "f2": ["\x1bOQ", "\x1b[12~", "\x1b[[B"],
     "f3": ["\x1bOR", "\x1b[13~", "\x1b[[C"], "f4": ["\x1bOS", "\x1b[14~", "\x1b[[D"],
     "f5": ["\x1b[15~", "\x1b[[E"], "f6": ["\x1b[17~"], "f7": ["\x1b[18~"], "f8": ["\x1b[19~"],
-    "f9": ["\x1b[20~"], "f10": ["\x1b[21~"],
+    "f9": ["\x1b[20~"], "f10": ["\x1b[21~"], "f11": ["\x1b[23~"], "f12": ["\x1b[24~"],
 }
 
 
@@ -64,7 +64,8 @@ def test_no_plain_alternative_is_a_key_a_field_or_the_terminal_takes() -> None:
 
 def test_every_job_has_a_function_key_and_a_plain_one() -> None:
     jobs = [k for k in GLOBAL_KEYS if k.action.startswith("go(")]
-    assert [j.action for j in jobs] == ["go('lookup')", "go('invoice')", "go('payments')", "go('reports')"]
+    assert [j.action for j in jobs] == ["go('lookup')", "go('invoice')", "go('payments')", "go('reports')",
+                                         "go('mywork')"]
     for job in jobs:
         keys = job.keys.split(",")
         assert keys[0].startswith("f") and any(k.startswith("ctrl+") for k in keys[1:]), job

@@ -65,7 +65,7 @@ def cmd_verify(args: argparse.Namespace) -> Outcome:
     from store.verify import verify_books
 
     with progress(args, "Verifying the books"):
-        problems = verify_books()
+        problems = verify_books(anchor=args.anchor)
     return Outcome({"ok": not problems, "problems": problems}, lambda: "\n".join(problems) if problems else "ok",
                    EXIT_REFUSED if problems else EXIT_OK)
 
@@ -121,7 +121,9 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=count(0, 2**31), default=7)
     p.add_argument("--customers", type=count(1, 100_000), default=40)
     p.add_argument("--months", type=count(1, 120), default=18)
-    add_command(sub, "verify", cmd_verify, "check every invariant of the books; prints ok or each discrepancy")
+    p = add_command(sub, "verify", cmd_verify, "check every invariant of the books; prints ok or each discrepancy")
+    p.add_argument("--anchor", metavar="HASH", help="also check the audit chain still passes through this head "
+                                                    "(printed earlier by `billfold audit head` or a monthly report)")
     p = add_command(sub, "setting", cmd_setting, "`setting list`, `setting KEY` or `setting KEY VALUE`")
     p.add_argument("key", help="a setting, or list")
     p.add_argument("value", nargs="?")

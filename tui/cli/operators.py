@@ -36,10 +36,13 @@ def cmd_period(args: argparse.Namespace) -> Outcome:
     if args.action == "close":
         state = periods.close_period(args.month)
         return Outcome(state, f"closed: nothing dated on or before {state.lock_date} can change")
-    if args.action == "reopen":
-        state = periods.reopen_period(args.month, args.reason)
-        until = state.lock_date.isoformat() if state.lock_date else "none"
-        return Outcome(state, f"reopened {state.month}: the books are now locked up to {until}")
+    if args.action == "reopen":  # four eyes: a request that an admin (not the asker) approves
+        from store.approval_kinds import request_period_reopen
+
+        periods.check_closed(args.month)
+        request = request_period_reopen(args.month, args.reason)
+        return Outcome(request, f"request {request.id} to reopen {args.month} is waiting: an admin approves it "
+                                f"with `billfold approve {request.id}`")
     lock = periods.lock_date()
     return Outcome({"lock_date": lock, "history": periods.period_history()},
                    f"locked up to {lock.isoformat()}" if lock else "no period is closed")
@@ -61,7 +64,7 @@ def register(sub: Any) -> None:
     period = add_group(sub, "period", "close or reopen a month")
     p = add_command(period, "close", cmd_period, "close a month: nothing dated on or before its last day can change")
     p.add_argument("month", help="YYYY-MM")
-    p = add_command(period, "reopen", cmd_period, "reopen a closed month (admins)")
+    p = add_command(period, "reopen", cmd_period, "ask to reopen a closed month (an admin approves the request)")
     p.add_argument("month", help="YYYY-MM")
     p.add_argument("--reason", required=True)
     add_command(period, "status", cmd_period, "the lock date")

@@ -16,11 +16,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.errors import BooksError, ValidationError
+from store.errors import BooksError, NeedsApproval, ValidationError
 from store.money import format_amount, format_money
 from store.queries import InvoiceView
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.approvals import offer_request
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -45,6 +46,14 @@ def preview_text(v: InvoiceView) -> str:
                     f"{format_money(v.paid_minor + v.credited_minor + v.written_off_minor, cur):>12}")
         foot.append(f"{'Open':>60} {format_money(v.open_minor, cur):>12}")
     return "\n".join(head + rows + foot)
+
+
+def history_text(events: list[Any]) -> str:
+    """The document's own audit events, oldest first: when, who, what, the change."""
+    from store.audit_trail import change_text
+
+    lines = [f"{e.at[:16]} {e.operator:<10} {e.action:<18} {change_text(e.before, e.after)}" for e in events]
+    return "\n".join(["", "History", *lines]) if lines else ""
 
 
 class DocumentScreen(Screen[None]):
@@ -75,6 +84,7 @@ class DocumentScreen(Screen[None]):
         yield HeaderLine(f"Document {self.number}")
         with VerticalScroll():
             yield Static("Loading...", id="doc-preview")
+            yield Static("", id="doc-history", markup=False)
         yield Static("w PDF  m e-mail  v void  c credit note  d duplicate  Esc back", id="doc-status")
         yield KeyFooter()
 
@@ -84,6 +94,8 @@ class DocumentScreen(Screen[None]):
     async def load(self) -> None:
         self.view = await in_db(self.services.invoice_view, self.number)
         self.query_one("#doc-preview", Static).update(preview_text(self.view))
+        events = await in_db(self.services.audit_events, document=self.number)
+        self.query_one("#doc-history", Static).update(history_text(events))
 
     def status(self, text: str) -> None:
         self.query_one("#doc-status", Static).update(text)
@@ -91,6 +103,9 @@ class DocumentScreen(Screen[None]):
     async def _do(self, call, *args, done: Callable[[Any], str], **kwargs) -> None:  # noqa: ANN001
         try:
             result = await in_db(call, *args, **kwargs)
+        except NeedsApproval as refusal:
+            offer_request(self, refusal, lambda text: self.status(escape(text)))
+            return
         except BooksError as exc:
             self.status(f"[b]Not done:[/b] {escape(str(exc))}")
             self.bell()
