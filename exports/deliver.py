@@ -24,7 +24,7 @@ from exports.email import PreparedMessage, SmtpSession, SmtpSettings, body_text,
 from exports.from_books import company_profile, invoice_document
 from exports.pdf import DEFAULT_LIMITS, RenderLimits
 from exports.pdf.pool import RenderJob, render_many
-from store import deliveries
+from store import clock, deliveries
 from store.db import books_file, open_books_to_read
 from store.deliveries import DeliveryAttempt, PendingDocument
 from store.money import format_money
@@ -191,7 +191,7 @@ class _Keeper:
             for item, attempt in batch:
                 try:
                     item.delivery_ids.extend(deliveries.record_deliveries([attempt]))
-                except Exception as exc:  # noqa: BLE001 - raised below, after the rest are kept
+                except Exception as exc:
                     failure = failure or exc
             if failure is not None:
                 raise failure from None
@@ -215,7 +215,7 @@ def _invoice_message(item: PendingDocument, doc: InvoiceDoc, company: str, phone
     return f"{company}: {what} {item.number}", body, f"{item.number}.pdf"
 
 
-def _email(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str, phone: str  # noqa: ANN001
+def _email(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str, phone: str
            ) -> str:
     if item.kind == "reminder":
         return _email_reminder(smtp, item, doc, pdf, company)
@@ -253,7 +253,7 @@ def deliver_one(number: str) -> str:
     return f"Not sent: {error}" if error else f"{number} e-mailed to {view.email}"
 
 
-def _email_reminder(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str) -> str:  # noqa: ANN001
+def _email_reminder(smtp: SmtpSession, item: PendingDocument, doc, pdf: bytes, company: str) -> str:
     from exports.documents import REMINDER_TITLES
 
     title = REMINDER_TITLES[doc.level]
@@ -366,7 +366,7 @@ def _print_batch(items: list[tuple[PendingDocument, bytes]], print_dir: Path | N
     """One PDF, every document starting on an odd page (for duplex), and a list of what is in it."""
     from pypdf import PdfReader, PdfWriter
 
-    batch = f"PB-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    batch = f"PB-{clock.now().astimezone():%Y%m%d-%H%M%S}"
     writer = PdfWriter()
     listing = [f"Print batch {batch}: {len(items)} documents", ""]
     for item, pdf in items:

@@ -10,6 +10,7 @@ from pathlib import Path
 from exports.from_books import company_profile, invoice_document, statement_document
 from exports.pdf import render_html, render_invoice, render_statement
 from exports.pdf.resources import FONT_URIS
+from store import clock
 from store.collections import CollectionsPacket, collections_packet_data
 from store.money import format_money
 
@@ -63,7 +64,7 @@ def send_with_packet(account_no: str, agency: str, note: str, folder: Path | Non
     from store.collections import send_to_collections
 
     result = send_to_collections(account_no, agency, note)
-    path = Path(folder or default_print_dir()) / f"collections-{account_no}-{dt.date.today():%Y%m%d}.pdf"
+    path = Path(folder or default_print_dir()) / f"collections-{account_no}-{clock.today():%Y%m%d}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(collections_packet(account_no))
     return result, path
@@ -72,7 +73,7 @@ def send_with_packet(account_no: str, agency: str, note: str, folder: Path | Non
 def collections_packet(account_no: str, as_of: dt.date | None = None) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     packet = collections_packet_data(account_no, as_of)
     company = company_profile()
     first = min((r.date for r in packet.statement), default=as_of)

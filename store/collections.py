@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from store import clock
 from store.audit import record_event
 from store.customers import customer_balance, get_customer
 from store.approvals import approving
@@ -48,7 +49,7 @@ def record_promise(account_no: str, promised_date: dt.date, amount_minor: int, n
     def body() -> PromiseResult:
         require(Action.DUNNING)
         customer = get_customer(account_no)
-        today = on or dt.date.today()
+        today = on or clock.today()
         if customer.status == "closed":
             raise Conflict(f"account {customer.account_no} is closed")
         if promised_date < today:
@@ -223,7 +224,7 @@ def _statement(account_no: str, as_of: dt.date) -> tuple[StatementRow, ...]:
 def collections_packet_data(account_no: str, as_of: dt.date | None = None) -> CollectionsPacket:
     """Plain data for an agency's packet: contacts, statement, open invoices, dunning history, promises, cases."""
     customer = get_customer(account_no)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     disputed = Dispute.select(Dispute.invoice).where(Dispute.status == "open")
     open_invoices = tuple(
         PacketInvoice(number, issued, due, total, open_minor, max(0, (as_of - due).days), bool(is_disputed))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from store import clock
 from store.errors import ValidationError
 
 HINT = "try 2026-11-22, 22/11, t or +30"
@@ -13,7 +14,7 @@ _OFFSET = re.compile(r"^([+-])\s*(\d{1,4})$")
 
 def parse_date(text: str, field: str = "date", today: dt.date | None = None) -> dt.date:
     """What an operator typed, as a date; or a ValidationError naming the field."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     raw = (text or "").strip().lower()
     if not raw:
         raise ValidationError(field, f"is required; {HINT}")

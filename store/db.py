@@ -79,7 +79,7 @@ def open_database(target: str | None = None, migrate: bool = True) -> Database:
     target = resolve_target(target)
     database = _open_url(target) if "://" in target else _open_sqlite(target)
     database_proxy.initialize(database)
-    database.connect(reuse_if_open=True)
+    _connect(database)
     if isinstance(database, APSWDatabase):
         mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
@@ -95,6 +95,20 @@ def open_database(target: str | None = None, migrate: bool = True) -> Database:
     if migrate:
         migrate_database(database)
     return database
+
+
+def _connect(database: Database) -> None:
+    """Connect, or say in one line which server refused and why (psycopg2's message runs to several)."""
+    if not isinstance(database, PostgresqlDatabase):
+        database.connect(reuse_if_open=True)
+        return
+    try:
+        database.connect(reuse_if_open=True)
+    except Exception as exc:  # noqa: BLE001 - psycopg2's OperationalError, wrapped by peewee or not
+        params = database.connect_params
+        host, port = params.get("host") or "localhost (socket)", params.get("port") or 5432
+        reason = " ".join(str(exc).split())
+        raise StorageError(f"PostgreSQL at {host} port {port}, database {database.database}: {reason}") from None
 
 
 class _Runner(Runner):

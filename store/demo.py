@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from store import clock
 from store.catalogue import save_item
 from store.customers import CustomerData, create_customer, put_on_hold
 from store.disputes import open_dispute
@@ -78,7 +79,7 @@ def _customer(rng: random.Random, n: int) -> CustomerData:
 def build_demo(spec: DemoSpec = DemoSpec()) -> None:
     """Fill an empty database with demo books."""
     rng = random.Random(spec.seed)
-    today = spec.today or dt.date.today()
+    today = spec.today or clock.today()
     ensure_operator("demo", "Demo data", "supervisor")
     ensure_operator("demo-admin", "Demo data (limits)", "admin")
     with operating_as("demo"), transaction():

@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from peewee import fn
 
+from store import clock
 from store.audit import record_event
 from store.customers import get_customer
 from store.errors import ValidationError
@@ -235,7 +236,7 @@ def _dunning_run_rows(as_of: dt.date, customer_id: int | None) -> DunningRun:
         own_items = tuple(items[cid])
         level, total = level_total[cid]
 
-        def skip(reason: str, shown_level: int = level) -> None:
+        def skip(reason: str, shown_level: int = level, account_no: str = account_no, name: str = name) -> None:
             skipped.append(DunningSkip(account_no, name, shown_level, reason))
 
         if status in NOT_DUNNED:
@@ -276,7 +277,7 @@ def record_dunning(as_of: dt.date, proposals: Sequence[DunningProposal]) -> list
     (paid, disputed, promised, sent to collections or recorded by someone else since the preview)
     is left out and nothing is written for it; the ids returned are those of the notices recorded.
     """
-    if as_of > dt.date.today():
+    if as_of > clock.today():
         raise ValidationError("as_of", f"{as_of.isoformat()} is in the future; reminders are dated when recorded")
     accounts = [p.account_no for p in proposals]
     if len(set(accounts)) != len(accounts):

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from peewee import BigIntegerField, DateField, DateTimeField, TextField
+from peewee import BigIntegerField, DateField, DateTimeField, Field, TextField
+
+from store import clock
 
 
 class MinorField(BigIntegerField):
@@ -61,4 +64,25 @@ class JsonField(TextField):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    """The clock's now as stored: naive UTC (the columns hold UTC text without an offset)."""
+    return clock.now().replace(tzinfo=None)
+
+
+# C0 controls but newline, carriage return and tab; DEL; the C1 range. A bank statement's payer name
+# or a pasted reference can carry ESC sequences that would drive a terminal or garble a PDF.
+_CONTROLS: dict[int, None] = dict.fromkeys(c for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\n\r\t")
+
+
+def without_controls(text: str) -> str:
+    """`text` with its control characters removed (line breaks and tabs stay)."""
+    return text.translate(_CONTROLS)
+
+
+def drop_controls_on_write(field: Field) -> None:
+    """Make `field` store its text without control characters, whichever service or import writes it."""
+    to_db: Callable[[Any], Any] = field.db_value
+
+    def db_value(value: Any) -> Any:
+        return to_db(without_controls(value) if isinstance(value, str) else value)
+
+    field.db_value = db_value  # type: ignore[method-assign]

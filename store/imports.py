@@ -39,6 +39,9 @@ class ImportResult:
     skipped: int
     payments: list[str] = field(default_factory=list)
     skipped_lines: list[dict[str, object]] = field(default_factory=list)
+    # Every line of the file and what became of it: position, outcome (new, duplicate, skipped),
+    # date, amount (formatted), reference, and the payment made or found, or why it was skipped.
+    lines: list[dict[str, object]] = field(default_factory=list)
 
 
 def save_mapping(mapping: CsvMapping) -> None:
@@ -89,6 +92,8 @@ def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | Non
     """Parse a statement file and record each new line of money in as an unidentified payment."""
     csv_mapping = load_mapping(mapping) if isinstance(mapping, str) else mapping
     statement = parse_statement(data, filename, csv_mapping)  # raises before anything is written
+    if csv_mapping is not None:
+        check_currency_of(statement, csv_mapping)
     digest = hashlib.sha256(data).hexdigest()
     with transaction():
         require(Action.POST)
@@ -96,21 +101,28 @@ def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | Non
                                    statement_account=statement.account or "", created_by=current_operator())
         new: list[str] = []
         skipped: list[SkippedLine] = []
+        outcomes: list[dict[str, object]] = []
         duplicate = 0
         for line in statement.lines:
+            said = {"position": line.position, "date": line.booking_date.isoformat(),
+                    "amount": format_money(line.amount_minor, line.currency), "reference": line.reference}
             if line.amount_minor <= 0:
-                skipped.append(SkippedLine(line.position, "money out" if line.amount_minor else "zero amount"))
+                reason = "money out" if line.amount_minor else "zero amount"
+                skipped.append(SkippedLine(line.position, reason))
+                outcomes.append({**said, "outcome": "skipped", "detail": reason})
                 continue
             bank_id, print_ = _bank_id(statement, line), fingerprint(line)
-            seen = Payment.select().where((Payment.bank_txn_id == bank_id) if bank_id
-                                          else (Payment.fingerprint == print_)).exists()
-            if seen:
+            seen = Payment.select(Payment.number).where((Payment.bank_txn_id == bank_id) if bank_id
+                                                        else (Payment.fingerprint == print_)).first()
+            if seen is not None:
                 duplicate += 1
+                outcomes.append({**said, "outcome": "duplicate", "detail": f"already imported as {seen.number}"})
                 continue
             payment = insert_payment(PaymentInput(
                 line.amount_minor, line.currency, "bank_transfer", line.booking_date, None, line.reference,
                 line.payer, line.payer_account, bank_id, None if bank_id else print_, batch.id))
             new.append(payment.number)
+            outcomes.append({**said, "outcome": "new", "detail": payment.number})
         skipped_rows = [{"position": s.position, "reason": s.reason} for s in skipped]
         ImportBatch.update(new_count=len(new), duplicate_count=duplicate, skipped_count=len(skipped),
                            skipped=skipped_rows).where(ImportBatch.id == batch.id).execute()
@@ -120,4 +132,14 @@ def import_statement(data: bytes, filename: str, mapping: str | CsvMapping | Non
                             "duplicate": duplicate, "skipped": len(skipped),
                             "money_in": format_money(total, statement.currency) if statement.currency else total})
         return ImportResult(batch.id, filename, statement.format, len(new), duplicate, len(skipped), new,
-                            skipped_rows)
+                            skipped_rows, outcomes)
+
+
+def check_currency_of(statement: Statement, mapping: CsvMapping) -> None:
+    """A bank account holds one currency: a line in another is refused, and with it the file."""
+    for line in statement.lines:
+        if line.currency != mapping.default_currency:
+            raise ValidationError(
+                "default_currency", f"line {line.position} is in {line.currency} but the bank account of mapping "
+                            f"'{mapping.name}' is in {mapping.default_currency}: nothing was imported "
+                            f"(set the mapping's currency to {line.currency} if this is that account)")

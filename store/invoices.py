@@ -11,9 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from peewee import fn
-
-from store import ledger
+from store import clock, ledger
 from store.audit import record_event
 from store.catalogue import Catalogue, load_catalogue
 from store.customers import customer_balance, get_customer
@@ -352,7 +350,7 @@ def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None
         if WriteOff.select().where(WriteOff.invoice == invoice.id).exists():
             raise Conflict(f"invoice {invoice.number} has been partly written off; issue a credit note instead")
         check_document_open(invoice.issue_date, f"invoice {invoice.number}")
-        entry = ledger.post_entry("void", dt.date.today(), ledger.reverse(_document_postings(invoice)),
+        entry = ledger.post_entry("void", clock.today(), ledger.reverse(_document_postings(invoice)),
                                   memo=f"void {invoice.number}: {reason.strip()}")
         InvoiceVoid.create(invoice=invoice.id, reason=reason.strip(), journal_entry=entry.id,
                            created_by=current_operator())
@@ -402,7 +400,7 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
         rates = _tax_rates()
         priced = _price(lines, rates, invoice.tax_rounding)
         _check_credit_limit(invoice, priced.total_minor, reason, positions, amount_minor)
-        issued = on or dt.date.today()
+        issued = on or clock.today()
         note = Invoice.create(kind="credit_note", series=SERIES["credit_note"], customer=invoice.customer_id,
                               issue_date=issued, due_date=issued, currency=invoice.currency,
                               reference=invoice.number, memo=reason.strip(), tax_rounding=invoice.tax_rounding,

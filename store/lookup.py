@@ -11,12 +11,12 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
-
 from functools import cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from store import clock
 from store.models import Customer, Dispute, Invoice, OpenItem, Payment, SearchToken
 from store.search_tokens import digits_of, fold, name_words, postcode_key
 
@@ -208,7 +208,7 @@ def find_accounts(text: str, offset: int = 0, limit: int = PAGE, today: dt.date 
     names = {row[0]: row for row in _run(_statements()["names"].format(ids=_placeholders(len(ids))), ids)}
     ordered = sorted(found, key=lambda cid: (-found[cid][0], names[cid][2].casefold(), names[cid][1]))
     page_ids = ordered[offset:offset + limit]
-    sums = _page_sums(page_ids, today or dt.date.today()) if page_ids else {}
+    sums = _page_sums(page_ids, today or clock.today()) if page_ids else {}
     hits = tuple(
         AccountHit(names[cid][1], names[cid][2], names[cid][3], names[cid][4],
                    sums[cid][0] - sums[cid][2], sums[cid][1], names[cid][5], sums[cid][3],

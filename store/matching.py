@@ -19,6 +19,8 @@ from rapidfuzz import fuzz
 from store.errors import Conflict, ValidationError
 from store.fields import utcnow
 from store.lookup import accounts_named
+from store.match_evidence import (ACCOUNT, AMOUNT, PAYER, PO_REF, REF_EXACT, USUAL, Confidence, confidence_of,
+                                  invoice_refs, person_for_company, reference_tokens)
 from store.models import Customer, Invoice, NumberSeries, OpenItem, Payment
 from store.payments import AllocationResult, PaymentResult, allocate_payment, assign_payment, get_payment
 from store.search_tokens import fold, name_words
@@ -31,7 +33,8 @@ MAX_SUBSET_ITEMS = 16
 MAX_SUBSET_SIZE = 4
 
 # Weights of the reasons a suggestion is made; the suggestion's score is their sum.
-W_REFERENCE, W_EXACT, W_SUM, W_PAYER, W_USUAL, W_ACCOUNT = 60, 30, 25, 20, 10, 15
+W_REFERENCE, W_PARTIAL, W_EXACT, W_SUM, W_PAYER, W_USUAL, W_ACCOUNT = 60, 40, 30, 25, 20, 10, 15
+_RANK = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class Suggestion:
     allocations: tuple[tuple[str, int], ...]  # (invoice number, amount); empty: leave as credit on the account
     score: int
     reasons: tuple[str, ...]
+    confidence: Confidence = Confidence.LOW  # high: Enter accepts it; medium, low: only once chosen
 
     @property
     def total_minor(self) -> int:
@@ -184,10 +188,13 @@ class _Candidate:
     name: str
     allocations: tuple[tuple[str, int], ...]
     reasons: list[tuple[int, str]]
+    evidence: set[str]
 
-    def add(self, weight: int, reason: str) -> None:
+    def add(self, weight: int, reason: str, kind: str = "") -> None:
         if reason not in (r for _w, r in self.reasons):
             self.reasons.append((weight, reason))
+        if kind:
+            self.evidence.add(kind)
 
 
 def _open_items(customer_ids: list[int], currency: str) -> dict[int, list[tuple[str, int, dt.date]]]:
@@ -243,31 +250,27 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
             prefetch([cid])
         return customers[cid]
 
-    def propose(cid: int, allocations: tuple[tuple[str, int], ...], weight: int, reason: str) -> _Candidate:
+    def propose(cid: int, allocations: tuple[tuple[str, int], ...], weight: int, reason: str,
+                kind: str = "") -> _Candidate:
         account, name = customer(cid)
         key = (account, allocations)
         if key not in cands:
-            cands[key] = _Candidate(account, name, allocations, [])
-        cands[key].add(weight, reason)
+            cands[key] = _Candidate(account, name, allocations, [], set())
+        cands[key].add(weight, reason, kind)
         return cands[key]
 
     # Accounts worth looking at: the payment's own, those named in the reference, close payer names.
-    related: dict[int, list[tuple[int, str]]] = {}
+    related: dict[int, list[tuple[int, str, str]]] = {}
     if payment.customer_id:
-        related.setdefault(payment.customer_id, []).append((W_ACCOUNT, "payment is on this account"))
-    referenced = {int(m.group(1)) for m in INVOICE_REF.finditer(payment.reference or "")}
-    for inv in Invoice.select(Invoice.id, Invoice.number, Invoice.customer).where(
-            Invoice.number.in_(invoice_numbers(referenced)) & (Invoice.kind == "invoice")
-            & (Invoice.status == "posted")):
-        item = OpenItem.get_or_none(OpenItem.document == inv.id)
-        if item is None or item.open_minor <= 0 or item.currency != currency:
-            continue
+        related.setdefault(payment.customer_id, []).append((W_ACCOUNT, "payment is on this account", ACCOUNT))
+    for inv, open_minor, why, kind in _referenced_invoices(payment.reference or "", currency):
         if payment.customer_id and inv.customer_id != payment.customer_id:
             continue
-        take = min(amount, item.open_minor)
-        cand = propose(inv.customer_id, ((inv.number, take),), W_REFERENCE, f"invoice {inv.number} is in the reference")
-        if item.open_minor == amount:
-            cand.add(W_EXACT, f"amount equals the open balance of {inv.number}")
+        take = min(amount, open_minor)
+        cand = propose(inv.customer_id, ((inv.number, take),), W_REFERENCE if kind != "ref_partial" else W_PARTIAL,
+                       why, kind)
+        if open_minor == amount:
+            cand.add(W_EXACT, f"amount equals the open balance of {inv.number}", AMOUNT)
         related.setdefault(inv.customer_id, [])
     # Many banks put the payer's name in the reference ("ACME WIDGETS PAYMENT"): use it when the
     # statement gave no payer.
@@ -282,9 +285,11 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
             named.update(dict.fromkeys(list(accounts_named([word]))[:25]))
         prefetch(named)  # one query for every candidate's name, not one each
         for cid in named:
+            if person_for_company(payer, customer(cid)[1]):
+                continue  # "Müller GmbH" paying is not Oliver Müller: the name alone is no evidence
             similarity = fuzz.token_set_ratio(fold(payer), fold(customer(cid)[1]))
             if similarity >= 70:
-                related.setdefault(cid, []).append((W_PAYER, f"{source} '{payer}' is close to the name"))
+                related.setdefault(cid, []).append((W_PAYER, f"{source} '{payer}' is close to the name", PAYER))
     # Exact amount of one open invoice, anywhere when we do not know who paid. (The open_minor > 0
     # term lets SQLite use the partial index of open balances by amount.)
     exact = OpenItem.select(OpenItem.customer, Invoice.number).join(Invoice).where(
@@ -293,7 +298,8 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
     if payment.customer_id:
         exact = exact.where(OpenItem.customer == payment.customer_id)
     for row in exact.limit(20).objects():
-        propose(row.customer_id, ((row.number, amount),), W_EXACT, f"amount equals the open balance of {row.number}")
+        propose(row.customer_id, ((row.number, amount),), W_EXACT, f"amount equals the open balance of {row.number}",
+                AMOUNT)
         related.setdefault(row.customer_id, [])
     items = _open_items(list(related), currency)
     usual = _usual_amounts(list(related))
@@ -301,26 +307,61 @@ def suggest_allocations(number: str, limit: int = 8) -> list[Suggestion]:
         open_items = items.get(cid, [])
         bonus = list(why)
         if usual.get(cid) == amount:
-            bonus.append((W_USUAL, "the account's usual payment amount"))
+            bonus.append((W_USUAL, "the account's usual payment amount", USUAL))
         combo = _subset_matching(open_items, amount) if open_items else None
         if combo:
-            cand = propose(cid, combo, W_SUM, f"exact sum of {len(combo)} open invoices")
-            for w, r in bonus:
-                cand.add(w, r)
+            cand = propose(cid, combo, W_SUM, f"exact sum of {len(combo)} open invoices", AMOUNT)
+            for w, r, k in bonus:
+                cand.add(w, r, k)
         if open_items:
             cand = propose(cid, _oldest_first(open_items, amount), 5, "oldest open invoices first")
-            for w, r in bonus:
-                cand.add(w, r)
+            for w, r, k in bonus:
+                cand.add(w, r, k)
         credit = propose(cid, (), 1, "leave as credit on the account")
-        for w, r in bonus:
-            credit.add(w, r)
+        for w, r, k in bonus:
+            credit.add(w, r, k)
     # Boost suggestions that also name the account for other reasons.
     for cand in cands.values():
-        for w, r in related.get(_id_of(cand.account_no, customers), []):
-            cand.add(w, r)
-    ranked = sorted(cands.values(), key=lambda c: (-sum(w for w, _r in c.reasons), c.account_no, c.allocations))
+        for w, r, k in related.get(_id_of(cand.account_no, customers), []):
+            cand.add(w, r, k)
+    sure = {id(c): confidence_of(c.evidence, bool(c.allocations)) for c in cands.values()}
+    # Surer first, then by score: a likeness of names never outranks an invoice number or an exact amount.
+    ranked = sorted(cands.values(), key=lambda c: (_RANK[sure[id(c)]], -sum(w for w, _r in c.reasons),
+                                                   c.account_no, c.allocations))
     return [Suggestion(c.account_no, c.name, c.allocations, sum(w for w, _ in c.reasons),
-                       tuple(r for _w, r in sorted(c.reasons, key=lambda x: -x[0]))) for c in ranked[:limit]]
+                       tuple(r for _w, r in sorted(c.reasons, key=lambda x: -x[0])), sure[id(c)])
+            for c in ranked[:limit]]
+
+
+def _referenced_invoices(reference: str, currency: str) -> list[tuple[Any, int, str, str]]:
+    """Open invoices a reference names: by number (exact, partial, OCR-mangled) or by the customer's
+    reference or PO number printed on them. (invoice, open balance, reason, evidence kind) each."""
+    if not reference.strip():
+        return []
+    series = NumberSeries.get_by_id("INV")
+    seqs = invoice_refs(reference, series.prefix, series.width)
+    tokens = reference_tokens(reference)
+    numbers = set(invoice_numbers(seqs))
+    by_number = Invoice.number.in_(sorted(numbers)) if seqs else None
+    by_ref = fn.UPPER(Invoice.reference).in_(sorted(tokens)) & (Invoice.reference != "") if tokens else None
+    where = by_number if by_ref is None else by_ref if by_number is None else (by_number | by_ref)
+    if where is None:
+        return []
+    rows = (Invoice.select(Invoice.id, Invoice.number, Invoice.seq, Invoice.customer, Invoice.reference,
+                           OpenItem.open_minor)
+            .join(OpenItem, on=(OpenItem.document == Invoice.id))
+            .where(where & (Invoice.kind == "invoice") & (Invoice.status == "posted")
+                   & (OpenItem.open_minor > 0) & (OpenItem.currency == currency)).objects())
+    out = []
+    for inv in rows:
+        if inv.seq in seqs and inv.number in numbers:
+            kind = seqs[inv.seq]
+            why = (f"invoice {inv.number} is in the reference" if kind == REF_EXACT else
+                   f"the reference reads as {inv.number} (partial or mistyped)")
+            out.append((inv, inv.open_minor, why, kind))
+        elif inv.reference and inv.reference.upper() in tokens:
+            out.append((inv, inv.open_minor, f"the customer's reference '{inv.reference}' on {inv.number}", PO_REF))
+    return out
 
 
 # Words banks add around a payer's name in a reference; never part of a customer's name.

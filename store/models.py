@@ -22,6 +22,7 @@ from peewee import (
 
 from store.fields import (
     DecimalTextField,
+    drop_controls_on_write,
     IsoDateField,
     IsoDateTimeField,
     JsonField,
@@ -515,3 +516,15 @@ ALL_MODELS: list[type[BaseModel]] = [
     CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
     ApprovalRequest, WorkAssignment,
 ]
+
+
+def _store_text_without_controls() -> None:
+    """Every text column of the books drops control characters as it is written: one place, so an
+    operator's form, the command line and a bank statement import all get it (issue 15)."""
+    for model in ALL_MODELS:
+        for field in model._meta.sorted_fields:
+            if isinstance(field, (CharField, TextField)) and not isinstance(field, (JsonField, DecimalTextField)):
+                drop_controls_on_write(field)
+
+
+_store_text_without_controls()

@@ -112,8 +112,9 @@ def parse_decimal_text(text: str, field: str, decimal_sep: str = ".") -> Decimal
         whole = "".join(parts)
     if not whole:
         whole = "0"
-    if not whole.isdigit() or (frac and not frac.isdigit()):
-        raise ValidationError(field, f"'{text.strip()}' is not an amount")
+    if not _ascii_digits(whole) or (frac and not _ascii_digits(frac)):
+        # str.isdigit() alone takes '١٢' and '²': only 0-9 are digits in an amount.
+        raise ValidationError(field, f"'{text.strip()}' is not an amount (digits 0-9)")
     try:
         value = Decimal(f"{whole}.{frac or '0'}")
     except InvalidOperation:  # pragma: no cover - isdigit() already guards this
@@ -121,19 +122,33 @@ def parse_decimal_text(text: str, field: str, decimal_sep: str = ".") -> Decimal
     return -value if negative else value
 
 
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+# Minor units are stored as 64-bit integers and summed; no amount typed or imported comes near this.
+MAX_MINOR = 10**15 - 1
+
+
 def parse_amount(text: str, currency: str, field: str = "amount", decimal_sep: str = ".") -> int:
-    """What an operator typed, as minor units of `currency`; refuses more decimals than it has."""
+    """What an operator typed, as minor units of `currency`; refuses more decimals than it has, and
+    amounts past MAX_MINOR (they would overflow the database's integers)."""
     value = parse_decimal_text(text, field, decimal_sep)
     digits = exponent(currency)
     scaled = value.scaleb(digits)
     if scaled != scaled.to_integral_value():
         raise ValidationError(field, f"{currency} amounts have at most {digits} decimal places")
+    if abs(scaled) > MAX_MINOR:
+        raise ValidationError(field, f"'{text.strip()[:24]}' is larger than the books hold "
+                                     f"({format_money(MAX_MINOR, currency)} at most)")
     return int(scaled)
 
 
 def parse_quantity(text: str, field: str = "quantity", places: int = 3) -> Decimal:
     """A quantity or rate: exact Decimal, at most `places` decimals."""
     value = parse_decimal_text(text, field)
+    if value.adjusted() >= 12:  # quantize() past the context's 28 digits raises InvalidOperation
+        raise ValidationError(field, f"'{text.strip()[:24]}' is too large")
     if value != value.quantize(Decimal(1).scaleb(-places)):
         raise ValidationError(field, f"at most {places} decimal places")
     return value.normalize() if value == value.to_integral_value() else value

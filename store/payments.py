@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from store import ledger
+from store import clock, ledger
 from store.audit import record_event
 from store.customers import get_customer
 from store.approvals import approve_request, approving, pending_for_subject, reject_request, request_approval
@@ -157,7 +157,7 @@ def _identify(payment: Payment, customer: Customer) -> None:
     if not changed:
         raise Conflict(f"payment {payment.number} was assigned to an account by someone else just now")
     rest = payment.unallocated_minor
-    ledger.post_entry("identify", dt.date.today(), [
+    ledger.post_entry("identify", clock.today(), [
         ledger.debit(ledger.UNIDENTIFIED, rest, payment.currency, payment_id=payment.id),
         ledger.credit(ledger.UNAPPLIED_CASH, rest, payment.currency, customer_id=customer.id, payment_id=payment.id),
     ], memo=f"{payment.number} identified as {customer.account_no}")
@@ -242,7 +242,7 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *, on:
             refs = {"customer_id": invoice.customer_id, "payment_id": payment.id}
             postings += [ledger.debit(ledger.UNAPPLIED_CASH, amount, invoice.currency, **refs),
                          ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs)]
-        entry = ledger.post_entry("allocation", on or dt.date.today(), postings, memo=payment.number)
+        entry = ledger.post_entry("allocation", on or clock.today(), postings, memo=payment.number)
         Allocation.insert_many([{"payment": payment.id, "invoice": inv.id, "amount_minor": amount,
                                  "journal_entry": entry.id, "created_by": current_operator(), "created_at": utcnow()}
                                 for inv, amount in invoices]).execute()
@@ -277,7 +277,7 @@ def unallocate_payment(number: str, invoice_number: str, *, idempotency_key: str
         Payment.update(unallocated_minor=Payment.unallocated_minor + amount, version=Payment.version + 1).where(
             Payment.id == payment.id).execute()
         refs = {"customer_id": invoice.customer_id, "payment_id": payment.id}
-        entry = ledger.post_entry("unallocation", dt.date.today(), [
+        entry = ledger.post_entry("unallocation", clock.today(), [
             ledger.debit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs),
             ledger.credit(ledger.UNAPPLIED_CASH, amount, invoice.currency, **refs),
         ], memo=f"{payment.number} from {invoice.number}")
@@ -303,7 +303,7 @@ def apply_credit_note(note: Invoice, invoice: Invoice, amount: int, on: dt.date 
         raise ValidationError("amount", f"credit note {note.number} has less than that unapplied")
     _settle_item(invoice, amount)
     refs = {"customer_id": invoice.customer_id}
-    entry = ledger.post_entry("credit_application", on or dt.date.today(), [
+    entry = ledger.post_entry("credit_application", on or clock.today(), [
         ledger.debit(ledger.RECEIVABLES, amount, invoice.currency, document_id=note.id, **refs),
         ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs),
     ], memo=f"{note.number} to {invoice.number}")
@@ -420,7 +420,7 @@ def _post_refund(refund: Refund) -> None:
     if left:
         raise ValidationError("amount", f"the account no longer has {format_money(refund.amount_minor, cur)} of credit")
     postings.append(ledger.credit(ledger.BANK, refund.amount_minor, cur, customer_id=cust))
-    entry = ledger.post_entry("refund", dt.date.today(), postings, memo=refund.number)
+    entry = ledger.post_entry("refund", clock.today(), postings, memo=refund.number)
     Allocation.insert_many([{**s, "refund": refund.id, "journal_entry": entry.id, "created_by": current_operator(),
                              "created_at": utcnow()} for s in sources]).execute()
     Refund.update(journal_entry=entry.id, status="posted").where(Refund.id == refund.id).execute()
@@ -456,7 +456,7 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
                                 customer_id=invoice.customer_id, amount_minor=amount, currency=invoice.currency)
         _settle_item(invoice, amount)
         refs = {"customer_id": invoice.customer_id}
-        entry = ledger.post_entry("write_off", dt.date.today(), [
+        entry = ledger.post_entry("write_off", clock.today(), [
             ledger.debit(ledger.BAD_DEBTS, amount, invoice.currency, **refs),
             ledger.credit(ledger.RECEIVABLES, amount, invoice.currency, document_id=invoice.id, **refs),
         ], memo=f"write off {invoice.number}: {reason.strip()}")
@@ -492,7 +492,7 @@ def return_payment(number: str, note: str) -> PaymentResult:
         if not changed:
             raise Conflict(f"payment {payment.number} changed while you were looking at it; nothing was done")
         refs = {"customer_id": payment.customer_id, "payment_id": payment.id}
-        ledger.post_entry("payment_return", dt.date.today(), [
+        ledger.post_entry("payment_return", clock.today(), [
             ledger.debit(account, payment.amount_minor, payment.currency, **refs),
             ledger.credit(ledger.BANK, payment.amount_minor, payment.currency, **refs),
         ], memo=f"{payment.number} returned: {note.strip()}")

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from store import clock
 from store.audit import record_event
 from store.errors import Conflict, ValidationError
 from store.models import PeriodLock
@@ -80,7 +81,7 @@ def check_document_open(issue_date: dt.date, number: str) -> None:
 def close_period(month: str, today: dt.date | None = None) -> PeriodState:
     """Close `month` (and so every month before it): the lock date becomes its last day."""
     first, last = parse_month(month)
-    today = today or dt.date.today()
+    today = today or clock.today()
     with transaction():
         login = require(Action.CLOSE_PERIOD)
         if last >= today:

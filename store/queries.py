@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from peewee import fn
 
+from store import clock
 from store.customers import get_customer
 from store.errors import NotFound
 from store.models import (
@@ -113,7 +114,7 @@ def customer_card(account_no: str) -> CustomerCard:
 
 
 def open_documents(customer_id: int, as_of: dt.date | None = None) -> list[OpenDocument]:
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     disputed = {d.invoice_id for d in Dispute.select(Dispute.invoice).join(Invoice, on=(Dispute.invoice == Invoice.id))
                 .where((Invoice.customer == customer_id) & (Dispute.status == "open"))}
     # Invoice.id is selected too: without it the joined Invoice (id None) hides document_id.
@@ -346,7 +347,7 @@ class BooksSummary:
 
 
 def books_summary(as_of: dt.date | None = None) -> BooksSummary:
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     receivables = {r.currency: int(r.n) for r in (OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor).alias("n"))
                                                   .group_by(OpenItem.currency))}
     overdue = (OpenItem.select(fn.COUNT(fn.DISTINCT(OpenItem.customer)))

@@ -10,12 +10,25 @@ from pathlib import Path
 
 import pytest
 
+from store import clock
 from store.customers import CustomerData, create_customer
 from store.db import close_database, open_database
 from store.models import ALL_MODELS, database_proxy
 from store.session import ensure_operator, set_operator
 
 OPERATOR = "alice"
+
+# The day every test runs on: no test depends on the calendar. Pinned when this file is imported, so
+# that module-level dates in test files (T = clock.today()) are this day too, and again per test.
+TODAY = dt.date(2026, 11, 22)
+clock.set_source(clock.ticking_from(clock.noon_of(TODAY)))
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock() -> Iterator[dt.date]:
+    """store.clock reads TODAY (ticking from its noon) for the whole test."""
+    with clock.pinned(TODAY):
+        yield TODAY
 
 
 @pytest.fixture(scope="session")

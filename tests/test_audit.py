@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from store import payments
+from store import clock, payments
 from store.audit import event_hash, timestamp_text
 from store.audit_trail import audit_events, chain_head, chain_passes_through
 from store.models import AuditEvent, database_proxy
@@ -50,8 +50,8 @@ def test_filters_by_operator_day_and_document(customer: str) -> None:
     assert [(e.operator, e.action) for e in about] == [("alice", "invoice.post"), ("bob", "payment.allocate")]
     change = audit_events(operator="ada")[0]
     assert (change.before, change.after) == ({"value": "50000"}, {"value": "70000", "limit_raised_from": 50000})
-    assert len(audit_events(since=dt.date.today())) == len(audit_events())
-    assert audit_events(since=dt.date.today() + dt.timedelta(days=1)) == []
+    assert len(audit_events(since=clock.today())) == len(audit_events())
+    assert audit_events(since=clock.today() + dt.timedelta(days=1)) == []
 
 
 def test_a_changed_row_is_found_even_after_the_chain_is_rehashed(customer: str) -> None:

@@ -134,8 +134,8 @@ def test_demo_with_the_same_seed_gives_the_same_books(tmp_path: Path, capsys, mo
         summary = json.loads(capsys.readouterr().out)
         assert main(["--db", path, "verify"]) == 0
         capsys.readouterr()
-        from store.queries import customer_view
         from store.db import close_database
+        from store.queries import customer_view
 
         balances = [customer_view(str(100001 + n)).balance_minor for n in range(6)]
         close_database()
@@ -144,3 +144,55 @@ def test_demo_with_the_same_seed_gives_the_same_books(tmp_path: Path, capsys, mo
     first, second = build("a.db"), build("b.db")
     assert first == second
     assert first["summary"]["customers"] == 6 and first["summary"]["invoices"] > 20
+
+
+def _on_a_terminal(argv: list[str]) -> tuple[int, bytes]:
+    """Run billfold with stderr on a pseudo-terminal; returns its exit status and what the terminal got."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "COLUMNS": "80"}
+    try:
+        runner = [sys.executable, str(Path(__file__).with_name("as_operator.py")), "alice", "billfold"]
+        done = subprocess.run([*runner, *argv], stdout=subprocess.DEVNULL, stderr=slave, env=env, timeout=120)
+    finally:
+        os.close(slave)
+    screen = b""
+    try:
+        while chunk := os.read(master, 65536):
+            screen += chunk
+    except OSError:  # EIO: the terminal's other end is closed and everything was read
+        pass
+    os.close(master)
+    return done.returncode, screen
+
+
+def test_progress_bars_draw_on_a_terminal_only_and_never_with_json(books: Path) -> None:
+    code, screen = _on_a_terminal(["--db", str(books), "verify"])
+    assert code == 0 and b"Verifying the books" in screen  # rich's bar, drawn and cleared again
+    code, screen = _on_a_terminal(["--db", str(books), "verify", "--json"])
+    assert (code, screen) == (0, b"")
+    code, out, err = main_captured(["--db", str(books), "verify"])
+    assert (code, out, err) == (0, "ok\n", "")  # stderr is no terminal here (captured): no bar
+
+
+def main_captured(argv: list[str]) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("shell,marker", [("bash", "_shtab_billfold"), ("zsh", "#compdef billfold")])
+def test_completion_scripts_know_every_command(shell: str, marker: str) -> None:
+    code, out, _err = main_captured(["completion", shell])
+    assert code == 0 and marker in out
+    for command in ("customer", "write-off", "dispute", "draft", "completion"):
+        assert command in out
+    assert "--idempotency-key" in out and "--all" in out

@@ -17,9 +17,9 @@ from store.payments import PaymentInput, allocate_payment, record_payment
 from store.session import set_operator
 from store.settings import set_setting
 from store.verify import verify_books
-from tests.conftest import acting_as, admin_setting, line, snapshot
+from tests.conftest import TODAY, acting_as, admin_setting, line, snapshot
 
-T = dt.date.today()
+T = TODAY  # the pinned clock's day (tests/conftest.py)
 
 
 def days(n: int) -> dt.date:

@@ -16,7 +16,7 @@ from store.verify import verify_books
 from tests.conftest import line
 
 WORKERS = 4
-SECONDS = float(os.environ.get("BILLFOLD_RACE_SECONDS", "6"))
+ROUNDS = int(os.environ.get("BILLFOLD_RACE_ROUNDS", "6"))  # each worker's rounds: a count, not a time
 
 
 def test_four_processes_on_one_file(books: Path) -> None:
@@ -26,13 +26,19 @@ def test_four_processes_on_one_file(books: Path) -> None:
     close_database()
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    runner = [sys.executable, str(root / "tests" / "as_operator.py"), "alice"]
+    runner = [sys.executable, str(root / "tests" / "as_operator.py"), "alice"]  # the test-only identity seam
     procs = [subprocess.Popen([*runner, str(root / "tests" / "concurrent_worker.py"), str(books), str(n),
-                               str(SECONDS), ",".join(accounts)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env=env, text=True) for n in range(WORKERS)]
+                               str(ROUNDS), ",".join(accounts)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env, text=True) for n in range(WORKERS)]
+    for proc in procs:  # every worker has opened the books before any starts: then all go at once
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     results = []
     for proc in procs:
-        out, err = proc.communicate(timeout=SECONDS + 120)
+        out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
         results.append(json.loads(out))
     from store.db import open_database

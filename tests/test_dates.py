@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from store import clock
 from store.dates import parse_date
 from store.errors import ValidationError
 
@@ -42,4 +43,6 @@ def test_more_refusals(text: str) -> None:
 
 
 def test_today_defaults_to_the_clock() -> None:
-    assert parse_date("t") == dt.date.today()
+    with clock.pinned(dt.date(2027, 2, 28)):
+        assert parse_date("t") == dt.date(2027, 2, 28)
+        assert parse_date("+1") == dt.date(2027, 3, 1)

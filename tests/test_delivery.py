@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from exports.deliver import deliver_pending, retry_failed
-from store import deliveries
+from store import clock, deliveries
 from store.customers import CustomerData, create_customer
 from store.errors import ValidationError
 from tests.conftest import admin_setting, line, post
@@ -194,7 +194,7 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
     inbox, _running = smtp
     late = create_customer(CustomerData(name="Late Payer Ltd", email="ap@late.example")).account_no
     paper = create_customer(CustomerData(name="Paper Only", channel="post")).account_no
-    today = dt.date.today()
+    today = clock.today()
     old = [post(late, line(price=1000), issue=today - dt.timedelta(days=90)).number,
            post(late, line(price=2000), issue=today - dt.timedelta(days=60)).number]
     post(paper, line(price=500), issue=today - dt.timedelta(days=70))
@@ -214,10 +214,9 @@ def test_dunning_sends_one_reminder_per_customer_with_every_overdue_item(smtp, b
 async def test_deliver_screen_shows_progress_and_the_outcome(smtp, three, tmp_path, monkeypatch) -> None:
     from textual.widgets import ProgressBar, Static
 
+    from exports.pdf.pool import start_helpers
     from tests.screens.host import HostApp
     from tui.screens.deliver import DeliverScreen
-
-    from exports.pdf.pool import start_helpers
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     start_helpers()  # as tui.launch does before the application starts

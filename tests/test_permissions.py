@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from store import clock
 from store.errors import NeedsApproval
 from store.permissions import ALLOWED, ROLES, Action, PermissionDenied, permission_table
 from store.session import ensure_operator, set_operator
 from tests.conftest import line, post, snapshot
 from tests.permission_books import Books, books_factory, months_ago
 
-TODAY = dt.date.today()
+TODAY = clock.today()  # the tests' pinned day (tests/conftest.py)
 
 
 @dataclass
@@ -137,6 +138,6 @@ def test_approval_by_the_requester_is_refused(new_books: Callable[[], Books]) ->
     world = prepare(books)
     books.act_as("supervisor")
     mine = request_refund(world.account, 60000, "cheque").number
-    with pytest.raises(Conflict, match="was asked for by .*; someone else must approve it"):
+    with pytest.raises(Conflict, match=r"was asked for by .*; someone else must approve it"):
         approve_refund(mine)
     books.as_owner()

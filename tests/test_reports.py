@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from store import reports
+from store import clock, reports
 from store.customers import CustomerData, create_customer, put_on_hold
 from store.disputes import open_dispute, reject_dispute
 from store.errors import ValidationError
@@ -31,10 +31,10 @@ from store.payments import (
 from store.reports import REPORTS, Chart, Period, Report, month, parse_period, quarter
 from store.session import set_operator
 from store.verify import verify_books
-from tests.conftest import line
+from tests.conftest import TODAY, line
 from tests.test_postgres import pg_books  # noqa: F401  (the fixture; skipped where no server runs)
 
-T = dt.date.today()
+T = TODAY  # the pinned clock's day (tests/conftest.py)
 CUR = Period.containing(T)
 PREV = CUR.previous()
 
@@ -91,16 +91,17 @@ def test_report_arguments_mean_a_period_or_a_day(books) -> None:
     assert reports.as_of_date(None) == T and reports.period_of(None) == CUR
 
 
-def test_a_report_reads_a_running_period_up_to_the_day_it_is_told(customer: str) -> None:
-    """The preview passes the application's day: a screen (or a test) fixed on one day sees that day."""
+def test_a_report_reads_a_running_period_up_to_the_clocks_day(customer: str) -> None:
+    """A running period is read up to store.clock's day, which is the TUI's day too (one clock)."""
     day = T - dt.timedelta(days=3)
     invoice(customer, 1000, day - dt.timedelta(days=10), day + dt.timedelta(days=1))  # not yet due on `day`
-    told = reports.run_report("ar_aging", Period.containing(day), today=day)
+    with clock.pinned(day):
+        told = reports.run_report("ar_aging", Period.containing(day))
     assert told.rows == ((customer, "Harbour Supplies Ltd", 1000, 0, 0, 0, 0, 1000),)
-    if Period.containing(day) == CUR:  # by the clock, T, the same period: two days past due
-        clock = reports.run_report("ar_aging", CUR)
-        assert clock.rows == ((customer, "Harbour Supplies Ltd", 0, 1000, 0, 0, 0, 1000),)
-    assert reports.as_of_date(CUR) == T  # the clock's day again once the report is done
+    assert Period.containing(day) == CUR  # T, in the same period: two days past due
+    later = reports.run_report("ar_aging", CUR)
+    assert later.rows == ((customer, "Harbour Supplies Ltd", 0, 1000, 0, 0, 0, 1000),)
+    assert reports.as_of_date(CUR) == T
 
 
 # ---------------------------------------------------------------- billing and collections
@@ -222,8 +223,8 @@ def test_aging_from_the_journal_agrees_with_the_open_items_today(customer: str) 
     _aging_books(customer)
     invoice(new_customer("Dockside Ltd"), 999, days(-200), days(-170))
     from_items = (reports.ar_aging(T), reports.ar_aging_detail(T))
-    # The day after T: T is in the past, so the aging is rebuilt from the journal.
-    rebuilt = (reports.run_report("ar_aging", T, today=days(1)), reports.run_report("ar_aging_detail", T, today=days(1)))
+    with clock.pinned(days(1)):  # T is now in the past: rebuilt from the journal
+        rebuilt = (reports.ar_aging(T), reports.ar_aging_detail(T))
     assert "up to" in rebuilt[0].notes[0]
     for a, b in zip(from_items, rebuilt):
         assert (a.rows, a.totals, a.chart) == (b.rows, b.totals, b.chart)

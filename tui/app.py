@@ -40,9 +40,33 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
     # ------------------------------------------------------------ modes and navigation
 
     def action_go(self, mode: str) -> None:
-        """Switch to a job's screen, keeping each job's place (its own screen stack)."""
+        """A job key: the job's first screen, in its known state (the lookup empty, a new invoice, the
+        queue at its first payment), so keys typed after it land in that screen's field.
+
+        Screens opened over it (an account, a prompt) are closed; one holding typed work is not closed
+        without asking. The keys typed meanwhile wait in tui/keyorder.py until the screen is ready.
+        """
+        from tui.screens.confirm import ConfirmScreen, UnsavedWork
+
         if self.current_mode != mode:
             self.switch_mode(mode)
+        above = self.screen_stack[1:]
+        working = [s for s in above if isinstance(s, UnsavedWork) and s.has_unsaved_work()]
+        if working:
+            what = getattr(working[-1], "WORK_NAME", "what you typed")
+            self.push_screen(ConfirmScreen(f"Discard {what} and start the job afresh?\n"
+                                           "n keeps it on screen."),
+                             lambda yes: self._start_afresh() if yes else None)
+            return
+        self._start_afresh()
+
+    def _start_afresh(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        base = self.screen
+        reset = getattr(base, "reset_job", None)
+        if callable(reset) and base.is_mounted:  # a job opened for the first time is fresh already
+            reset()
 
     def action_back(self) -> None:
         if len(self.screen_stack) > 1:

@@ -1,9 +1,10 @@
-"""What the application is started with: who, on which books, on which day, and the services."""
+"""What the application is started with: who, on which books, and the services; its day is the clock's."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from store import clock
 from tui.services import Services
 
 
@@ -11,6 +12,10 @@ from tui.services import Services
 class AppContext:
     operator: str
     database_label: str
-    today: dt.date = field(default_factory=dt.date.today)
     services: Services = field(default_factory=Services)
     first_mode: str = "lookup"
+
+    @property
+    def today(self) -> dt.date:
+        """The application's day: store.clock's, so screens and the services they call agree on it."""
+        return clock.today()

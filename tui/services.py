@@ -96,10 +96,10 @@ class Services:
     company_name = staticmethod(lambda: settings.get_setting("company_name"))
 
     @staticmethod
-    def run_report(name: str, when=None, today=None, **options):  # noqa: ANN001, ANN205 - store.reports.Report
+    def run_report(name: str, when=None, **options):  # noqa: ANN001, ANN205 - store.reports.Report
         from store.reports import run_report
 
-        return run_report(name, when, today, **options)
+        return run_report(name, when, **options)
 
     @staticmethod
     def render_document_pdf(number: str) -> bytes:
@@ -147,9 +147,12 @@ class Services:
     def read_with_mapping(data: bytes, values: dict[str, str]):  # noqa: ANN205 - (CsvMapping, Statement)
         """The mapping the operator filled in, and the file read with it; raises naming the field or line."""
         from store.importers import CsvMapping, parse_statement
+        from store.imports import check_currency_of
 
         mapping = CsvMapping.from_dict(values)
-        return mapping, parse_statement(data, "statement.csv", mapping)
+        statement = parse_statement(data, "statement.csv", mapping)
+        check_currency_of(statement, mapping)  # refused here, before the mapping is saved
+        return mapping, statement
 
     @staticmethod
     def save_mapping(mapping) -> None:  # noqa: ANN001 - a CsvMapping

@@ -9,6 +9,7 @@ hang the caller nor stop a batch.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -147,10 +148,8 @@ class _Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the worker may be gone already
             self.conn.send(None)
-        except OSError:
-            pass
         self.process.join(2)
         if self.process.is_alive():
             self.kill()

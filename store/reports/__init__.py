@@ -30,7 +30,6 @@ receivable_move (migrations 0006 to 0008).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
@@ -45,16 +44,44 @@ from store.reports.control_account import control_account
 from store.reports.dunning_log import dunning_log
 from store.reports.open_disputes import open_disputes
 from store.reports.payments_received import payments_received
-from store.reports.periods import _TODAY, Period, When, as_of_date, month, parse_period, period_of, quarter
+from store.reports.periods import Period, When, as_of_date, month, parse_period, period_of, quarter
 from store.reports.record import Chart, ChartKind, Column, ColumnKind, PeriodKind, Report, Row
 from store.reports.trial_balance import trial_balance
 from store.reports.unapplied_credits import unapplied_credits
 
-__all__ = ["CURRENCY_REPORTS", "REPORTS", "REPORT_TAKES", "Chart", "ChartKind", "Column", "ColumnKind", "Period", "PeriodKind",
-           "Report", "ReportFunction", "Row", "When", "accounts_on_hold", "ar_aging", "ar_aging_detail", "as_of_date",
-           "billing_and_collections", "check_report_totals", "control_account", "dunning_log", "month",
-           "open_disputes", "parse_period", "payments_received", "period_of", "quarter", "report_names", "run_report",
-           "trial_balance", "unapplied_credits"]
+__all__ = [
+    "CURRENCY_REPORTS",
+    "REPORTS",
+    "REPORT_TAKES",
+    "Chart",
+    "ChartKind",
+    "Column",
+    "ColumnKind",
+    "Period",
+    "PeriodKind",
+    "Report",
+    "ReportFunction",
+    "Row",
+    "When",
+    "accounts_on_hold",
+    "ar_aging",
+    "ar_aging_detail",
+    "as_of_date",
+    "billing_and_collections",
+    "check_report_totals",
+    "control_account",
+    "dunning_log",
+    "month",
+    "open_disputes",
+    "parse_period",
+    "payments_received",
+    "period_of",
+    "quarter",
+    "report_names",
+    "run_report",
+    "trial_balance",
+    "unapplied_credits",
+]
 
 ReportFunction = Callable[..., Report]
 
@@ -83,17 +110,13 @@ CURRENCY_REPORTS = frozenset({"ar_aging", "ar_aging_detail", "billing_collection
                               "unapplied_credits", "open_disputes", "trial_balance"})
 
 
-def run_report(name: str, when: When = None, today: dt.date | None = None, **options: Any) -> Report:
-    """A report by name (unknown names are refused with the list of known ones), `today` being the day
-    that a period still running is read up to (default: the clock's)."""
+def run_report(name: str, when: When = None, **options: Any) -> Report:
+    """A report by name (unknown names are refused with the list of known ones); a period still running
+    is read up to store.clock's today."""
     function = REPORTS.get(name)
     if function is None:
         raise ValidationError("report", f"'{name}' is not a report; choose one of {', '.join(REPORTS)}")
-    token = _TODAY.set(today)
-    try:
-        report = function(when, **options)
-    finally:
-        _TODAY.reset(token)
+    report = function(when, **options)
     return with_chain_head(report) if name in MONTHLY else report
 
 

@@ -67,7 +67,7 @@ def billing_and_collections(when: When = None, *, currency: str | None = None, p
         collected_by_month[next(n for n, m in enumerate(months) if m.contains(day))] += figures.get("collected", 0)
     rows = []
     receivables = opening.get(cur, 0)
-    for p, f in zip(periods, per_period):
+    for p, f in zip(periods, per_period, strict=True):
         receivables += f["net_change"]
         dso = round_minor(Decimal(receivables * p.days) / f["invoiced"]) if f["invoiced"] else None
         rows.append((p.code, f["invoiced"], f["credited"], f["voided"], f["collected"], f["refunded"],

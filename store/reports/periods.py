@@ -4,9 +4,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from contextvars import ContextVar
 from dataclasses import dataclass
 
+from store import clock
 from store.errors import ValidationError
 from store.reports.record import PeriodKind
 
@@ -110,13 +110,9 @@ def parse_period(text: str) -> Period:
 When = Period | dt.date | None
 
 
-# The day a report counts as today: the clock's, unless run_report is told the application's day
-# (a screen opened on the 22nd, or a test's fixed day, must not see the 30th).
-_TODAY: ContextVar[dt.date | None] = ContextVar("report_today", default=None)
-
-
 def _today() -> dt.date:
-    return _TODAY.get() or dt.date.today()
+    """The day a report counts as today: the clock's (the TUI's day is the same clock)."""
+    return clock.today()
 
 
 def as_of_date(when: When) -> dt.date:

@@ -136,7 +136,7 @@ class Driver:
         from tui.app import BillfoldApp
         from tui.context import AppContext
 
-        self.app = BillfoldApp(AppContext("bench", label, dt.date.today()))
+        self.app = BillfoldApp(AppContext("bench", label))
         self.post_us: list[float] = []
         self.pause_before_f10 = 0.0
         self.paused = 0.0  # seconds spent in those pauses, taken off the timings

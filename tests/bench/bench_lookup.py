@@ -169,7 +169,7 @@ async def time_screen(texts: dict[str, list[str]], label: str) -> dict[str, list
     from tui.screens.account_lookup import AccountLookupScreen
     from tui.widgets.results import ResultList
 
-    app = BillfoldApp(AppContext("bench", label, dt.date.today()))
+    app = BillfoldApp(AppContext("bench", label))
     results: dict[str, list[float]] = defaultdict(list)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
 import statistics
 import sys
@@ -32,7 +31,7 @@ async def run_previews(label: str, runs: int) -> list[list[object]]:
     from tui.screens.reports import REPORTS
     from tui.widgets.report_table import ReportTable
 
-    app = BillfoldApp(AppContext("bench", label, dt.date.today()))
+    app = BillfoldApp(AppContext("bench", label))
     loop = asyncio.get_running_loop()
     waiting: dict[str, asyncio.Future[None]] = {}
     show_rows = ReportTable.show_rows

@@ -114,7 +114,7 @@ async def run_queue(args: argparse.Namespace, label: str) -> dict[str, object]:
     from tui.context import AppContext
     from tui.screens.matching_queue import PaymentsScreen
 
-    app = BillfoldApp(AppContext("bench", label, dt.date.today()))
+    app = BillfoldApp(AppContext("bench", label))
     results: dict[str, list[float]] = {"k (skip)": [], "Down": [], "Enter (accept top)": []}
     out: dict[str, object] = {"results": results}
     async with app.run_test(size=(80, 24)) as pilot:

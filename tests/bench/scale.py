@@ -17,7 +17,7 @@ import json
 import random
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -74,7 +74,8 @@ class Audit:
 
 
 def build_scale_books(path: str, customers: int = 100_000, invoices: int = 1_000_000, seed: int = 1,
-                      today: dt.date | None = None) -> dict[str, float]:
+                      today: dt.date | None = None,
+                      progress: Callable[[int, int, str], None] | None = None) -> dict[str, float]:
     from store.db import close_database, open_database
     from store.models import database_proxy
 
@@ -176,6 +177,8 @@ def build_scale_books(path: str, customers: int = 100_000, invoices: int = 1_000
             rows.clear()
 
     for i in range(1, invoices + 1):
+        if progress is not None and i % CHUNK == 0:
+            progress(i, invoices, "invoices")
         cid = rng.randint(1, customers)
         issue = today - dt.timedelta(days=rng.randint(0, span))
         due = issue + dt.timedelta(days=30)
@@ -261,7 +264,11 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print(build_scale_books(args.path, args.customers, args.invoices, args.seed))
+    from tui.cli.output import progress
+
+    with progress(None, "Building scale books") as advance:  # a bar on stderr when it is a terminal
+        counts = build_scale_books(args.path, args.customers, args.invoices, args.seed, progress=advance)
+    print(counts)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from textual.app import App
 from textual.screen import Screen
 
+from store import clock
+from tui.keyorder import KeysInOrder
 from tui.services import Services
 
 
@@ -14,11 +15,16 @@ from tui.services import Services
 class HostContext:
     operator: str = "alice"
     database_label: str = "test.db"
-    today: dt.date = dt.date(2026, 11, 22)
     services: Services = field(default_factory=Services)
 
+    @property
+    def today(self) -> dt.date:
+        return clock.today()  # pinned to 2026-11-22 by tests/conftest.py
 
-class HostApp(App[None]):
+
+class HostApp(KeysInOrder[None]):
+    """Keys go through the application's own type-ahead handling (tui/keyorder.py), as in Billfold."""
+
     def __init__(self, screen: Screen) -> None:
         super().__init__()
         self.context = HostContext()

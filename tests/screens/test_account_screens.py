@@ -84,7 +84,7 @@ async def test_account_view_note_and_hold(harbour: str) -> None:
         await pilot.press(*"Call after 2pm", "enter")
         await settle(pilot)
         assert [n.text for n in customer_notes(harbour)] == ["Call after 2pm"]
-        await pilot.press("h")
+        await pilot.press("f7")
         await pilot.press(*"cheque bounced", "enter")
         await settle(pilot)
         assert get_customer(harbour).status == "on_hold"
@@ -155,7 +155,7 @@ async def test_document_screen_preview_pdf_void_credit_duplicate(harbour: str, t
         await pilot.press("w", "ctrl+u", *str(out), "enter")
         await settle(pilot)
         assert "INV-000001" in PdfReader(str(out)).pages[0].extract_text()
-        await pilot.press("c", "enter", *"goodwill", "enter")
+        await pilot.press("f9", "enter", *"goodwill", "enter")
         await settle(pilot)
         assert "Credit note CN-000001 for £12.00 posted (£12.00 applied)" in text_of(app, "#doc-status")
         assert invoice_view("INV-000001").open_minor == 0
@@ -166,7 +166,7 @@ async def test_document_screen_preview_pdf_void_credit_duplicate(harbour: str, t
     app = HostApp(DocumentScreen(other))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("v", *"keyed twice", "enter")
+        await pilot.press("f7", *"keyed twice", "enter")
         await settle(pilot)
         assert "is void: £12.00 reversed" in text_of(app, "#doc-status")
         assert "VOID" in text_of(app, "#doc-preview") and "keyed twice" in text_of(app, "#doc-preview")
@@ -188,11 +188,11 @@ async def test_dispute_and_promise_from_the_account(harbour: str) -> None:
     app = HostApp(AccountViewScreen(harbour))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("d", *"5.00 wrong price", "enter")
+        await pilot.press("f8", *"5.00 wrong price", "enter")
         await settle(pilot)
         row = [str(c) for c in app.screen.query_one("#t-open", DataTable).get_row_at(0)]
         assert row[-1] == "DISP", ([n.message for n in app._notifications], row)
-        await pilot.press("t", *"+14 12.00", "enter")
+        await pilot.press("f9", *"+14 12.00", "enter")
         await settle(pilot)
     dispute = Dispute.get()
     assert (dispute.amount_minor, dispute.reason) == (500, "wrong price")
@@ -209,12 +209,12 @@ async def test_reallocate_and_refund_from_the_account(harbour: str) -> None:
         await settle(pilot)
         await pilot.press("right", "right")  # the Payments tab
         await settle(pilot)
-        await pilot.press("l")
+        await pilot.press("f10")
         await settle(pilot)
         await pilot.press(*"12", "f10")
         await settle(pilot)
         assert invoice_view("INV-000001").open_minor == 0
-        await pilot.press("f", *"8.00 bank_transfer overpaid", "enter")
+        await pilot.press("f11", *"8.00 bank_transfer overpaid", "enter")
         await settle(pilot)
     assert customer_view(harbour).credit_minor == 0
     assert pay
@@ -228,12 +228,12 @@ async def test_dispute_opened_and_settled_from_the_document(harbour: str) -> Non
     app = HostApp(DocumentScreen("INV-000001"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("x")
+        await pilot.press("f8")
         await settle(pilot)
         await pilot.press(*"price was wrong", "enter")
         await settle(pilot)
         assert open_dispute_of("INV-000001").amount_minor == 1200
-        await pilot.press("x")
+        await pilot.press("f8")
         await settle(pilot)
         await pilot.press(*"c agreed with customer", "enter")
         await settle(pilot)

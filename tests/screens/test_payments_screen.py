@@ -47,13 +47,18 @@ async def test_clear_the_queue_by_keys(queue) -> None:
         await settle(pilot)
         assert invoice_view(queue["a2"]).open_minor == 0
         assert app.screen.current == queue["p2"]  # the next payment took its place
-        assert "exact sum" in text(app, "#reasons") or "payer" in text(app, "#reasons")
+        # 180.00 from "ACME WIDGETS" against 120.00 open: a name and no exact amount, so nothing is
+        # chosen and Enter alone applies nothing; 1 chooses the top suggestion, then Enter.
+        assert "Not sure (low): 1-9 chooses" in text(app, "#reasons")
         await pilot.press("enter")
+        await settle(pilot)
+        assert invoice_view(queue["a1"]).open_minor == 12000 and "Nothing chosen" in text(app, "#queue-status")
+        await pilot.press("1", "enter")
         await settle(pilot)
         assert invoice_view(queue["a1"]).open_minor == 0 and payment_view(queue["p2"]).unallocated_minor == 6000
         # the 60.00 left on Acme's account is its credit now (nothing open to pay): it leaves the queue
         assert app.screen.current == queue["p3"]
-        await pilot.press("c", "ctrl+u", *queue["acme"], "enter")  # leave the unknown cheque as credit on Acme
+        await pilot.press("f7", "ctrl+u", *queue["acme"], "enter")  # leave the unknown cheque as credit on Acme
         await settle(pilot)
         assert payment_view(queue["p3"]).account_no == queue["acme"]
         assert "The queue is clear." in text(app, "#queue-status")
@@ -64,7 +69,7 @@ async def test_return_to_sender(queue) -> None:
     app = HostApp(PaymentsScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("r", *"not ours", "enter")
+        await pilot.press("f8", *"not ours", "enter")
         await settle(pilot)
         assert app.screen.current == queue["p2"]
     assert payment_view(queue["p1"]).status == "returned"
@@ -117,7 +122,7 @@ async def test_auto_match_from_the_screen(queue) -> None:
     app = HostApp(PaymentsScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("m")
+        await pilot.press("f9")
         await settle(pilot)
         assert f"Auto-match would apply 1, one transaction each:\n  {queue['p1']} -> {queue['a2']}\n" in str(
             app.screen.query_one("#confirm-question", Static).render())
@@ -171,6 +176,9 @@ async def test_import_a_statement_from_the_queue(books) -> None:
         await settle(pilot)
         await pilot.press("i", *str(statement), "enter")
         await settle(pilot)
+        assert "3 new, 0 duplicates, 1 skipped" in str(app.screen.query_one("#import-summary", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
         assert "3 new, 0 duplicates, 1 skipped" in text(app, "#queue-status")
         assert app.screen.query_one("#queue", DataTable).row_count == 3
         await pilot.press("i", *"/no/such/file.csv", "enter")
@@ -212,6 +220,9 @@ async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_pa
         screen.query_one("#m-money_out", Input).value = "Debit"
         await pilot.press("f10")
         await settle(pilot)
+        assert "   2  skipped   2026-11-04" in str(app.screen.query_one("#import-text", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.screen, PaymentsScreen)
         assert "(mapping our-bank): 1 new, 0 duplicates, 1 skipped" in text(app, "#queue-status")
         assert load_mapping("our-bank").money_in == "Credit"
@@ -219,6 +230,8 @@ async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_pa
         second = tmp_path / "dec.csv"
         second.write_text("Posted,Details,Credit,Debit\n01/12/2026,ACME,99.00,\n")
         await pilot.press("i", *str(second), "enter")
+        await settle(pilot)
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, PaymentsScreen)
         assert "(mapping our-bank): 1 new" in text(app, "#queue-status")

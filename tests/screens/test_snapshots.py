@@ -1,10 +1,8 @@
 """Snapshot tests: each screen as an operator sees it, at 80x24 and at 120x40, on fixed demo books.
 
 The books are the demo (seed 7, 12 customers, 6 months) built as of 2026-11-22 on a copy of the
-migrated template, and the application runs with that day as its `today`. A few store queries
-fall back to the machine's clock when no date is passed (lookup's overdue column, the account's
-aging, the open items' days late); the services handed to the application pin those to the same
-day, so the pictures do not change with the calendar.
+migrated template, and the application runs on that day: tests/conftest.py pins store.clock to it,
+so the pictures do not change with the calendar.
 
 Update after an intended change of layout: `pytest tests/screens/test_snapshots.py --snapshot-update`,
 then look at the SVGs in tests/screens/__snapshots__/.
@@ -12,28 +10,18 @@ then look at the SVGs in tests/screens/__snapshots__/.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from pathlib import Path
 
 import pytest
 
-from store import lookup, queries
 from store.demo import DemoSpec, build_demo
 from store.payments import PaymentInput, record_payment
+from tests.conftest import TODAY
 from tui.app import BillfoldApp
 from tui.context import AppContext
 from tui.services import Services
 
-TODAY = dt.date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-
-
-class PinnedServices(Services):
-    """The real services, with every 'as of today' query given the application's day."""
-
-    find_accounts = staticmethod(functools.partial(lookup.find_accounts, today=TODAY))
-    customer_view = staticmethod(functools.partial(queries.customer_view, as_of=TODAY))
-    open_documents = staticmethod(functools.partial(queries.open_documents, as_of=TODAY))
 
 
 @pytest.fixture()
@@ -43,7 +31,7 @@ def demo_books(books: Path) -> Path:
 
 
 def make_app() -> BillfoldApp:
-    return BillfoldApp(AppContext("alice", "books.db", TODAY, PinnedServices()))
+    return BillfoldApp(AppContext("alice", "books.db", Services()))
 
 
 async def settle(pilot) -> None:  # noqa: ANN001

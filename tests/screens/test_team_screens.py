@@ -39,7 +39,7 @@ async def clerk_requests_refund(account: str) -> None:
     app = HostApp(AccountViewScreen(account))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f")
+        await pilot.press("f11")  # refund credit (a function key since keys16a)
         await pilot.press(*"600.00 cheque", "enter")
         await settle(pilot)
         assert "over the £500.00 refund limit" in text_of(app, "Static")

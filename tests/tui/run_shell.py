@@ -23,14 +23,14 @@ from pathlib import Path
 from textual.app import App
 
 
-def stand_ins(today: dt.date) -> App[None]:
+def stand_ins() -> App[None]:
     from tests.tui.stubs import StubApp
     from tui.context import AppContext
 
-    return StubApp(AppContext("dev", "(no books: stand-in screens)", today, services=object()))
+    return StubApp(AppContext("dev", "(no books: stand-in screens)", services=object()))
 
 
-def real_screens(today: dt.date, folder: Path) -> App[None]:
+def real_screens(folder: Path) -> App[None]:
     """The real application on demo books built in `folder` (the same path as `billfold demo`)."""
     from tui.app import BillfoldApp
     from tui.cli import main as billfold, open_books
@@ -41,15 +41,19 @@ def real_screens(today: dt.date, folder: Path) -> App[None]:
     if billfold(["--db", str(db), "demo", "--customers", "12", "--months", "6"]) != 0:
         raise SystemExit("could not build the demo books")
     label = open_books(argparse.Namespace(db=str(db), demo=False))
-    return BillfoldApp(AppContext("dev", label, today, Services()))
+    return BillfoldApp(AppContext("dev", label, Services()))
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--books", action="store_true", help="real screens on throwaway demo books")
     parser.add_argument("--form", action="store_true", help="the reusable one-row fields")
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
+    parser.add_argument("--today", type=dt.date.fromisoformat, help="run on this day (default: the clock's)")
     args = parser.parse_args(argv)
+    from store import clock
+
+    if args.today:
+        clock.set_source(clock.ticking_from(clock.noon_of(args.today)))
     folder = Path(tempfile.mkdtemp(prefix="billfold-shell-"))
     os.environ.setdefault("BILLFOLD_LOG", str(folder / "billfold.log"))
     from store.session import set_operator
@@ -58,11 +62,11 @@ def main(argv: list[str]) -> int:
     if args.form:
         from tests.tui.forms import FormApp
 
-        app: App[None] = FormApp(args.today)
+        app: App[None] = FormApp(clock.today())
     elif args.books:
-        app = real_screens(args.today, folder)
+        app = real_screens(folder)
     else:
-        app = stand_ins(args.today)
+        app = stand_ins()
     app.run()
     print(f"log: {os.environ['BILLFOLD_LOG']}", file=sys.stderr)
     return app.return_code or 0

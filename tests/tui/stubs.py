@@ -108,4 +108,4 @@ class StubApp(BillfoldApp):
 
 
 def stub_app() -> StubApp:
-    return StubApp(AppContext("alice", "books.db", TODAY, services=object()))
+    return StubApp(AppContext("alice", "books.db", services=object()))

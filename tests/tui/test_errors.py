@@ -136,7 +136,10 @@ async def test_an_error_that_stops_the_application_itself_exits_with_one_line(
     app = stub_app()
     async with app.run_test(size=(80, 24)) as pilot:
         app.post_message(Explode())
-        await asyncio.sleep(0.2)
+        for _ in range(500):  # poll for the exit (bounded) rather than sleep a guessed time
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.01)
         assert not app.is_running  # left, rather than frozen with a dead message loop
         del pilot
     assert app.return_code == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from tests.tui.stubs import TODAY, StubApp
+from tests.tui.stubs import StubApp
 from tui.chrome import fit_end
 from tui.context import AppContext
 
@@ -13,7 +13,7 @@ LONG = "postgresql://billing@db-primary.accounts-receivable.example.internal:543
 
 @pytest.mark.parametrize("width", [80, 120])
 async def test_a_long_database_label_gives_way(width: int) -> None:
-    app = StubApp(AppContext("alice", LONG, TODAY, services=object()))
+    app = StubApp(AppContext("alice", LONG, services=object()))
     async with app.run_test(size=(width, 24)) as pilot:
         await pilot.pause()
         header = app.screen.query_one("#header-line", Static)
@@ -23,7 +23,7 @@ async def test_a_long_database_label_gives_way(width: int) -> None:
 
 
 async def test_markup_in_a_label_is_shown_as_typed() -> None:
-    app = StubApp(AppContext("o'[b]rien", "/data/[old]/books.db", TODAY, services=object()))
+    app = StubApp(AppContext("o'[b]rien", "/data/[old]/books.db", services=object()))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "o'[b]rien │ /data/[old]/books.db" in str(app.screen.query_one("#header-line", Static).render())

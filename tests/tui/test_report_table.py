@@ -62,3 +62,22 @@ async def test_a_wide_report_scrolls_sideways_under_its_header() -> None:
         lines = shown(table)
         assert "Bucket 4" in lines[0] and "Account" not in lines[0]
         assert lines[1].strip() == "" and lines[5].strip() == "28"  # row 4's amount is in bucket 4, row 0's in 0
+
+
+class NamesApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ReportTable(id="table")
+
+    def on_mount(self) -> None:
+        # Books written before the store removed control characters may hold a bank statement's ESC sequences.
+        self.query_one(ReportTable).show_rows([Column("Customer", 30)], [("Evil\x1b[2J\x1b[31mCorp",)],
+                                              lambda row: [row[0]])
+
+
+async def test_escape_sequences_in_a_cell_are_shown_not_sent_to_the_terminal() -> None:
+    app = NamesApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = shown(app.query_one(ReportTable))
+        assert lines[1].strip() == "Evil\\x1b[2J\\x1b[31mCorp"
+        assert not any("\x1b" in line for line in lines)

@@ -2,7 +2,6 @@
 F1 built from the live bindings, the palette, and the one-row header."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ TOUR = ["invoice", "payments", "reports", "lookup", "payments", "invoice", "repo
 
 
 def make_app() -> BillfoldApp:
-    return BillfoldApp(AppContext("alice", "books.db", dt.date(2026, 11, 22)))
+    return BillfoldApp(AppContext("alice", "books.db"))
 
 
 @pytest.mark.parametrize("which", [0, 1], ids=["function-key", "plain-key"])

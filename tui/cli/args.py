@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
+from store import clock
 from store.dates import parse_date
 from store.errors import ValidationError
 
@@ -55,7 +56,7 @@ def count(low: int = 0, high: int = MAX_COUNT) -> Callable[[str], int]:
 
     def parse(value: str) -> int:
         raw = value.strip()
-        if not raw or not raw.isascii() or not raw.lstrip("+").isdigit() and not (raw[0] == "-" and raw[1:].isdigit()):
+        if not re.fullmatch(r"[+-]?[0-9]+", raw):
             raise argparse.ArgumentTypeError(f"'{raw[:20]}' is not a whole number")
         number = int(raw) if len(raw) <= 20 else high + 1
         if not low <= number <= high:
@@ -71,7 +72,7 @@ def date_arg(value: str, today: dt.date | None = None) -> dt.date:
         day = parse_date(value, "date", today)
     except ValidationError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
-    today = today or dt.date.today()
+    today = today or clock.today()
     if abs((day - today).days) > DATE_WINDOW_DAYS:
         raise argparse.ArgumentTypeError(f"{day.isoformat()} is more than {DATE_WINDOW_DAYS // 366} years from "
                                          f"today ({today.isoformat()})")

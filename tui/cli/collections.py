@@ -55,8 +55,8 @@ def cmd_collections(args: argparse.Namespace) -> Outcome:
                                       Path(args.packet_dir) if args.packet_dir else None)
     case: Any = result
     return Outcome({"case": case, "packet": str(packet)},
-                   lambda: f"{case.account_no} sent to {case.agency} for {format_money(case.amount_minor, case.currency)}"
-                           f" (case {case.case_id}); packet: {packet}")
+                   lambda: f"{case.account_no} sent to {case.agency} for "
+                           f"{format_money(case.amount_minor, case.currency)} (case {case.case_id}); packet: {packet}")
 
 
 def _dispute_outcome(result: Any) -> Outcome:

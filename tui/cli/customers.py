@@ -88,8 +88,9 @@ def cmd_show(args: argparse.Namespace) -> Outcome:
             f"credit {format_money(view.credit_minor, cur)}",
             "  ".join(f"{k} {format_amount(v, cur)}" for k, v in view.aging.items()),
         ]
-        rows = [(d.number, d.issue_date, d.due_date, format_amount(d.total_minor, cur), format_amount(d.open_minor, cur),
-                 max(d.days_past_due, 0), "disputed" if d.disputed else "") for d in docs]
+        rows = [(d.number, d.issue_date, d.due_date, format_amount(d.total_minor, cur),
+                 format_amount(d.open_minor, cur), max(d.days_past_due, 0), "disputed" if d.disputed else "")
+                for d in docs]
         listing = table(rows, ["document", "issued", "due", "total", "open", "days late", ""], "lllrrrl")
         return "\n".join(head) + "\n\n" + (listing if rows else "no open items")
 

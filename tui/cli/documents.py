@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from store import clock
 from store.errors import ValidationError
 from tui.cli.args import count, date_arg
 from tui.cli.base import EXIT_OK, EXIT_REFUSED, Outcome, add_command
@@ -31,9 +32,9 @@ def _render(args: argparse.Namespace, key: str) -> bytes:
 def cmd_pdf(args: argparse.Namespace) -> Outcome:
     import datetime as dt
 
-    args.to = args.to or dt.date.today()
+    args.to = args.to or clock.today()
     args.from_ = args.from_ or args.to - dt.timedelta(days=365)
-    args.on = args.on or dt.date.today()
+    args.on = args.on or clock.today()
     several = len(args.key) > 1
     if several and args.output and Path(args.output).suffix.lower() == ".pdf":
         raise ValidationError("output", "with several documents, -o names a folder")

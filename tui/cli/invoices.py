@@ -65,7 +65,8 @@ def cmd_create(args: argparse.Namespace) -> Outcome:
         result = invoices.create_and_post(data, allow_over_limit=args.over_limit,
                                           idempotency_key=args.idempotency_key)
         return _shown(queries.invoice_view(result.number))
-    return _shown(queries.draft_view(invoices.create_draft(data).id))
+    draft = invoices.create_draft(data)
+    return _shown(queries.draft_view(draft.id))  # type: ignore[attr-defined]  # a Peewee row's key
 
 
 def cmd_show(args: argparse.Namespace) -> Outcome:
@@ -97,6 +98,24 @@ def cmd_credit(args: argparse.Namespace) -> Outcome:
                                    f"{args.number.upper()})")
 
 
+def _lines_of(view: queries.InvoiceView) -> tuple[invoices.LineInput, ...]:
+    return tuple(invoices.LineInput(ln.description, ln.quantity, ln.unit_price_minor, ln.tax_code,
+                                    ln.discount_percent, ln.item_code or None) for ln in view.lines)
+
+
+def cmd_duplicate(args: argparse.Namespace) -> Outcome:
+    """The document view's d: a new draft (or, with --post, an invoice) with the same lines."""
+    source = queries.invoice_view(args.number)
+    if source.kind != "invoice":
+        raise ValidationError("number", f"{source.number} is a credit note; only invoices are duplicated")
+    data = invoices.DraftInput(source.account_no, args.date, _lines_of(source), None, source.reference, source.memo)
+    if args.post:
+        result = invoices.create_and_post(data, idempotency_key=args.idempotency_key)
+        return _shown(queries.invoice_view(result.number))
+    draft = invoices.create_draft(data)
+    return _shown(queries.draft_view(draft.id))  # type: ignore[attr-defined]  # a Peewee row's key
+
+
 def cmd_draft_list(args: argparse.Namespace) -> Outcome:
     rows = queries.list_drafts(args.limit)
     return Outcome(rows, lambda: table([(d.id, d.account_no, d.customer_name, d.issue_date, d.lines,
@@ -108,6 +127,18 @@ def cmd_draft_list(args: argparse.Namespace) -> Outcome:
 
 def cmd_draft_show(args: argparse.Namespace) -> Outcome:
     return _shown(queries.draft_view(args.id))
+
+
+def cmd_draft_edit(args: argparse.Namespace) -> Outcome:
+    """Invoice entry on a reopened draft: what is given replaces what the draft had; the rest stays."""
+    draft = queries.draft_view(args.id)
+    lines = tuple(parse_line_spec(spec, n, draft.currency) for n, spec in enumerate(args.line, 1)) if args.line \
+        else _lines_of(draft)
+    data = invoices.DraftInput(draft.account_no, args.date or draft.issue_date, lines, args.due or draft.due_date,
+                               draft.reference if args.reference is None else args.reference,
+                               draft.memo if args.memo is None else args.memo)
+    invoices.update_draft(draft.id, data, draft.version)
+    return _shown(queries.draft_view(draft.id))
 
 
 def cmd_draft_post(args: argparse.Namespace) -> Outcome:
@@ -150,11 +181,26 @@ def register(sub: Any) -> None:
     what.add_argument("--all", action="store_true", help="every line not yet credited")
     p.add_argument("--idempotency-key")
 
+    p = add_command(invoice, "duplicate", cmd_duplicate, "a new draft with the lines of an invoice (--post to "
+                                                         "post it)")
+    p.add_argument("number")
+    p.add_argument("--date", type=date_arg, default="t", help="issue date of the copy (default today)")
+    p.add_argument("--post", action="store_true")
+    p.add_argument("--idempotency-key")
+
     draft = add_group(sub, "draft", "draft invoices: list, show, post or discard them")
     p = add_command(draft, "list", cmd_draft_list, "drafts waiting to be finished, newest first")
     p.add_argument("--limit", type=count(1, 10_000), default=200)
     p = add_command(draft, "show", cmd_draft_show, "show a draft")
     p.add_argument("id", type=count(1, 2**62))
+    p = add_command(draft, "edit", cmd_draft_edit, "change a draft: --line replaces every line; other fields "
+                                                   "replace their own")
+    p.add_argument("id", type=count(1, 2**62))
+    p.add_argument("--date", type=date_arg)
+    p.add_argument("--due", type=date_arg)
+    p.add_argument("--reference")
+    p.add_argument("--memo")
+    p.add_argument("--line", action="append", metavar="FIELDS", help="as for invoice create; repeat for each")
     p = add_command(draft, "post", cmd_draft_post, "post a draft (gives the number)")
     p.add_argument("id", type=count(1, 2**62))
     p.add_argument("--over-limit", action="store_true", help="confirm posting over the credit limit")

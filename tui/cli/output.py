@@ -1,8 +1,7 @@
 """The one output path: every result as text for people or JSON for scripts, errors too.
 
-Text that reaches a terminal cannot drive it: control characters (ESC, CSI, DEL, the C1 range)
-and bidirectional overrides are written as visible escapes, so a customer name taken from a bank
-statement that holds "\\x1b[2J" prints as those characters and does not clear the screen.
+Text that reaches a terminal cannot drive it: control characters are written as visible escapes
+(tui.safe_text), in JSON as \\u escapes.
 """
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ import argparse
 import dataclasses
 import json
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -18,27 +16,9 @@ from typing import Any, TextIO
 from tabulate import tabulate
 
 from tui.cli.base import Outcome
+from tui.safe_text import JSON_ESCAPES, safe_text
 
 ProgressCallback = Callable[[int, int, str], None]
-
-_KEEP = {"\n", "\t"}
-_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_ESCAPES: dict[int, str] = {
-    code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), *_BIDI]
-    if chr(code) not in _KEEP
-}
-_JSON_ESCAPES: dict[int, str] = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *_BIDI]}
-
-
-def safe_text(text: str) -> str:
-    """`text` with every character that could drive a terminal written as a visible escape."""
-    return text.translate(_ESCAPES)
-
-
-def is_control_free(text: str) -> bool:
-    return all(unicodedata.category(ch) != "Cc" or ch in _KEEP for ch in text)
-
 
 def plain(value: Any) -> Any:
     """Dataclasses, named tuples and containers as JSON-ready dicts and lists."""
@@ -55,7 +35,7 @@ def plain(value: Any) -> Any:
 
 def to_json(value: Any) -> str:
     # json escapes C0 controls itself; DEL, C1 and bidi overrides are escaped here (inside strings only).
-    return json.dumps(plain(value), default=str, ensure_ascii=False, indent=2).translate(_JSON_ESCAPES)
+    return json.dumps(plain(value), default=str, ensure_ascii=False, indent=2).translate(JSON_ESCAPES)
 
 
 def table(rows: list[tuple[Any, ...]], headers: list[str], align: str) -> str:
@@ -91,7 +71,7 @@ def render_error(as_json: bool, code: int, message: str, field: str | None = Non
 
 
 @contextmanager
-def progress(args: argparse.Namespace, label: str) -> Iterator[ProgressCallback | None]:
+def progress(args: argparse.Namespace | None, label: str) -> Iterator[ProgressCallback | None]:
     """A progress bar on stderr while a long command runs: only on a terminal and never with --json.
 
     Yields the callback the store and exports services take (done, total, what), or None.

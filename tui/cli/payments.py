@@ -59,18 +59,49 @@ def cmd_allocate(args: argparse.Namespace) -> Outcome:
     return _allocated(result, payment.currency)
 
 
+def _claim(number: str) -> None:
+    """Take the payment as the matching queue does, so no one else applies it at the same time."""
+    holder = matching.claim_payment(number)
+    if holder:
+        raise Conflict(f"payment {number} is being worked on by {holder}; try again when they are done")
+
+
 def cmd_split(args: argparse.Namespace) -> Outcome:
     """The matching queue's split (s): the payment is claimed while it is applied, as on screen."""
     payment = queries.payment_view(args.payment)
     pairs = allocations(args.to, payment.currency)
-    holder = matching.claim_payment(payment.number)
-    if holder:
-        raise Conflict(f"payment {payment.number} is being worked on by {holder}; try again when they are done")
+    _claim(payment.number)
     try:
         result = matching.split_payment(payment.number, pairs)
     finally:
         matching.release_payment(payment.number)
     return _allocated(result, payment.currency)
+
+
+def _suggestion_line(n: int, s: matching.Suggestion, currency: str) -> str:
+    what = ", ".join(f"{inv} {format_amount(a, currency)}" for inv, a in s.allocations) or "leave as credit"
+    return f"{n}. {s.account_no} {s.customer_name}: {what} ({'; '.join(s.reasons)})"
+
+
+def cmd_suggest(args: argparse.Namespace) -> Outcome:
+    payment = queries.payment_view(args.payment)
+    found = matching.suggest_allocations(payment.number)
+    return Outcome(found, lambda: "\n".join(_suggestion_line(n, s, payment.currency) for n, s in enumerate(found, 1))
+                   or "no suggestions")
+
+
+def cmd_accept(args: argparse.Namespace) -> Outcome:
+    """The matching queue's Enter / 1-9: apply suggestion N as it is listed by `payment suggest`."""
+    payment = queries.payment_view(args.payment)
+    found = matching.suggest_allocations(payment.number)
+    if args.pick > len(found):
+        raise ValidationError("pick", f"there are {len(found)} suggestions for {payment.number}")
+    _claim(payment.number)
+    try:
+        result = matching.accept_suggestion(payment.number, found[args.pick - 1])
+    finally:
+        matching.release_payment(payment.number)
+    return Outcome(result, lambda: _suggestion_line(args.pick, found[args.pick - 1], payment.currency) + ": applied")
 
 
 def cmd_unallocate(args: argparse.Namespace) -> Outcome:
@@ -208,6 +239,11 @@ def register(sub: Any) -> None:
     p = add_command(payment, "assign", cmd_assign, "leave an unidentified payment as credit on an account")
     p.add_argument("payment")
     p.add_argument("--customer", required=True)
+    p = add_command(payment, "suggest", cmd_suggest, "ranked ways to apply a payment, with the reasons")
+    p.add_argument("payment")
+    p = add_command(payment, "accept", cmd_accept, "apply a payment as suggestion N says (default: the top one)")
+    p.add_argument("payment")
+    p.add_argument("--pick", type=count(1, 9), default=1, metavar="N")
     p = add_command(payment, "queue", cmd_queue, "the matching queue: money still to place")
     p.add_argument("--limit", type=count(1, 10_000), default=200)
 

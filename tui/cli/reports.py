@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import ValidationError
+from store.reports import Period
 from tui.cli.args import date_arg
 from tui.cli.base import Outcome, add_command
 
 
-def report_argument(args: argparse.Namespace) -> object:
+def report_argument(args: argparse.Namespace) -> Period | dt.date | None:
     """--as-of DATE, --month 2026-11 or --quarter 2026-Q4 as a report's argument (None: now)."""
-    from store.reports import Period
-
     if sum(bool(x) for x in (args.as_of, args.month, args.quarter)) > 1:
         raise ValidationError("period", "give one of --as-of, --month, --quarter")
     if args.as_of:

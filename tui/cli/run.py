@@ -64,14 +64,14 @@ def _run(argv: list[str], as_json: bool) -> int:
     except BooksError as exc:  # the books refused: a conflict with their state
         render_error(as_json, EXIT_REFUSED, str(exc))
         return EXIT_REFUSED
-    except (ValueError, OverflowError, UnicodeError) as exc:
+    except (ValueError, ArithmeticError, UnicodeError) as exc:  # OverflowError, decimal.InvalidOperation
         # Bad input that got past the checks: say which kind, never "unexpected error".
         from tui.logs import log_exception
 
         log_exception(exc)
         render_error(as_json, EXIT_USAGE, f"bad input ({exc.__class__.__name__}): {exc}")
         return EXIT_USAGE
-    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback on the operator's screen
+    except Exception as exc:
         from tui.logs import log_exception
 
         where = log_exception(exc)

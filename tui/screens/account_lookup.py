@@ -130,6 +130,12 @@ class AccountLookupScreen(Screen[None]):
         else:
             self.app.action_back()  # type: ignore[attr-defined]
 
+    def reset_job(self) -> None:
+        """F2: an empty search field with the cursor in it, whatever was on screen before."""
+        query = self.query_one("#query", Input)
+        query.value = ""
+        self.set_focus(query)  # at once, not deferred: the next key typed lands in it
+
     def on_screen_resume(self) -> None:
         """Coming back from an account: refresh its balance and flags, keep the place."""
         query = self.query_one("#query", Input)

@@ -42,19 +42,22 @@ def header_lines(v: CustomerView) -> list[str]:
 
 class AccountViewScreen(Screen[None]):
     CSS_PATH = "account_view.tcss"
+    # Printable keys only open forms, move or refresh; whatever changes the account or moves money
+    # takes a function key (the palette, Ctrl+P, finds each by name too): typed ahead, a letter
+    # meant for a search field must never put an account on hold.
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n", "new_invoice", "New invoice"),
         Binding("p", "record_payment", "Payment"),
         Binding("a", "add_note", "Note"),
         Binding("e", "edit", "Edit"),
-        Binding("h", "toggle_hold", "Hold/release"),
-        Binding("u", "unallocate", "Unallocate", show=False),
-        Binding("d", "dispute", "Dispute", show=False),
-        Binding("l", "allocate", "Allocate payment", show=False),
-        Binding("f", "refund", "Refund credit", show=False),
-        Binding("t", "promise", "Promise to pay", show=False),
-        Binding("k", "collections", "To collections", show=False),
+        Binding("f7", "toggle_hold", "Hold/release"),
+        Binding("f8", "dispute", "Dispute"),
+        Binding("f9", "promise", "Promise"),
+        Binding("f10", "allocate", "Allocate", show=False),
+        Binding("f4", "unallocate", "Unallocate", show=False),
+        Binding("f11", "refund", "Refund credit", show=False),
+        Binding("f12", "collections", "To collections", show=False),
         Binding("left", "tab(-1)", "Tab", show=False),
         Binding("right", "tab(1)", "Tab", show=False),
         Binding("r", "refresh", "Refresh", show=False),

@@ -4,7 +4,8 @@ A screen that can hold typed work defines `has_unsaved_work() -> bool`. Its Esc 
 `leave_asking(self)` (or pushes ConfirmScreen itself), and Ctrl+Q asks before quitting while any
 screen, in any job, says it has some.
 
-The answer is one key: y discards; n, Esc or Enter keeps the work. Enter means "no" because
+The answer is one key: y discards; n, Esc or Enter keeps the work. Keys typed before the question
+appeared are dropped (one bell), never taken as its answer (tui/keyorder.py). Enter means "no" because
 Enter is the key an operator presses most (next field): a stray one must never throw work away.
 Any other key is refused with a bell rather than taken as an answer.
 """
@@ -19,6 +20,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+from tui.keyorder import shown_now
 
 DISCARD = "Discard what you typed?"
 
@@ -40,6 +43,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen #confirm-question { text-style: bold; width: auto; max-width: 72; }
     ConfirmScreen #confirm-keys { color: $text-muted; width: auto; }
     """
+    DISCARDS_TYPE_AHEAD = True
     BINDINGS = [
         Binding("y,Y", "answer(True)", "Yes"),
         Binding("n,N,escape,enter", "answer(False)", "No"),
@@ -53,6 +57,9 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(self.question, id="confirm-question", markup=False)
             yield Static("y yes    n / Esc / Enter no", id="confirm-keys")
+
+    def on_mount(self) -> None:
+        shown_now(self)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

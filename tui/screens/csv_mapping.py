@@ -25,6 +25,8 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Mapping name"), ("date", "Date column"), ("date_format", "Date format"),
     ("amount", "Amount (+/-)"), ("money_in", "or Money in"), ("money_out", "and Money out"),
     ("reference", "Reference"), ("payer", "Payer"), ("bank_id", "Bank's id"), ("decimal_sep", "Decimal sep"),
+    # The bank account's currency: a line in any other is refused (a EUR file must never post as GBP).
+    ("default_currency", "Account ccy"), ("currency", "Currency col"),
 )
 SAMPLE_LINES = 4
 
@@ -36,6 +38,7 @@ def field_texts(mapping: CsvMapping | None, name: str) -> dict[str, str]:
     texts["name"] = texts["name"] or name
     texts["date_format"] = texts["date_format"] or "%d/%m/%Y"
     texts["decimal_sep"] = texts["decimal_sep"] or "."
+    texts["default_currency"] = texts["default_currency"] or "GBP"
     return texts
 
 
@@ -50,9 +53,9 @@ class CsvMappingScreen(FormScreen):
     ]
     DEFAULT_CSS = """
     CsvMappingScreen #sample { height: auto; max-height: 4; color: $text-muted; text-wrap: nowrap; }
-    CsvMappingScreen .title { height: 1; text-style: bold; margin: 1 0 0 0; }
+    CsvMappingScreen .title { height: 1; text-style: bold; }
     CsvMappingScreen FieldInput { width: 26; }
-    CsvMappingScreen #mapping-status { height: 2; margin: 1 0 0 0; }
+    CsvMappingScreen #mapping-status { height: 2; }
     """
 
     def __init__(self, data: bytes, filename: str, guess: CsvMapping | None) -> None:
@@ -76,7 +79,9 @@ class CsvMappingScreen(FormScreen):
         self.set_focus(self.query_one("#m-name", FieldInput))
 
     def values(self) -> dict[str, str]:
-        return {key: self.query_one(f"#m-{key}", FieldInput).value.strip() for key, _ in FIELDS}
+        values = {key: self.query_one(f"#m-{key}", FieldInput).value.strip() for key, _ in FIELDS}
+        values["default_currency"] = values["default_currency"].upper()
+        return values
 
     def action_save(self) -> None:
         self.run_worker(self._save(), exclusive=True, group="mapping")

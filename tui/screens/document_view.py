@@ -22,6 +22,7 @@ from store.queries import InvoiceView
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.approvals import offer_request
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -60,11 +61,12 @@ class DocumentScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("w", "write_pdf", "Write PDF"),
-        Binding("m", "email", "E-mail"),
-        Binding("v", "void", "Void"),
-        Binding("c", "credit", "Credit note"),
         Binding("d", "duplicate", "Duplicate"),
-        Binding("x", "dispute", "Dispute"),
+        # Sending, voiding, crediting and disputing change the books: a function key each, never a letter.
+        Binding("f4", "email", "E-mail"),
+        Binding("f7", "void", "Void"),
+        Binding("f9", "credit", "Credit note"),
+        Binding("f8", "dispute", "Dispute"),
     ]
     DEFAULT_CSS = """
     DocumentScreen #doc-preview { padding: 0 1; }
@@ -108,7 +110,7 @@ class DocumentScreen(Screen[None]):
             return
         except BooksError as exc:
             self.status(f"[b]Not done:[/b] {escape(str(exc))}")
-            self.bell()
+            self.app.bell()
             return
         self.status(escape(done(result)))
         await self.load()
@@ -129,8 +131,12 @@ class DocumentScreen(Screen[None]):
         self.status(f"Wrote {path} ({len(data):,} bytes)")
 
     def action_email(self) -> None:
-        self.status("Sending...")
-        self.run_worker(self._do(self.services.email_document, self.number, done=str), exclusive=True)
+        def send(yes: bool | None) -> None:
+            if yes:
+                self.status("Sending...")
+                self.run_worker(self._do(self.services.email_document, self.number, done=str), exclusive=True)
+
+        self.app.push_screen(ConfirmScreen(f"E-mail {self.number} to the customer's address now?"), send)
 
     def action_void(self) -> None:
         self.app.push_screen(TextPrompt(f"Void {self.number}: the reason?"), lambda reason: reason and self.run_worker(

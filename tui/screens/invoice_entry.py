@@ -674,6 +674,29 @@ class InvoiceEntryScreen(FormScreen):
         values = self.form_values()
         return self.touched and bool(values["lines"] or any(v for k, v in values.items() if k not in ("date", "lines")))
 
+    WORK_NAME = "the invoice you are typing"
+
+    def reset_job(self) -> None:
+        """F3: a new invoice. One in progress is kept as a draft (Ctrl+O lists it); one that cannot be
+        a draft yet (no customer, say) is discarded only if the operator says so."""
+        if not self.has_unsaved_work():
+            self.clear_form()
+            self.query_one("#inv-title", Static).update("New invoice")
+            return
+        data, errors = self.collect()
+        if data is not None:
+            self.submit(post=False)  # saved as a draft in the background; the form is new at once
+            return
+        reason = next(iter(errors.values()), "")
+
+        def discard(yes: bool | None) -> None:
+            if yes:
+                self.clear_form()
+                self.query_one("#inv-title", Static).update("New invoice")
+
+        self.app.push_screen(ConfirmScreen(f"The invoice on screen cannot be kept as a draft ({reason}).\n"
+                                           "Discard it for a new one? n keeps it."), discard)
+
     def action_leave(self) -> None:
         """Esc: back, or (where this is the job's own screen) a blank form; asks first if typing would be lost."""
 

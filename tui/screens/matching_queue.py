@@ -1,8 +1,13 @@
 """Payments (F5): the matching queue, where each incoming payment is applied to what it pays.
 
-The queue lists every payment not yet fully allocated, oldest first. The selected payment shows
-its ranked suggestions with the reasons for each. Enter accepts the top one (or 1-9 a numbered
-one) and the next payment is selected at once, in the same place in the queue.
+The queue lists every payment not yet fully allocated, oldest first. The selected payment (the
+queue's cursor) shows its ranked suggestions, each with how sure it is and why. Money moves only
+by Enter on the chosen suggestion (marked ▶ and highlighted) of the payment on screen: a sure
+(high) top suggestion is chosen for you; a medium or low one only by its number, 1-9. After a
+filter change nothing is selected until the operator moves. Leaving as credit, returning and
+auto-match take function keys; Ctrl+Z takes back this session's allocations, last first.
+While the queue or a payment's suggestions are loading, keys wait (tui/keyorder.py), so an Enter
+typed ahead applies to the payment it was typed for, never to the one that was there before.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
+from textual.worker import WorkerState
 
 from store.dates import parse_date
 from store.errors import BooksError, ValidationError
@@ -25,10 +31,14 @@ from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
+from tui.screens.statement_import import StatementImport
 from tui.widgets.footer import KeyFooter
 
 FILTERS = (("from", "From", 11), ("to", "To", 11), ("min", "Min", 9), ("max", "Max", 9), ("method", "Method", 9),
            ("text", "Text", 0))
+BUSY_GROUPS = frozenset({"queue", "select", "apply", "import"})  # keys wait while these run
+SURE = {"high": "high", "medium": "med", "low": "low"}
+QUEUE_PAGE = 200  # payments on screen at once; the next page comes in as these are placed
 
 
 def describe(s: Suggestion, currency: str) -> str:
@@ -37,22 +47,22 @@ def describe(s: Suggestion, currency: str) -> str:
     return ", ".join(f"{n} {format_amount(a, currency)}" for n, a in s.allocations)
 
 
-QUEUE_PAGE = 200  # payments on screen at once; the next page comes in as these are placed
-
-
-class PaymentsScreen(Screen[None]):
+class PaymentsScreen(StatementImport, Screen[None]):
     CSS_PATH = "matching_queue.tcss"
     BINDINGS = [
-        Binding("enter", "accept(0)", "Accept top"),
-        *[Binding(str(n), f"accept({n - 1})", f"Accept #{n}", show=False) for n in range(1, 10)],
+        Binding("enter", "apply", "Apply ▶"),
+        *[Binding(str(n), f"choose({n - 1})", f"Choose #{n}", show=False) for n in range(1, 10)],
+        Binding("down", "move(1)", "Next payment", show=False, priority=True),
+        Binding("up", "move(-1)", "Previous payment", show=False, priority=True),
+        Binding("k", "move(1)", "Skip", show=False),
         Binding("s", "split", "Split"),
-        Binding("c", "credit", "As credit"),
-        Binding("r", "return_payment", "Return"),
-        Binding("k", "skip", "Skip"),
         Binding("slash", "filter", "Filter"),
-        Binding("m", "auto_match", "Auto-match"),
-        Binding("n", "new_payment", "New payment"),
-        Binding("i", "import_statement", "Import"),
+        Binding("n", "new_payment", "New payment", show=False),
+        Binding("i", "import_statement", "Import", show=False),
+        Binding("f7", "credit", "As credit"),
+        Binding("f8", "return_payment", "Return"),
+        Binding("f9", "auto_match", "Auto-match"),
+        Binding("ctrl+z", "undo", "Undo"),
         Binding("escape", "leave_filter", "Queue", show=False),
     ]
 
@@ -61,9 +71,13 @@ class PaymentsScreen(Screen[None]):
         self.rows: list[QueueRow] = []
         self.more = False  # the queue holds more payments than the page on screen
         self.suggestions: list[Suggestion] = []
-        self.current: str | None = None
+        self.current: str | None = None  # the selected payment; None: nothing selected
+        self.shown_for: str | None = None  # the payment whose suggestions are on screen
+        self.chosen: int | None = None  # the suggestion Enter applies
+        self.selecting = True  # False after a filter change, until the operator moves
         self.taken_by: str | None = None
         self.filter = QueueFilter()
+        self.undo: list[tuple[str, tuple[tuple[str, int], ...], str]] = []  # this session's allocations
 
     @property
     def services(self):  # noqa: ANN201
@@ -86,17 +100,35 @@ class PaymentsScreen(Screen[None]):
         queue = self.query_one("#queue", DataTable)
         for label in ("Payment", "Received", "Method", "Left", "Payer / reference", "Taken"):
             queue.add_column(label, key=label.split()[0].lower())
-        self.query_one("#suggestions", DataTable).add_columns("#", "Account", "Name", "Apply", "Score")
-        self.query_one("#suggestions", DataTable).can_focus = False
-        queue.focus()
-        self.reload()
+        table = self.query_one("#suggestions", DataTable)
+        table.add_columns("#", "Account", "Name", "Apply", "Sure")
+        table.can_focus = False
+        self.set_focus(queue)
+        self.reload(0, select=True)  # opened at its first payment
+
+    def holds_keys(self) -> bool:
+        """Keys wait while the queue, a payment's suggestions or an allocation are on their way."""
+        return any(w.node is self and w.group in BUSY_GROUPS and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                   for w in self.app.workers)
+
+    def reset_job(self) -> None:
+        """F5: the whole queue, no filter, its first payment selected."""
+        for key, _label, _width in FILTERS:
+            self.query_one(f"#q-{key}", Input).value = ""
+        self.filter = QueueFilter()
+        self.set_focus(self.query_one("#queue", DataTable))
+        self.reload(0, select=True)
 
     # ------------------------------------------------------------ the queue
 
-    def reload(self, keep_index: int | None = None, keep_status: bool = False) -> None:
-        self.run_worker(partial(self._reload, keep_index, keep_status), exclusive=True, group="queue")
+    def reload(self, keep_index: int | None = None, keep_status: bool = False, select: bool | None = None) -> None:
+        """Read the queue again; `select` False leaves nothing selected (after a filter change)."""
+        if select is not None:
+            self.selecting = select
+        self.run_worker(partial(self._reload, keep_index, keep_status, self.selecting), exclusive=True,
+                        group="queue")
 
-    async def _reload(self, keep_index: int | None, keep_status: bool = False) -> None:
+    async def _reload(self, keep_index: int | None, keep_status: bool = False, select: bool = True) -> None:
         rows = await in_db(self.services.match_queue, self.filter, QUEUE_PAGE + 1)
         rows, self.more = rows[:QUEUE_PAGE], len(rows) > QUEUE_PAGE
         self.rows = rows
@@ -108,37 +140,63 @@ class PaymentsScreen(Screen[None]):
                           r.claimed_by or "", key=r.number)
         status = self.query_one("#queue-status", Static)
         if not keep_status or not str(status.render()).strip():
-            status.update(
-                f"{self.to_go()} payment(s) to allocate." if rows else "The queue is clear.")
-        if rows:
+            status.update(f"{self.to_go()} payment(s) to allocate." + ("" if select or not rows else
+                                                                     "  Down selects the first.")
+                          if rows else "The queue is clear.")
+        if rows and select:
+            queue.show_cursor = True
             queue.move_cursor(row=min(keep_index or 0, len(rows) - 1))
             await self._select(rows[queue.cursor_row].number)
         else:
-            self.current = None
-            self.suggestions = []
-            self.query_one("#suggestions", DataTable).clear()
-            self.query_one("#payment-detail", Static).update("")
-            self.query_one("#reasons", Static).update("")
+            await self._unselect()
+
+    async def _unselect(self) -> None:
+        previous, self.current, self.shown_for, self.chosen = self.current, None, None, None
+        self.query_one("#queue", DataTable).show_cursor = False
+        self.suggestions = []
+        self.query_one("#suggestions", DataTable).clear()
+        self.query_one("#payment-detail", Static).update("No payment selected." if self.rows else "")
+        self.query_one("#reasons", Static).update("")
+        if previous:
+            await in_db(self.services.release_payment, previous)
 
     @on(DataTable.RowSelected, "#queue")
     def selected_by_enter(self) -> None:
-        """Enter on the queue (the table takes Enter itself) accepts the top suggestion."""
-        self.action_accept(0)
+        """Enter on the queue (the table takes Enter itself): apply the chosen suggestion."""
+        self.action_apply()
 
     @on(DataTable.RowHighlighted, "#queue")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:
         number = event.row_key.value
-        if number and number != self.current:
+        if number and number != self.current and event.data_table.show_cursor:
+            self.current = number  # at once: an Enter read next must not apply to the payment before
             self.run_worker(partial(self._select, number), exclusive=True, group="select")
 
+    def action_move(self, step: int) -> None:
+        """Up/Down (k skips): the first move after a filter change selects the first payment."""
+        queue = self.query_one("#queue", DataTable)
+        if not self.rows:
+            return
+        if not queue.show_cursor:
+            self.selecting = queue.show_cursor = True
+            queue.move_cursor(row=0)
+            self.current = self.rows[0].number
+            self.run_worker(partial(self._select, self.rows[0].number), exclusive=True, group="select")
+            return
+        queue.move_cursor(row=(queue.cursor_row + step) % len(self.rows))
+
     async def _select(self, number: str) -> None:
-        previous, self.current = self.current, number
+        previous = self.shown_for if self.shown_for != number else None
+        self.current, self.shown_for, self.chosen = number, None, None
         row = next((r for r in self.rows if r.number == number), None)
         if row is None:
             return
-        self.taken_by, self.suggestions = await in_db(self.services.work_on, previous, number)
+        self.taken_by, suggestions = await in_db(self.services.work_on, previous, number)
         if self.current != number:
             return  # the operator moved on meanwhile
+        self.suggestions, self.shown_for = suggestions, number
+        # A sure top suggestion is chosen for the operator; anything less waits for a number key.
+        self.chosen = 0 if suggestions and suggestions[0].confidence == "high" else None
         detail = (f"{row.number}  {row.received_date}  {row.method.replace('_', ' ')}  "
                   f"{format_money(row.amount_minor, row.currency)} (left {format_money(row.unallocated_minor, row.currency)})"
                   f"  {row.account_no or 'unidentified'}\nPayer: {escape(row.payer) or '-'}   "
@@ -146,13 +204,36 @@ class PaymentsScreen(Screen[None]):
         if self.taken_by:
             detail += f"   [reverse] taken by {self.taken_by} [/reverse]"
         self.query_one("#payment-detail", Static).update(detail)
+        self.show_suggestions()
+
+    def show_suggestions(self) -> None:
+        row = self.selected_row()
         table = self.query_one("#suggestions", DataTable)
         table.clear()
+        currency = row.currency if row else ""
         for n, s in enumerate(self.suggestions, 1):
-            table.add_row(str(n), s.account_no, s.customer_name[:20], describe(s, row.currency)[:30], str(s.score))
-        self.query_one("#reasons", Static).update(
-            ("Why #1: " + escape("; ".join(self.suggestions[0].reasons))) if self.suggestions else
-            "No suggestion: s to split by hand, c to leave as credit on an account, r to return it.")
+            mark = "▶" if self.chosen == n - 1 else " "
+            table.add_row(f"{mark}{n}", s.account_no, s.customer_name[:20], describe(s, currency)[:30],
+                          SURE[s.confidence.value])
+        table.show_cursor = self.chosen is not None
+        if self.chosen is not None:
+            table.move_cursor(row=self.chosen)
+        reasons = self.query_one("#reasons", Static)
+        if not self.suggestions:
+            reasons.update("No suggestion: s splits by hand, F7 leaves it as credit on an account, F8 returns it.")
+        elif self.chosen is None:
+            top = self.suggestions[0]
+            reasons.update(f"Not sure ({top.confidence.value}): 1-9 chooses, then Enter.  #1: "
+                           + escape("; ".join(top.reasons)))
+        else:
+            reasons.update(f"Enter applies ▶{self.chosen + 1}: " + escape("; ".join(self.suggestions[self.chosen].reasons)))
+
+    def action_choose(self, index: int) -> None:
+        if self.current is None or self.shown_for != self.current or index >= len(self.suggestions):
+            self.refuse("No such suggestion." if self.current else "Select a payment first (Down).")
+            return
+        self.chosen = index
+        self.show_suggestions()
 
     def to_go(self) -> str:
         return f"{len(self.rows)}{'+' if self.more else ''}"
@@ -160,18 +241,23 @@ class PaymentsScreen(Screen[None]):
     def selected_row(self) -> QueueRow | None:
         return next((r for r in self.rows if r.number == self.current), None)
 
+    def refuse(self, why: str) -> None:
+        self.query_one("#queue-status", Static).update(why)
+        self.app.bell()
+
     # ------------------------------------------------------------ decisions
 
-    async def _apply(self, call, *args, done: str) -> None:  # noqa: ANN001
+    async def _apply(self, call, *args, done: str, undo: tuple[tuple[str, int], ...] = ()) -> None:  # noqa: ANN001
         queue = self.query_one("#queue", DataTable)
         index, number = queue.cursor_row, self.current
         try:
             await in_db(call, *args)
             after = await in_db(self.services.queue_row, number) if number else None
         except BooksError as exc:
-            self.query_one("#queue-status", Static).update(f"[b]Not applied:[/b] {escape(str(exc))}")
-            self.bell()
+            self.refuse(f"[b]Not applied:[/b] {escape(str(exc))}")
             return
+        if undo and number:
+            self.undo.append((number, undo, done))
         self.notify(done, timeout=3, markup=False)
         # (Not selected_row(): coming back from a question may have reloaded the queue meanwhile.)
         row = next((r for r in self.rows if r.number == number), None)
@@ -195,24 +281,59 @@ class PaymentsScreen(Screen[None]):
             else:
                 await self._reload(0)
         self.query_one("#queue-status", Static).update(
-            f"{done}.  " + (f"{self.to_go()} to go." if self.rows else "The queue is clear."))
+            f"{escape(done)}.  " + (f"{self.to_go()} to go." if self.rows else "The queue is clear."))
 
-    def action_accept(self, index: int) -> None:
-        number = self.current
-        if number is None or index >= len(self.suggestions):
-            self.query_one("#queue-status", Static).update("No such suggestion.")
+    def action_apply(self) -> None:
+        """Enter: the chosen (▶) suggestion of the payment on screen, and nothing else."""
+        number, row = self.current, self.selected_row()
+        if number is None or row is None or not self.query_one("#queue", DataTable).show_cursor:
+            self.refuse("No payment selected: Down selects one.")
+            return
+        if self.shown_for != number:
+            self.refuse("Its suggestions are still loading.")
             return
         if self.taken_by:
-            self.query_one("#queue-status", Static).update(f"{number} is being worked by {self.taken_by}.")
+            self.refuse(f"{number} is being worked by {self.taken_by}.")
             return
-        s = self.suggestions[index]
-        self.run_worker(self._apply(self.services.accept_suggestion, number, s,
-                                    done=f"{number}: {describe(s, self.selected_row().currency)} ({s.account_no})"),
+        if self.chosen is None or self.chosen >= len(self.suggestions):
+            self.refuse("Nothing chosen: no suggestion is sure enough for Enter alone; 1-9 chooses one."
+                        if self.suggestions else "No suggestion: s splits it by hand.")
+            return
+        s = self.suggestions[self.chosen]
+        self.run_worker(self._apply(self.services.accept_suggestion, number, s, undo=s.allocations,
+                                    done=f"{number}: {describe(s, row.currency)} ({s.account_no})"),
                         exclusive=True, group="apply")
+
+    def action_undo(self) -> None:
+        """Ctrl+Z: take back this session's last allocation (reversing entries; never a deletion)."""
+        if not self.undo:
+            self.refuse("Nothing to undo: no allocation made in this session is left.")
+            return
+        self.run_worker(self._undo(*self.undo.pop()), exclusive=True, group="apply")
+
+    async def _undo(self, number: str, allocations: tuple[tuple[str, int], ...], done: str) -> None:
+        taken: list[str] = []
+        try:
+            for invoice, _amount in allocations:
+                result = await in_db(self.services.unallocate_payment, number, invoice)
+                taken.append(f"{invoice} {format_amount(-result.allocated_minor, await self._currency(number))}")
+        except BooksError as exc:
+            self.refuse(f"[b]Not undone:[/b] {escape(str(exc))}" + (f" (taken back: {', '.join(taken)})" if taken
+                                                                    else ""))
+            return
+        message = f"Undone: {number} taken back off {', '.join(taken)}"
+        self.notify(message, timeout=5, markup=False)
+        await self._reload(self.query_one("#queue", DataTable).cursor_row, select=self.selecting)
+        self.query_one("#queue-status", Static).update(
+            escape(message) + (f".  {len(self.undo)} more to undo." if self.undo else "."))
+
+    async def _currency(self, number: str) -> str:
+        return str((await in_db(self.services.payment_view, number)).currency)
 
     def action_split(self) -> None:
         row = self.selected_row()
         if row is None:
+            self.refuse("No payment selected: Down selects one.")
             return
         from tui.screens.split import SplitScreen
 
@@ -221,13 +342,16 @@ class PaymentsScreen(Screen[None]):
         def split(allocations: list[tuple[str, int]] | None) -> None:
             if allocations:
                 self.run_worker(self._apply(self.services.split_payment, row.number, allocations,
-                                            done=f"{row.number} split over {len(allocations)} invoice(s)"))
+                                            undo=tuple(allocations),
+                                            done=f"{row.number} split over {len(allocations)} invoice(s)"),
+                                group="apply")
 
         self.app.push_screen(SplitScreen(row.number, row.unallocated_minor, row.currency, account), split)
 
     def action_credit(self) -> None:
         row = self.selected_row()
         if row is None:
+            self.refuse("No payment selected: Down selects one.")
             return
         default = row.account_no or (self.suggestions[0].account_no if self.suggestions else "")
 
@@ -235,66 +359,21 @@ class PaymentsScreen(Screen[None]):
             if account:
                 s = Suggestion(account.strip(), "", (), 0, ())
                 self.run_worker(self._apply(self.services.accept_suggestion, row.number, s,
-                                            done=f"{row.number} left as credit on {account.strip()}"))
+                                            done=f"{row.number} left as credit on {account.strip()}"), group="apply")
 
-        self.app.push_screen(TextPrompt(f"Leave {row.number} as credit on which account?", default), credit)
+        self.app.push_screen(TextPrompt(f"Leave {row.number} ({format_money(row.unallocated_minor, row.currency)}) "
+                                        "as credit on which account?", default), credit)
 
     def action_return_payment(self) -> None:
         row = self.selected_row()
         if row is None:
+            self.refuse("No payment selected: Down selects one.")
             return
-        self.app.push_screen(TextPrompt(f"Return {row.number} to the sender (not ours). Note:"),
+        self.app.push_screen(TextPrompt(f"Return {row.number} ({format_money(row.unallocated_minor, row.currency)}) "
+                                        "to the sender (not ours). Note:"),
                              lambda note: note and self.run_worker(self._apply(
-                                 self.services.return_payment, row.number, note, done=f"{row.number} returned")))
-
-    def action_skip(self) -> None:
-        queue = self.query_one("#queue", DataTable)
-        if self.rows:
-            queue.move_cursor(row=(queue.cursor_row + 1) % len(self.rows))
-
-    def action_import_statement(self) -> None:
-        self.app.push_screen(TextPrompt("Import a bank statement (CSV, OFX or camt.053): the file's path"),
-                             lambda answer: answer and self.run_worker(self._import(answer.strip()), exclusive=True))
-
-    async def _import(self, answer: str) -> None:
-        """Read the file; a CSV is read with the saved mapping that fits it, or one the operator makes now."""
-        from pathlib import Path
-
-        path = Path(answer).expanduser()
-        status = self.query_one("#queue-status", Static)
-        try:
-            data = path.read_bytes()
-            kind, saved, guess = await in_db(self.services.statement_mapping, data, path.name)
-        except OSError as exc:
-            status.update(f"Not imported: {escape(str(path))}: {escape(exc.strerror or str(exc))}")
-            return
-        except BooksError as exc:
-            status.update(f"[b]Not imported:[/b] {escape(str(exc))}")
-            return
-        if kind == "csv" and saved is None:
-            from tui.screens.csv_mapping import CsvMappingScreen
-
-            def mapped(mapping: object) -> None:
-                if mapping is not None:
-                    self.run_worker(self._import_with(data, path.name, mapping, save=True), exclusive=True)
-
-            self.app.push_screen(CsvMappingScreen(data, path.name, guess), mapped)
-            return
-        await self._import_with(data, path.name, saved)
-
-    async def _import_with(self, data: bytes, filename: str, mapping: object, save: bool = False) -> None:
-        status = self.query_one("#queue-status", Static)
-        try:
-            if save:
-                await in_db(self.services.save_mapping, mapping)
-            result = await in_db(self.services.import_statement, data, filename, mapping)
-        except BooksError as exc:
-            status.update(f"[b]Not imported:[/b] {escape(str(exc))} (nothing from the file was kept)")
-            return
-        await self._reload(0)
-        read_with = f" (mapping {escape(mapping.name)})" if mapping is not None else ""  # type: ignore[attr-defined]
-        status.update(f"{escape(filename)}{read_with}: {result.new} new, {result.duplicate} duplicates, "
-                      f"{result.skipped} skipped (money out or zero). {self.to_go()} to allocate.")
+                                 self.services.return_payment, row.number, note, done=f"{row.number} returned"),
+                                 group="apply"))
 
     def action_new_payment(self) -> None:
         from tui.screens.payment_entry import PaymentEntryScreen
@@ -329,10 +408,10 @@ class PaymentsScreen(Screen[None]):
     # ------------------------------------------------------------ filters
 
     def action_filter(self) -> None:
-        self.query_one("#q-text", Input).focus()
+        self.set_focus(self.query_one("#q-text", Input))
 
     def action_leave_filter(self) -> None:
-        self.query_one("#queue", DataTable).focus()
+        self.set_focus(self.query_one("#queue", DataTable))
 
     @on(Input.Submitted)
     def apply_filter(self) -> None:
@@ -348,10 +427,10 @@ class PaymentsScreen(Screen[None]):
                 amount_max=parse_amount(value("max"), "GBP", "max") if value("max") else None,
                 method=value("method").replace(" ", "_").lower() or None, text=value("text"))
         except ValidationError as exc:
-            self.query_one("#queue-status", Static).update(f"Filter: {exc}")
+            self.refuse(f"Filter: {exc}")
             return
-        self.query_one("#queue", DataTable).focus()
-        self.reload()
+        self.set_focus(self.query_one("#queue", DataTable))
+        self.reload(select=False)  # a new list: nothing is selected until the operator moves
 
     def on_screen_suspend(self) -> None:
         if self.current:

@@ -1,4 +1,8 @@
-"""A one-line question in a modal: a reason, a note, an amount. Enter answers, Esc cancels."""
+"""A one-line question in a modal: a reason, a note, an amount. Enter answers, Esc cancels.
+
+Keys typed before it appeared are dropped (tui/keyorder.py): an Enter typed ahead for the screen
+behind must not answer it, nor letters meant for a search become a hold's reason.
+"""
 from __future__ import annotations
 
 from textual import on
@@ -8,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.keyorder import shown_now
+
 
 class TextPrompt(ModalScreen[str | None]):
     DEFAULT_CSS = """
@@ -16,6 +22,7 @@ class TextPrompt(ModalScreen[str | None]):
     TextPrompt Input { border: none; height: 1; padding: 0; background: $boost; }
     TextPrompt .hint { color: $text-muted; }
     """
+    DISCARDS_TYPE_AHEAD = True
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, value: str = "", hint: str = "Enter to confirm, Esc to cancel",
@@ -30,7 +37,8 @@ class TextPrompt(ModalScreen[str | None]):
             yield Static(self.hint, classes="hint", id="prompt-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))
+        shown_now(self)
 
     @on(Input.Submitted)
     def answer(self, event: Input.Submitted) -> None:

@@ -100,8 +100,7 @@ class ReportsScreen(Screen[None]):
     async def load(self) -> None:
         name = REPORTS[self.index][0]
         try:
-            report = await in_db(self.services.run_report, name, self.period,
-                                 today=self.app.context.today)  # type: ignore[attr-defined]
+            report = await in_db(self.services.run_report, name, self.period)
         except BooksError as exc:
             self.query_one("#report-title", Static).update(f"{REPORTS[self.index][1]}: {escape(str(exc))}")
             return

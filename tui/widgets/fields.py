@@ -26,11 +26,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label, Static
 
+from store import clock
 from store.dates import parse_date
 from store.errors import ValidationError
 from store.money import check_currency, format_amount, parse_amount
 from tui.typeahead import caught_up
-
 
 REQUIRED = "is required"
 
@@ -116,9 +116,9 @@ class DateInput(FieldInput):
 
     @property
     def today(self) -> dt.date:
-        """What `t` and `+30` count from: given, else the application's day, else the clock's."""
+        """What `t` and `+30` count from: given, else the application's day (the clock's)."""
         context = getattr(self.app, "context", None) if self.is_attached else None
-        return self._today or getattr(context, "today", None) or dt.date.today()
+        return self._today or getattr(context, "today", None) or clock.today()
 
     def parse(self, text: str) -> tuple[dt.date, str]:
         day = parse_date(text, self.field, self.today)

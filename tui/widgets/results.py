@@ -17,6 +17,8 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.safe_text import safe_text
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -54,7 +56,7 @@ class ResultList(ScrollView, can_focus=False):
         self.cursor_row = 0
 
     def format(self, values: Iterable[object]) -> str:
-        return " " + " ".join(fit(str(value), width, column.right)
+        return " " + " ".join(fit(safe_text(str(value)), width, column.right)
                               for column, width, value in zip(self.columns, self.widths, values))
 
     def on_resize(self) -> None:
