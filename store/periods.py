@@ -5,7 +5,9 @@ there covers invoices, payments, allocations, credit notes, write-offs, voids, r
 credit notes that settle disputes; a trigger on journal_entry refuses the same to anything else
 that reaches the database. A void also takes a document out of its own period's reports, so a
 document dated in a closed period is never voided (a credit note, dated today, corrects it).
-Closing moves the lock date forward; only reopening (an admin's act, with a reason) moves it back.
+Closing moves the lock date forward; only reopening moves it back: an operator asks (`billfold
+period reopen`, a request in the approvals queue) and an admin other than the asker approves it,
+which runs `reopen_period` as that admin.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from store import clock
 from store.audit import record_event
 from store.errors import Conflict, ValidationError
 from store.models import PeriodLock
@@ -47,7 +50,16 @@ def lock_date() -> dt.date | None:
 
 
 def _reopen_hint(lock: dt.date) -> str:
-    return f"billfold period reopen {lock:%Y-%m} --reason ... (an admin)"
+    return f"billfold period reopen {lock:%Y-%m} --reason ... (an admin approves the request)"
+
+
+def check_closed(month: str) -> dt.date:
+    """The lock date, if `month` is closed; otherwise a refusal (there is nothing to reopen)."""
+    first, _ = parse_month(month)
+    lock = lock_date()
+    if lock is None or first > lock:
+        raise Conflict(f"{month} is not closed" + (f" (locked up to {lock.isoformat()})" if lock else ""))
+    return lock
 
 
 def check_open(on: dt.date, what: str) -> None:
@@ -69,7 +81,7 @@ def check_document_open(issue_date: dt.date, number: str) -> None:
 def close_period(month: str, today: dt.date | None = None) -> PeriodState:
     """Close `month` (and so every month before it): the lock date becomes its last day."""
     first, last = parse_month(month)
-    today = today or dt.date.today()
+    today = today or clock.today()
     with transaction():
         login = require(Action.CLOSE_PERIOD)
         if last >= today:
@@ -90,9 +102,7 @@ def reopen_period(month: str, reason: str) -> PeriodState:
         raise ValidationError("reason", "say why the period is reopened")
     with transaction():
         login = require(Action.REOPEN_PERIOD)
-        lock = lock_date()
-        if lock is None or first > lock:
-            raise Conflict(f"{month} is not closed" + (f" (locked up to {lock.isoformat()})" if lock else ""))
+        lock = check_closed(month)
         new_lock = first - dt.timedelta(days=1)
         PeriodLock.create(month=f"{first:%Y-%m}", lock_date=new_lock, action="reopen", reason=reason.strip(),
                           by=login)

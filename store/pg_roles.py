@@ -25,6 +25,8 @@ RESTRICTED: dict[str, str] = {
     "operator": "admin",
     "migratehistory": "owner",
 }
+# Tables a role below the named one may add rows to but not change (a clerk files a request; deciding is above).
+INSERT_ONLY_BELOW: dict[str, str] = {"approval_request": "supervisor"}
 # History: a role may add rows, nobody may change them (triggers refuse it even to the owner).
 APPEND_ONLY = ("journal_entry", "journal_line", "audit_event", "allocation", "invoice_void", "write_off",
                "period_lock")
@@ -78,6 +80,9 @@ def apply_grants(database: Database, append_only: tuple[str, ...]) -> None:
         if level == "owner":
             continue
         writes = "INSERT" if table in append_only else "INSERT, UPDATE, DELETE"
+        if table in INSERT_ONLY_BELOW:
+            _sql(database, f"GRANT INSERT ON {name} TO {GROUPS[level]}")
+            level, writes = INSERT_ONLY_BELOW[table], "UPDATE"
         _sql(database, f"GRANT {writes} ON {name} TO {GROUPS[level]}")
 
 

@@ -138,7 +138,9 @@ def books_factory(backend: str, template_db: Path, tmp_path: Path) -> Iterator[C
 
 
 def months_ago(n: int, today: dt.date | None = None) -> str:
-    first = (today or dt.date.today()).replace(day=1)
+    from store import clock
+
+    first = (today or clock.today()).replace(day=1)
     for _ in range(n):
         first = (first - dt.timedelta(days=1)).replace(day=1)
     return f"{first:%Y-%m}"

@@ -76,6 +76,8 @@ def test_init_makes_the_first_admin_and_strangers_are_refused(tmp_path: Path, ca
                                          "with `billfold operator add mallory --role clerk` (admins: olga)")
     code, _, err = _cli(db, capsys, "init")
     assert code == 1 and "mallory is not an operator" in err
+    code, _, err = _cli(db, capsys)  # the application itself: refused before any screen is drawn
+    assert code == 1 and err.startswith("billfold: mallory is not an operator of these books")
     set_operator(None)
 
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from store.errors import Conflict, ValidationError
 from store.invoices import credit_invoice, void_invoice
+from store.models import PeriodLock
 from store.payments import PaymentInput, allocate_payment, record_payment, return_payment, unallocate_payment, write_off
 from store.periods import close_period, lock_date, reopen_period
 from store.permissions import PermissionDenied
@@ -89,7 +91,7 @@ def _customer() -> str:
     return create_customer(CustomerData(name="Reopened Ltd")).account_no
 
 
-def test_period_commands(books: Path, capsys) -> None:
+def test_period_commands_and_reopening_through_an_approval(books: Path, capsys) -> None:
     from store.session import set_operator
 
     set_operator("bob")
@@ -98,5 +100,17 @@ def test_period_commands(books: Path, capsys) -> None:
     set_operator("alice")
     assert main(["--db", str(books), "period", "status"]) == 0
     assert capsys.readouterr().out.strip() == "locked up to 2026-10-31"
-    assert main(["--db", str(books), "period", "reopen", "2026-10", "--reason", "late"]) == 1
-    assert "reopen a closed period needs an admin; alice is a clerk" in capsys.readouterr().err
+    assert main(["--db", str(books), "period", "reopen", "2026-11", "--reason", "late"]) == 1
+    assert "2026-11 is not closed (locked up to 2026-10-31)" in capsys.readouterr().err
+    assert main(["--db", str(books), "period", "reopen", "2026-10", "--reason", "a late invoice", "--json"]) == 0
+    request = json.loads(capsys.readouterr().out)["id"]
+    assert lock_date() == dt.date(2026, 10, 31)  # asked, not done
+    set_operator("bob")  # a supervisor approves most requests, but reopening is an admin's
+    assert main(["--db", str(books), "approve", str(request)]) == 1
+    assert "reopen a closed period needs an admin; bob is a supervisor" in capsys.readouterr().err
+    set_operator("ada")
+    assert main(["--db", str(books), "approve", str(request)]) == 0
+    capsys.readouterr()
+    assert lock_date() == dt.date(2026, 9, 30)
+    lock = PeriodLock.select().order_by(PeriodLock.id.desc()).get()
+    assert (lock.action, lock.by, lock.reason) == ("reopen", "ada", "a late invoice")

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from store import clock
 from store.errors import NeedsApproval
 from store.permissions import ALLOWED, ROLES, Action, PermissionDenied, permission_table
-from store.session import set_operator
+from store.session import ensure_operator, set_operator
 from tests.conftest import line, post, snapshot
 from tests.permission_books import Books, books_factory, months_ago
 
-TODAY = dt.date.today()
+TODAY = clock.today()  # the tests' pinned day (tests/conftest.py)
 
 
 @dataclass
@@ -29,6 +30,7 @@ class World:
     payment: str
     refund: str
     new_login: str
+    clerk: str
 
 
 def prepare(books: Books) -> World:
@@ -44,11 +46,12 @@ def prepare(books: Books) -> World:
     spare = post(account, line(price=2000, tax="Z"), issue=issued).number
     payment = record_payment(PaymentInput(70000, "GBP", "bank_transfer", TODAY - dt.timedelta(days=5),
                                           account)).number
-    set_operator(books.logins["clerk"])
+    ensure_operator("requester", "Someone else", "clerk")  # the refund is nobody's own to approve
+    set_operator("requester")
     refund = request_refund(account, 60000, "bank_transfer").number  # over the 500.00 limit: waits
     set_operator(books.logins["admin"])
     close_period(months_ago(5))
-    return World(account, first, spare, payment, refund, f"{books.logins['clerk']}_new")
+    return World(account, first, spare, payment, refund, f"{books.logins['clerk']}_new", books.logins["clerk"])
 
 
 def _settings(key: str, value: str) -> Callable[[World], object]:
@@ -60,8 +63,18 @@ def _settings(key: str, value: str) -> Callable[[World], object]:
 
 
 def _do(action: Action) -> Callable[[World], object]:
-    from store import (catalogue, collections, customers, deliveries, disputes, invoices, operators, payments, periods,
-                       worklists)
+    from store import (
+        catalogue,
+        collections,
+        customers,
+        deliveries,
+        disputes,
+        invoices,
+        operators,
+        payments,
+        periods,
+        worklists,
+    )
     from store.session import current_operator
 
     return {
@@ -83,6 +96,7 @@ def _do(action: Action) -> Callable[[World], object]:
         Action.CLOSE_PERIOD: lambda w: periods.close_period(months_ago(1)),
         Action.REOPEN_PERIOD: lambda w: periods.reopen_period(months_ago(5), "a late invoice"),
         Action.SEND_TO_COLLECTIONS: lambda w: collections.send_to_collections(w.account, "Recover & Co"),
+        Action.ASSIGN_WORK: lambda w: worklists.assign_account(w.account, "collections", w.clerk),
         Action.MANAGE_OPERATORS: lambda w: operators.add_operator(w.new_login, "clerk"),
         Action.ASSIGN_WORK: lambda w: worklists.assign_account(w.account, "collections", current_operator()),
     }[action]
@@ -126,6 +140,6 @@ def test_approval_by_the_requester_is_refused(new_books: Callable[[], Books]) ->
     world = prepare(books)
     books.act_as("supervisor")
     mine = request_refund(world.account, 60000, "cheque").number
-    with pytest.raises(Conflict, match="someone else must approve it"):
+    with pytest.raises(Conflict, match=r"was asked for by .*; someone else must approve it"):
         approve_refund(mine)
     books.as_owner()

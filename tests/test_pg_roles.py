@@ -56,6 +56,7 @@ def test_a_clerk_with_psql_cannot_do_what_billfold_refuses(pg: Books) -> None:
                     "VALUES ('2026-10', '2026-09-30', 'reopen', '', 'me', now())", "permission denied")
     _refused(clerk, "INSERT INTO collection_case (customer_id, agency, note, amount_minor, currency, opened_by, "
                     "opened_at) VALUES (1, 'x', '', 1, 'GBP', 'me', now())", "permission denied")
+    _refused(clerk, "UPDATE approval_request SET status = 'approved'", "permission denied")  # files, never decides
     _refused(clerk, "UPDATE journal_line SET debit_minor = 0", "permission denied")
     _refused(clerk, "DELETE FROM audit_event", "permission denied")
     _refused(clerk, "INSERT INTO journal_entry (entry_date, kind, memo, created_by, created_at) "

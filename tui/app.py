@@ -86,6 +86,13 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
 
         self.push_screen(PaymentEntryScreen(account_no))
 
+    def action_operators(self) -> None:
+        """The admin screen: who works on these books (anyone may look; only admins change it)."""
+        from tui.screens.operators import OperatorsScreen
+
+        if not isinstance(self.screen, OperatorsScreen):
+            self.push_screen(OperatorsScreen())
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

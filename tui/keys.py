@@ -35,6 +35,7 @@ GLOBAL_KEYS: tuple[Key, ...] = (
     # Every F-key is taken on the account view, so My work has Ctrl+L alone; off the footer (whose
     # snapshots it would change everywhere) but in F1 help and the palette.
     Key("ctrl+l", "my_work", "My work", show=False),
+    Key("f12", "operators", "Operators", show=False),
     Key("ctrl+q", "quit", "Quit", show=False),
 )
 

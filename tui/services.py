@@ -16,7 +16,9 @@ from store import (
     invoices,
     lookup,
     matching,
+    operators,
     payments,
+    periods,
     queries,
     settings,
     worklists,
@@ -42,6 +44,13 @@ class Services:
     save_tax_code = staticmethod(catalogue.save_tax_code)
     list_drafts = staticmethod(queries.list_drafts)
     tax_rounding = staticmethod(lambda: settings.get_setting("tax_rounding"))
+
+    # operators (the admin screen) and the lock date (the reports screen)
+    list_operators = staticmethod(operators.list_operators)
+    add_operator = staticmethod(operators.add_operator)
+    grant_operator = staticmethod(operators.grant_operator)
+    disable_operator = staticmethod(operators.disable_operator)
+    lock_date = staticmethod(periods.lock_date)
 
     # customers
     parse_customer_fields = staticmethod(customers.parse_customer_fields)

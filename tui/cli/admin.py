@@ -7,7 +7,7 @@ from typing import Any
 
 from store.errors import ValidationError
 from store.money import format_amount, parse_amount, parse_quantity
-from tui.cli.args import amount_text, count
+from tui.cli.args import amount_text, count, text_arg
 from tui.cli.base import EXIT_OK, EXIT_REFUSED, Outcome, add_command
 from tui.cli.output import progress, table
 
@@ -59,6 +59,13 @@ def cmd_demo(args: argparse.Namespace) -> Outcome:
     with progress(args, "Building the demo books"):  # the builder reports no steps: the bar pulses
         build_demo(DemoSpec(seed=args.seed, customers=args.customers, months=args.months))
     return Outcome(books_summary(), demo_summary)
+
+
+def chain_head_arg(value: str) -> str:
+    """A chain head as `billfold audit head` prints it: 64 hex digits."""
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", value.strip()):
+        raise argparse.ArgumentTypeError("is not a chain head: 64 hex digits, as billfold audit head prints")
+    return value.strip().lower()
 
 
 def cmd_verify(args: argparse.Namespace) -> Outcome:
@@ -115,14 +122,14 @@ def cmd_tax_code(args: argparse.Namespace) -> Outcome:
 
 def register(sub: Any) -> None:
     p = add_command(sub, "init", cmd_init, "create (or upgrade) the database; on fresh books you become its admin")
-    p.add_argument("--group", help="share the books' files with this group (read-only for it)")
+    p.add_argument("--group", type=text_arg, help="share the books' files with this group (read-only for it)")
     p = add_command(sub, "demo", cmd_demo, "fill an empty database with believable demo books",
                     books=False)
     p.add_argument("--seed", type=count(0, 2**31), default=7)
     p.add_argument("--customers", type=count(1, 100_000), default=40)
     p.add_argument("--months", type=count(1, 120), default=18)
     p = add_command(sub, "verify", cmd_verify, "check every invariant of the books; prints ok or each discrepancy")
-    p.add_argument("--anchor", metavar="HASH", help="also check the audit chain still passes through this head "
+    p.add_argument("--anchor", metavar="HASH", type=chain_head_arg, help="also check the audit chain still passes through this head "
                                                     "(printed earlier by `billfold audit head` or a monthly report)")
     p = add_command(sub, "setting", cmd_setting, "`setting list`, `setting KEY` or `setting KEY VALUE`")
     p.add_argument("key", help="a setting, or list")

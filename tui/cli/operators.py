@@ -5,6 +5,7 @@ import argparse
 from typing import Any
 
 from store.permissions import ROLES
+from tui.cli.args import text_arg
 from tui.cli.base import Outcome, add_command, add_group
 from tui.cli.output import table
 
@@ -36,10 +37,13 @@ def cmd_period(args: argparse.Namespace) -> Outcome:
     if args.action == "close":
         state = periods.close_period(args.month)
         return Outcome(state, f"closed: nothing dated on or before {state.lock_date} can change")
-    if args.action == "reopen":
-        state = periods.reopen_period(args.month, args.reason)
-        until = state.lock_date.isoformat() if state.lock_date else "none"
-        return Outcome(state, f"reopened {state.month}: the books are now locked up to {until}")
+    if args.action == "reopen":  # four eyes: a request that an admin (not the asker) approves
+        from store.approval_kinds import request_period_reopen
+
+        periods.check_closed(args.month)
+        request = request_period_reopen(args.month, args.reason)
+        return Outcome(request, f"request {request.id} to reopen {args.month} is waiting: an admin approves it "
+                                f"with `billfold approve {request.id}`")
     lock = periods.lock_date()
     return Outcome({"lock_date": lock, "history": periods.period_history()},
                    f"locked up to {lock.isoformat()}" if lock else "no period is closed")
@@ -49,19 +53,19 @@ def register(sub: Any) -> None:
     operator = add_group(sub, "operator", "who works on these books: list, add, grant, disable (admins)")
     add_command(operator, "list", cmd_operator, "the operators of these books and their roles")
     p = add_command(operator, "add", cmd_operator, "make a login an operator (or bring a disabled one back)")
-    p.add_argument("login")
+    p.add_argument("login", type=text_arg)
     p.add_argument("--role", required=True, choices=ROLES)
-    p.add_argument("--name", help="the person's name (default: the login)")
+    p.add_argument("--name", type=text_arg, help="the person's name (default: the login)")
     p = add_command(operator, "grant", cmd_operator, "give an operator another role")
-    p.add_argument("login")
+    p.add_argument("login", type=text_arg)
     p.add_argument("role", choices=ROLES)
     p = add_command(operator, "disable", cmd_operator, "refuse a login from now on (its name stays in the history)")
-    p.add_argument("login")
+    p.add_argument("login", type=text_arg)
 
     period = add_group(sub, "period", "close or reopen a month")
     p = add_command(period, "close", cmd_period, "close a month: nothing dated on or before its last day can change")
-    p.add_argument("month", help="YYYY-MM")
-    p = add_command(period, "reopen", cmd_period, "reopen a closed month (admins)")
-    p.add_argument("month", help="YYYY-MM")
-    p.add_argument("--reason", required=True)
+    p.add_argument("month", type=text_arg, help="YYYY-MM")
+    p = add_command(period, "reopen", cmd_period, "ask to reopen a closed month (an admin approves the request)")
+    p.add_argument("month", type=text_arg, help="YYYY-MM")
+    p.add_argument("--reason", required=True, type=text_arg)
     add_command(period, "status", cmd_period, "the lock date")

@@ -63,6 +63,7 @@ class ReportsScreen(Screen[None]):
         self.kind = "month"
         self.period = None
         self.report = None
+        self.lock = None
 
     @property
     def services(self):  # noqa: ANN201
@@ -104,6 +105,7 @@ class ReportsScreen(Screen[None]):
             self.query_one("#report-title", Static).update(f"{REPORTS[self.index][1]}: {escape(str(exc))}")
             return
         columns = await asyncio.to_thread(self.columns_of, report)  # a pass over every row: off the screen's loop
+        self.lock = await in_db(self.services.lock_date)
         self.report = report
         self.show(report, columns)
 
@@ -124,7 +126,10 @@ class ReportsScreen(Screen[None]):
             f"{escape(report.title)} · {escape(report.period_label)} · {len(report.rows):,} rows")
         chart = chart_text(report.chart, report.currency or "GBP", 30) if report.chart else ""
         self.query_one("#report-chart", Static).update(Text(chart))
-        self.query_one("#report-notes", Static).update(Text("\n".join(report.notes[:4])))
+        # The lock date first: a closed period's figures no longer change (nothing can be dated on or before it).
+        locked = [f"Books closed up to {self.lock.isoformat()}: figures to that day no longer change."] \
+            if self.lock else []
+        self.query_one("#report-notes", Static).update(Text("\n".join([*locked, *report.notes][:4])))
 
     def action_pick(self, index: int) -> None:
         self.index = index
