@@ -112,9 +112,13 @@ def message_for(item: OutboxItem, pdf: bytes, company: Company, sender: str) -> 
 
 
 def default_print_dir() -> Path:
+    """The print_spool setting (an admin's), else `print` in the user data folder."""
     from platformdirs import user_data_path
 
-    return user_data_path("billfold", appauthor=False) / "print"
+    from store.settings import get_setting
+
+    spool = get_setting("print_spool")
+    return Path(spool).expanduser() if spool else user_data_path("billfold", appauthor=False) / "print"
 
 
 def batch_name(now: dt.datetime | None = None) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined
 
 from store.errors import ValidationError
-from store.settings import get_setting
+from store.settings import get_setting, secret
 
 BODY = """Dear {{ name }},
 
@@ -59,16 +59,7 @@ class SmtpSettings:
 
 
 def _password() -> str | None:
-    if os.environ.get("BILLFOLD_SMTP_PASSWORD"):
-        return os.environ["BILLFOLD_SMTP_PASSWORD"]
-    name = get_setting("smtp_password_file")
-    if not name:
-        return None
-    path = Path(name).expanduser()
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ValidationError("smtp_password_file", f"{path} can be read by others; chmod 600 it")
-    return path.read_text().strip()
+    return secret("SMTP password", "BILLFOLD_SMTP_PASSWORD", "smtp_password_file")
 
 
 def body_text(**values: str) -> str:

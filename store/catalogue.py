@@ -8,6 +8,8 @@ from store.audit import record_event
 from store.errors import ValidationError
 from store.models import Item, TaxCode
 from store.money import check_currency
+from store.session import require
+from store.permissions import Action
 from store.service import transaction
 
 
@@ -50,6 +52,7 @@ def save_item(code: str, description: str, unit_price_minor: int, currency: str,
     values = {"description": description.strip(), "unit_price_minor": unit_price_minor, "currency": currency,
               "tax_code": tax_code.strip().upper(), "active": active}
     with transaction():
+        require(Action.CATALOGUE)
         before = Item.get_or_none(Item.code == code)
         if before is None:
             Item.create(code=code, **values)
@@ -87,6 +90,7 @@ def save_tax_code(code: str, name: str, rate: Decimal, active: bool = True) -> T
     if not Decimal(0) <= rate <= Decimal(100):
         raise ValidationError("rate", "is a percentage from 0 to 100")
     with transaction():
+        require(Action.CATALOGUE)
         before = TaxCode.get_or_none(TaxCode.code == code)
         values = {"name": name.strip(), "rate": rate, "active": active}
         if before is None:

@@ -13,7 +13,8 @@ from peewee import JOIN
 from store import clock
 from store.audit import record_event
 from store.customers import customer_balance, get_customer
-from store.errors import Conflict, ValidationError
+from store.approvals import approving
+from store.errors import Conflict, NeedsApproval, ValidationError
 from store.fields import utcnow
 from store.kinds import CustomerStatus, DisputeStatus, OperatorRole
 from store.models import (
@@ -29,7 +30,8 @@ from store.models import (
 )
 from store.money import format_money
 from store.service import run_service
-from store.session import current_operator, require_role
+from store.permissions import Action, allows, roles_for
+from store.session import current_operator, operator_role, require
 
 # ---------------------------------------------------------------- promises to pay
 
@@ -46,6 +48,7 @@ def record_promise(account_no: str, promised_date: dt.date, amount_minor: int, n
                    on: dt.date | None = None) -> PromiseResult:
     """The customer promises to pay `amount_minor` by `promised_date`; dunning leaves them alone until then."""
     def body() -> PromiseResult:
+        require(Action.DUNNING)
         customer = get_customer(account_no)
         today = on or clock.today()
         if customer.status == CustomerStatus.CLOSED:
@@ -81,6 +84,20 @@ class CollectionResult:
     currency: str
 
 
+def _collections_operator(account_no: str, agency: str, note: str) -> str:
+    """The supervisor sending the account; a clerk is told to ask, with the request to file."""
+    role = operator_role()
+    if role is not None and not allows(role, Action.SEND_TO_COLLECTIONS) and approving() is None:
+        customer = get_customer(account_no)
+        raise NeedsApproval("collections", customer.account_no,
+                            {"account": customer.account_no, "agency": agency.strip(), "note": note.strip()},
+                            f"{Action.SEND_TO_COLLECTIONS.value} needs a "
+                            f"{' or '.join(roles_for(Action.SEND_TO_COLLECTIONS))}; {current_operator()} is a "
+                            f"{role}: ask for approval",
+                            customer_id=customer.id)
+    return require(Action.SEND_TO_COLLECTIONS)
+
+
 def send_to_collections(account_no: str, agency: str, note: str = "") -> CollectionResult:
     """Hand an account to a collection agency (supervisors only): status in collections, a case for what it owes.
 
@@ -90,7 +107,7 @@ def send_to_collections(account_no: str, agency: str, note: str = "") -> Collect
         raise ValidationError("agency", "is required: name the agency the account goes to")
 
     def body() -> CollectionResult:
-        login = require_role(OperatorRole.SUPERVISOR, f"sending account {account_no} to collections")
+        login = _collections_operator(account_no, agency, note)
         customer = get_customer(account_no)
         if customer.status not in (CustomerStatus.ACTIVE, CustomerStatus.ON_HOLD):
             raise Conflict(f"account {customer.account_no} is {customer.status.replace('_', ' ')}; "

@@ -17,8 +17,9 @@ from store.models import Customer, CustomerNote, OpenItem, Payment, SearchToken
 from store.money import check_currency, format_money, parse_amount
 from store.numbering import take_number
 from store.search_tokens import digits_of, fold, postcode_key, tokens_for
+from store.permissions import Action
 from store.service import transaction
-from store.session import current_operator
+from store.session import current_operator, require
 from store.sql import sum_of
 from store.validation import check_email, check_phone, check_vat
 
@@ -141,6 +142,7 @@ def get_customer(account_no: str) -> Customer:
 
 def create_customer(data: CustomerData) -> Customer:
     with transaction():
+        require(Action.EDIT_ACCOUNTS)
         _, account_no = take_number("CUST")
         row = Customer.create(account_no=account_no, updated_by=current_operator(),
                               **asdict(data), **_search_keys(data))
@@ -152,6 +154,7 @@ def create_customer(data: CustomerData) -> Customer:
 def update_customer(account_no: str, data: CustomerData, expected_version: int) -> Customer:
     """Save an edit made on the version that was read; refuse if someone saved in between."""
     with transaction():
+        require(Action.EDIT_ACCOUNTS)
         row = get_customer(account_no)
         before = customer_data(row)
         if data.currency != before.currency and _has_activity(row):
@@ -176,6 +179,7 @@ def _has_activity(row: Customer) -> bool:
 
 def _set_status(account_no: str, status: str, reason: str, action: str, allowed_from: tuple[str, ...]) -> Customer:
     with transaction():
+        require(Action.EDIT_ACCOUNTS)
         row = get_customer(account_no)
         if row.status not in allowed_from:
             raise Conflict(f"account {account_no} is {row.status.replace('_', ' ')}; cannot {action.split('.')[-1]}")
@@ -211,6 +215,7 @@ def add_note(account_no: str, text: str) -> CustomerNote:
     if not text.strip():
         raise ValidationError("note", "is empty")
     with transaction():
+        require(Action.EDIT_ACCOUNTS)
         row = get_customer(account_no)
         note = CustomerNote.create(customer=row.id, text=text.strip(), created_by=current_operator())
         record_event("customer.note", "customer", account_no, customer_id=row.id, after={"note": text.strip()})

@@ -113,6 +113,14 @@ def open_database(target: str | None = None, migrate: bool = True) -> Database:
         mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
             raise StorageError(f"{target}: could not switch to WAL journal mode (got {mode})")
+    from store.session import set_database_login
+
+    if isinstance(database, PostgresqlDatabase):
+        from store.pg_roles import session_user
+
+        set_database_login(session_user(database))  # on PostgreSQL the operator is the database login
+    else:
+        set_database_login(None)
     if migrate:
         migrate_database(database)
     return database
@@ -153,7 +161,19 @@ def migrate_database(database: Database, target: str | None = None) -> list[str]
     if not pending:
         return []
     applied: list[str] = runner.up(target)
+    if isinstance(database, PostgresqlDatabase):
+        grant_roles(database)
     return applied
+
+
+def grant_roles(database: Database) -> None:
+    """PostgreSQL: the group roles, their GRANTs on every table, and who may change each setting."""
+    from store.pg_roles import APPEND_ONLY, apply_grants, sync_setting_rules
+    from store.settings import SPECS
+
+    with database.atomic():
+        apply_grants(database, APPEND_ONLY)
+        sync_setting_rules(database, [(spec.key, spec.role) for spec in SPECS])
 
 
 def describe(database: Database) -> str:

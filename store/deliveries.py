@@ -16,8 +16,9 @@ from store.errors import Conflict, NotFound, ValidationError
 from store.fields import utcnow
 from store.kinds import DeliveryStatus
 from store.models import Customer, Delivery, Invoice, InvoiceVoid, Outbox, OutboxStatus
+from store.permissions import Action
 from store.service import transaction
-from store.session import current_operator
+from store.session import current_operator, require
 
 DONE = (DeliveryStatus.SENT, DeliveryStatus.PRINTED)
 
@@ -103,6 +104,7 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
         return []
     operator = current_operator()
     with transaction():
+        require(Action.DELIVER)
         accounts = {a.account_no for a in attempts}
         customers: dict[str, int] = dict(Customer.select(Customer.account_no, Customer.id)
                          .where(Customer.account_no.in_(list(accounts))).tuples().iterator())
@@ -130,6 +132,7 @@ def record_deliveries(attempts: Sequence[DeliveryAttempt]) -> list[int]:
 
 def record_retry(delivery_id: int, status: str, message_id: str = "", error: str = "") -> DeliveryRow:
     with transaction():
+        require(Action.DELIVER)
         d = Delivery.get_or_none(Delivery.id == delivery_id)
         if d is None:
             raise NotFound(f"delivery {delivery_id}: no such delivery")
@@ -180,6 +183,7 @@ def delivered_pdf(delivery_id: int) -> bytes:
 def confirm_printed(batch: str) -> int:
     """The print batch came off the printer: its documents count as delivered by post."""
     with transaction():
+        require(Action.DELIVER)
         rows = list(Delivery.select().where((Delivery.batch == batch) & (Delivery.status == DeliveryStatus.PENDING)))
         if not rows:
             raise NotFound(f"print batch {batch}: nothing waiting to be confirmed")

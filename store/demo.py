@@ -19,7 +19,7 @@ from store.kinds import OperatorRole
 from store.payments import PaymentInput, allocate_payment, record_payment
 from store.queries import books_summary
 from store.service import transaction
-from store.session import ensure_operator, set_operator
+from store.session import ensure_operator, operating_as
 from store.settings import set_setting
 
 FIRST = ["Olivia", "James", "Amelia", "Oliver", "Isla", "Harry", "Zoë", "Mohammed", "Priya", "Chen", "Sofia",
@@ -46,6 +46,8 @@ COMPANY_SETTINGS = [
     ("company_phone", "+44 117 496 0000"),
     ("company_payment", "Northern Bank plc|Sort code 60-16-13  Account 31926819|IBAN GB29 NWBK 6016 1331 9268 19"),
 ]
+# An admin's setting: the demo's returns credit whole lines of up to a few thousand pounds alone.
+ADMIN_SETTINGS = [("credit_note_approval_minor", "5000000")]
 
 
 @dataclass(frozen=True)
@@ -80,23 +82,23 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
     rng = random.Random(spec.seed)
     today = spec.today or clock.today()
     ensure_operator("demo", "Demo data", OperatorRole.SUPERVISOR)
-    set_operator("demo")
-    try:
-        with transaction():
-            for key, value in COMPANY_SETTINGS:
+    ensure_operator("demo-admin", "Demo data (limits)", OperatorRole.ADMIN)
+    with operating_as("demo"), transaction():
+        with operating_as("demo-admin"):
+            for key, value in ADMIN_SETTINGS:
                 set_setting(key, value)
-            for code, desc, price, tax in ITEMS:
-                save_item(code, desc, price, "GBP", tax)
-            accounts = [create_customer(_customer(rng, n)).account_no for n in range(spec.customers)]
-            for account in accounts:
-                _history(rng, account, today, spec.months)
-            for account in rng.sample(accounts, max(1, len(accounts) // 20)):
-                put_on_hold(account, rng.choice(["Cheque returned unpaid", "Awaiting signed contract",
-                                                 "Credit check in progress"]))
-            create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
-                                                                   item_code="CONS-HR"),)))
-    finally:
-        set_operator(None)
+        for key, value in COMPANY_SETTINGS:
+            set_setting(key, value)
+        for code, desc, price, tax in ITEMS:
+            save_item(code, desc, price, "GBP", tax)
+        accounts = [create_customer(_customer(rng, n)).account_no for n in range(spec.customers)]
+        for account in accounts:
+            _history(rng, account, today, spec.months)
+        for account in rng.sample(accounts, max(1, len(accounts) // 20)):
+            put_on_hold(account, rng.choice(["Cheque returned unpaid", "Awaiting signed contract",
+                                             "Credit check in progress"]))
+        create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
+                                                               item_code="CONS-HR"),)))
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:

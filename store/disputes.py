@@ -10,8 +10,9 @@ from store.invoices import credit_invoice, get_live
 from store.kinds import DisputeStatus
 from store.models import Dispute, Invoice
 from store.money import format_money
+from store.permissions import Action
 from store.service import run_service
-from store.session import current_operator
+from store.session import current_operator, require
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ def open_dispute(invoice_number: str, amount_minor: int, reason: str, note: str 
     required("reason", reason)
 
     def body() -> DisputeResult:
+        require(Action.DISPUTE)
         invoice = get_live(invoice_number, "is void")
         if not 0 < amount_minor <= invoice.total_minor:
             raise ValidationError("amount", f"is more than zero and at most the invoice total "
@@ -59,6 +61,7 @@ def _get_open(dispute_id: int) -> Dispute:
 def resolve_with_credit(dispute_id: int, note: str = "") -> DisputeResult:
     """Accept the dispute: a credit note for the disputed amount (through the credit note service)."""
     def body() -> DisputeResult:
+        require(Action.CREDIT)
         dispute = _get_open(dispute_id)
         invoice: Invoice = dispute.invoice
         credit = credit_invoice(invoice.posted_number, f"dispute {dispute.id}: {dispute.reason}",
@@ -79,6 +82,7 @@ def reject_dispute(dispute_id: int, note: str) -> DisputeResult:
         raise ValidationError("note", "say why the dispute is rejected")
 
     def body() -> DisputeResult:
+        require(Action.DISPUTE)
         dispute = _get_open(dispute_id)
         Dispute.update(status=DisputeStatus.REJECTED, resolved_at=utcnow(), resolved_by=current_operator(),
                        resolution_note=note.strip()).where(Dispute.id == dispute.id).execute()

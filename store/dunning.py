@@ -45,8 +45,10 @@ from store.models import (
 )
 from store.money import format_money
 from store.outbox import queue_notice
+from store.periods import check_open
+from store.permissions import Action
 from store.service import run_service
-from store.session import current_operator
+from store.session import current_operator, require
 from store.settings import get_setting, set_setting
 from store.sql import DaysPast, bulk_rows, run_sql
 
@@ -294,6 +296,8 @@ def record_dunning(as_of: dt.date, proposals: Sequence[DunningProposal]) -> list
 
 def _record_notice(as_of: dt.date, proposal: DunningProposal) -> int | None:
     def body() -> int | None:
+        require(Action.DUNNING)
+        check_open(as_of, "a dunning notice")  # the dunning log of a closed period stays as it was reported
         customer = get_customer(proposal.account_no)
         fresh = _dunning_run(as_of, customer.id).proposals
         if fresh != (proposal,):

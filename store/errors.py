@@ -32,3 +32,18 @@ class Conflict(BooksError):
 
 class StorageError(BooksError):
     """The database cannot be used as asked (old SQLite library, unknown URL, ...)."""
+
+
+class NeedsApproval(Conflict):
+    """The action is over a limit (or beyond the operator's role) and needs a second person.
+
+    Carries what `store.approvals.request_approval` needs to file the request, so a caller can
+    offer "ask a supervisor" instead of failing. Nothing was written when it is raised.
+    """
+
+    def __init__(self, kind: str, subject: str, params: dict[str, object], message: str, *,
+                 customer_id: int | None = None, amount_minor: int | None = None,
+                 currency: str | None = None) -> None:
+        self.kind, self.subject, self.params = kind, subject, params
+        self.customer_id, self.amount_minor, self.currency = customer_id, amount_minor, currency
+        super().__init__(message)

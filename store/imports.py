@@ -23,8 +23,9 @@ from store.importers.records import Statement, StatementFormatError, StatementLi
 from store.models import CsvMappingRecord, ImportBatch, Payment
 from store.money import format_money
 from store.payments import PaymentInput, insert_payment
+from store.permissions import Action
 from store.service import transaction
-from store.session import current_operator
+from store.session import current_operator, require
 
 CHUNK_LINES = 200  # lines to a transaction at most: what another operator may wait for
 CHUNK_SECONDS = 0.15  # and no more than about this long (0.25 s: a waiting writer saw 1.5 s at load 9)
@@ -60,6 +61,7 @@ def save_mapping(mapping: CsvMapping) -> None:
     if not mapping.name.strip():
         raise ValidationError("mapping name", "is required")
     with transaction():
+        require(Action.POST)
         CsvMappingRecord.insert(name=mapping.name, mapping=mapping.to_dict()).on_conflict(
             conflict_target=[CsvMappingRecord.name], update={CsvMappingRecord.mapping: mapping.to_dict()}).execute()
         record_event("import.mapping", "csv_mapping", mapping.name, after=mapping.to_dict())
@@ -102,6 +104,7 @@ def _start(digest: str, filename: str, statement: Statement) -> tuple[int, int]:
     """The batch this file's lines go to, and how many lines it has already: a killed import of the
     same file is taken up where it stopped; one still running elsewhere is refused."""
     with transaction():
+        require(Action.POST)
         running = ImportBatch.get_or_none((ImportBatch.file_sha256 == digest) & (ImportBatch.status == "running"))
         if running is not None:
             if not process_gone(running.claimed_by):
@@ -130,6 +133,7 @@ def _write_chunk(statement: Statement, batch_id: int, lines: Sequence[StatementL
     outcomes: list[dict[str, object]] = []
     duplicate = 0
     with transaction():
+        require(Action.POST)
         ids = [b for b, _f in keys if b]
         prints = [f for b, f in keys if not b]
         seen: dict[str, str] = {}

@@ -15,7 +15,8 @@ from store import clock, ledger
 from store.audit import record_event
 from store.catalogue import Catalogue, load_catalogue
 from store.customers import customer_balance, get_customer
-from store.errors import Conflict, NotFound, ValidationError, required
+from store.approvals import approving
+from store.errors import Conflict, NeedsApproval, NotFound, ValidationError, required
 from store.fields import utcnow
 from store.kinds import CustomerStatus, DocumentKind, EntryKind, InvoiceStatus
 from store.ledger import Posting
@@ -24,8 +25,10 @@ from store.money import format_money, parse_amount, parse_quantity
 from store.numbering import take_number
 from store.outbox import queue_document
 from store.pricing import PricedInvoice, price_lines, split_gross
+from store.periods import check_document_open
+from store.permissions import Action
 from store.service import run_service, transaction
-from store.session import current_operator
+from store.session import current_operator, require
 from store.settings import get_setting
 from store.sql import sum_of
 
@@ -194,6 +197,7 @@ def _draft_values(data: DraftInput, customer: Customer) -> tuple[dict[str, objec
 
 def create_draft(data: DraftInput) -> Invoice:
     with transaction():
+        require(Action.POST)
         customer = get_customer(data.account_no)
         values, priced, rates = _draft_values(data, customer)
         invoice = Invoice.create(kind=DocumentKind.INVOICE, series=SERIES[DocumentKind.INVOICE],
@@ -216,6 +220,7 @@ def _get_draft(invoice_id: int) -> Invoice:
 def update_draft(invoice_id: int, data: DraftInput, expected_version: int) -> Invoice:
     """Replace a draft's header and lines as one whole."""
     with transaction():
+        require(Action.POST)
         invoice = _get_draft(invoice_id)
         customer = get_customer(data.account_no)
         values, priced, rates = _draft_values(data, customer)
@@ -233,6 +238,7 @@ def update_draft(invoice_id: int, data: DraftInput, expected_version: int) -> In
 
 def delete_draft(invoice_id: int) -> None:
     with transaction():
+        require(Action.POST)
         invoice = _get_draft(invoice_id)
         InvoiceLine.delete().where(InvoiceLine.invoice == invoice_id).execute()
         Invoice.delete().where((Invoice.id == invoice_id) & (Invoice.status == InvoiceStatus.DRAFT)).execute()
@@ -301,6 +307,7 @@ def _posted_result(invoice: Invoice, applied: int = 0) -> PostedDocument:
 def post_invoice(invoice_id: int, *, allow_over_limit: bool = False,
                  idempotency_key: str | None = None) -> PostedDocument:
     def body() -> PostedDocument:
+        require(Action.POST)
         invoice = _get_draft(invoice_id)
         _check_can_invoice(invoice.customer, invoice.total_minor, allow_over_limit)
         return _posted_result(_finalise(invoice))
@@ -311,6 +318,7 @@ def post_invoice(invoice_id: int, *, allow_over_limit: bool = False,
 def create_and_post(data: DraftInput, *, allow_over_limit: bool = False,
                     idempotency_key: str | None = None) -> PostedDocument:
     def body() -> PostedDocument:
+        require(Action.POST)
         draft = create_draft(data)
         _check_can_invoice(draft.customer, draft.total_minor, allow_over_limit)
         return _posted_result(_finalise(draft))
@@ -344,6 +352,7 @@ def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None
     required("reason", reason, "is required to void an invoice")
 
     def body() -> VoidResult:
+        require(Action.VOID)
         invoice = get_live(number, "is already void")
         paid = sum_of(Allocation.amount_minor, Allocation.invoice == invoice.id)
         if paid:
@@ -351,6 +360,7 @@ def void_invoice(number: str, reason: str, *, idempotency_key: str | None = None
                            "credits allocated to it; unallocate them first, or issue a credit note")
         if WriteOff.select().where(WriteOff.invoice == invoice.id).exists():
             raise Conflict(f"invoice {invoice.number} has been partly written off; issue a credit note instead")
+        check_document_open(invoice.issue_date, f"invoice {invoice.number}")
         entry = ledger.post_entry(EntryKind.VOID, clock.today(), ledger.reverse(_document_postings(invoice)),
                                   memo=f"void {invoice.number}: {reason.strip()}")
         InvoiceVoid.create(invoice=invoice.id, reason=reason.strip(), journal_entry=entry.id,
@@ -370,6 +380,19 @@ def _credited_lines(invoice: Invoice) -> set[int]:
             if ln.credited_line_id is not None}
 
 
+def _check_credit_limit(invoice: Invoice, total: int, reason: str, positions: Sequence[int] | None,
+                        amount_minor: int | None) -> None:
+    """A credit note over `credit_note_approval_minor` waits for a second person."""
+    limit = int(get_setting("credit_note_approval_minor") or 0)
+    if total > limit and approving() is None:
+        params = {"invoice": invoice.number, "reason": reason.strip(), "positions": list(positions or []),
+                  "amount_minor": amount_minor}
+        raise NeedsApproval("credit_note", invoice.number, params,
+                            f"a credit note of {format_money(total, invoice.currency)} on {invoice.number} is over "
+                            f"the {format_money(limit, invoice.currency)} limit: it needs a supervisor's approval",
+                            customer_id=invoice.customer_id, amount_minor=total, currency=invoice.currency)
+
+
 def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None = None,
                    amount_minor: int | None = None, on: dt.date | None = None,
                    idempotency_key: str | None = None) -> PostedDocument:
@@ -380,10 +403,12 @@ def credit_invoice(number: str, reason: str, *, positions: Sequence[int] | None 
     required("reason", reason, "is required for a credit note")
 
     def body() -> PostedDocument:
+        require(Action.CREDIT)
         invoice = get_live(number, "is void; there is nothing to credit")
         lines, credited = _credit_lines(invoice, positions, amount_minor)
         rates = _tax_rates()
         priced = _price(lines, rates, invoice.tax_rounding)
+        _check_credit_limit(invoice, priced.total_minor, reason, positions, amount_minor)
         issued = on or clock.today()
         note = Invoice.create(kind=DocumentKind.CREDIT_NOTE, series=SERIES[DocumentKind.CREDIT_NOTE],
                               customer=invoice.customer_id,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from store.models import JournalEntry, JournalLine
+from store.periods import check_open
 from store.session import current_operator
 
 BANK = "1000"
@@ -60,6 +61,7 @@ def post_entry(kind: str, entry_date: dt.date, postings: list[Posting], memo: st
         lines.append(p)
     if any(totals.values()):
         raise UnbalancedEntry(f"{kind} entry does not balance: {dict(totals)}")
+    check_open(entry_date, f"the {kind.replace('_', ' ')}")
     entry = JournalEntry.create(entry_date=entry_date, kind=kind, memo=memo, created_by=current_operator())
     if lines:
         JournalLine.insert_many([

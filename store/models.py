@@ -57,6 +57,19 @@ class Operator(BaseModel):
     name = TextField()
     role = CharField(default="clerk")  # clerk, supervisor, admin
     created_at = IsoDateTimeField(default=utcnow)
+    disabled_at = IsoDateTimeField(null=True)  # a disabled login is refused; its name stays in the history
+
+
+class PeriodLock(BaseModel):
+    """Append-only history of period closes and reopenings; the latest row holds the lock date."""
+
+    id = AutoField()
+    month = CharField()  # YYYY-MM closed or reopened
+    lock_date = IsoDateField(null=True)  # nothing dated on or before it may be written; None: nothing locked
+    action = CharField()  # close, reopen
+    reason = TextField(default="")
+    by = CharField()
+    at = IsoDateTimeField(default=utcnow)
 
 
 class NumberSeries(BaseModel):
@@ -562,6 +575,54 @@ class AuditHead(BaseModel):
     count = IntegerField(default=0)
 
 
+class ApprovalRequest(BaseModel):
+    """Something one person asked for that a second person must approve (four eyes).
+
+    `params` holds what the action needs to run when approved; `subject` names what it is about
+    (a refund, an invoice, an account, a period) so the queue reads without looking anything up.
+    """
+
+    id = AutoField()
+    kind = CharField()  # refund, write_off, credit_note, collections, period_reopen
+    subject = CharField()
+    customer = ForeignKeyField(Customer, null=True, backref="approval_requests")
+    customer_id: int | None
+    amount_minor = MinorField(null=True)
+    currency = CharField(max_length=3, null=True)
+    params = JsonField()
+    reason = TextField()
+    status = CharField(default="pending")  # pending, approved, rejected
+    requested_by = CharField()
+    requested_at = IsoDateTimeField(default=utcnow)
+    decided_by = CharField(null=True)
+    decided_at = IsoDateTimeField(null=True)
+    decision_reason = TextField(default="")
+    outcome = TextField(default="")  # what approval posted, e.g. "refund RF-000002 posted"
+
+    class Meta:
+        indexes = ((("status", "requested_at"), False),)
+
+
+class WorkAssignment(BaseModel):
+    """An account (collections follow-up, a dispute) or an unmatched payment given to an operator."""
+
+    id = AutoField()
+    topic = CharField()  # collections, dispute, payment
+    customer = ForeignKeyField(Customer, null=True, backref="assignments")
+    customer_id: int | None
+    payment = ForeignKeyField(Payment, null=True, backref="assignments")
+    payment_id: int | None
+    note = TextField(default="")
+    assigned_to = CharField()
+    assigned_by = CharField()
+    assigned_at = IsoDateTimeField(default=utcnow)
+    status = CharField(default="open")  # open, done
+    done_at = IsoDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("assigned_to", "status"), False),)
+
+
 class IdempotencyKey(BaseModel):
     key = CharField(primary_key=True)
     service = CharField()
@@ -576,10 +637,11 @@ class CsvMappingRecord(BaseModel):
 
 
 ALL_MODELS: list[type[BaseModel]] = [
-    Setting, Operator, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
+    Setting, Operator, PeriodLock, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
     Outbox, CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
+    ApprovalRequest, WorkAssignment,
 ]
 
 

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from store import clock, ledger
 from store.audit import record_event
 from store.customers import get_customer
-from store.errors import Conflict, NotFound, ValidationError, required
+from store.approvals import approve_request, approving, pending_for_subject, reject_request, request_approval
+from store.errors import Conflict, NeedsApproval, NotFound, ValidationError, required
 from store.fields import utcnow
 from store.kinds import DocumentKind, EntryKind, InvoiceStatus, OperatorRole, PaymentStatus, RefundStatus
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
 from store.money import check_currency, format_money
 from store.numbering import take_number
+from store.permissions import Action
 from store.service import run_service
-from store.session import current_operator, operator_role
+from store.session import current_operator, require
 from store.settings import get_setting
 from store.sql import sum_of
 
@@ -65,6 +67,7 @@ class RefundResult:
     status: str
     amount_minor: int
     currency: str
+    approval_id: int | None = None  # the approvals queue request, when it waits for a supervisor
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,7 @@ def _check_payment(data: PaymentInput) -> Customer | None:
 
 def insert_payment(data: PaymentInput) -> Payment:
     """Record a payment inside the caller's transaction: Dr bank / Cr unapplied cash (or unidentified)."""
+    require(Action.POST)
     customer = _check_payment(data)
     _, number = take_number("PAY")
     customer_id = customer.id if customer else None
@@ -133,6 +137,7 @@ def record_and_allocate(data: PaymentInput, allocations: Sequence[tuple[str, int
                         idempotency_key: str | None = None) -> AllocationResult:
     """A payment keyed by hand and applied to invoices in the same step: both or neither."""
     def body() -> AllocationResult:
+        require(Action.POST)
         payment = insert_payment(data)
         if not allocations:
             return AllocationResult(payment.number, 0, payment.unallocated_minor, [])
@@ -165,6 +170,7 @@ def _identify(payment: Payment, customer: Customer) -> None:
 def assign_payment(number: str, account_no: str) -> PaymentResult:
     """Leave an unidentified payment as credit on a customer's account."""
     def body() -> PaymentResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         if payment.customer is not None:
             raise Conflict(f"payment {payment.number} is already on account {payment.customer.account_no}")
@@ -208,6 +214,7 @@ def allocate_payment(number: str, allocations: Sequence[tuple[str, int]], *, on:
                      idempotency_key: str | None = None) -> AllocationResult:
     """Apply a payment to one or more invoices (invoice number, amount) in one step, dated `on` (today)."""
     def body() -> AllocationResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         if not allocations:
             raise ValidationError("allocations", "name at least one invoice and amount")
@@ -259,6 +266,7 @@ def net_allocated(payment_id: int, invoice_id: int) -> int:
 def unallocate_payment(number: str, invoice_number: str, *, idempotency_key: str | None = None) -> AllocationResult:
     """Undo what a payment has paid on one invoice: a reversing allocation, never a deletion."""
     def body() -> AllocationResult:
+        require(Action.ALLOCATE)
         payment = get_payment(number)
         invoice = _open_invoice(invoice_number)
         amount = net_allocated(payment.id, invoice.id)
@@ -318,9 +326,10 @@ def customer_credit(customer_id: int) -> int:
 
 
 def request_refund(account_no: str, amount_minor: int, method: str, reference: str = "", *,
-                   idempotency_key: str | None = None) -> RefundResult:
-    """Refund customer credit. Above the approval limit it waits for a supervisor's approval."""
+                   reason: str = "", idempotency_key: str | None = None) -> RefundResult:
+    """Refund customer credit. Above the approval limit it waits in the approvals queue."""
     def body() -> RefundResult:
+        require(Action.REFUND)
         customer = get_customer(account_no)
         if method not in METHODS:
             raise ValidationError("method", f"'{method}' is not one of {', '.join(METHODS)}")
@@ -331,7 +340,8 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
             raise ValidationError("amount", f"{format_money(amount_minor, customer.currency)} is more than the "
                                             f"{format_money(credit, customer.currency)} credit on {account_no}")
         _, number = take_number("RF")
-        needs_approval = amount_minor > int(get_setting("refund_approval_minor") or 0)
+        limit = int(get_setting("refund_approval_minor") or 0)
+        needs_approval = amount_minor > limit
         refund = Refund.create(number=number, customer=customer.id, amount_minor=amount_minor,
                                currency=customer.currency, method=method, reference=reference.strip(),
                                status=RefundStatus.REQUESTED if needs_approval else RefundStatus.POSTED,
@@ -340,35 +350,49 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
                      after={"amount_minor": amount_minor, "method": method, "needs_approval": needs_approval})
         if not needs_approval:
             _post_refund(refund)
-        return RefundResult(number, Refund.get_by_id(refund.id).status, amount_minor, customer.currency)
+            return RefundResult(number, "posted", amount_minor, customer.currency)
+        why = reason.strip() or f"over the {format_money(limit, customer.currency)} refund approval limit"
+        request = request_approval("refund", number, {"refund": number}, why, customer_id=customer.id,
+                                   amount_minor=amount_minor, currency=customer.currency)
+        return RefundResult(number, "requested", amount_minor, customer.currency, request.id)
 
     request = {"account": account_no, "amount": amount_minor, "method": method, "reference": reference}
     return run_service("request_refund", request, idempotency_key, RefundResult, body)
 
 
-def approve_refund(number: str, *, approve: bool = True) -> RefundResult:
-    def body() -> RefundResult:
-        refund = Refund.get_or_none(Refund.number == number.strip().upper())
-        if refund is None:
-            raise NotFound(f"refund {number}: no such refund")
-        if refund.status != RefundStatus.REQUESTED:
-            raise Conflict(f"refund {refund.number} is {refund.status}, not waiting for approval")
-        login = current_operator()
-        if operator_role(login) not in (OperatorRole.SUPERVISOR, OperatorRole.ADMIN):
-            raise Conflict(f"approving refund {refund.number} needs a supervisor; {login} is a clerk")
-        if login == refund.requested_by:
-            raise Conflict(f"refund {refund.number} was asked for by {login}; another supervisor must approve it")
-        Refund.update(approved_by=login, approved_at=utcnow(),
-                      status=RefundStatus.POSTED if approve else RefundStatus.REJECTED).where(
-            Refund.id == refund.id).execute()
-        record_event("refund.approve" if approve else "refund.reject", "refund", refund.number,
-                     customer_id=refund.customer_id, after={"by": login})
-        if approve:
-            _post_refund(Refund.get_by_id(refund.id))
-        return RefundResult(refund.number, RefundStatus.POSTED if approve else RefundStatus.REJECTED,
-                            refund.amount_minor, refund.currency)
+def approve_refund(number: str, *, approve: bool = True, reason: str = "") -> RefundResult:
+    """Decide a requested refund through its approval request (the four-eyes rules live there)."""
+    refund = Refund.get_or_none(Refund.number == number.strip().upper())
+    if refund is None:
+        raise NotFound(f"refund {number}: no such refund")
+    pending = pending_for_subject("refund", refund.number)
+    if pending is None:
+        raise Conflict(f"refund {refund.number} is {refund.status}, not waiting for approval")
+    if approve:
+        approve_request(pending.id, reason)
+    else:
+        reject_request(pending.id, reason or "rejected")
+    fresh = Refund.get_by_id(refund.id)
+    return RefundResult(fresh.number, fresh.status, fresh.amount_minor, fresh.currency)
 
-    return run_service("approve_refund", {}, None, RefundResult, body)
+
+def post_requested_refund(number: str) -> str:
+    """Pay out a refund that waited for approval (run by the approvals queue, in its transaction)."""
+    refund = Refund.get_or_none(Refund.number == number)
+    if refund is None or refund.status != "requested":
+        raise Conflict(f"refund {number} is not waiting for approval")
+    login = current_operator()
+    Refund.update(approved_by=login, approved_at=utcnow()).where(Refund.id == refund.id).execute()
+    record_event("refund.approve", "refund", refund.number, customer_id=refund.customer_id, after={"by": login})
+    _post_refund(Refund.get_by_id(refund.id))
+    return f"refund {refund.number} of {format_money(refund.amount_minor, refund.currency)} posted"
+
+
+def reject_requested_refund(number: str) -> None:
+    refund = Refund.get(Refund.number == number)
+    login = current_operator()
+    Refund.update(approved_by=login, approved_at=utcnow(), status="rejected").where(Refund.id == refund.id).execute()
+    record_event("refund.reject", "refund", refund.number, customer_id=refund.customer_id, after={"by": login})
 
 
 def _post_refund(refund: Refund) -> None:
@@ -412,16 +436,27 @@ def _post_refund(refund: Refund) -> None:
 
 def write_off(invoice_number: str, reason: str, amount_minor: int | None = None, *,
               idempotency_key: str | None = None) -> WriteOffResult:
-    """Write off all (or part) of what is open on an invoice: Dr bad debts / Cr receivables."""
+    """Write off all (or part) of what is open on an invoice: Dr bad debts / Cr receivables.
+
+    Above `write_off_approval_minor` it is refused with NeedsApproval, which names the request to file.
+    """
     required("reason", reason, "is required to write off a balance")
 
     def body() -> WriteOffResult:
+        require(Action.WRITE_OFF)
         invoice = _open_invoice(invoice_number)
         item = OpenItem.get(OpenItem.document == invoice.id)
         amount = item.open_minor if amount_minor is None else amount_minor
         if amount <= 0:
             raise ValidationError("amount", f"invoice {invoice.number} has nothing open to write off"
                                   if amount_minor is None else "must be more than zero")
+        limit = int(get_setting("write_off_approval_minor") or 0)
+        if amount > limit and approving() is None:
+            raise NeedsApproval("write_off", invoice.number,
+                                {"invoice": invoice.number, "amount_minor": amount, "reason": reason.strip()},
+                                f"writing off {format_money(amount, invoice.currency)} of {invoice.number} is over "
+                                f"the {format_money(limit, invoice.currency)} limit: it needs a supervisor's approval",
+                                customer_id=invoice.customer_id, amount_minor=amount, currency=invoice.currency)
         _settle_item(invoice, amount)
         refs = {"customer_id": invoice.customer_id}
         entry = ledger.post_entry(EntryKind.WRITE_OFF, clock.today(), [
@@ -432,7 +467,8 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
                         created_by=current_operator())
         open_now = item.open_minor - amount
         record_event("invoice.write_off", "invoice", invoice.number, customer_id=invoice.customer_id,
-                     before={"open_minor": item.open_minor}, after={"open_minor": open_now, "reason": reason.strip()})
+                     before={"open_minor": item.open_minor},
+                     after={"open_minor": open_now, "reason": reason.strip(), "amount_minor": amount})
         return WriteOffResult(invoice.posted_number, amount, open_now, invoice.currency)
 
     request = {"invoice": invoice_number, "reason": reason, "amount": amount_minor}
@@ -445,6 +481,7 @@ def return_payment(number: str, note: str) -> PaymentResult:
         raise ValidationError("note", "say why the payment goes back")
 
     def body() -> PaymentResult:
+        require(Action.POST)
         payment = get_payment(number)
         if payment.status != PaymentStatus.OPEN:
             raise Conflict(f"payment {payment.number} was already returned")

@@ -14,6 +14,8 @@ from peewee import JOIN, Field, ModelSelect, PostgresqlDatabase, fn
 from store import ledger
 from store.audit import event_hash, timestamp_text
 from store.kinds import DocumentKind, InvoiceStatus, PaymentStatus, RefundStatus
+from store.audit_rows import check_rows_match_audit
+from store.audit_trail import chain_passes_through
 from store.models import (
     Allocation,
     AuditEvent,
@@ -215,6 +217,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("payments are not over-allocated", check_payments),
     ("document numbers are unique and gapless", check_numbers),
     ("audit chain is unbroken", check_audit_chain),
+    ("audit events agree with the rows they describe", check_rows_match_audit),
     ("posted documents have journal entries", check_journal_links),
     ("database integrity", check_integrity),
     ("report totals agree with the journal", lambda: _report_totals()),
@@ -227,9 +230,12 @@ def _report_totals() -> list[str]:
     return check_report_totals()
 
 
-def verify_books() -> list[str]:
-    """Every discrepancy in the books, as sentences; [] when all is well."""
-    problems: list[str] = []
+def verify_books(anchor: str | None = None) -> list[str]:
+    """Every discrepancy in the books, as sentences; [] when all is well.
+
+    With `anchor` (a head hash printed earlier) the chain must also still pass through it.
+    """
+    problems: list[str] = chain_passes_through(anchor) if anchor else []
     for _name, check in CHECKS:
         problems.extend(check())
     return problems

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from contextlib import contextmanager
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -48,17 +49,35 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def books(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An open, empty, current-schema database with operator alice (a clerk) and bob (a supervisor)."""
-    monkeypatch.setenv("BILLFOLD_OPERATOR", OPERATOR)
+    """An open, empty, current-schema database: alice (a clerk, acting), bob and carol (supervisors), ada (admin)."""
     monkeypatch.setenv("BILLFOLD_LOG", str(db_path.parent / "billfold.log"))
     open_database(str(db_path))
     ensure_operator("alice", "Alice Clerk", "clerk")
     ensure_operator("bob", "Bob Supervisor", "supervisor")
     ensure_operator("carol", "Carol Supervisor", "supervisor")
-    set_operator(None)
+    ensure_operator("ada", "Ada Admin", "admin")
+    set_operator(OPERATOR)
     yield db_path
     set_operator(None)
     close_database()
+
+
+@contextmanager
+def acting_as(login: str) -> Iterator[None]:
+    """Act as another operator for a moment (the in-process seam), then as alice again."""
+    set_operator(login)
+    try:
+        yield
+    finally:
+        set_operator(OPERATOR)
+
+
+def admin_setting(key: str, value: str) -> None:
+    """Change a setting as the admin ada (settings are not a clerk's to change)."""
+    from store.settings import set_setting
+
+    with acting_as("ada"):
+        set_setting(key, value)
 
 
 def snapshot() -> dict[str, list[tuple]]:

@@ -146,9 +146,13 @@ def test_stored_text_loses_its_control_characters(busy_books: Path) -> None:
 
 # ---------------------------------------------------------------- as a shell runs it
 
+# billfold as the operator alice: the test-only identity seam (the OS login here is no operator of the books).
+AS_ALICE = [sys.executable, str(Path(__file__).with_name("as_operator.py")), "alice", "billfold"]
+
+
 def _billfold(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = env or {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *argv], capture_output=True, text=True, env=env,
+    return subprocess.run([*AS_ALICE, *argv], capture_output=True, text=True, env=env,
                           timeout=120, encoding="utf-8", errors="replace")
 
 
@@ -157,7 +161,7 @@ def test_a_closed_pipe_after_the_change_is_committed_exits_0(busy_books: Path) -
     reader, writer = os.pipe()
     os.close(reader)  # `| head -c0`: the reader is gone before billfold writes a byte
     try:
-        done = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(busy_books), "payment", "record",
+        done = subprocess.run([*AS_ALICE, "--db", str(busy_books), "payment", "record",
                                "--customer", "100001", "--amount", "7.50", "--json"],
                               stdout=writer, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
     finally:

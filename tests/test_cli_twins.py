@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from store.queries import customer_notes, customer_view, invoice_view, list_drafts, payment_view
-from tests.conftest import line, post
+from tests.conftest import acting_as, line, post
 from tests.test_delivery import smtp  # noqa: F401 - the aiosmtpd fixture
 from tui.cli import main
 
@@ -114,8 +114,9 @@ def test_report_and_invoice_pdf_are_the_screens_exports(cli, customer: str, tmp_
 
 def test_json_is_json_where_it_was_ignored_before(cli, customer: str, tmp_path: Path) -> None:
     number = post(customer).number
-    assert cli("setting", "company_name", "Kestrel Billing Ltd") == (0, {"key": "company_name",
-                                                                       "value": "Kestrel Billing Ltd"})
+    with acting_as("bob"):  # settings are a supervisor's to change
+        assert cli("setting", "company_name", "Kestrel Billing Ltd") == (0, {"key": "company_name",
+                                                                           "value": "Kestrel Billing Ltd"})
     code, report = cli("report", "ar_aging")
     assert code == 0 and report["name"] == "ar_aging"  # type: ignore[index]
     assert report["rows"][0][:2] == [customer, "Harbour Supplies Ltd"]  # type: ignore[index]

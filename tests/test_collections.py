@@ -6,17 +6,18 @@ import datetime as dt
 import pytest
 
 from store.collections import collections_packet_data, record_promise, send_to_collections
+from store.permissions import PermissionDenied
 from store.customers import CustomerData, add_note, create_customer, put_on_hold
 from store.disputes import open_dispute, reject_dispute
 from store.dunning import DunningItem, dunning_levels, dunning_run, preview_dunning, record_dunning, set_dunning_levels
-from store.errors import Conflict, ValidationError
+from store.errors import Conflict, NeedsApproval, ValidationError
 from store.invoices import DraftInput, create_and_post, credit_invoice
 from store.models import AuditEvent, CollectionCase, Customer, DunningNotice, PromiseToPay
 from store.payments import PaymentInput, allocate_payment, record_payment
 from store.session import set_operator
 from store.settings import set_setting
 from store.verify import verify_books
-from tests.conftest import TODAY, line, snapshot
+from tests.conftest import TODAY, acting_as, admin_setting, line, snapshot
 
 T = TODAY  # the pinned clock's day (tests/conftest.py)
 
@@ -83,15 +84,19 @@ def test_one_reminder_per_customer_at_the_highest_level_listing_every_overdue_it
 def test_levels_come_from_the_setting(customer: str) -> None:
     overdue(customer, 1000, 12)
     assert preview_dunning(T)[0].level == 1
-    assert set_dunning_levels([10, 12, 30]) == (10, 12, 30)
-    assert dunning_levels() == (10, 12, 30) and preview_dunning(T)[0].level == 2
-    for bad in ([], [30, 10], [0, 5], [5, 5]):
-        with pytest.raises(ValidationError) as err:
-            set_dunning_levels(bad)
-        assert err.value.field == "dunning_levels"
-    set_setting("dunning_levels", "soon")
-    with pytest.raises(ValidationError, match="not a list of increasing days"):
-        preview_dunning(T)
+    with pytest.raises(PermissionDenied, match="change settings needs a supervisor or admin; alice is a clerk"):
+        set_dunning_levels([10, 12, 30])
+    with acting_as("bob"):
+        assert set_dunning_levels([10, 12, 30]) == (10, 12, 30)
+        assert dunning_levels() == (10, 12, 30) and preview_dunning(T)[0].level == 2
+        for bad in ([], [30, 10], [0, 5], [5, 5]):
+            with pytest.raises(ValidationError) as err:
+                set_dunning_levels(bad)
+            assert err.value.field == "dunning_levels"
+        before = snapshot()
+        with pytest.raises(ValidationError, match="dunning_levels: 'soon' is not allowed"):
+            set_setting("dunning_levels", "soon")  # a bad value never reaches the books to stop the run
+        assert snapshot() == before and dunning_levels() == (10, 12, 30)
 
 
 def test_disputed_invoices_are_skipped_and_a_fully_disputed_account_is_left_out(customer: str) -> None:
@@ -159,7 +164,7 @@ def test_the_same_notice_is_not_sent_twice_within_the_repeat_days(customer: str)
         f"a level 3 notice for these items was sent on {days(-5).isoformat()}")
     new = overdue(customer, 100, 1)  # a new item falls overdue: the reminder goes again, listing both
     assert [[i.invoice for i in p.items] for p in preview_dunning(T)] == [[old, new]]
-    set_setting("dunning_repeat_days", "5")  # five days on, the same notice may go again
+    admin_setting("dunning_repeat_days", "5")  # five days on, the same notice may go again
     assert len(preview_dunning(T)) == 1
     assert len(record_dunning(T, preview_dunning(T))) == 1
     assert preview_dunning(T) == []  # recorded today: not again today
@@ -198,7 +203,7 @@ def test_record_dunning_refuses_a_future_date_and_duplicate_accounts(customer: s
 def test_only_a_supervisor_sends_an_account_to_collections(customer: str) -> None:
     overdue(customer, 9000, 100)
     before = snapshot()
-    with pytest.raises(Conflict, match=r"sending account .* to collections needs a supervisor; alice is a clerk"):
+    with pytest.raises(NeedsApproval, match="send an account to collections needs a supervisor or admin; alice is a clerk"):
         send_to_collections(customer, "Recover & Co")
     assert snapshot() == before
     with pytest.raises(ValidationError) as err:
@@ -227,7 +232,7 @@ def test_an_account_in_collections_leaves_the_dunning_run_and_cannot_be_invoiced
     overdue(other, 100, 10)
     set_operator("bob")
     send_to_collections(customer, "Recover & Co")
-    set_operator(None)
+    set_operator("alice")
     run = dunning_run(T)
     assert [p.account_no for p in run.proposals] == [other]
     assert [(s.account_no, s.reason) for s in run.skipped] == [(customer, "the account is in collections")]
@@ -253,7 +258,7 @@ def test_collections_packet_data(customer: str) -> None:
     record_promise(customer, days(2), 1000, "part payment")
     set_operator("bob")
     send_to_collections(customer, "Recover & Co")
-    set_operator(None)
+    set_operator("alice")
 
     packet = collections_packet_data(customer)
     assert (packet.account_no, packet.status, packet.currency, packet.as_of) == (customer, "in_collections", "GBP", T)

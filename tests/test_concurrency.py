@@ -25,8 +25,9 @@ def test_four_processes_on_one_file(books: Path) -> None:
     assert shared.number == "INV-000001"
     close_database()
     root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(root), "BILLFOLD_OPERATOR": "racer"}
-    procs = [subprocess.Popen([sys.executable, str(root / "tests" / "concurrent_worker.py"), str(books), str(n),
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    runner = [sys.executable, str(root / "tests" / "as_operator.py"), "alice"]  # the test-only identity seam
+    procs = [subprocess.Popen([*runner, str(root / "tests" / "concurrent_worker.py"), str(books), str(n),
                                str(ROUNDS), ",".join(accounts)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, env=env, text=True) for n in range(WORKERS)]
     for proc in procs:  # every worker has opened the books before any starts: then all go at once

@@ -18,8 +18,7 @@ from exports.deliver import deliver_pending, retry_failed
 from store import clock, deliveries, outbox
 from store.customers import CustomerData, create_customer
 from store.errors import ValidationError
-from store.settings import set_setting
-from tests.conftest import line, post
+from tests.conftest import admin_setting, line, post
 
 
 class Inbox:
@@ -53,7 +52,7 @@ def smtp(books):
     controller.start()
     for key, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(port)), ("smtp_security", "none"),
                        ("smtp_from", "billing@billfold.example"), ("company_name", "Billfold Test Ltd")):
-        set_setting(key, value)
+        admin_setting(key, value)
     running = [controller]
     yield inbox, running
     with contextlib.suppress(Exception):
@@ -133,7 +132,7 @@ def test_a_refusing_server_is_recorded_as_failed_and_retried_with_the_same_bytes
     failed = deliveries.failed_deliveries()
     assert {d.number for d in failed} == {three["mail1"], three["mail2"]}
     kept = {d.number: d.pdf_sha256 for d in failed}
-    set_setting("company_name", "Renamed Since Ltd")  # a fresh render would differ; a retry must not
+    admin_setting("company_name", "Renamed Since Ltd")  # a fresh render would differ; a retry must not
     inbox.refuse = None
     again = retry_failed()
     assert again.emailed == 2 and again.failed == []
@@ -194,7 +193,7 @@ def test_password_file_readable_by_others_is_refused(smtp, tmp_path: Path, monke
     secret = tmp_path / "smtp.secret"
     secret.write_text("hunter2\n")
     os.chmod(secret, 0o644)
-    set_setting("smtp_password_file", str(secret))
+    admin_setting("smtp_password_file", str(secret))
     monkeypatch.delenv("BILLFOLD_SMTP_PASSWORD", raising=False)
     with pytest.raises(ValidationError, match="can be read by others; chmod 600"):
         SmtpSettings.from_settings()

@@ -13,7 +13,7 @@ from store.invoices import CreditLimitExceeded, DraftInput, LineInput
 from store.models import AuditEvent, Invoice, InvoiceLine, JournalLine, OpenItem, database_proxy
 from store.queries import invoice_view
 from store.verify import verify_books
-from tests.conftest import line, post, snapshot
+from tests.conftest import acting_as, admin_setting, line, post, snapshot
 
 
 def journal_of(number: str) -> list[tuple[str, int, int]]:
@@ -52,9 +52,7 @@ def test_numbers_are_gapless_in_posting_order_even_after_a_refused_post(customer
 
 
 def test_per_invoice_tax_rounding_is_recorded_on_the_invoice(customer: str) -> None:
-    from store.settings import set_setting
-
-    set_setting("tax_rounding", "invoice")
+    admin_setting("tax_rounding", "invoice")
     result = post(customer, line("a", "1", 33), line("b", "1", 33), line("c", "1", 33))
     assert result.total_minor == 99 + 20
     assert Invoice.get(Invoice.number == result.number).tax_rounding == "invoice"
@@ -94,7 +92,8 @@ def test_three_decimals_in_gbp_is_refused_naming_the_field(customer: str) -> Non
 def test_item_code_fills_the_line_from_the_catalogue(customer: str) -> None:
     from store.catalogue import save_item
 
-    save_item("TONER", "Toner cartridge", 6899, "GBP", "S")
+    with acting_as("bob"):
+        save_item("TONER", "Toner cartridge", 6899, "GBP", "S")
     parsed, errors = invoices.parse_line_fields({"item": "toner", "quantity": "2"}, "GBP")
     assert errors == {}
     assert parsed == LineInput("Toner cartridge", Decimal(2), 6899, "S", Decimal(0), "TONER")
@@ -212,6 +211,7 @@ def test_lines_of_a_posted_invoice_keep_the_rate_they_were_keyed_at(customer: st
     from store.catalogue import save_tax_code
 
     number = post(customer).number
-    save_tax_code("S", "Standard rate", Decimal("17.5"))
+    with acting_as("bob"):
+        save_tax_code("S", "Standard rate", Decimal("17.5"))
     assert InvoiceLine.get(InvoiceLine.invoice == Invoice.get(Invoice.number == number).id).tax_rate == Decimal(20)
     assert post(customer).total_minor == 1175

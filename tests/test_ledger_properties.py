@@ -57,7 +57,7 @@ class Books(RuleBasedStateMachine):
         self.refused = 0
 
     def teardown(self) -> None:
-        set_operator(None)
+        set_operator("alice")
         close_database()
         shutil.rmtree(getattr(self, "dir", ""), ignore_errors=True)
 

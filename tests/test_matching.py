@@ -166,9 +166,9 @@ def test_two_processes_racing_for_one_payment_allocate_it_once(shop, books: Path
         "try:\n    accept_suggestion(sys.argv[2], s); print('won')\n"
         "except BooksError as e:\n    print('lost:', e)\n")
     root = Path(__file__).resolve().parents[1]
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(books), pay], text=True, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(root), "BILLFOLD_OPERATOR": who})
+    procs = [subprocess.Popen([sys.executable, str(root / "tests" / "as_operator.py"), who, "-c", script, str(books),
+                               pay], text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": str(root)})
              for who in ("alice", "bob")]
     # Both have found the same suggestion before either accepts it; then alice goes, and bob only once
     # alice is done: the order is set by the test, not by a sleep.

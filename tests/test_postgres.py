@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from store.db import close_database, open_database
-from store.session import set_operator
+from store.session import ensure_operator, set_operator
 
 BASE = os.environ.get("BILLFOLD_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -33,9 +33,10 @@ def pg_books(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     name = f"billfold_test_{uuid.uuid4().hex[:10]}"
     admin.cursor().execute(f"CREATE DATABASE {name}")
     url = BASE.rsplit("/", 1)[0] + "/" + name
-    monkeypatch.setenv("BILLFOLD_OPERATOR", "pat")
     try:
         open_database(url)
+        ensure_operator("pat", "Pat", "supervisor")
+        set_operator("pat")  # the server login is the superuser; the books' work is pat's
         yield url
     finally:
         set_operator(None)

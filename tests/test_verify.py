@@ -46,7 +46,8 @@ def test_a_deleted_audit_event_breaks_the_chain(customer: str) -> None:
     books_with_activity(customer)
     sql("DROP TRIGGER audit_event_no_delete")
     sql("DELETE FROM audit_event WHERE id = 3")
-    assert verify_books() == ["audit event 4: chain broken (does not follow the event before it)"]
+    assert verify_books() == ["audit event 4: chain broken (does not follow the event before it)",
+                              "document INV-000001 has no audit event: it was written outside Billfold"]
 
 
 def test_an_unbalanced_entry_is_found(customer: str) -> None:

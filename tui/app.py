@@ -27,12 +27,15 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
         "invoice": lambda: _screen("invoice_entry", "InvoiceEntryScreen"),
         "payments": lambda: _screen("matching_queue", "PaymentsScreen"),
         "reports": lambda: _screen("reports", "ReportsScreen"),
+        "mywork": lambda: _screen("my_work", "MyWorkScreen"),
     }
     DEFAULT_MODE = "lookup"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority) for k in GLOBAL_KEYS]
 
     def __init__(self, context: AppContext) -> None:
+        # The first screen: My work after a login (launch), the lookup where a test or demo says so.
+        self.DEFAULT_MODE = context.first_mode
         super().__init__()
         self.context = context
 
@@ -67,6 +70,10 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
         if callable(reset) and base.is_mounted:  # a job opened for the first time is fresh already
             reset()
 
+    def action_my_work(self) -> None:
+        """Ctrl+L: what is assigned to me and what waits for my approval (the first screen after login)."""
+        self.action_go("mywork")
+
     async def action_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.screen.dismiss() if hasattr(self.screen, "dismiss") else self.pop_screen()
@@ -80,6 +87,13 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
         from tui.screens.payment_entry import PaymentEntryScreen
 
         self.push_screen(PaymentEntryScreen(account_no))
+
+    def action_operators(self) -> None:
+        """The admin screen: who works on these books (anyone may look; only admins change it)."""
+        from tui.screens.operators import OperatorsScreen
+
+        if not isinstance(self.screen, OperatorsScreen):
+            self.push_screen(OperatorsScreen())
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -13,6 +13,7 @@ class AppContext:
     operator: str
     database_label: str
     services: Services = field(default_factory=Services)
+    first_mode: str = "lookup"  # My work after a login (launch); the lookup for tests and stand-ins
 
     @property
     def today(self) -> dt.date:

@@ -32,6 +32,10 @@ GLOBAL_KEYS: tuple[Key, ...] = (
     Key("f3,ctrl+n", "go('invoice')", "Invoice"),
     Key("f5,ctrl+b", "go('payments')", "Payments"),
     Key("f6,ctrl+r", "go('reports')", "Reports"),
+    # Every F-key is taken on the account view, so My work has Ctrl+L alone; off the footer (whose
+    # snapshots it would change everywhere) but in F1 help and the palette.
+    Key("ctrl+l", "my_work", "My work", show=False),
+    Key("f12", "operators", "Operators", show=False),
     Key("ctrl+q", "quit", "Quit", show=False),
 )
 

@@ -16,6 +16,7 @@ def run_application(args: argparse.Namespace) -> int:
     from tui.services import Services
 
     start_helpers()  # before Textual takes stderr over: documents render in worker processes
-    context = AppContext(operator=current_operator(), database_label=current_label() or label, services=Services())
+    context = AppContext(operator=current_operator(), database_label=current_label() or label, services=Services(),
+                         first_mode="mywork")
     BillfoldApp(context).run()
     return 0

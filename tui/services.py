@@ -6,6 +6,8 @@ screen never builds a query, and tests can hand a screen a stand-in.
 from __future__ import annotations
 
 from store import (
+    approvals,
+    audit_trail,
     catalogue,
     collections,
     customers,
@@ -14,9 +16,12 @@ from store import (
     invoices,
     lookup,
     matching,
+    operators,
     payments,
+    periods,
     queries,
     settings,
+    worklists,
 )
 
 
@@ -39,6 +44,13 @@ class Services:
     save_tax_code = staticmethod(catalogue.save_tax_code)
     list_drafts = staticmethod(queries.list_drafts)
     tax_rounding = staticmethod(lambda: settings.get_setting("tax_rounding"))
+
+    # operators (the admin screen) and the lock date (the reports screen)
+    list_operators = staticmethod(operators.list_operators)
+    add_operator = staticmethod(operators.add_operator)
+    grant_operator = staticmethod(operators.grant_operator)
+    disable_operator = staticmethod(operators.disable_operator)
+    lock_date = staticmethod(periods.lock_date)
 
     # customers
     parse_customer_fields = staticmethod(customers.parse_customer_fields)
@@ -197,3 +209,21 @@ class Services:
     @staticmethod
     def customer_data(account_no: str) -> customers.CustomerData:
         return customers.customer_data(customers.get_customer(account_no))
+
+    # the team: approvals (four eyes), worklists, the audit trail
+    list_requests = staticmethod(approvals.list_requests)
+    get_request = staticmethod(approvals.get_request)
+    approve_request = staticmethod(approvals.approve_request)
+    reject_request = staticmethod(approvals.reject_request)
+    request_from = staticmethod(approvals.request_from)
+    my_work = staticmethod(worklists.my_work)
+    team_today = staticmethod(worklists.team_today)
+    reassign = staticmethod(worklists.reassign)
+    open_assignments = staticmethod(worklists.open_assignments)
+    audit_events = staticmethod(audit_trail.audit_events)
+    chain_head = staticmethod(audit_trail.chain_head)
+
+    @staticmethod
+    def refund_limit() -> int:
+        """Refunds above this many minor units wait for a second person."""
+        return int(settings.get_setting("refund_approval_minor") or 0)

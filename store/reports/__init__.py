@@ -29,9 +29,11 @@ receivable_move (migrations 0006 to 0008).
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
+from store.audit_trail import chain_head
 from store.errors import ValidationError
 from store.reports.accounts_on_hold import accounts_on_hold
 from store.reports.ar_aging import ar_aging
@@ -114,7 +116,20 @@ def run_report(name: str, when: When = None, **options: Any) -> Report:
     function = REPORTS.get(name)
     if function is None:
         raise ValidationError("report", f"'{name}' is not a report; choose one of {', '.join(REPORTS)}")
-    return function(when, **options)
+    report = function(when, **options)
+    return with_chain_head(report) if name in MONTHLY else report
+
+
+# The month-end reports carry the audit chain's head, so that it leaves the building on paper
+# and `billfold verify --anchor HASH` can later prove the trail still passes through it.
+MONTHLY = frozenset({"billing_collections", "trial_balance"})
+
+
+def with_chain_head(report: Report) -> Report:
+    head = chain_head()
+    note = (f"Audit chain head when printed: {head.hash} ({head.count} events); "
+            "check later with: billfold verify --anchor HASH")
+    return dataclasses.replace(report, notes=(*report.notes, note))
 
 
 def report_names() -> Iterable[str]:

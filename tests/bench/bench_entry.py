@@ -84,9 +84,9 @@ def prepare(args: argparse.Namespace, tmp: Path) -> tuple[str, str, list[str]]:
 
         path, note = str(tmp / "demo.db"), "DEMO books (store.demo, 40 customers), NOT scale books"
         open_database(path)
-        ensure_operator("bench", "Bench", "clerk")
+        ensure_operator("bench", "Bench", "admin")
         build_demo(DemoSpec(seed=7, today=dt.date.today()))
-    ensure_operator("bench", "Bench", "clerk")
+    ensure_operator("bench", "Bench", "admin")
     for code, desc, price, tax in ITEMS:
         if Item.get_or_none(Item.code == code) is None:
             save_item(code, desc, price, "GBP", tax)
@@ -313,7 +313,9 @@ def main() -> None:
                         help="phases 1-2: wait this long before F10 (not counted), as a typist who looks first")
     parser.add_argument("--keep", action="store_true", help="keep the working copy")
     args = parser.parse_args()
-    os.environ["BILLFOLD_OPERATOR"] = "bench"
+    from tests.bench.identity import act_as_bench
+
+    act_as_bench()
     tmp = Path(tempfile.mkdtemp(prefix="billfold-entry-"))
     os.environ.setdefault("BILLFOLD_LOG", str(tmp / "billfold.log"))
     path, note, accounts = prepare(args, tmp)

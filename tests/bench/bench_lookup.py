@@ -75,7 +75,7 @@ def build_small_books(path: str, customers: int) -> None:
 
     rng = random.Random(11)
     open_database(path)
-    ensure_operator("bench", "Bench", "supervisor")
+    ensure_operator("bench", "Bench", "admin")
     set_operator("bench")
     with transaction():
         for n in range(customers):
@@ -87,7 +87,7 @@ def build_small_books(path: str, customers: int) -> None:
                                                 f"{rng.choice('PQRSTUWXYZ')}",
                 email=f"ap{n}@{''.join(c for c in name.lower() if c.isalnum())[:12]}.example",
                 phone=f"+44 {rng.randint(20, 29)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"))
-    set_operator(None)
+    set_operator("bench")
     close_database()
 
 
@@ -233,7 +233,9 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=20_000, help="only when no scale.py: accounts to make")
     parser.add_argument("--no-screen", action="store_true", help="only the query, not the screen")
     args = parser.parse_args()
-    os.environ.setdefault("BILLFOLD_OPERATOR", "bench")
+    from tests.bench.identity import act_as_bench
+
+    act_as_bench()
     os.environ.setdefault("BILLFOLD_LOG", "/tmp/billfold-bench-lookup.log")
     source = ensure_books(args.db, args.customers)
 

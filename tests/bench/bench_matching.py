@@ -45,7 +45,9 @@ def main() -> None:
     parser.add_argument("--db", default="/tmp/billfold-scale.db")
     parser.add_argument("--lines", type=int, default=10_000)
     args = parser.parse_args()
-    os.environ.setdefault("BILLFOLD_OPERATOR", "bench")
+    from tests.bench.identity import act_as_bench
+
+    act_as_bench()
     if not Path(args.db).exists():
         from tests.bench.scale import build_scale_books
 

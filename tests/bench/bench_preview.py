@@ -75,7 +75,9 @@ def main() -> None:
     parser.add_argument("--db", default="/tmp/billfold-scale.db")
     parser.add_argument("--runs", type=int, default=3, help="times each report is shown")
     args = parser.parse_args()
-    os.environ["BILLFOLD_OPERATOR"] = "bench"
+    from tests.bench.identity import act_as_bench
+
+    act_as_bench()
     os.environ.setdefault("BILLFOLD_LOG", str(Path(tempfile.mkdtemp(prefix="billfold-preview-")) / "billfold.log"))
     from store.db import close_database, open_database
     from store.models import Invoice

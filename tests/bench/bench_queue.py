@@ -61,9 +61,9 @@ def prepare(args: argparse.Namespace, tmp: Path) -> tuple[str, str]:
 
         path, note = str(tmp / "demo.db"), "DEMO books (store.demo, 40 customers), NOT scale books"
         open_database(path)
-        ensure_operator("bench", "Bench", "clerk")
+        ensure_operator("bench", "Bench", "admin")
         build_demo(DemoSpec(seed=7, today=dt.date.today()))
-    ensure_operator("bench", "Bench", "clerk")
+    ensure_operator("bench", "Bench", "admin")
     return path, note
 
 
@@ -190,7 +190,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
-    os.environ["BILLFOLD_OPERATOR"] = "bench"
+    from tests.bench.identity import act_as_bench
+
+    act_as_bench()
     tmp = Path(tempfile.mkdtemp(prefix="billfold-queue-"))
     os.environ.setdefault("BILLFOLD_LOG", str(tmp / "billfold.log"))
     path, note = prepare(args, tmp)

@@ -126,7 +126,7 @@ async def test_customer_form_refuses_to_save_over_someone_elses_change(harbour: 
         row = get_customer(harbour)
         set_operator("bob")
         update_customer(harbour, with_changes(customer_data(row), city="Bath"), row.version)
-        set_operator(None)
+        set_operator("alice")
         app.screen.query_one("#f-phone", Input).value = "+44 117 496 0000"
         await pilot.press("f10")
         await settle(pilot)

@@ -3,11 +3,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from store.catalogue import list_items, list_tax_codes, save_item
+from store.session import set_operator
 from tests.screens.host import HostApp
 from tui.screens.catalogue import CatalogueScreen
+
+
+@pytest.fixture(autouse=True)
+def supervisor(books):
+    """Items and tax codes are a supervisor's to keep: these tests act as bob."""
+    set_operator("bob")
+    yield
+    set_operator("alice")
 
 
 async def settle(pilot) -> None:

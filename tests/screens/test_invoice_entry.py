@@ -17,6 +17,7 @@ from store.customers import (
     update_customer,
     with_changes,
 )
+from tests.conftest import acting_as
 from store.queries import invoice_view, list_drafts
 from tests.screens.host import HostApp
 from tui.screens.invoice_entry import POOL, InvoiceEntryScreen, LineRow
@@ -34,8 +35,9 @@ def text(app, selector: str) -> str:
 
 @pytest.fixture()
 def shop(books) -> str:
-    save_item("CONS-HR", "Consulting, per hour", 9500, "GBP", "S")
-    save_item("BOOK", "Operator handbook", 1999, "GBP", "Z")
+    with acting_as("bob"):  # the catalogue is a supervisor's to keep
+        save_item("CONS-HR", "Consulting, per hour", 9500, "GBP", "S")
+        save_item("BOOK", "Operator handbook", 1999, "GBP", "Z")
     return create_customer(CustomerData(name="Kestrel Trading", email="k@kestrel.example", terms_days=14)).account_no
 
 
@@ -291,7 +293,8 @@ async def test_discard_a_draft_from_the_list(shop: str) -> None:
 
 
 async def test_an_item_code_completes_from_the_catalogue(shop: str) -> None:
-    save_item("CONS-DAY", "Consulting, per day", 70000, "GBP", "S")
+    with acting_as("bob"):
+        save_item("CONS-DAY", "Consulting, per day", 70000, "GBP", "S")
     app = HostApp(InvoiceEntryScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

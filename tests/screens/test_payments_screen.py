@@ -97,7 +97,7 @@ async def test_taken_by_another_operator(queue) -> None:
 
     set_operator("bob")
     claim_payment(queue["p1"])
-    set_operator(None)
+    set_operator("alice")
     app = HostApp(PaymentsScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -57,7 +57,9 @@ def main(argv: list[str]) -> int:
         clock.set_source(clock.ticking_from(clock.noon_of(args.today)))
     folder = Path(tempfile.mkdtemp(prefix="billfold-shell-"))
     os.environ.setdefault("BILLFOLD_LOG", str(folder / "billfold.log"))
-    os.environ.setdefault("BILLFOLD_OPERATOR", "dev")
+    from store.session import set_operator
+
+    set_operator("dev")  # test-only seam: the throwaway demo books make "dev" their first admin
     if args.form:
         from tests.tui.forms import FormApp
 

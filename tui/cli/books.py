@@ -35,7 +35,9 @@ def check_target(target: str, command: str | None) -> None:
 def open_books(args: argparse.Namespace, create_demo: bool = True) -> str:
     """Open the database the arguments name; returns it as the label the application shows."""
     from store.db import open_database, resolve_target
+    from store.files import secure_files
 
+    secure_files()  # owner-only files from the start (the books may name a group once open)
     if getattr(args, "demo", False) and not args.db:
         path = demo_database_path()
         fresh = not path.exists()
@@ -45,9 +47,19 @@ def open_books(args: argparse.Namespace, create_demo: bool = True) -> str:
 
             print("Building the demo books (once; about five seconds)...", file=sys.stderr, flush=True)
             build_demo()
+        from store.session import ensure_demo_admin
+
+        ensure_demo_admin()  # whoever runs the demo is its admin, so the Quick start just works
         return str(database.database)
     target = resolve_target(args.db)
     if args.db or os.environ.get("BILLFOLD_DB"):  # the default file in the user's data folder is ours to make
         check_target(target, getattr(args, "command", None))
     database = open_database(target)
+    if getattr(args, "command", None) not in CREATES_BOOKS:
+        from store.session import check_operator
+
+        check_operator()  # a login that is not an operator of these books goes no further
+    from store.pg_roles import is_postgres
+
+    secure_files(None if is_postgres(database) else str(database.database))
     return str(database.database)

@@ -100,6 +100,8 @@ def register(sub: Any) -> None:
     p.add_argument("--agency", required=True, type=text_arg)
     p.add_argument("--note", default="")
     p.add_argument("--packet-dir", help="where to write the agency's packet (default: the print folder)")
+    p.add_argument("--reason", type=text_arg, help="a clerk's request: why the account should go (a supervisor "
+                                                   "approves it)")
 
     dispute = add_group(sub, "dispute", "open a dispute on an invoice; resolve it by credit note or reject it")
     p = add_command(dispute, "open", cmd_dispute_open, "open a dispute on an invoice")

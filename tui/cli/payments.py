@@ -135,9 +135,10 @@ def cmd_queue(args: argparse.Namespace) -> Outcome:
 def cmd_refund(args: argparse.Namespace) -> Outcome:
     view = queries.customer_view(args.account)
     result = payments.request_refund(view.account_no, parse_amount(args.amount, view.currency, "amount"), args.method,
-                                     args.reference, idempotency_key=args.idempotency_key)
+                                     args.reference, reason=args.reason or "", idempotency_key=args.idempotency_key)
     return Outcome(result, lambda: f"{result.number} {format_money(result.amount_minor, result.currency)} "
-                                   f"{'refunded' if result.status == 'posted' else 'waits for a supervisor'}")
+                                   + ("refunded" if result.status == "posted" else
+                                      f"waits for a supervisor's approval (request {result.approval_id})"))
 
 
 def cmd_write_off(args: argparse.Namespace) -> Outcome:
@@ -257,6 +258,7 @@ def register(sub: Any) -> None:
     p.add_argument("--amount", required=True, type=amount_text)
     p.add_argument("--method", default="bank_transfer")
     p.add_argument("--reference", default="")
+    p.add_argument("--reason", type=text_arg, help="why (recorded with the request when over the approval limit)")
     p.add_argument("--idempotency-key")
     p = add_command(sub, "write-off", cmd_write_off, "write off what is open on an invoice")
     p.add_argument("invoice")

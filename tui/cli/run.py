@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str], as_json: bool) -> int:
-    from store.errors import BooksError, NotFound, ValidationError
+    from store.errors import BooksError, NeedsApproval, NotFound, ValidationError
     from tui.cli.args import check_argv
     from tui.cli.parser import UsageError, build_parser
 
@@ -52,7 +52,12 @@ def _run(argv: list[str], as_json: bool) -> int:
             from tui.cli.books import open_books
 
             open_books(args)
-        outcome: Outcome = args.handler(args)
+        try:
+            outcome: Outcome = args.handler(args)
+        except NeedsApproval as refusal:  # not alone: the command's --reason becomes a request
+            from tui.cli.team import request_outcome
+
+            outcome = request_outcome(args, refusal)
     except (ValidationError, NotFound) as exc:  # what was typed names nothing, or nothing valid
         render_error(as_json, EXIT_USAGE, str(exc), getattr(exc, "field", None))
         return EXIT_USAGE

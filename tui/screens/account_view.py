@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from store.dates import parse_date
-from store.errors import BooksError, ValidationError
+from store.errors import BooksError, NeedsApproval, ValidationError
 from store.kinds import CustomerStatus, DocumentKind, PaymentStatus
 from store.money import format_amount, format_money, parse_amount
 from store.queries import CustomerView
@@ -19,6 +19,7 @@ from tui.answers import answered, answered_at_all
 from tui.cells import money_cell, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.approvals import offer_request
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -151,9 +152,12 @@ class AccountViewScreen(Screen[None]):
         tabs.active = TABS[index]
         self.query_one(f"#t-{TABS[index]}", DataTable).focus()
 
-    async def _act(self, fn, *args, done: str) -> None:
+    async def _act(self, fn, *args, done: str, **kwargs) -> None:  # noqa: ANN001, ANN003
         try:
-            await in_db(fn, *args)
+            await in_db(fn, *args, **kwargs)
+        except NeedsApproval as refusal:  # not alone: file the request instead of failing
+            offer_request(self, refusal, lambda text: self.notify(text, markup=False, timeout=6))
+            return
         except BooksError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=6)
             return
@@ -276,13 +280,24 @@ class AccountViewScreen(Screen[None]):
     async def _refund(self, text: str) -> None:
         amount, _s, rest = text.strip().partition(" ")
         method, _s, reference = rest.strip().partition(" ")
+        currency = self.view.currency if self.view else "GBP"
         try:
-            minor = parse_amount(amount, self.view.currency if self.view else "GBP", "amount")
+            minor = parse_amount(amount, currency, "amount")
         except ValidationError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        await self._act(self.services.request_refund, self.account_no, minor, method or "bank_transfer", reference,
-                        done="Refund recorded (above the approval limit it waits for a supervisor).")
+        limit = await in_db(self.services.refund_limit)
+        if minor <= limit:
+            await self._act(self.services.request_refund, self.account_no, minor, method or "bank_transfer", reference,
+                            done=f"Refund of {format_money(minor, currency)} posted.")
+            return
+        self.app.push_screen(TextPrompt(f"{format_money(minor, currency)} is over the {format_money(limit, currency)} "
+                                        "refund limit: a supervisor approves it. Your reason:"),
+                             lambda reason: reason and self.run_worker(self._act(
+                                 self.services.request_refund, self.account_no, minor, method or "bank_transfer",
+                                 reference, reason=reason,
+                                 done=f"Refund of {format_money(minor, currency)} requested: it waits in the "
+                                      "approvals queue (My work shows when it is posted).")))
 
     def action_edit(self) -> None:
         from tui.screens.customer_form import CustomerFormScreen

@@ -16,13 +16,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from store.errors import BooksError, ValidationError
+from store.errors import BooksError, NeedsApproval, ValidationError
 from store.kinds import DocumentKind
 from store.money import format_amount, format_money, parse_amount
 from store.queries import InvoiceView
 from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.approvals import offer_request
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
@@ -54,6 +55,14 @@ def preview_text(v: InvoiceView) -> str:
     return "\n".join(head + rows + foot)
 
 
+def history_text(events: list[Any]) -> str:
+    """The document's own audit events, oldest first: when, who, what, the change."""
+    from store.audit_trail import change_text
+
+    lines = [f"{e.at[:16]} {e.operator:<10} {e.action:<18} {change_text(e.before, e.after)}" for e in events]
+    return "\n".join(["", "History", *lines]) if lines else ""
+
+
 class DocumentScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -83,7 +92,8 @@ class DocumentScreen(Screen[None]):
         yield HeaderLine(f"Document {self.number}")
         with VerticalScroll():
             yield Static("Loading...", id="doc-preview")
-        yield Static("w PDF  m e-mail  v void  c credit note  d duplicate  Esc back", id="doc-status")
+            yield Static("", id="doc-history", markup=False)
+        yield Static("w PDF  F4 e-mail  F7 void  F9 credit note  F8 dispute  d duplicate", id="doc-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -92,6 +102,8 @@ class DocumentScreen(Screen[None]):
     async def load(self) -> None:
         self.view = view = await in_db(self.services.invoice_view, self.number)
         self.query_one("#doc-preview", Static).update(preview_text(view))
+        events = await in_db(self.services.audit_events, document=self.number)
+        self.query_one("#doc-history", Static).update(history_text(events))
 
     def status(self, text: str) -> None:
         self.query_one("#doc-status", Static).update(text)
@@ -99,6 +111,9 @@ class DocumentScreen(Screen[None]):
     async def _do(self, call, *args, done: Callable[[Any], str], **kwargs) -> None:
         try:
             result = await in_db(call, *args, **kwargs)
+        except NeedsApproval as refusal:
+            offer_request(self, refusal, lambda text: self.status(escape(text)))
+            return
         except BooksError as exc:
             self.status(f"[b]Not done:[/b] {escape(str(exc))}")
             self.app.bell()
