@@ -6,15 +6,12 @@ file only its owner can read (smtp_password_file), which is refused if others ca
 from __future__ import annotations
 
 import io
-import os
 import smtplib
 import ssl
-import stat
 from dataclasses import dataclass
 from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
-from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
 

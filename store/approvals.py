@@ -4,7 +4,7 @@ A request records what was asked (its kind, the action's parameters) and why. A 
 approves it, which runs the action in the same transaction as the decision, or rejects it with a
 reason. Whoever asked can never decide their own request, whatever their role.
 
-Each kind's action is registered here by the module that owns it (see store.approval_kinds; the
+Each kind's action is registered here by store.approval_kinds, which store.db loads when the books open (the
 period close registers `period_reopen`). An action that the books now refuse (a refund larger
 than the credit left, say) refuses the approval: the transaction rolls back and the request stays
 pending with nothing written.
@@ -128,7 +128,6 @@ def _pending(request_id: int, verb: str) -> tuple[ApprovalRequest, str]:
 
 def approve_request(request_id: int, note: str = "") -> ApprovalRow:
     """Approve and carry out the request in one transaction; a refusal by the books leaves it pending."""
-    _load_actions()
     with transaction():
         row, login = _pending(request_id, "approve")
         action = _ACTIONS.get(row.kind)
@@ -155,7 +154,6 @@ def reject_request(request_id: int, reason: str) -> ApprovalRow:
     """Turn a request down, saying why; nothing of the action is posted."""
     if not reason.strip():
         raise ValidationError("reason", "say why the request is rejected")
-    _load_actions()
     with transaction():
         row, login = _pending(request_id, "reject")
         changed = (ApprovalRequest.update(status="rejected", decided_by=login, decided_at=utcnow(),
@@ -179,12 +177,6 @@ _ON_REJECT: dict[str, Callable[[dict[str, Any]], None]] = {}
 def register_on_reject(kind: str, undo: Callable[[dict[str, Any]], None]) -> None:
     """What else a rejection settles (a requested refund row becomes rejected)."""
     _ON_REJECT[kind] = undo
-
-
-def _load_actions() -> None:
-    # The actions import the services they run, which import this module to file requests;
-    # loading them on first use keeps that cycle out of import time.
-    import store.approval_kinds  # noqa: F401
 
 
 def get_request(request_id: int) -> ApprovalRow:

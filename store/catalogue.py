@@ -8,9 +8,9 @@ from store.audit import record_event
 from store.errors import ValidationError
 from store.models import Item, TaxCode
 from store.money import check_currency
-from store.session import require
 from store.permissions import Action
 from store.service import transaction
+from store.session import require
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from store import clock
+from store.approvals import approving
 from store.audit import record_event
 from store.customers import customer_balance, get_customer
-from store.approvals import approving
 from store.errors import Conflict, NeedsApproval, ValidationError
 from store.fields import utcnow
-from store.kinds import CustomerStatus, DisputeStatus, OperatorRole
+from store.kinds import CustomerStatus, DisputeStatus
 from store.models import (
     CollectionCase,
     Customer,
@@ -29,8 +29,8 @@ from store.models import (
     PromiseToPay,
 )
 from store.money import format_money
-from store.service import run_service
 from store.permissions import Action, allows, roles_for
+from store.service import run_service
 from store.session import current_operator, operator_role, require
 
 # ---------------------------------------------------------------- promises to pay

@@ -16,8 +16,8 @@ from store.kinds import CustomerStatus
 from store.models import Customer, CustomerNote, OpenItem, Payment, SearchToken
 from store.money import check_currency, format_money, parse_amount
 from store.numbering import take_number
-from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 from store.permissions import Action
+from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 from store.service import transaction
 from store.session import current_operator, require
 from store.sql import sum_of

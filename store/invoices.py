@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from store import clock, ledger
+from store.approvals import approving
 from store.audit import record_event
 from store.catalogue import Catalogue, load_catalogue
 from store.customers import customer_balance, get_customer
-from store.approvals import approving
 from store.errors import Conflict, NeedsApproval, NotFound, ValidationError, required
 from store.fields import utcnow
 from store.kinds import CustomerStatus, DocumentKind, EntryKind, InvoiceStatus
@@ -24,9 +24,9 @@ from store.models import Allocation, Customer, Invoice, InvoiceLine, InvoiceVoid
 from store.money import format_money, parse_amount, parse_quantity
 from store.numbering import take_number
 from store.outbox import queue_document
-from store.pricing import PricedInvoice, price_lines, split_gross
 from store.periods import check_document_open
 from store.permissions import Action
+from store.pricing import PricedInvoice, price_lines, split_gross
 from store.service import run_service, transaction
 from store.session import current_operator, require
 from store.settings import get_setting
@@ -385,9 +385,10 @@ def _check_credit_limit(invoice: Invoice, total: int, reason: str, positions: Se
     """A credit note over `credit_note_approval_minor` waits for a second person."""
     limit = int(get_setting("credit_note_approval_minor") or 0)
     if total > limit and approving() is None:
-        params = {"invoice": invoice.number, "reason": reason.strip(), "positions": list(positions or []),
+        params: dict[str, object] = {"invoice": invoice.posted_number, "reason": reason.strip(),
+                                     "positions": list(positions or []),
                   "amount_minor": amount_minor}
-        raise NeedsApproval("credit_note", invoice.number, params,
+        raise NeedsApproval("credit_note", invoice.posted_number, params,
                             f"a credit note of {format_money(total, invoice.currency)} on {invoice.number} is over "
                             f"the {format_money(limit, invoice.currency)} limit: it needs a supervisor's approval",
                             customer_id=invoice.customer_id, amount_minor=total, currency=invoice.currency)

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from store import clock, ledger
+from store.approvals import approve_request, approving, pending_for_subject, reject_request, request_approval
 from store.audit import record_event
 from store.customers import get_customer
-from store.approvals import approve_request, approving, pending_for_subject, reject_request, request_approval
 from store.errors import Conflict, NeedsApproval, NotFound, ValidationError, required
 from store.fields import utcnow
-from store.kinds import DocumentKind, EntryKind, InvoiceStatus, OperatorRole, PaymentStatus, RefundStatus
+from store.kinds import DocumentKind, EntryKind, InvoiceStatus, PaymentStatus, RefundStatus
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
 from store.money import check_currency, format_money
 from store.numbering import take_number
@@ -452,7 +452,7 @@ def write_off(invoice_number: str, reason: str, amount_minor: int | None = None,
                                   if amount_minor is None else "must be more than zero")
         limit = int(get_setting("write_off_approval_minor") or 0)
         if amount > limit and approving() is None:
-            raise NeedsApproval("write_off", invoice.number,
+            raise NeedsApproval("write_off", invoice.posted_number,
                                 {"invoice": invoice.number, "amount_minor": amount, "reason": reason.strip()},
                                 f"writing off {format_money(amount, invoice.currency)} of {invoice.number} is over "
                                 f"the {format_money(limit, invoice.currency)} limit: it needs a supervisor's approval",

@@ -13,9 +13,9 @@ from peewee import JOIN, Field, ModelSelect, PostgresqlDatabase, fn
 
 from store import ledger
 from store.audit import event_hash, timestamp_text
-from store.kinds import DocumentKind, InvoiceStatus, PaymentStatus, RefundStatus
 from store.audit_rows import check_rows_match_audit
 from store.audit_trail import chain_passes_through
+from store.kinds import DocumentKind, InvoiceStatus, PaymentStatus, RefundStatus
 from store.models import (
     Allocation,
     AuditEvent,

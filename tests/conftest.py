@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 
 from store.collections import collections_packet_data, record_promise, send_to_collections
-from store.permissions import PermissionDenied
 from store.customers import CustomerData, add_note, create_customer, put_on_hold
 from store.disputes import open_dispute, reject_dispute
 from store.dunning import DunningItem, dunning_levels, dunning_run, preview_dunning, record_dunning, set_dunning_levels
@@ -14,6 +13,7 @@ from store.errors import Conflict, NeedsApproval, ValidationError
 from store.invoices import DraftInput, create_and_post, credit_invoice
 from store.models import AuditEvent, CollectionCase, Customer, DunningNotice, PromiseToPay
 from store.payments import PaymentInput, allocate_payment, record_payment
+from store.permissions import PermissionDenied
 from store.session import set_operator
 from store.settings import set_setting
 from store.verify import verify_books
@@ -203,7 +203,8 @@ def test_record_dunning_refuses_a_future_date_and_duplicate_accounts(customer: s
 def test_only_a_supervisor_sends_an_account_to_collections(customer: str) -> None:
     overdue(customer, 9000, 100)
     before = snapshot()
-    with pytest.raises(NeedsApproval, match="send an account to collections needs a supervisor or admin; alice is a clerk"):
+    refusal = "send an account to collections needs a supervisor or admin; alice is a clerk"
+    with pytest.raises(NeedsApproval, match=refusal):
         send_to_collections(customer, "Recover & Co")
     assert snapshot() == before
     with pytest.raises(ValidationError) as err:

@@ -5,12 +5,12 @@ import datetime as dt
 
 import pytest
 
-from store.permissions import PermissionDenied
 from store import payments
 from store.customers import CustomerData, create_customer, customer_balance, get_customer
 from store.errors import Conflict, NotFound, ValidationError
 from store.models import Allocation, JournalLine, Payment, Refund
 from store.payments import PaymentInput, allocate_payment, record_payment
+from store.permissions import PermissionDenied
 from store.queries import customer_view, invoice_view
 from store.session import set_operator
 from store.verify import verify_books

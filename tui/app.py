@@ -35,7 +35,7 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
 
     def __init__(self, context: AppContext) -> None:
         # The first screen: My work after a login (launch), the lookup where a test or demo says so.
-        self.DEFAULT_MODE = context.first_mode
+        self.DEFAULT_MODE = context.first_mode  # type: ignore[misc]  # Textual reads it per instance at start
         super().__init__()
         self.context = context
 

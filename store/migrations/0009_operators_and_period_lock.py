@@ -6,14 +6,22 @@ into a closed period either. On PostgreSQL the permission table is enforced by g
 (store.pg_roles, given again after every migration) and by triggers for what GRANTs cannot
 say: which setting keys only an admin may change, and that only an admin reopens a period.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from peewee import PostgresqlDatabase
+
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
 
 LOCKED = "the books are closed on or before this date: ask an admin to reopen the period (billfold period reopen)"
 REFUSAL = "posted records of the books are never changed or deleted: credit, void or reverse them"
 LATEST_LOCK = "(SELECT lock_date FROM period_lock ORDER BY id DESC LIMIT 1)"
 
 
-def _sqlite(db):
+def _sqlite(db: Database) -> None:
     db.execute_sql("ALTER TABLE operator ADD COLUMN disabled_at TEXT")
     db.execute_sql(
         "CREATE TABLE period_lock (id INTEGER NOT NULL PRIMARY KEY, month VARCHAR(255) NOT NULL, lock_date DATE, "
@@ -25,7 +33,7 @@ def _sqlite(db):
                    f"WHEN NEW.entry_date <= {LATEST_LOCK} BEGIN SELECT RAISE(ABORT, '{LOCKED}'); END")
 
 
-def _postgres(db):
+def _postgres(db: Database) -> None:
     db.execute_sql("ALTER TABLE operator ADD COLUMN disabled_at TIMESTAMP")
     db.execute_sql(
         "CREATE TABLE period_lock (id SERIAL PRIMARY KEY, month VARCHAR(255) NOT NULL, lock_date DATE, "
@@ -68,7 +76,7 @@ def _postgres(db):
                    "FOR EACH ROW EXECUTE FUNCTION billfold_reopen_by_admin()")
 
 
-def up(migrator, db):
+def up(migrator: SchemaMigrator, db: Database) -> None:
     if isinstance(db, PostgresqlDatabase):
         _postgres(db)
     else:

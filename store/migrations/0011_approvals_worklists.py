@@ -1,10 +1,18 @@
 """The approvals queue (four eyes) and work assignments (delegation and worklists)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from peewee import CharField, ForeignKeyField, Model, TextField
 
 from store.fields import IsoDateTimeField, JsonField, MinorField
 
+if TYPE_CHECKING:
+    from peewee import Database
+    from playhouse.migrate import SchemaMigrator
 
-def up(migrator, db):
+
+def up(migrator: SchemaMigrator, db: Database) -> None:
     class Customer(Model):
         class Meta:
             database = db

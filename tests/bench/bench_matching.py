@@ -10,7 +10,6 @@ and applied), and the share that auto-match applied.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import sys

@@ -17,8 +17,8 @@ from store.customers import (
     update_customer,
     with_changes,
 )
-from tests.conftest import acting_as
 from store.queries import invoice_view, list_drafts
+from tests.conftest import acting_as
 from tests.screens.host import HostApp
 from tui.screens.invoice_entry import POOL, InvoiceEntryScreen, LineRow
 

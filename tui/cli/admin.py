@@ -129,8 +129,9 @@ def register(sub: Any) -> None:
     p.add_argument("--customers", type=count(1, 100_000), default=40)
     p.add_argument("--months", type=count(1, 120), default=18)
     p = add_command(sub, "verify", cmd_verify, "check every invariant of the books; prints ok or each discrepancy")
-    p.add_argument("--anchor", metavar="HASH", type=chain_head_arg, help="also check the audit chain still passes through this head "
-                                                    "(printed earlier by `billfold audit head` or a monthly report)")
+    p.add_argument("--anchor", metavar="HASH", type=chain_head_arg,
+                   help="also check the audit chain still passes through this head "
+                        "(printed earlier by `billfold audit head` or a monthly report)")
     p = add_command(sub, "setting", cmd_setting, "`setting list`, `setting KEY` or `setting KEY VALUE`")
     p.add_argument("key", help="a setting, or list")
     p.add_argument("value", nargs="?")

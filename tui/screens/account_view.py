@@ -152,7 +152,7 @@ class AccountViewScreen(Screen[None]):
         tabs.active = TABS[index]
         self.query_one(f"#t-{TABS[index]}", DataTable).focus()
 
-    async def _act(self, fn, *args, done: str, **kwargs) -> None:  # noqa: ANN001, ANN003
+    async def _act(self, fn, *args, done: str, **kwargs) -> None:
         try:
             await in_db(fn, *args, **kwargs)
         except NeedsApproval as refusal:  # not alone: file the request instead of failing
@@ -293,11 +293,14 @@ class AccountViewScreen(Screen[None]):
             return
         self.app.push_screen(TextPrompt(f"{format_money(minor, currency)} is over the {format_money(limit, currency)} "
                                         "refund limit: a supervisor approves it. Your reason:"),
-                             lambda reason: reason and self.run_worker(self._act(
-                                 self.services.request_refund, self.account_no, minor, method or "bank_transfer",
-                                 reference, reason=reason,
-                                 done=f"Refund of {format_money(minor, currency)} requested: it waits in the "
-                                      "approvals queue (My work shows when it is posted).")))
+                             lambda reason: self._request_refund(reason, minor, currency, method, reference))
+
+    def _request_refund(self, reason: str | None, minor: int, currency: str, method: str, reference: str) -> None:
+        if reason:
+            self.run_worker(self._act(
+                self.services.request_refund, self.account_no, minor, method or "bank_transfer", reference,
+                reason=reason, done=f"Refund of {format_money(minor, currency)} requested: it waits in the "
+                                    "approvals queue (My work shows when it is posted)."))
 
     def action_edit(self) -> None:
         from tui.screens.customer_form import CustomerFormScreen

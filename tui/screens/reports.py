@@ -74,7 +74,7 @@ class ReportsScreen(Screen[None]):
         self.period: Period  # set on mount, from the application's today
         self.report: Report | None = None
         self.computed: dt.datetime | None = None
-        self.lock: dt.date | None = None
+        self.lock_date: dt.date | None = None
 
     @property
     def services(self):
@@ -116,7 +116,7 @@ class ReportsScreen(Screen[None]):
             self.query_one("#report-title", Static).update(f"{REPORTS[self.index][1]}: {escape(str(exc))}")
             return
         columns = await asyncio.to_thread(self.columns_of, report)  # a pass over every row: off the screen's loop
-        self.lock = await in_db(self.services.lock_date)
+        self.lock_date = await in_db(self.services.lock_date)
         self.report = report
         self.computed = clock.now().astimezone()
         self.show(report, columns)
@@ -145,8 +145,8 @@ class ReportsScreen(Screen[None]):
         chart = chart_text(report.chart, report.currency or "GBP", 30) if report.chart and roomy else ""
         self.query_one("#report-chart", Static).update(Text(chart))
         # The lock date first: a closed period's figures no longer change (nothing can be dated on or before it).
-        locked = [f"Books closed up to {self.lock.isoformat()}: figures to that day no longer change."] \
-            if self.lock else []
+        locked = [f"Books closed up to {self.lock_date.isoformat()}: figures to that day no longer change."] \
+            if self.lock_date else []
         self.query_one("#report-notes", Static).update(Text("\n".join([*locked, *report.notes][:4])))
 
     def action_refresh_report(self) -> None:
