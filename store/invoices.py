@@ -387,7 +387,7 @@ def _check_credit_limit(invoice: Invoice, total: int, reason: str, positions: Se
     if total > limit and approving() is None:
         params: dict[str, object] = {"invoice": invoice.posted_number, "reason": reason.strip(),
                                      "positions": list(positions or []),
-                  "amount_minor": amount_minor}
+                                     "amount_minor": amount_minor}
         raise NeedsApproval("credit_note", invoice.posted_number, params,
                             f"a credit note of {format_money(total, invoice.currency)} on {invoice.number} is over "
                             f"the {format_money(limit, invoice.currency)} limit: it needs a supervisor's approval",
