@@ -35,7 +35,8 @@ GLOBAL_KEYS: tuple[Key, ...] = (
     # Every F-key is taken on the account view, so My work has Ctrl+L alone; off the footer (whose
     # snapshots it would change everywhere) but in F1 help and the palette.
     Key("ctrl+l", "my_work", "My work", show=False),
-    Key("f12", "operators", "Operators", show=False),
+    # Not a priority key: the account view's own F12 (to collections) comes first there.
+    Key("f12", "operators", "Operators", show=False, priority=False),
     Key("ctrl+q", "quit", "Quit", show=False),
 )
 

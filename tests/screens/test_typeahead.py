@@ -202,3 +202,24 @@ async def test_enter_typed_ahead_applies_to_the_payment_it_was_typed_for(heron: 
     assert invoice_view(inv2).open_minor == 0 and invoice_view("INV-000001").open_minor == 6000
     assert Payment.get(Payment.number == p1).unallocated_minor == 0
     assert Payment.select().where(Payment.unallocated_minor == 0).count() == 1
+
+
+async def test_f12_on_the_account_view_asks_for_collections_elsewhere_opens_operators(heron) -> None:
+    """F12 is the account view's 'to collections'; the application's F12 (operators) yields to it there."""
+    from tui.screens.operators import OperatorsScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_account(pilot, heron)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)
+        assert "to collections" in str(app.screen.query("Static").first().render())
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, OperatorsScreen)
