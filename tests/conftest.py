@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,3 +108,23 @@ def post(account: str, *lines, issue: dt.date = dt.date(2026, 11, 1), **kw):
     from store.invoices import DraftInput, create_and_post
 
     return create_and_post(DraftInput(account, issue, tuple(lines) or (line(),)), **kw)
+
+
+@pytest.fixture()
+def cli(books: Path, capsys: pytest.CaptureFixture[str]):
+    """`billfold ARGS` in process on the test's books: (exit status, stdout, stderr)."""
+    from tui.cli import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(["--db", str(books), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def run_json(cli, *argv: str):
+    """A command with --json that must succeed: its parsed output."""
+    code, out, err = cli(*argv, "--json")
+    assert code == 0, err + out
+    return json.loads(out)

@@ -6,24 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import snapshot
+from tests.conftest import run_json, snapshot
 from tui.cli import main
-
-
-@pytest.fixture()
-def cli(books: Path, capsys):
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(["--db", str(books), *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-def run_json(cli, *argv: str):
-    code, out, err = cli(*argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def test_a_day_of_work_from_the_command_line(cli) -> None:

@@ -1,31 +1,9 @@
 """The team on the command line: approvals, worklists, the audit trail, verify --anchor."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
 from store.models import ApprovalRequest, Refund, WriteOff, database_proxy
 from store.session import set_operator
-from tests.conftest import snapshot
-from tui.cli import main
-
-
-@pytest.fixture()
-def cli(books: Path, capsys):
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(["--db", str(books), *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-def run_json(cli, *argv: str):
-    code, out, err = cli(*argv, "--json")
-    assert code == 0, err + out
-    return json.loads(out)
+from tests.conftest import run_json, snapshot
 
 
 def books_with_credit(cli) -> str:
