@@ -137,7 +137,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("print_spool", "", "folder print batches are written to (empty: the user data folder)",
                 "an absolute path", _path, admin_only=True),
     SettingSpec("import_max_bytes", str(50 * 1024 * 1024), "largest statement file an import reads (bytes)",
-                "a whole number from 1024 to 10000000000", _integer(1024, 10**10)),
+                "a whole number from 1 to 10000000000", _integer(1, 10**10)),
     SettingSpec("file_group", "", "group that may read the books' files (set by billfold init --group)",
                 "a group on this machine", _group, admin_only=True),
 )

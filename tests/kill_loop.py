@@ -37,11 +37,11 @@ def prepare(db: Path, folder: Path, smtp_port: int) -> KillBooks:
     from store.importers import CsvMapping
     from store.imports import save_mapping
     from store.invoices import DraftInput, LineInput, create_and_post
-    from store.settings import set_setting
+    from tests.conftest import admin_setting
 
     for key, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(smtp_port)), ("smtp_security", "none"),
                        ("smtp_from", "billing@billfold.example")):
-        set_setting(key, value)
+        admin_setting(key, value)
     accounts = [create_customer(CustomerData(name=f"Mail {n}", email=f"ap{n}@mail.example")).account_no
                 for n in range(4)]
     accounts.append(create_customer(CustomerData(name="Paper Ltd", channel="post")).account_no)

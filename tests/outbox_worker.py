@@ -6,7 +6,6 @@ process after a chosen one, so the kill lands in the middle of the work without 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -18,8 +17,10 @@ def say(what: str) -> None:
 def main(mode: str, db: str, *rest: str) -> None:
     from store.db import open_database
 
-    os.environ.setdefault("BILLFOLD_OPERATOR", "killme")
     open_database(db)
+    from store.session import set_operator
+
+    set_operator("bob")  # the test-only seam: a supervisor of the test books
     if mode == "post":
         from decimal import Decimal
 

@@ -14,9 +14,8 @@ from store.import_files import read_statement_file
 from store.importers import CsvMapping, StatementFormatError
 from store.imports import import_statement, interrupted_imports, save_mapping
 from store.models import AuditEvent, ImportBatch, Payment
-from store.settings import set_setting
 from store.verify import verify_books
-from tests.conftest import snapshot
+from tests.conftest import admin_setting, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPING = CsvMapping("plain", "Date", "%Y-%m-%d", amount="Amount", reference="Reference", payer="Payee")
@@ -43,11 +42,11 @@ def test_a_fifo_a_device_and_a_directory_are_refused_at_once(books, tmp_path) ->
 def test_a_file_over_the_limit_is_refused_before_it_is_read(books, tmp_path) -> None:
     path = tmp_path / "big.csv"
     path.write_bytes(statement(200))
-    set_setting("import_max_bytes", "1000")
+    admin_setting("import_max_bytes", "1000")
     size = path.stat().st_size
     with pytest.raises(ValidationError, match=rf"is {size:,} bytes; the limit is 1,000 \(setting import_max_bytes\)"):
         read_statement_file(path)
-    set_setting("import_max_bytes", str(path.stat().st_size))
+    admin_setting("import_max_bytes", str(path.stat().st_size))
     assert read_statement_file(path) == path.read_bytes()
 
 

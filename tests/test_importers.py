@@ -323,7 +323,7 @@ def test_malformed_csv_names_the_line(content: bytes, where: str, message: str) 
 def test_the_error_reads_as_a_sentence() -> None:
     err = refused(b"Datum;Betrag\n05.11.2026;1,00\n\n\n\n\n06.11.2026;1,2x\n", "x.csv",
                   CsvMapping("x", "Datum", "%d.%m.%Y", amount="Betrag", decimal_sep=","))
-    assert str(err) == "line 7: amount '1,2x' is not an amount (digits 0-9)"
+    assert str(err) == "line 7: amount '1,2x' is not an amount"
 
 
 def test_a_named_encoding_that_does_not_fit_names_the_line() -> None:

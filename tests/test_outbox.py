@@ -22,7 +22,7 @@ from tests.test_delivery import FakeClock, attachment_of
 smtp, three = test_delivery.smtp, test_delivery.three  # fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
-BILLFOLD = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"]
+BILLFOLD = [sys.executable, str(ROOT / "tests" / "as_operator.py"), "bob", "billfold"]
 
 
 def dead_pid() -> int:

@@ -42,6 +42,7 @@ def test_deliver_and_backup_on_postgresql(pg_books: str, tmp_path: Path) -> None
     from exports.deliver import deliver_pending
     from store.backup import backup_books
     from store.customers import CustomerData, create_customer
+    from store.session import ensure_operator, set_operator
     from store.settings import set_setting
     from tests.conftest import line, post
 
@@ -49,9 +50,12 @@ def test_deliver_and_backup_on_postgresql(pg_books: str, tmp_path: Path) -> None
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
+        ensure_operator("ada", "Ada Admin", "admin")
+        set_operator("ada")  # delivery destinations are an admin's to set
         for key, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(port)), ("smtp_security", "none"),
                            ("smtp_from", "billing@pg.example")):
             set_setting(key, value)
+        set_operator("pat")
         account = create_customer(CustomerData(name="Pg Mail", email="pg@mail.example")).account_no
         number = post(account, line(price=4200)).number
         summary = deliver_pending(processes=1, print_dir=tmp_path)

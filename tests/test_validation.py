@@ -9,6 +9,7 @@ from store import customers, settings
 from store.customers import CustomerData, customer_data, get_customer, parse_customer_fields
 from store.errors import ValidationError
 from store.importers import StatementFormatError, camt053
+from store.session import set_operator
 from store.settings import get_setting, set_setting
 from store.validation import check_email, check_iban, check_phone, check_vat
 from tests.conftest import snapshot
@@ -93,6 +94,7 @@ def test_a_value_the_account_already_holds_is_not_refused_again(books: Path) -> 
 
 
 def test_company_settings_are_checked_and_a_refused_one_writes_nothing(books: Path) -> None:
+    set_operator("bob")  # company settings are a supervisor's to change
     set_setting("company_payment", "Northern Bank|IBAN gb29nwbk60161331926819 · BIC NWBKGB2L")
     assert get_setting("company_payment") == "Northern Bank|IBAN GB29 NWBK 6016 1331 9268 19 · BIC NWBKGB2L"
     before = snapshot()

@@ -315,7 +315,8 @@ async def test_an_item_code_completes_from_the_catalogue(shop: str) -> None:
 async def test_three_catalogue_lines_cost_the_data_and_eight_keys(shop: str) -> None:
     """Enter skips what has a default: the dates, the memo, and past the quantity the item's price,
     the optional discount and the item's tax code. Only Enters and F10 are added to the data."""
-    save_item("TONER", "Toner cartridge", 6899, "GBP", "S")
+    with acting_as("bob"):
+        save_item("TONER", "Toner cartridge", 6899, "GBP", "S")
     data = [shop, "PO-9", "cons-hr", "3", "book", "2", "toner", "1"]
     keys = [*shop, "enter", *"PO-9", "enter", *"cons-hr", "enter", "3", "enter",
             *"book", "enter", "2", "enter", *"toner", "enter", "1", "f10"]
