@@ -113,3 +113,32 @@ async def test_aging_at_80_columns_keeps_every_money_column_and_r_computes_again
         await pilot.press("r")
         await settle(pilot)
         assert table.line(0).rstrip().endswith("1,493.47")
+
+
+async def test_f7_opens_period_end_and_enter_opens_the_highlighted_run(books, monkeypatch) -> None:
+    from textual.screen import Screen
+
+    from tui.screens import period_end
+
+    class Opened(Screen[None]):
+        def compose(self):
+            yield Static("the statement run", id="opened")
+
+    import sys
+    import types
+
+    module = types.ModuleType("tests_period_end_fake")
+    module.Opened = Opened  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tests_period_end_fake", module)
+    monkeypatch.setattr(period_end, "JOBS", (
+        period_end.Job("orders", "Orders", "review and bill", "tests_period_end_fake:Missing"),
+        period_end.Job("statements", "Statements", "send every statement", "tests_period_end_fake:Opened")))
+    app = HostApp(ReportsScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, period_end.PeriodEndScreen)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#opened", Static).render()) == "the statement run"

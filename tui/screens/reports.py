@@ -54,6 +54,7 @@ class ReportsScreen(Screen[None]):
         Binding("p", "export('pdf')", "PDF"),
         Binding("c", "export('csv')", "CSV"),
         Binding("t", "export('txt')", "Text"),
+        Binding("f7", "period_end", "Period end"),
         Binding("f9", "deliver", "Deliver documents"),
         Binding("d", "dunning", "Dunning run"),
         Binding("n", "notes", "Notes in full", show=False),
@@ -169,6 +170,11 @@ class ReportsScreen(Screen[None]):
         from tui.screens.deliver import DeliverScreen
 
         self.app.push_screen(DeliverScreen())
+
+    def action_period_end(self) -> None:
+        from tui.screens.period_end import PeriodEndScreen
+
+        self.app.push_screen(PeriodEndScreen())
 
     def action_notes(self) -> None:
         from tui.screens.notes import NotesScreen
