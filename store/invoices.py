@@ -14,7 +14,7 @@ from decimal import Decimal
 from store import clock, ledger
 from store.approvals import approving
 from store.audit import record_event
-from store.catalogue import Catalogue, load_catalogue
+from store.catalogue import Catalogue, load_catalogue, price_for
 from store.customers import customer_balance, get_customer
 from store.errors import Conflict, NeedsApproval, NotFound, ValidationError, required
 from store.fields import utcnow
@@ -111,7 +111,7 @@ def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogu
     price_text = (raw.get("unit_price") or "").strip()
     try:
         unit_price = parse_amount(price_text, currency, "unit_price") if price_text else (
-            item.unit_price_minor if item else parse_amount("", currency, "unit_price"))
+            price_for(item, currency) if item else parse_amount("", currency, "unit_price"))
         if unit_price < 0:
             errors["unit_price"] = "cannot be negative (credit the invoice instead)"
     except ValidationError as exc:

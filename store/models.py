@@ -159,6 +159,19 @@ class Item(BaseModel):
     active = BooleanField(default=True)
 
 
+class ItemPrice(BaseModel):
+    """An item's price in a currency other than its own (Item.unit_price_minor is the price in Item.currency)."""
+
+    id = AutoField()
+    item = ForeignKeyField(Item, backref="prices", on_delete="CASCADE")
+    item_id: int
+    currency = CharField(max_length=3)
+    unit_price_minor = MinorField()
+
+    class Meta:
+        indexes = ((("item", "currency"), True),)
+
+
 class JournalEntry(BaseModel):
     id = AutoField()
     entry_date = IsoDateField(index=True)
@@ -623,6 +636,42 @@ class WorkAssignment(BaseModel):
         indexes = ((("assigned_to", "status"), False),)
 
 
+class SalesOrder(BaseModel):
+    """An order imported for review; billed at most once (`invoice` is set in the posting transaction)."""
+
+    id = AutoField()
+    lines: ModelSelect[SalesOrderLine]  # a backref: peewee adds it with SalesOrderLine
+    order_no = CharField(unique=True)  # the order_id of the file it came from
+    customer = ForeignKeyField(Customer, backref="orders")
+    customer_id: int
+    po = TextField(default="")
+    order_date = IsoDateField()
+    currency = CharField(max_length=3)
+    status = CharField(default="pending", index=True)  # store.kinds.OrderStatus
+    note = TextField(default="")  # the hold note or the rejection reason
+    source = TextField(default="")  # the file's name
+    imported_by = CharField()
+    imported_at = IsoDateTimeField(default=utcnow)
+    decided_by = CharField(null=True)
+    decided_at = IsoDateTimeField(null=True)
+    invoice = ForeignKeyField(Invoice, null=True, unique=True)
+    invoice_id: int | None
+
+
+class SalesOrderLine(BaseModel):
+    id = AutoField()
+    order = ForeignKeyField(SalesOrder, backref="lines", on_delete="CASCADE")
+    order_id: int
+    position = IntegerField()
+    item = ForeignKeyField(Item, null=True)
+    item_id: int | None
+    description = TextField()
+    quantity = DecimalTextField()
+    unit_price_minor = MinorField()  # from the file, or the catalogue's price in the order's currency at import
+    tax_code = ForeignKeyField(TaxCode, column_name="tax_code")
+    tax_code_id: str
+
+
 class IdempotencyKey(BaseModel):
     key = CharField(primary_key=True)
     service = CharField()
@@ -641,7 +690,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
     Outbox, CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
-    ApprovalRequest, WorkAssignment,
+    ApprovalRequest, WorkAssignment, ItemPrice, SalesOrder, SalesOrderLine,
 ]
 
 

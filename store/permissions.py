@@ -42,6 +42,7 @@ class Action(enum.Enum):
     SEND_TO_COLLECTIONS = "send an account to collections"
     ASSIGN_WORK = "assign and reassign work"
     MANAGE_OPERATORS = "manage operators"
+    REVIEW_ORDERS = "approve, hold or reject orders"
 
 
 # Limits (refund_approval_minor, ...) and where documents go are admin-only settings: see store/settings.
@@ -65,6 +66,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.SEND_TO_COLLECTIONS: SUPERVISORS,
     Action.ASSIGN_WORK: SUPERVISORS,
     Action.MANAGE_OPERATORS: ADMINS,
+    Action.REVIEW_ORDERS: SUPERVISORS,
 }
 
 

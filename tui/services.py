@@ -41,6 +41,7 @@ class Services:
     list_tax_codes = staticmethod(catalogue.list_tax_codes)
     load_catalogue = staticmethod(catalogue.load_catalogue)
     save_item = staticmethod(catalogue.save_item)
+    save_item_price = staticmethod(catalogue.save_item_price)
     save_tax_code = staticmethod(catalogue.save_tax_code)
     list_drafts = staticmethod(queries.list_drafts)
     tax_rounding = staticmethod(lambda: settings.get_setting("tax_rounding"))

@@ -181,8 +181,14 @@ class EntryForm(FormScreen):
             return
         item = self.catalogue.items[codes[0]]
         field.value = item.code
+        currency = self.currency()
+        price = item.price_in(currency)  # the invoice's currency: a EUR customer is never priced in GBP
+        if price is None:
+            self.show_error(f"unit price: item {item.code} has no price in {currency}; type one, or add it "
+                            "to the catalogue (Ctrl+T)")
+            self.keep_message = True
         for name, value in (("description", item.description),
-                            ("unit_price", plain_amount(item.unit_price_minor, item.currency)),
+                            ("unit_price", "" if price is None else plain_amount(price, currency)),
                             ("tax_code", item.tax_code), ("quantity", "1")):
             if not row.field(name).value.strip():
                 row.field(name).value = value
