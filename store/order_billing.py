@@ -109,7 +109,7 @@ def _bill_one(order_pk: int) -> BilledOrder | None:
         order = SalesOrder.select(SalesOrder, Customer).join(Customer).where(SalesOrder.id == order_pk).get()
         lines = tuple(LineInput(ln.description, ln.quantity, ln.unit_price_minor, ln.tax_code_id, Decimal(0),
                                 ln.item.code if ln.item_id else None)
-                      for ln in SalesOrderLine.select(SalesOrderLine, Item.code).join(Item, join_type=JOIN.LEFT_OUTER)
+                      for ln in SalesOrderLine.select(SalesOrderLine, Item).join(Item, join_type=JOIN.LEFT_OUTER)
                       .where(SalesOrderLine.order == order_pk).order_by(SalesOrderLine.position))
         account = order.customer.account_no
         posted = create_and_post(DraftInput(account, clock.today(), lines, reference=order.po,

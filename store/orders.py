@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from peewee import JOIN
 
@@ -22,7 +23,8 @@ from store.fields import utcnow
 from store.kinds import CustomerStatus, OrderStatus
 from store.models import Customer, Invoice, Item, SalesOrder, SalesOrderLine
 from store.money import check_currency, format_money, parse_amount, parse_quantity
-from store.order_files import OrderFileError, RawLine, RawOrder
+from store.import_files import read_statement_file
+from store.order_files import OrderFileError, RawLine, RawOrder, read_orders
 from store.permissions import Action
 from store.pricing import price_lines
 from store.service import transaction
@@ -75,6 +77,11 @@ class OrderView:
 
 
 # ---------------------------------------------------------------- import
+
+def import_order_file(path: Path) -> ImportResult:
+    """Read (within import_max_bytes), parse and import one orders file: .json by its name, else CSV."""
+    return import_orders(read_orders(read_statement_file(path), path.name), path.name)
+
 
 def import_orders(orders: Sequence[RawOrder], source: str) -> ImportResult:
     """Every order of a file in one transaction: a bad line refuses the file (naming the line), nothing written."""
@@ -163,7 +170,7 @@ def order_views(orders: Sequence[SalesOrder]) -> list[OrderView]:
     if not orders:
         return []
     lines: dict[int, list[SalesOrderLine]] = defaultdict(list)
-    for ln in (SalesOrderLine.select(SalesOrderLine, Item.code).join(Item, join_type=JOIN.LEFT_OUTER)
+    for ln in (SalesOrderLine.select(SalesOrderLine, Item).join(Item, join_type=JOIN.LEFT_OUTER)
                .where(SalesOrderLine.order.in_([o.id for o in orders])).order_by(SalesOrderLine.position)):
         lines[ln.order_id].append(ln)
     rates = {t: r for t, r in load_catalogue().tax_rates.items()}
@@ -241,6 +248,8 @@ def _decide(order_ids: Sequence[str], to: OrderStatus, note: str, allowed: Seque
         require(Action.REVIEW_ORDERS)
         for order_id in order_ids:
             order = _get(order_id)
+            if order.status == to and to == OrderStatus.APPROVED:
+                continue  # approving twice (a retried command, a second F7) changes nothing
             if order.status not in allowed:
                 raise Conflict(f"order {order.order_no} is {order.status}; only "
                                f"{' or '.join(allowed)} orders can be {to}")

@@ -17,6 +17,8 @@ from store import (
     lookup,
     matching,
     operators,
+    order_billing,
+    orders,
     payments,
     periods,
     queries,
@@ -71,6 +73,15 @@ class Services:
     create_and_post = staticmethod(invoices.create_and_post)
     void_invoice = staticmethod(invoices.void_invoice)
     credit_invoice = staticmethod(invoices.credit_invoice)
+
+    # orders in for review, and the billing run (the orders screen)
+    list_orders = staticmethod(orders.list_orders)
+    import_order_file = staticmethod(orders.import_order_file)
+    approve_orders = staticmethod(orders.approve_orders)
+    hold_order = staticmethod(orders.hold_order)
+    reject_order = staticmethod(orders.reject_order)
+    preview_billing = staticmethod(order_billing.preview_billing)
+    bill_orders = staticmethod(order_billing.bill_orders)
 
     # payments and matching
     record_payment = staticmethod(payments.record_payment)

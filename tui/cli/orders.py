@@ -37,12 +37,10 @@ def _detail(o: Any) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> Outcome:
-    from store.import_files import read_statement_file
-    from store.order_files import read_orders
-    from store.orders import import_orders
+    from store.orders import import_order_file
 
     path = Path(args.file)
-    result = import_orders(read_orders(read_statement_file(path), path.name), path.name)
+    result = import_order_file(path)
     text = f"imported {len(result.imported)} orders ({result.lines} lines) from {path.name}"
     if result.skipped:
         text += f"; {len(result.skipped)} already imported, not again: {', '.join(result.skipped[:10])}"

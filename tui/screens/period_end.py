@@ -29,6 +29,7 @@ class Job:
 
 # One line per run; each team adds its own (kept in the order a month end is worked).
 JOBS: tuple[Job, ...] = (
+    Job("orders", "Orders", "review imported orders, bill the approved", "tui.screens.orders:OrdersScreen"),
 )
 
 
