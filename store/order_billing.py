@@ -14,15 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from store import clock
 from peewee import JOIN
 
+from store import clock
 from store.audit import record_event
 from store.errors import BooksError
 from store.invoices import DraftInput, LineInput, create_and_post
 from store.kinds import OrderStatus
 from store.models import Customer, Item, SalesOrder, SalesOrderLine
-from store.orders import OrderView, list_orders
+from store.orders import OrderView, item_code, list_orders
 from store.permissions import Action
 from store.service import transaction
 from store.session import require
@@ -108,7 +108,7 @@ def _bill_one(order_pk: int) -> BilledOrder | None:
             return None  # billed (or changed) by someone else since the run began
         order = SalesOrder.select(SalesOrder, Customer).join(Customer).where(SalesOrder.id == order_pk).get()
         lines = tuple(LineInput(ln.description, ln.quantity, ln.unit_price_minor, ln.tax_code_id, Decimal(0),
-                                ln.item.code if ln.item_id else None)
+                                item_code(ln) or None)
                       for ln in SalesOrderLine.select(SalesOrderLine, Item).join(Item, join_type=JOIN.LEFT_OUTER)
                       .where(SalesOrderLine.order == order_pk).order_by(SalesOrderLine.position))
         account = order.customer.account_no

@@ -86,7 +86,8 @@ def _read_csv(text: str) -> list[RawOrder]:
             if len(row) != len(HEADER):
                 raise OrderFileError(at, f"has {len(row)} columns; the header has {len(HEADER)}")
             values = dict(zip(HEADER, (cell.strip() for cell in row), strict=True))
-            order = orders.setdefault(values["order_id"], RawOrder(at, *(values[f] for f in ORDER_FIELDS)))
+            order = orders.setdefault(values["order_id"], RawOrder(at, values["order_id"], values["account"],
+                                                                    values["po"], values["order_date"]))
             if (order.account, order.po, order.order_date) != (values["account"], values["po"], values["order_date"]):
                 raise OrderFileError(at, f"order {values['order_id']}: account, po and order_date differ from "
                                          f"its first row (line {order.line})")
@@ -113,14 +114,14 @@ def _read_json(text: str) -> list[RawOrder]:
         at = next(starts, 1)
         if not isinstance(order, dict):
             raise OrderFileError(at, "an order must be an object with order_id, account, po, order_date, lines")
-        head = [_text(order, f, at) for f in ORDER_FIELDS]
+        head = [_text(order, f, at) for f in ORDER_FIELDS]  # order_id, account, po, order_date
         if head[0] in seen:
             raise OrderFileError(at, f"order {head[0]} appears twice in the file")
         seen.add(head[0])
         lines = order.get("lines")
         if not isinstance(lines, list) or not lines:
             raise OrderFileError(at, f"order {head[0]}: lines must be a list of at least one line")
-        raw = RawOrder(at, *head)
+        raw = RawOrder(at, head[0], head[1], head[2], head[3])
         for item in lines:
             line_at = next(starts, at)
             if not isinstance(item, dict):

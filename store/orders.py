@@ -20,10 +20,10 @@ from store.catalogue import Catalogue, load_catalogue, price_for
 from store.customers import customer_balance
 from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
+from store.import_files import read_statement_file
 from store.kinds import CustomerStatus, OrderStatus
 from store.models import Customer, Invoice, Item, SalesOrder, SalesOrderLine
 from store.money import check_currency, format_money, parse_amount, parse_quantity
-from store.import_files import read_statement_file
 from store.order_files import OrderFileError, RawLine, RawOrder, read_orders
 from store.permissions import Action
 from store.pricing import price_lines
@@ -173,7 +173,7 @@ def order_views(orders: Sequence[SalesOrder]) -> list[OrderView]:
     for ln in (SalesOrderLine.select(SalesOrderLine, Item).join(Item, join_type=JOIN.LEFT_OUTER)
                .where(SalesOrderLine.order.in_([o.id for o in orders])).order_by(SalesOrderLine.position)):
         lines[ln.order_id].append(ln)
-    rates = {t: r for t, r in load_catalogue().tax_rates.items()}
+    rates = dict(load_catalogue().tax_rates.items())
     rounding = get_setting("tax_rounding")
     numbers = {i.id: i.number for i in Invoice.select(Invoice.id, Invoice.number)
                .where(Invoice.id.in_([o.invoice_id for o in orders if o.invoice_id]))}
@@ -189,12 +189,18 @@ def _view(order: SalesOrder, lines: list[SalesOrderLine], rates: dict[str, Decim
     warnings = []
     if order.status not in (OrderStatus.BILLED, OrderStatus.REJECTED):
         warnings = _warnings(customer, priced.total_minor, balances)
-    views = tuple(OrderLineView(ln.position, ln.item.code if ln.item_id else "", ln.description, ln.quantity,
+    views = tuple(OrderLineView(ln.position, item_code(ln), ln.description, ln.quantity,
                                 ln.unit_price_minor, ln.tax_code_id, p.net_minor, p.tax_minor)
                   for ln, p in zip(lines, priced.lines, strict=True))
     return OrderView(order.id, order.order_no, customer.account_no, customer.name, order.po, order.order_date,
                      order.currency, order.status, order.note, priced.subtotal_minor, priced.tax_minor,
                      priced.total_minor, tuple(warnings), invoice, views)
+
+
+def item_code(line: SalesOrderLine) -> str:
+    """The catalogue code of a line read with its item joined; "" for a free-text line."""
+    item: Item | None = line.item
+    return item.code if item is not None else ""
 
 
 def _warnings(customer: Customer, total: int, balances: dict[int, int]) -> list[str]:
@@ -227,8 +233,8 @@ def list_orders(status: str | None = None) -> list[OrderView]:
 
 
 def _get(order_id: str) -> SalesOrder:
-    order = (SalesOrder.select(SalesOrder, Customer).join(Customer)
-             .where(SalesOrder.order_no == order_id.strip()).first())
+    order: SalesOrder | None = (SalesOrder.select(SalesOrder, Customer).join(Customer)
+                                .where(SalesOrder.order_no == order_id.strip()).first())
     if order is None:
         raise NotFound(f"order {order_id}: no such order")
     return order

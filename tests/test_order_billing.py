@@ -93,7 +93,7 @@ def test_killed_midway_and_rerun_bills_each_order_exactly_once(books, tmp_path) 
     b = order_books()
     extra = [create_customer(CustomerData(name=f"Kill {n} Ltd", email=f"k{n}@kill.example")).account_no
              for n in range(5)]
-    rows = [f"K-{n:03d},{(extra + [b.gbp, b.eur])[n % 7]},PO-{n},2026-11-20,WIDGET,,{1 + n % 4},,"
+    rows = [f"K-{n:03d},{([*extra, b.gbp, b.eur])[n % 7]},PO-{n},2026-11-20,WIDGET,,{1 + n % 4},,"
             for n in range(60)]
     import_order_file(csv_file(tmp_path, rows))
     with acting_as("bob"):
