@@ -31,6 +31,7 @@ class World:
     refund: str
     new_login: str
     clerk: str
+    order: str = ""
 
 
 def prepare(books: Books) -> World:
@@ -51,7 +52,13 @@ def prepare(books: Books) -> World:
     refund = request_refund(account, 60000, "bank_transfer").number  # over the 500.00 limit: waits
     set_operator(books.logins["admin"])
     close_period(months_ago(5))
-    return World(account, first, spare, payment, refund, f"{books.logins['clerk']}_new", books.logins["clerk"])
+    from store.order_files import RawLine, RawOrder
+    from store.orders import import_orders
+
+    order = RawOrder(2, "PERM-1", account, "", TODAY.isoformat(), [RawLine(2, "", "Walk", "1", "10.00", "")])
+    import_orders([order], "walk.csv")
+    return World(account, first, spare, payment, refund, f"{books.logins['clerk']}_new", books.logins["clerk"],
+                 "PERM-1")
 
 
 def _settings(key: str, value: str) -> Callable[[World], object]:
@@ -71,6 +78,7 @@ def _do(action: Action) -> Callable[[World], object]:
         disputes,
         invoices,
         operators,
+        orders,
         payments,
         periods,
         worklists,
@@ -99,6 +107,7 @@ def _do(action: Action) -> Callable[[World], object]:
         Action.ASSIGN_WORK: lambda w: worklists.assign_account(w.account, "collections", w.clerk),
         Action.MANAGE_OPERATORS: lambda w: operators.add_operator(w.new_login, "clerk"),
         Action.ASSIGN_WORK: lambda w: worklists.assign_account(w.account, "collections", current_operator()),
+        Action.REVIEW_ORDERS: lambda w: orders.approve_orders([w.order]),
     }[action]
 
 
