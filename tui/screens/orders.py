@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Static
 
 from store.errors import BooksError
 from store.money import format_amount
+from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.approvals import DecisionConfirm
@@ -29,6 +30,7 @@ from tui.widgets.footer import KeyFooter
 
 FILTERS = ("review", "pending", "held", "approved", "rejected", "billed", "all")
 REVIEW = ("pending", "held")  # what "review" shows, and what F7 approves
+DETAIL_LINES = 7  # the highlighted order's pane, below its rule: 80x24 leaves the list 11 rows
 
 
 def _count(n: int, thing: str) -> str:
@@ -36,18 +38,21 @@ def _count(n: int, thing: str) -> str:
 
 
 def order_detail(o: Any) -> str:  # a store.orders.OrderView, as the pane shows it
-    out = [f"[b]{escape(o.order_id)}[/b] {escape(o.account)} {escape(o.customer_name[:28])}  "
-           f"PO {escape(o.po or '-')}  {o.order_date:%Y-%m-%d}  {o.status}"
-           + (f"  {escape(o.invoice)}" if o.invoice else "") + (f"  [i]{escape(o.note[:30])}[/i]" if o.note else "")]
-    for ln in o.lines[:3]:
+    head = (f"{o.order_id} {o.account} {o.customer_name[:24]}  PO {o.po or '-'}  {o.order_date:%Y-%m-%d}  {o.status}"
+            + (f" {o.invoice}" if o.invoice else "") + (f": {o.note}" if o.note else ""))
+    out = [escape(head[:79])]  # one line, however long the names and the note
+    warnings = o.warnings[:2]
+    room = DETAIL_LINES - 2 - len(warnings)  # the pane's lines less the head, the totals and the warnings
+    shown = o.lines if len(o.lines) <= room else o.lines[:room - 1]
+    for ln in shown:
         out.append(f" {escape((ln.item or '-')[:10]):<10} {escape(ln.description[:30]):<30} "
                    f"{ln.quantity.normalize():f} x {format_amount(ln.unit_price_minor, o.currency)} "
                    f"{ln.tax_code} = {format_amount(ln.net_minor, o.currency)}")
-    if len(o.lines) > 3:
-        out.append(f" ... {_count(len(o.lines) - 3, 'more line')}")
+    if len(shown) < len(o.lines):
+        out.append(f" ... {_count(len(o.lines) - len(shown), 'more line')} (billfold orders show {escape(o.order_id)})")
     out.append(f" net {format_amount(o.subtotal_minor, o.currency)}  tax {format_amount(o.tax_minor, o.currency)}"
                f"  [b]total {format_amount(o.total_minor, o.currency)} {o.currency}[/b]")
-    out += [f" [b $warning]! {escape(w)}[/]" for w in o.warnings[:2]]
+    out += [f" [b $warning]! {escape(w)}[/]" for w in warnings]
     return "\n".join(out)
 
 
@@ -68,7 +73,7 @@ class OrdersScreen(Screen[None]):
     OrdersScreen #orders-filter { height: 1; }
     OrdersScreen #orders-find { height: 1; border: none; padding: 0; background: $boost; display: none; }
     OrdersScreen #orders-table { height: 1fr; }
-    OrdersScreen #orders-detail { height: 6; border-top: solid $primary; }
+    OrdersScreen #orders-detail { height: 8; border-top: solid $primary; }
     OrdersScreen #orders-status { height: 1; }
     """
 
@@ -88,8 +93,8 @@ class OrdersScreen(Screen[None]):
         yield Input(placeholder="filter: order, account, customer or PO; Enter", id="orders-find")
         yield DataTable(id="orders-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="orders-detail")
-        yield Static("F10 approve, F9 hold, F8 reject, F7 approve shown, F4 bill run; Left/Right status, "
-                     "/ filter, i import", id="orders-status")
+        yield Static("Left/Right status, / filter, i import a file; F7 approves all shown, F4 bills",
+                     id="orders-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -113,7 +118,7 @@ class OrdersScreen(Screen[None]):
         table.clear()
         for o in rows:
             table.add_row(o.order_id, o.status, o.account, o.customer_name[:22],
-                          format_amount(o.total_minor, o.currency), o.currency, "!" if o.warnings else "",
+                          money_cell(o.total_minor, o.currency), o.currency, "!" if o.warnings else "",
                           key=o.order_id)
         ids = [o.order_id for o in rows]
         if keep in ids:
@@ -186,7 +191,7 @@ class OrdersScreen(Screen[None]):
         warned = sum(1 for o in waiting if o.warnings)
         question = (f"Approve {_count(len(waiting), 'order')} shown ({FILTERS[self.filter]}"
                     f"{', ' + repr(self.text) if self.text else ''})?"
-                    + (f"\n{_count(warned, 'order')} carry warnings (on hold or over the credit limit)." if warned
+                    + (f"\n{_count(warned, 'order')} with warnings (on hold or over the credit limit)." if warned
                        else "") + "\nThe next billing run (F4) invoices them.")
 
         def answered(yes: bool | None) -> None:
@@ -267,5 +272,6 @@ class OrdersScreen(Screen[None]):
             return
         await self.load()
         totals = ", ".join(f"{format_amount(t.total_minor, t.currency)} {t.currency}" for t in result.totals)
-        skipped = f"; {len(result.skipped)} not billed: {escape(result.skipped[0][1])}" if result.skipped else ""
+        skipped = (f"; not billed, still approved: {escape(', '.join(o for o, _why in result.skipped))[:30]}"
+                   if result.skipped else "")
         self.say(f"Billed {_count(len(result.billed), 'invoice')}{' (' + totals + ')' if totals else ''}{skipped}")
