@@ -5,8 +5,8 @@ from store.catalogue import save_item, save_item_price
 from store.customers import CustomerData, create_customer
 from store.queries import invoice_view
 from tests.conftest import acting_as
-from tests.screens.host import HostApp
-from tests.screens.test_invoice_entry import key_invoice, settle, text
+from tests.screens.host import HostApp, settle, text_of
+from tests.screens.test_invoice_entry import key_invoice
 from tui.screens.invoice_entry import InvoiceEntryScreen
 
 
@@ -21,7 +21,7 @@ async def test_a_eur_customer_is_priced_in_eur_and_a_missing_price_is_named(book
         await settle(pilot)
         await key_invoice(pilot, account, ("cons-hr", "2"))
         await settle(pilot)
-        assert "Total €264.00" in text(app, "#totals")  # 2 x 110.00 EUR + 20%
+        assert "Total €264.00" in text_of(app, "#totals")  # 2 x 110.00 EUR + 20%
         await pilot.press(*"book", "enter")
         await settle(pilot)
         screen_text = " ".join(str(w.render()) for w in app.screen.query("Static"))
@@ -36,7 +36,7 @@ async def test_a_eur_customer_is_priced_in_eur_and_a_missing_price_is_named(book
 
 
 async def test_the_catalogue_screen_adds_a_price_in_another_currency(books) -> None:
-    from textual.widgets import DataTable, Static
+    from textual.widgets import DataTable
 
     from store.catalogue import list_items
     from store.session import set_operator
@@ -50,7 +50,7 @@ async def test_the_catalogue_screen_adds_a_price_in_another_currency(books) -> N
         await pilot.press("enter")  # edit BOOK: the form holds its own price and currency
         await pilot.press("enter", "ctrl+u", *"23.50", "enter", "ctrl+u", *"eur", "f10")
         await settle(pilot)
-        assert "Saved BOOK's EUR price 23.50" in str(app.screen.query_one("#cat-status", Static).render())
+        assert "Saved BOOK's EUR price 23.50" in text_of(app, "#cat-status")
         row = [str(c) for c in app.screen.query_one(DataTable).get_row_at(0)]
         assert row[:5] == ["BOOK", "Operator handbook", "19.99", "GBP", "EUR 23.50"]
     set_operator("alice")

@@ -7,21 +7,10 @@ from store.models import Invoice
 from store.orders import import_order_file, show_order
 from store.session import set_operator
 from tests.orders_books import csv_file, order_books, standard_rows
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle, text_of
 from tui.screens.approvals import DecisionConfirm
 from tui.screens.orders import OrdersScreen
 from tui.screens.prompt import TextPrompt
-
-
-async def settle(pilot) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def test_review_with_keys_then_bill_from_the_screen(books, tmp_path) -> None:
@@ -33,14 +22,14 @@ async def test_review_with_keys_then_bill_from_the_screen(books, tmp_path) -> No
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         assert [str(table.get_row_at(n)[0]) for n in range(table.row_count)] == ["SO-1", "SO-2", "SO-3"]
-        assert "total 51.00 GBP" in text(app, "#orders-detail") and "PO-77" in text(app, "#orders-detail")
+        assert "total 51.00 GBP" in text_of(app, "#orders-detail") and "PO-77" in text_of(app, "#orders-detail")
         await pilot.press("a", "y", "enter")  # printable keys change nothing
         await settle(pilot)
         assert show_order("SO-1").status == "pending"
         await pilot.press("f10")  # approve SO-1: it leaves the review list
         await settle(pilot)
         assert show_order("SO-1").status == "approved"
-        assert "Approved SO-1" in text(app, "#orders-status")
+        assert "Approved SO-1" in text_of(app, "#orders-status")
         assert str(table.get_row_at(0)[0]) == "SO-2"
         await pilot.press("f9")  # hold SO-2 with a note
         await settle(pilot)
@@ -67,8 +56,8 @@ async def test_review_with_keys_then_bill_from_the_screen(books, tmp_path) -> No
         await pilot.press("f10")
         await settle(pilot)
         assert Invoice.select().where(Invoice.status == "posted").count() == 3
-        assert "Billed 3 invoices" in text(app, "#orders-status")
+        assert "Billed 3 invoices" in text_of(app, "#orders-status")
         await pilot.press("left", "left")  # review -> all -> billed
         await settle(pilot)
-        assert str(table.get_row_at(0)[0]) == "SO-1" and "INV-000001" in text(app, "#orders-detail")
+        assert str(table.get_row_at(0)[0]) == "SO-1" and "INV-000001" in text_of(app, "#orders-detail")
     set_operator("alice")
