@@ -232,6 +232,14 @@ def list_orders(status: str | None = None) -> list[OrderView]:
     return order_views(_query(status))
 
 
+def _fetch(order_ids: Sequence[str]) -> list[SalesOrder]:
+    rows: list[SalesOrder] = []
+    for start in range(0, len(order_ids), 500):  # under every database's limit on bound parameters
+        rows.extend(SalesOrder.select(SalesOrder, Customer).join(Customer)
+                    .where(SalesOrder.order_no.in_(list(order_ids[start:start + 500]))))
+    return rows
+
+
 def _get(order_id: str) -> SalesOrder:
     order: SalesOrder | None = (SalesOrder.select(SalesOrder, Customer).join(Customer)
                                 .where(SalesOrder.order_no == order_id.strip()).first())
@@ -252,20 +260,27 @@ def _decide(order_ids: Sequence[str], to: OrderStatus, note: str, allowed: Seque
         raise ValidationError("order", "name at least one order")
     with transaction():
         require(Action.REVIEW_ORDERS)
-        for order_id in order_ids:
-            order = _get(order_id)
+        wanted = list(dict.fromkeys(o.strip() for o in order_ids))
+        found = {o.order_no: o for o in _fetch(wanted)}  # one query, however many are approved at once
+        missing = [o for o in wanted if o not in found]
+        if missing:
+            raise NotFound(f"order {missing[0]}: no such order")
+        who, when = current_operator(), utcnow()
+        for order_id in wanted:
+            order = found[order_id]
             if order.status == to and to == OrderStatus.APPROVED:
                 continue  # approving twice (a retried command, a second F7) changes nothing
             if order.status not in allowed:
                 raise Conflict(f"order {order.order_no} is {order.status}; only "
                                f"{' or '.join(allowed)} orders can be {to}")
-            changed = (SalesOrder.update(status=to, note=note, decided_by=current_operator(), decided_at=utcnow())
+            changed = (SalesOrder.update(status=to, note=note, decided_by=who, decided_at=when)
                        .where((SalesOrder.id == order.id) & (SalesOrder.status == order.status)).execute())
             if not changed:
                 raise Conflict(f"order {order.order_no} was changed by someone else; look again")
             record_event(f"order.{to}", "order", order.order_no, customer_id=order.customer_id,
                          before={"status": order.status}, after={"status": to, "note": note})
-        return order_views([_get(o) for o in order_ids])
+            order.status, order.note = to, note
+        return order_views([found[o] for o in wanted])
 
 
 def approve_orders(order_ids: Sequence[str]) -> list[OrderView]:
