@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from store.db import close_database, open_database
 from store.kinds import OrderStatus
 from store.models import Invoice, InvoiceLine, JournalEntry, OpenItem, Outbox, SalesOrder
@@ -81,6 +83,11 @@ def test_cli_bill_previews_without_yes_and_bills_with_it(cli, books, tmp_path) -
     done = run_json(cli, "bill", "--orders", "--yes")
     assert [b["invoice"] for b in done["billed"]] == ["INV-000001", "INV-000002", "INV-000003"]
     assert run_json(cli, "bill", "--orders", "--yes")["billed"] == []
+    pdf = tmp_path / "inv1.pdf"
+    code, _out, err = cli("pdf", "invoice", "INV-000001", "-o", str(pdf))
+    assert code == 0, err
+    printed = PdfReader(str(pdf)).pages[0].extract_text()
+    assert "PO-77" in printed and "Order SO-1" in printed  # the order id and PO go out on the invoice
     code, _out, err = cli("bill", "--yes")
     assert code == 2 and "--orders" in err
     code, _out, err = cli("bill", "--orders", "--yes", "--preview")

@@ -38,8 +38,9 @@ def _count(n: int, thing: str) -> str:
 
 
 def order_detail(o: Any) -> str:  # a store.orders.OrderView, as the pane shows it
-    head = (f"{o.order_id} {o.account} {o.customer_name[:24]}  PO {o.po or '-'}  {o.order_date:%Y-%m-%d}  {o.status}"
-            + (f" {o.invoice}" if o.invoice else "") + (f": {o.note}" if o.note else ""))
+    head = (f"{o.order_id} {o.status}" + (f" {o.invoice}" if o.invoice else "")
+            + f"  {o.account} {o.customer_name[:24]}  PO {o.po or '-'}  {o.order_date:%Y-%m-%d}"
+            + (f"  {o.note}" if o.note else ""))
     out = [escape(head[:79])]  # one line, however long the names and the note
     warnings = o.warnings[:2]
     room = DETAIL_LINES - 2 - len(warnings)  # the pane's lines less the head, the totals and the warnings
