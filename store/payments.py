@@ -20,13 +20,12 @@ from store.kinds import DocumentKind, EntryKind, InvoiceStatus, PaymentStatus, R
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
 from store.money import check_currency, format_money
 from store.numbering import take_number
+from store.payment_methods import METHODS
 from store.permissions import Action
 from store.service import run_service
 from store.session import current_operator, require
 from store.settings import get_setting
 from store.sql import sum_of
-
-METHODS = ("cash", "cheque", "card", "bank_transfer", "direct_debit", "other")
 
 
 @dataclass(frozen=True, slots=True)

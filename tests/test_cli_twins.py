@@ -158,3 +158,16 @@ def test_a_customers_default_tax_code_fills_lines_typed_without_one(books: Path,
     code, said = run("invoice", "create", "--customer", plain, "--line", "desc=Freight;qty=1;price=250")
     assert code == 2 and said["error"]["message"] == (
         "line 1 tax_code: is required (or give the customer a default tax code)")
+
+
+def test_payment_record_takes_the_customers_usual_method_and_completes_a_typed_one(cli, customer: str) -> None:
+    from store.models import Payment
+
+    for method in ("cheq", "cheque", "bank"):
+        assert cli("payment", "record", "--customer", customer, "--amount", "10", "--method", method)[0] == 0
+    assert cli("payment", "record", "--customer", customer, "--amount", "10")[0] == 0
+    assert [p.method for p in Payment.select().order_by(Payment.id)] == [
+        "cheque", "cheque", "bank_transfer", "cheque"]
+    code, said = cli("payment", "record", "--customer", customer, "--amount", "10", "--method", "c")
+    assert code == 2 and said["error"]["message"] == "method: 'c' is one of cash, cheque, card: type more"
+    assert Payment.select().count() == 4

@@ -17,6 +17,7 @@ from store import (
     lookup,
     matching,
     operators,
+    payment_methods,
     payments,
     periods,
     queries,
@@ -74,6 +75,7 @@ class Services:
     # payments and matching
     record_payment = staticmethod(payments.record_payment)
     record_and_allocate = staticmethod(payments.record_and_allocate)
+    usual_method = staticmethod(payment_methods.usual_method)
     allocate_payment = staticmethod(payments.allocate_payment)
     unallocate_payment = staticmethod(payments.unallocate_payment)
     match_queue = staticmethod(matching.match_queue)
