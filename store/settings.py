@@ -147,7 +147,7 @@ GL_ACCOUNTS: tuple[tuple[str, str], ...] = (
     ("1000", "Bank"), ("1100", "Trade receivables"), ("2100", "Unapplied cash"), ("2150", "Unidentified receipts"),
     ("2200", "Sales tax payable"), ("4000", "Sales"), ("6900", "Bad debts written off"),
 )
-GL_TARGET_ALLOWED = "a code or name of the company's chart (letters, digits, space : . _ / & ( ) ' -; 60 at most)"
+GL_TARGET_ALLOWED = "an account of the company's chart: up to 60 letters, digits, spaces and : . _ / & ( ) ' -"
 
 
 def _ledger_account(value: str) -> str | None:
