@@ -165,6 +165,15 @@ def period_currencies(period: Period) -> tuple[str, ...]:
     return tuple(sorted(str(c) for (c,) in query))
 
 
+def used_accounts(period: Period, currency: str | None = None) -> set[str]:
+    """Billfold's accounts the month's journal (in `currency` when given) posts to."""
+    where = _in_period(period)
+    if currency is not None:
+        where &= JournalLine.currency == currency
+    query = JournalLine.select(JournalLine.account).join(JournalEntry).where(where).distinct().tuples().iterator()
+    return {str(a) for (a,) in query}
+
+
 def _exported(period: Period, fmt: str) -> set[tuple[int, str]]:
     query = (GlExportEntry.select(GlExportEntry.entry, GlExportEntry.currency).join(JournalEntry)
              .where(_in_period(period) & (GlExportEntry.format == fmt)).tuples().iterator())

@@ -45,7 +45,7 @@ def cmd_gl_export(args: argparse.Namespace) -> Outcome:
 
 
 def cmd_gl_mapping(args: argparse.Namespace) -> Outcome:
-    from store.gl_export import parse_month, period_entries
+    from store.gl_export import parse_month, used_accounts
     from store.gl_mapping import account_mapping, set_mapping
 
     if args.verb == "set":
@@ -59,7 +59,7 @@ def cmd_gl_mapping(args: argparse.Namespace) -> Outcome:
         raise ValidationError("verb", "gl mapping shows the mapping; gl mapping set ACCOUNT TARGET changes one")
     used: set[str] = set()
     if args.period:
-        used = {line.account for e in period_entries(parse_month(args.period)) for line in e.lines}
+        used = used_accounts(parse_month(args.period))
     rows = account_mapping()
     missing = [r.account for r in rows if not r.mapped and (not args.period or r.account in used)]
     value = {"accounts": [{"account": r.account, "name": r.name, "kind": r.kind, "target": r.target,
