@@ -4,30 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from store.gl_export import period_exports
 from store.models import GlExport
 from store.session import set_operator
 from tests.gl_books import NOVEMBER, map_chart, month_of_books
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle
+from tests.screens.host import text_of as text
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.gl_export import GlExportScreen
 from tui.screens.period_end import PeriodEndScreen
 from tui.screens.prompt import TextPrompt
 from tui.screens.reports import ReportsScreen
 from tui.widgets.report_table import ReportTable
-
-
-async def settle(pilot) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def answer(pilot, value: str) -> None:

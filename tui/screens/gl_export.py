@@ -24,6 +24,7 @@ from store.reports import Period
 from tui.answers import answered, answered_at_all
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
@@ -64,7 +65,7 @@ def mapping_cells(row: Any, used: set[str]) -> tuple[str, ...]:  # a store.gl_ma
     return row.account, row.name, row.target or "(unmapped)", "yes" if row.account in used else ""
 
 
-class GlExportScreen(Screen[None]):
+class GlExportScreen(UsesBooks, Screen[None]):
     DEFAULT_CSS = """
     GlExportScreen #gl-choice { height: 1; text-style: bold; padding: 0 1; }
     GlExportScreen #gl-plan { height: 2; padding: 0 1; }
@@ -92,10 +93,6 @@ class GlExportScreen(Screen[None]):
         self.currency: str | None = None
         self.state: Any = None  # (plan, mapping rows, used accounts, currency) from services.gl_overview
 
-    @property
-    def services(self):
-        return self.app.context.services
-
     def compose(self) -> ComposeResult:
         yield HeaderLine("Ledger export")
         yield Static("", id="gl-choice", markup=False)
@@ -106,7 +103,7 @@ class GlExportScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        today: dt.date = self.app.context.today  # type: ignore[attr-defined]
+        today: dt.date = self.app.context.today
         self.period = Period.containing(today.replace(day=1) - dt.timedelta(days=1))
         self.query_one(ReportTable).focus()
         self.reload()
