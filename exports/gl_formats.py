@@ -14,6 +14,7 @@ import io
 import os
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from exports.reports_out import safe_csv_text
@@ -28,6 +29,9 @@ ROOTS = {"asset": "Assets", "liability": "Liabilities", "equity": "Equity", "inc
 BEANCOUNT_ACCOUNT = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses)(:[A-Z0-9][A-Za-z0-9-]*)+$")
 XERO_COLUMNS = ("*Narration", "*Date", "Description", "*AccountCode", "*TaxRate", "*Amount", "TrackingName1",
                 "TrackingOption1", "TrackingName2", "TrackingOption2")
+# Xero's manual journal import takes up to 300 lines a file: a bigger month goes out as numbered files,
+# never splitting a journal.
+XERO_MAX_LINES = 300
 CSV_COLUMNS = ("date", "entry", "kind", "account", "mapped_account", "currency", "debit_minor", "credit_minor",
                "debit", "credit", "description")
 
@@ -135,6 +139,20 @@ def to_csv(batch: GlBatch) -> str:
     return _csv(CSV_COLUMNS, rows)
 
 
+def xero_parts(batch: GlBatch, most: int) -> list[GlBatch]:
+    """The batch cut into batches of at most `most` lines, whole entries each (an entry bigger than `most`
+    goes alone: Xero then refuses that one file, not the month)."""
+    parts: list[list[GlEntry]] = [[]]
+    lines = 0
+    for entry in batch.entries:
+        if parts[-1] and lines + len(entry.lines) > most:
+            parts.append([])
+            lines = 0
+        parts[-1].append(entry)
+        lines += len(entry.lines)
+    return [replace(batch, entries=tuple(part)) for part in parts]
+
+
 def render(batch: GlBatch, xero_tax_rate: str = "No VAT") -> bytes:
     if batch.format == "beancount":
         return to_beancount(batch).encode()
@@ -176,11 +194,21 @@ def export_to_file(period: str, fmt: str, out: str | Path | None = None, *, curr
     tax_rate = get_setting("gl_xero_tax_rate") or "No VAT"
 
     def write(batch: GlBatch) -> tuple[str, str]:
-        target = Path(out) if out else (folder or Path.cwd()) / default_file_name(
-            batch.period.code, batch.format, batch.currency, len(batch.previous) + 1)
-        data = render(batch, tax_rate)
-        _write_atomically(target.expanduser(), data)
-        return str(target), hashlib.sha256(data).hexdigest()
+        target = (Path(out) if out else (folder or Path.cwd()) / default_file_name(
+            batch.period.code, batch.format, batch.currency, len(batch.previous) + 1)).expanduser()
+        parts = [batch]
+        if batch.format == "xero-csv" and sum(len(e.lines) for e in batch.entries) > XERO_MAX_LINES:
+            parts = xero_parts(batch, XERO_MAX_LINES)
+        digest = hashlib.sha256()
+        for n, part in enumerate(parts, 1):
+            data = render(part, tax_rate)
+            digest.update(data)
+            _write_atomically(target if len(parts) == 1 else target.with_name(
+                f"{target.stem}-{n:03d}{target.suffix}"), data)
+        # Several files are recorded as their pattern (-001 to -NNN) and one digest of them in order.
+        name = str(target) if len(parts) == 1 else str(target.with_name(
+            f"{target.stem}-[001-{len(parts):03d}]{target.suffix}"))
+        return name, digest.hexdigest()
 
     return export_journal(period, fmt, write, currency=currency, again=again)
 

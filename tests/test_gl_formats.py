@@ -137,3 +137,28 @@ def test_a_name_that_would_be_a_formula_or_break_a_line_is_neutralised(books: Pa
     iif_rows = [r.split("\t") for r in (tmp_path / "x.iif").read_text().splitlines()]
     assert {len(r) for r in iif_rows if r[0] in ("TRNS", "SPL")} == {9}
     assert all('"' not in cell for r in iif_rows for cell in r)
+
+
+def test_a_xero_month_over_its_line_limit_goes_out_in_numbered_files_of_whole_journals(
+        books_month, tmp_path: Path, monkeypatch) -> None:
+    from exports import gl_formats
+
+    monkeypatch.setattr(gl_formats, "XERO_MAX_LINES", 5)
+    result = export_to_file("2026-11", "xero-csv", tmp_path / "nov.csv", currency="GBP")
+    files = sorted(tmp_path.glob("nov-*.csv"))
+    assert len(files) > 2 and not (tmp_path / "nov.csv").exists()
+    assert result.record.file_name == str(tmp_path / f"nov-[001-{len(files):03d}].csv")
+    sums: dict[str, list[int]] = {}
+    seen: set[str] = set()
+    digest = __import__("hashlib").sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+        with path.open(newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert tuple(rows[0]) == XERO_COLUMNS and 1 <= len(rows) - 1 <= 5
+        journals = {row[0] for row in rows[1:]}
+        assert not journals & seen  # a journal is never cut between two files
+        seen |= journals
+        for row in rows[1:]:
+            add_signed(sums, row[3], _minor(row[5], "GBP"))
+    assert frozen(sums) == expected("GBP") and digest.hexdigest() == result.record.sha256
