@@ -212,16 +212,17 @@ def period_entries(period: Period, currency: str | None = None) -> list[GlEntry]
     return entries
 
 
-def _pick_currency(period: Period, fmt: str, currency: str | None) -> tuple[str | None, tuple[str, ...]]:
-    currencies = period_currencies(period)
+def _pick_currency(period: Period, fmt: str, currency: str | None) -> str | None:
+    """The one currency to export: as asked, else for a one-currency format the month's only one (None: all)."""
     if currency is not None:
-        return check_currency(currency.strip().upper()), currencies
-    if fmt in ONE_CURRENCY:
-        if len(currencies) > 1:
-            raise ValidationError("currency", f"{period.label} has entries in {', '.join(currencies)}; a {fmt} file "
-                                              "holds one currency: give --currency (one file for each)")
-        return (currencies[0] if currencies else None), currencies
-    return None, currencies
+        return check_currency(currency.strip().upper())
+    if fmt not in ONE_CURRENCY:
+        return None
+    currencies = period_currencies(period)
+    if len(currencies) > 1:
+        raise ValidationError("currency", f"{period.label} has entries in {', '.join(currencies)}; a {fmt} file "
+                                          "holds one currency: give --currency (one file for each)")
+    return currencies[0] if currencies else None
 
 
 def _same_target(records: list[GlExportRecord], currency: str | None) -> tuple[GlExportRecord, ...]:
@@ -229,13 +230,18 @@ def _same_target(records: list[GlExportRecord], currency: str | None) -> tuple[G
 
 
 def plan_export(period_text: str, fmt: str, currency: str | None = None) -> GlPlan:
-    """What `export_journal` would do now: counts, earlier exports, currencies (read only)."""
+    """What `export_journal` would do now: counts, earlier exports, currencies (read only; counted in the
+    database, so the screen stays quick on a month of a hundred thousand entries)."""
     period, fmt = parse_month(period_text), check_format(fmt)
-    cur, currencies = _pick_currency(period, fmt, currency)
-    entries = period_entries(period, cur)
-    done = _exported(period, fmt)
-    new = sum(1 for e in entries if (e.entry_id, e.currency) not in done)
-    return GlPlan(period, fmt, cur, currencies, len(entries), new, _same_target(period_exports(period, fmt), cur))
+    cur = _pick_currency(period, fmt, currency)
+    lines, carried = _in_period(period), _in_period(period) & (GlExportEntry.format == fmt)
+    if cur is not None:
+        lines, carried = lines & (JournalLine.currency == cur), carried & (GlExportEntry.currency == cur)
+    total = (JournalLine.select(JournalLine.entry, JournalLine.currency).join(JournalEntry).where(lines)
+             .distinct().count())
+    done = GlExportEntry.select().join(JournalEntry).where(carried).count()
+    return GlPlan(period, fmt, cur, period_currencies(period), total, total - done,
+                  _same_target(period_exports(period, fmt), cur))
 
 
 def _check_trial_balance(batch: GlBatch) -> None:
@@ -259,7 +265,7 @@ def export_journal(period_text: str, fmt: str, write: Writer, *, currency: str |
     period, fmt = parse_month(period_text), check_format(fmt)
     with transaction():
         login = require(Action.EXPORT_LEDGER)
-        cur, currencies = _pick_currency(period, fmt, currency)
+        cur = _pick_currency(period, fmt, currency)
         previous = _same_target(period_exports(period, fmt), cur)
         entries = period_entries(period, cur)
         if not entries:
@@ -292,5 +298,5 @@ def export_journal(period_text: str, fmt: str, write: Writer, *, currency: str |
         record_event("gl.export", "gl_export", row.id,
                      after={"period": period.code, "format": fmt, "currency": cur, "kind": kind,
                             "entries": len(chosen), "lines": record.line_count, "sha256": digest, "file": file_name,
-                            "currencies": list(currencies)})
+                            "currencies": sorted({e.currency for e in chosen})})
     return GlExportResult(record, previous, checked)

@@ -75,7 +75,7 @@ async def test_check_map_export_and_again(books, customer: str, tmp_path: Path) 
         await settle(pilot)
         await answer(pilot, str(tmp_path / "nov.beancount"))
         assert text(app, "#gl-result").startswith("Wrote nov.beancount: ")
-        assert "full; totals = trial balance" in text(app, "#gl-result")
+        assert "full; = trial balance" in text(app, "#gl-result")
         assert (tmp_path / "nov.beancount").exists() and period_exports(NOVEMBER)[0].exported_by == "bob"
         assert "Exported as beancount by bob on 22 Nov 2026" in text(app, "#gl-plan")
         assert "nothing new since: F10 offers the whole month again" in text(app, "#gl-plan")

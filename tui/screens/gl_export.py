@@ -31,7 +31,7 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.report_table import ReportTable
 from tui.widgets.results import Column
 
-MAPPING_COLUMNS = (Column("Account", 7), Column("Name", 26, flex=1), Column("Company account", 36, flex=1),
+MAPPING_COLUMNS = (Column("Account", 7), Column("Name", 32, flex=1), Column("Company account", 30, flex=1),
                    Column("Used", 4))
 
 
@@ -217,6 +217,6 @@ class GlExportScreen(UsesBooks, Screen[None]):
             self.say(f"Not exported: {exc}")
             return
         record = result.record
-        agrees = "; totals = trial balance" if result.trial_balance_checked else ""
+        agrees = "; = trial balance" if result.trial_balance_checked else ""
         self.say(f"Wrote {Path(record.file_name).name}: {_entries(record.entry_count)}, {record.kind}{agrees}")
         self.reload()
