@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from store.audit import record_event
 from store.errors import Conflict, ValidationError
@@ -180,11 +180,17 @@ def _exported(period: Period, fmt: str) -> set[tuple[int, str]]:
     return {(int(e), str(c)) for e, c in query}
 
 
-def period_entries(period: Period, currency: str | None = None) -> list[GlEntry]:
-    """The month's journal, entry by entry (one GlEntry per entry and currency), by date then entry number."""
+def period_entries(period: Period, currency: str | None = None, *, not_carried_in: str | None = None
+                   ) -> list[GlEntry]:
+    """The month's journal, entry by entry (one GlEntry per entry and currency), by date then entry number;
+    `not_carried_in` a format: only what no export in that format carried yet."""
     where = _in_period(period)
     if currency is not None:
         where &= JournalLine.currency == currency
+    if not_carried_in is not None:
+        where &= ~fn.EXISTS(GlExportEntry.select(GlExportEntry.id).where(
+            (GlExportEntry.entry == JournalLine.entry) & (GlExportEntry.format == not_carried_in)
+            & (GlExportEntry.currency == JournalLine.currency)))
     query = (JournalLine.select(JournalLine.entry, JournalEntry.entry_date, JournalEntry.kind, JournalEntry.memo,
                                 JournalLine.account, JournalLine.currency, JournalLine.debit_minor,
                                 JournalLine.credit_minor, Customer.name, Invoice.number, Payment.number)
@@ -267,17 +273,20 @@ def export_journal(period_text: str, fmt: str, write: Writer, *, currency: str |
         login = require(Action.EXPORT_LEDGER)
         cur = _pick_currency(period, fmt, currency)
         previous = _same_target(period_exports(period, fmt), cur)
-        entries = period_entries(period, cur)
-        if not entries:
-            what = f" in {cur}" if cur else ""
-            raise Conflict(f"no journal entries{what} are dated in {period.label}; nothing exported")
-        done = _exported(period, fmt)
-        new = [e for e in entries if (e.entry_id, e.currency) not in done]
-        if previous and not new and not again:
-            raise Conflict(f"{period.code} was already exported as {fmt} ({'; '.join(p.describe() for p in previous)}) "
-                           "and nothing was posted into it since; --again writes the whole month again")
-        kind = "again" if previous and again else "difference" if previous else "full"
-        chosen = entries if kind != "difference" else new
+        if previous and not again:  # only what was posted into the month since: never read the rest
+            kind, chosen = "difference", period_entries(period, cur, not_carried_in=fmt)
+            new = chosen
+            if not chosen:
+                raise Conflict(f"{period.code} was already exported as {fmt} ("
+                               f"{'; '.join(p.describe() for p in previous)}) and nothing was posted into it "
+                               "since; --again writes the whole month again")
+        else:
+            kind, chosen = ("again" if previous else "full"), period_entries(period, cur)
+            if not chosen:
+                what = f" in {cur}" if cur else ""
+                raise Conflict(f"no journal entries{what} are dated in {period.label}; nothing exported")
+            done = _exported(period, fmt)
+            new = [e for e in chosen if (e.entry_id, e.currency) not in done]
         accounts = mapped_targets(sorted({line.account for e in chosen for line in e.lines}),
                                   f"{period.label}'s journal")
         batch = GlBatch(period, fmt, cur, kind, tuple(chosen), accounts, previous,

@@ -162,3 +162,12 @@ def test_a_xero_month_over_its_line_limit_goes_out_in_numbered_files_of_whole_jo
         for row in rows[1:]:
             add_signed(sums, row[3], _minor(row[5], "GBP"))
     assert frozen(sums) == expected("GBP") and digest.hexdigest() == result.record.sha256
+
+
+@pytest.mark.parametrize("currency", ["GBP", "JPY", "KWD", "EUR"])
+def test_amount_text_is_plain_amount(currency: str) -> None:
+    from exports.gl_formats import amount_text
+    from store.money import plain_amount
+
+    for minor in (0, 1, -1, 9, 10, 99, 100, 101, -637_46, 123_456_789, -10**15 + 7):
+        assert amount_text(minor, currency) == plain_amount(minor, currency), (minor, currency)
