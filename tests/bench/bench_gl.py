@@ -58,8 +58,9 @@ def run(period: Period, out: Path, bean_check: bool) -> list[list[object]]:
             "quickbooks-iif", "xero-csv") else None)
         seconds = time.perf_counter() - started
         record = result.record
-        size = (out / f"full.{fmt}").stat().st_size
-        rows.append([f"{fmt} (whole month)", f"{record.entry_count:,}", f"{record.line_count:,}",
+        files = sorted(out.glob(f"full*.{fmt}"))  # Xero's: numbered files of at most 300 lines
+        size = sum(f.stat().st_size for f in files)
+        rows.append([f"{fmt} (whole month{f', {len(files):,} files' if len(files) > 1 else ''})", f"{record.entry_count:,}", f"{record.line_count:,}",
                      f"{size / 1e6:.1f}", f"{seconds:.2f}", f"{record.entry_count / seconds:,.0f}"])
     started = time.perf_counter()
     try:
