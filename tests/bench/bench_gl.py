@@ -60,7 +60,8 @@ def run(period: Period, out: Path, bean_check: bool) -> list[list[object]]:
         record = result.record
         files = sorted(out.glob(f"full*.{fmt}"))  # Xero's: numbered files of at most 300 lines
         size = sum(f.stat().st_size for f in files)
-        rows.append([f"{fmt} (whole month{f', {len(files):,} files' if len(files) > 1 else ''})", f"{record.entry_count:,}", f"{record.line_count:,}",
+        several = f", {len(files):,} files" if len(files) > 1 else ""
+        rows.append([f"{fmt} (whole month{several})", f"{record.entry_count:,}", f"{record.line_count:,}",
                      f"{size / 1e6:.1f}", f"{seconds:.2f}", f"{record.entry_count / seconds:,.0f}"])
     started = time.perf_counter()
     try:
