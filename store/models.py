@@ -105,6 +105,7 @@ class Customer(BaseModel):
     terms_days = IntegerField(default=30)
     credit_limit_minor = MinorField(default=0)  # 0: no limit
     tax_id = TextField(default="")
+    tax_code = CharField(default="")  # the default for a line typed without one (migration 0018)
     status = CharField(default="active")  # active, on_hold, in_collections, closed
     hold_reason = TextField(default="")
     channel = CharField(default="email")  # email, post
