@@ -51,6 +51,7 @@ def prepare(books: Books) -> World:
     refund = request_refund(account, 60000, "bank_transfer").number  # over the 500.00 limit: waits
     set_operator(books.logins["admin"])
     close_period(months_ago(5))
+    map_whole_chart()
     return World(account, first, spare, payment, refund, f"{books.logins['clerk']}_new", books.logins["clerk"])
 
 
@@ -60,6 +61,19 @@ def _settings(key: str, value: str) -> Callable[[World], object]:
 
         return set_setting(key, value)
     return change
+
+
+def map_whole_chart() -> None:
+    from store.gl_mapping import account_mapping, set_mapping
+
+    for row in account_mapping():
+        set_mapping(row.account, f"GL {row.account}")
+
+
+def _export_ledger(w: World) -> object:
+    from store.gl_export import export_journal
+
+    return export_journal(f"{TODAY - dt.timedelta(days=90):%Y-%m}", "csv", lambda batch: ("(not written)", "-"))
 
 
 def _do(action: Action) -> Callable[[World], object]:
@@ -89,6 +103,7 @@ def _do(action: Action) -> Callable[[World], object]:
         Action.DUNNING: lambda w: collections.record_promise(w.account, TODAY + dt.timedelta(days=14), 1000),
         Action.DELIVER: lambda w: deliveries.record_delivery(w.open_invoice, w.account, "invoice", "email",
                                                              "ap@walk.example", b"%PDF-1.4", "sent"),
+        Action.EXPORT_LEDGER: _export_ledger,
         Action.APPROVE: lambda w: payments.approve_refund(w.refund),
         Action.CHANGE_SETTINGS: _settings("company_name", "Renamed Ltd"),
         Action.CHANGE_ADMIN_SETTINGS: _settings("refund_approval_minor", "90000"),
