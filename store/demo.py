@@ -14,6 +14,7 @@ from store import clock
 from store.catalogue import save_item
 from store.customers import CustomerData, create_customer, put_on_hold
 from store.disputes import open_dispute
+from store.gl_mapping import set_mapping
 from store.invoices import DraftInput, LineInput, create_and_post, create_draft, credit_invoice
 from store.kinds import OperatorRole
 from store.payments import PaymentInput, allocate_payment, record_payment
@@ -100,6 +101,7 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
         create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
                                                                item_code="CONS-HR"),)))
         _demo_orders(rng, accounts, today)
+        _demo_gl_mapping()
 
 
 def _demo_orders(rng: random.Random, accounts: list[str], today: dt.date) -> None:
@@ -129,6 +131,19 @@ def _demo_orders(rng: random.Random, accounts: list[str], today: dt.date) -> Non
         raw.lines.extend(RawLine(n, code, desc, qty, "350.00" if not code else "", "") for code, desc, qty in items)
         orders.append(raw)
     import_orders(orders, "demo-orders.csv")
+
+
+# The demo company's chart as QuickBooks names it, so `billfold gl export` works on the demo at once.
+DEMO_GL_MAPPING = (
+    ("1000", "Checking"), ("1100", "Accounts Receivable"), ("2100", "Customer Deposits"),
+    ("2150", "Suspense:Unidentified Receipts"), ("2200", "Sales Tax Payable"), ("4000", "Sales Income"),
+    ("6900", "Bad Debt Expense"),
+)
+
+
+def _demo_gl_mapping() -> None:
+    for account, target in DEMO_GL_MAPPING:
+        set_mapping(account, target)
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:

@@ -85,12 +85,13 @@ class CreditLimitExceeded(Conflict):
 
 # ---------------------------------------------------------------- parsing what was typed
 
-def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogue | None = None
-                      ) -> tuple[LineInput | None, dict[str, str]]:
+def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogue | None = None,
+                      default_tax: str = "") -> tuple[LineInput | None, dict[str, str]]:
     """One grid line as typed (item, description, quantity, price, discount, tax) -> LineInput or messages.
 
-    An item code fills whatever the operator left blank from the catalogue. Given a loaded
-    catalogue, no query is made (an entry screen checks lines as fast as they are typed).
+    An item code fills whatever the operator left blank from the catalogue; a line with neither a
+    typed tax code nor an item's takes `default_tax` (the customer's). Given a loaded catalogue, no
+    query is made (an entry screen checks lines as fast as they are typed).
     """
     catalogue = catalogue or load_catalogue()
     errors: dict[str, str] = {}
@@ -122,9 +123,9 @@ def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogu
             errors["discount"] = "is a percentage from 0 to 100"
     except ValidationError as exc:
         errors["discount"] = exc.message
-    tax_code = (raw.get("tax_code") or "").strip().upper() or (item.tax_code if item else "")
+    tax_code = (raw.get("tax_code") or "").strip().upper() or (item.tax_code if item else "") or default_tax
     if not tax_code:
-        errors["tax_code"] = "is required"
+        errors["tax_code"] = "is required (or give the customer a default tax code)"
     elif tax_code not in catalogue.tax_rates:
         errors["tax_code"] = f"'{tax_code}' is not a tax code"
     if errors:

@@ -105,6 +105,7 @@ class Customer(BaseModel):
     terms_days = IntegerField(default=30)
     credit_limit_minor = MinorField(default=0)  # 0: no limit
     tax_id = TextField(default="")
+    tax_code = CharField(default="")  # the default for a line typed without one (migration 0018)
     status = CharField(default="active")  # active, on_hold, in_collections, closed
     hold_reason = TextField(default="")
     channel = CharField(default="email")  # email, post
@@ -685,12 +686,49 @@ class CsvMappingRecord(BaseModel):
     mapping = JsonField()
 
 
+class GlExport(BaseModel):
+    """One ledger export for the accountant: a month's journal, or what was new in it, in one format."""
+
+    id = AutoField()
+    period = CharField()  # 2026-11
+    format = CharField()  # beancount, quickbooks-iif, xero-csv, csv
+    currency = CharField(max_length=3, null=True)  # the one currency of an IIF or Xero file; None: every currency
+    kind = CharField()  # full (the first), difference (what was not exported yet), again (the whole month again)
+    exported_by = CharField()
+    exported_at = IsoDateTimeField(default=utcnow)
+    entry_count = IntegerField()
+    line_count = IntegerField()
+    first_entry = IntegerField(null=True)
+    last_entry = IntegerField(null=True)
+    sha256 = CharField()
+    file_name = TextField(default="")
+
+    class Meta:
+        indexes = ((("period", "format"), False),)
+
+
+class GlExportEntry(BaseModel):
+    """A journal entry's lines in one currency, carried by an export: the next export in that format leaves
+    them out."""
+
+    id = AutoField()
+    export = ForeignKeyField(GlExport, backref="entries")
+    export_id: int
+    format = CharField()
+    entry = ForeignKeyField(JournalEntry, index=False)
+    entry_id: int
+    currency = CharField(max_length=3)
+
+    class Meta:
+        indexes = ((("entry", "format", "currency"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting, Operator, PeriodLock, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
     Outbox, CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
-    ApprovalRequest, WorkAssignment, ItemPrice, SalesOrder, SalesOrderLine,
+    ApprovalRequest, WorkAssignment, ItemPrice, SalesOrder, SalesOrderLine, GlExport, GlExportEntry,
 ]
 
 

@@ -33,6 +33,7 @@ class Action(enum.Enum):
     EDIT_ACCOUNTS = "add and edit customer accounts"
     DUNNING = "record dunning notices and promises"
     DELIVER = "deliver documents"
+    EXPORT_LEDGER = "export the ledger for the accountant"
     APPROVE = "approve a request"
     CHANGE_SETTINGS = "change settings"
     CHANGE_ADMIN_SETTINGS = "change limits and delivery destinations"
@@ -57,6 +58,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.EDIT_ACCOUNTS: EVERYONE,
     Action.DUNNING: EVERYONE,
     Action.DELIVER: EVERYONE,
+    Action.EXPORT_LEDGER: EVERYONE,
     Action.APPROVE: SUPERVISORS,
     Action.CHANGE_SETTINGS: SUPERVISORS,
     Action.CHANGE_ADMIN_SETTINGS: ADMINS,

@@ -19,6 +19,7 @@ from store import (
     operators,
     order_billing,
     orders,
+    payment_methods,
     payments,
     periods,
     queries,
@@ -86,6 +87,7 @@ class Services:
     # payments and matching
     record_payment = staticmethod(payments.record_payment)
     record_and_allocate = staticmethod(payments.record_and_allocate)
+    usual_method = staticmethod(payment_methods.usual_method)
     allocate_payment = staticmethod(payments.allocate_payment)
     unallocate_payment = staticmethod(payments.unallocate_payment)
     match_queue = staticmethod(matching.match_queue)
@@ -221,6 +223,37 @@ class Services:
     @staticmethod
     def customer_data(account_no: str) -> customers.CustomerData:
         return customers.customer_data(customers.get_customer(account_no))
+
+    @staticmethod
+    def gl_overview(period: str, fmt: str, currency: str | None):
+        """The ledger export screen's state: (plan, mapping rows, accounts the month uses, currency shown)."""
+        from store.gl_export import ONE_CURRENCY, parse_month, period_currencies, plan_export, used_accounts
+        from store.gl_mapping import account_mapping
+
+        month = parse_month(period)
+        currencies = period_currencies(month)
+        if fmt in ONE_CURRENCY and currency is None and currencies:
+            base = settings.get_setting("base_currency")
+            currency = base if base in currencies else currencies[0]
+        return plan_export(period, fmt, currency), account_mapping(), used_accounts(month, currency), currency
+
+    @staticmethod
+    def export_ledger(period: str, fmt: str, path: str, currency: str | None, again: bool = False):
+        from exports.gl_formats import export_to_file
+
+        return export_to_file(period, fmt, path, currency=currency, again=again)
+
+    @staticmethod
+    def gl_default_file(period: str, fmt: str, currency: str | None, sequence: int) -> str:
+        from exports.gl_formats import default_file_name
+
+        return default_file_name(period, fmt, currency, sequence)
+
+    @staticmethod
+    def set_gl_mapping(account: str, target: str):
+        from store.gl_mapping import set_mapping
+
+        return set_mapping(account, target)
 
     # the team: approvals (four eyes), worklists, the audit trail
     list_requests = staticmethod(approvals.list_requests)

@@ -11,6 +11,7 @@ from tui.cli import (
     customers,
     delivery,
     documents,
+    gl,
     invoices,
     operators,
     orders,
@@ -21,8 +22,8 @@ from tui.cli import (
 from tui.cli.base import Outcome, add_command
 
 # Each module adds its commands with `register(sub)`; the order here is the order of `billfold --help`.
-GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team, orders,
-          billing)
+GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team, gl,
+          orders, billing)
 
 
 class UsageError(Exception):

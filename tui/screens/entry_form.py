@@ -75,7 +75,8 @@ class EntryForm(UsesBooks, FormScreen):
                 row.field(name).remove_class("-bad")
             if row.blank():
                 continue
-            line, bad = self.services.parse_line_fields(row.raw(), self.currency(), self.catalogue)
+            line, bad = self.services.parse_line_fields(row.raw(), self.currency(), self.catalogue,
+                                                        self.customer.tax_code if self.customer else "")
             for name, message in bad.items():
                 errors[f"{n}:{name}"] = f"line {n} {LABELS[name]}: {message}"
                 row.field(name).add_class("-bad")

@@ -95,7 +95,7 @@ class LineKeys(EntryForm):
 
     def default_tax_code(self, row: LineRow) -> None:
         """A line with no tax code takes the customer's default, if the customer has one."""
-        code = getattr(self.customer, "tax_code", "") or ""
+        code = self.customer.tax_code if self.customer else ""
         if code and not row.field("tax_code").value.strip() and not row.blank():
             row.field("tax_code").value = code
 
