@@ -31,7 +31,9 @@ from store.service import transaction
 from store.session import current_operator, require
 from store.settings import get_setting
 
-FREE_TEXT_TAX = "S"  # a line without an item is taxed at the standard rate (the file has no tax column)
+# A line without an item takes the customer's default tax code, else the standard rate (the file has no
+# tax column), as a free-text line keyed on the entry screen does.
+FREE_TEXT_TAX = "S"
 MAX_ORDER_ID = 40
 REVIEWABLE = (OrderStatus.PENDING, OrderStatus.HELD)
 
@@ -132,14 +134,15 @@ def _import_one(raw: RawOrder, order_id: str, source: str, catalogue: Catalogue)
 
 def _order_line(raw: RawLine, customer: Customer, catalogue: Catalogue) -> tuple[str, str, Decimal, int, str]:
     try:
-        return _check_line(raw, customer.currency, catalogue)
+        return _check_line(raw, customer.currency, catalogue, customer.tax_code or FREE_TEXT_TAX)
     except ValidationError as exc:
         if isinstance(exc, OrderFileError):
             raise
         raise OrderFileError(raw.line, f"{exc.field} {exc.message}") from None
 
 
-def _check_line(raw: RawLine, currency: str, catalogue: Catalogue) -> tuple[str, str, Decimal, int, str]:
+def _check_line(raw: RawLine, currency: str, catalogue: Catalogue, free_text_tax: str
+                ) -> tuple[str, str, Decimal, int, str]:
     code = raw.item.strip().upper()
     item = catalogue.items.get(code) if code else None
     if code and item is None:
@@ -160,7 +163,7 @@ def _check_line(raw: RawLine, currency: str, catalogue: Catalogue) -> tuple[str,
         price = price_for(item, currency)
     else:
         raise ValidationError("unit_price", "is required on a line without an item")
-    return code, description, quantity, price, item.tax_code if item else FREE_TEXT_TAX
+    return code, description, quantity, price, item.tax_code if item else free_text_tax
 
 
 # ---------------------------------------------------------------- what each order would be

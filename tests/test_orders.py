@@ -159,3 +159,16 @@ def test_import_respects_the_size_limit(books, tmp_path) -> None:
     admin_setting("import_max_bytes", "10")
     with pytest.raises(ValidationError, match="import_max_bytes"):
         import_order_file(csv_file(tmp_path, standard_rows(b)))
+
+
+def test_a_free_text_line_takes_the_customers_default_tax_code(books, tmp_path) -> None:
+    from store.customers import CustomerData, create_customer
+
+    exporter = create_customer(CustomerData(name="Export Buyer GmbH", email="ap@buyer.example", country="DE",
+                                            tax_code="Z")).account_no
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,account,po,order_date,item,description,quantity,unit_price,currency\n"
+                    f"EX-1,{exporter},PO-1,2026-11-20,,Freight to Hamburg,1,250.00,\n")
+    import_order_file(path)
+    order = show_order("EX-1")
+    assert ([ln.tax_code for ln in order.lines], order.tax_minor, order.total_minor) == (["Z"], 0, 25000)
