@@ -18,15 +18,48 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 FONT_DIR = Path(__file__).with_name("fonts")
-# DejaVu Sans draws Latin, Greek, Cyrillic and Arabic (with the presentation forms xhtml2pdf
-# shapes Arabic into); Droid Sans Fallback draws Chinese, Japanese and Korean. xhtml2pdf picks
-# the font per character from the font-family list, so mixed text needs no markup.
+# DejaVu Sans draws Latin, Greek, Cyrillic, Hebrew and Arabic (with the presentation forms
+# xhtml2pdf shapes Arabic into); Noto Sans draws the Indic scripts and Thai, which DejaVu lacks;
+# Droid Sans Fallback draws Chinese, Japanese and Korean. xhtml2pdf picks the font per character
+# from the font-family list (exports.pdf.scripts.FAMILIES), so mixed text needs no markup and
+# Latin text keeps DejaVu. All are TrueType outlines: ReportLab embeds nothing else.
 FONT_FILES = MappingProxyType({
     "regular": "DejaVuSans.ttf",
     "bold": "DejaVuSans-Bold.ttf",
+    "devanagari": "NotoSansDevanagari-Regular.ttf",
+    "devanagari-bold": "NotoSansDevanagari-Bold.ttf",
+    "bengali": "NotoSansBengali-Regular.ttf",
+    "bengali-bold": "NotoSansBengali-Bold.ttf",
+    "tamil": "NotoSansTamil-Regular.ttf",
+    "tamil-bold": "NotoSansTamil-Bold.ttf",
+    "thai": "NotoSansThai-Regular.ttf",
+    "thai-bold": "NotoSansThai-Bold.ttf",
     "cjk": "DroidSansFallback.ttf",
 })
 FONT_URIS = MappingProxyType({role: f"billfold-font:{name}" for role, name in FONT_FILES.items()})
+# The font-family list every document uses, in the order xhtml2pdf tries them per character:
+# (family, regular face, bold face or None when the script has no bold of its own).
+FAMILIES: tuple[tuple[str, str, str | None], ...] = (
+    ("Billfold Sans", "regular", "bold"),
+    ("Billfold Devanagari", "devanagari", "devanagari-bold"),
+    ("Billfold Bengali", "bengali", "bengali-bold"),
+    ("Billfold Tamil", "tamil", "tamil-bold"),
+    ("Billfold Thai", "thai", "thai-bold"),
+    ("Billfold CJK", "cjk", None),
+)
+FONT_STACK = ", ".join(f'"{family}"' for family, _, _ in FAMILIES)
+
+
+def font_faces_css() -> str:
+    """The @font-face rules for FAMILIES, for every document's stylesheet."""
+    rules = []
+    for family, regular, bold in FAMILIES:
+        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{FONT_URIS[regular]}"); }}')
+        if bold:
+            rules.append(f'@font-face {{ font-family: "{family}"; src: url("{FONT_URIS[bold]}"); font-weight: bold; }}')
+    return "\n".join(rules)
+
+
 LOGO_URI = "billfold-asset:logo"
 LOGO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif"})
 # What a refused URI is rewritten to. Returning None would make xhtml2pdf fall back to the
