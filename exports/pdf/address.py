@@ -75,11 +75,16 @@ def _layout(country: str, latin: bool) -> tuple[str, frozenset[str]]:
     return _UNUSED.sub("", line_format), frozenset(upper)
 
 
+def _value(field: str, values: dict[str, str], upper: frozenset[str]) -> str:
+    return values[field].upper() if field in upper else values[field]
+
+
 def address_block(party: Party, sender_locale: str) -> AddressBlock:
     """The printed address of `party`, mailed from a company whose locale is `sender_locale`."""
     street = [line for raw in party.address_lines for line in text_lines(raw)]
     values = {"name": " ".join(text_lines(party.name)), "street_address": "\n".join(street),
-              "city": " ".join(text_lines(party.city)), "postal_code": " ".join(text_lines(party.postcode))}
+              "city": " ".join(text_lines(party.city)), "postal_code": " ".join(text_lines(party.postcode)),
+              "attention": " ".join(text_lines(party.attention))}
     raw_country = " ".join(text_lines(party.country))
     code = raw_country.upper() if re.fullmatch(r"[A-Za-z]{2}", raw_country) else ""
     # No country on the record: a domestic customer, laid out as the sender's own country does.
@@ -88,20 +93,16 @@ def address_block(party: Party, sender_locale: str) -> AddressBlock:
     name_line = 0
     placed: set[str] = set()
     for template in line_format.split("%n"):
-        filled: list[str] = []
-
-        def fill(match: re.Match[str]) -> str:
-            field = _FIELDS[match.group(1)]
-            placed.add(field)
-            filled.append(values[field])
-            return values[field].upper() if field in upper else values[field]
-
-        if "%N" in template:
-            name_line = len(lines)
-        text = re.sub(r"%([NACZ])", fill, template)
-        if not any(filled):  # Japan's "〒%Z" with no postcode prints nothing, not a lone 〒
+        fields = [_FIELDS[code] for code in re.findall(r"%([NACZ])", template)]
+        placed.update(fields)
+        if not any(values[f] for f in fields):  # Japan's "〒%Z" with no postcode prints nothing, not a lone 〒
             continue
+        if "name" in fields:
+            name_line = len(lines)
+        text = re.sub(r"%([NACZ])", lambda m: _value(_FIELDS[m.group(1)], values, upper), template)
         lines.extend(part for part in (" ".join(p.split()) for p in text.split("\n")) if part)
+        if "name" in fields and values["attention"]:  # the person goes with the addressee, wherever it stands
+            lines.append(f"Attn: {values['attention']}")
     # A field the layout has no place for still prints (the UAE's layout has no town, for one).
     lines.extend(values[f] for f in ("city", "postal_code") if values[f] and f not in placed)
     if raw_country and (code or raw_country) != sender_country(sender_locale):

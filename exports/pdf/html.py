@@ -154,7 +154,9 @@ def base_context(company: Company, customer: Party, fmt: Formatter, title: str, 
     geometry = GEOMETRY[company.page_size]
     company_address = [line for raw in company.address_lines for line in description_lines(raw) if line]
     return {
-        "g": geometry, "font_faces": Markup(font_faces_css()), "font_stack": Markup(FONT_STACK), "accent": ACCENT, "title_color": URGENT if urgent else ACCENT,
+        # Markup: the stylesheet's font rules are our constants, with no user text in them.
+        "g": geometry, "font_faces": Markup(font_faces_css()), "font_stack": Markup(FONT_STACK),
+        "accent": ACCENT, "title_color": URGENT if urgent else ACCENT,
         "row_font_pt": ROW_FONT_PT, "row_pad_mm": ROW_PAD_MM, "return_address_pt": RETURN_ADDRESS_PT,
         "letter_pt": LETTER_PT, "pay_pt": PAY_PT,
         "logo": LOGO_URI if logo_file(company.logo_path) else None, "logo_height_mm": LOGO_HEIGHT_MM,
