@@ -121,3 +121,22 @@ def test_audit_filters_head_and_anchor(cli) -> None:
     sql("DELETE FROM audit_event WHERE id > 1")  # history cut back to before the anchor
     code, out, _ = cli("verify", "--anchor", head)
     assert code == 1 and f"no longer passes through {head[:12]}" in out
+
+
+def test_collections_approved_from_the_queue_writes_the_agency_packet(cli, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from tests.conftest import admin_setting
+
+    admin_setting("print_spool", str(tmp_path / "spool"))
+    account = run_json(cli, "customer", "add", "--name", "Heron Ltd", "--channel", "post")["account_no"]
+    run_json(cli, "invoice", "create", "--customer", account, "--line", "desc=x;qty=1;price=10;tax=S", "--post")
+    asked = run_json(cli, "collections", account, "--agency", "Recover & Co", "--reason", "no reply to letters")
+    assert not (tmp_path / "spool").exists() or not list((tmp_path / "spool").glob("collections-*"))
+    set_operator("carol")
+    approved = run_json(cli, "approve", str(asked["request"]["id"]))
+    packet = tmp_path / "spool" / f"collections-{account}-20261122.pdf"
+    assert approved["packet"] == str(packet) and approved["request"]["status"] == "approved"
+    text = "".join(page.extract_text() for page in PdfReader(packet).pages)
+    assert f"Collections packet: account {account}" in text and "Heron Ltd" in text
+    assert list((tmp_path / "spool").iterdir()) == [packet]  # written whole, no .part left behind

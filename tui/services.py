@@ -213,7 +213,14 @@ class Services:
     # the team: approvals (four eyes), worklists, the audit trail
     list_requests = staticmethod(approvals.list_requests)
     get_request = staticmethod(approvals.get_request)
-    approve_request = staticmethod(approvals.approve_request)
+
+    @staticmethod
+    def approve_request(request_id: int, note: str = "") -> approvals.ApprovalRow:
+        """Approve and carry out; an approved collections request also writes the agency's packet."""
+        from exports.packet import approve_with_packet
+
+        return approve_with_packet(request_id, note)[0]
+
     reject_request = staticmethod(approvals.reject_request)
     request_from = staticmethod(approvals.request_from)
     my_work = staticmethod(worklists.my_work)
