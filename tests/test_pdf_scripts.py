@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 
 from exports.documents import Party
 from exports.pdf import render_html, render_invoice, render_reminder, render_statement
-from exports.pdf.resources import FAMILIES, FONT_DIR, FONT_FILES, FONT_STACK, font_faces_css
+from exports.pdf.resources import FAMILIES, FONT_DIR, FONT_FILES, FONT_STACK, font_faces_css, without_unused_fonts
 from exports.pdf.samples import sample_company, sample_customer, sample_invoice, sample_reminder, sample_statement
 from exports.pdf.scripts import SCRIPTS, ScriptSupport, support_table
 from tests.pdf_fonts import drawn_runs, embedded_fonts
@@ -117,6 +117,16 @@ def test_right_to_left_scripts_are_drawn_in_visual_order_and_arabic_joined(pdf: 
         arabic[::-1]))
     letters = [ch for ch in joined if unicodedata.bidirectional(ch) == "AL"]
     assert letters and all(0xFB50 <= ord(ch) <= 0xFEFF for ch in letters)  # presentation forms: joined
+
+
+def test_a_document_loads_only_the_script_fonts_it_draws_with(pdf: bytes) -> None:
+    latin = render_invoice(sample_invoice(3), sample_company())
+    assert {f.base for f in embedded_fonts(latin).values()} == {"DejaVuSans", "DejaVuSans-Bold"}
+    html = f"<style>{font_faces_css()}</style><p>செல்வம் ।</p>"  # the danda: Devanagari's, first in the list
+    kept = without_unused_fonts(html)
+    assert "Billfold Tamil" in kept and "Billfold Devanagari" in kept and "Billfold Sans" in kept
+    assert "Billfold Bengali" not in kept and "Billfold Thai" not in kept and "Billfold CJK" not in kept
+    assert {f.base for f in embedded_fonts(pdf).values()} >= {face_of(s.font) for s in SCRIPTS}
 
 
 def test_the_readme_support_table_is_the_one_the_tests_check() -> None:
