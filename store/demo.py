@@ -113,9 +113,9 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
                                              "Credit check in progress"]))
         create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
                                                                item_code="CONS-HR"),)))
-<<<<<<< HEAD
         _demo_orders(rng, accounts, today)
         _demo_gl_mapping()
+        _demo_world_customers(today)
 
 
 def _demo_orders(rng: random.Random, accounts: list[str], today: dt.date) -> None:
@@ -158,8 +158,6 @@ DEMO_GL_MAPPING = (
 def _demo_gl_mapping() -> None:
     for account, target in DEMO_GL_MAPPING:
         set_mapping(account, target)
-=======
-        _demo_world_customers(today)
 
 
 def _demo_world_customers(today: dt.date) -> None:
@@ -171,7 +169,6 @@ def _demo_world_customers(today: dt.date) -> None:
                                                terms_days=30)).account_no
         create_and_post(DraftInput(account, today - dt.timedelta(days=10 + n), (
             LineInput("Training day", Decimal(1), 75000, "S", item_code="TRAIN-D"),), reference=f"PO-W{n + 1:03d}"))
->>>>>>> wt-scripts
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:
