@@ -23,7 +23,7 @@ def up(migrator: SchemaMigrator, db: Database) -> None:
     for c in customers.select().dicts().iterator():
         if (c["name"] + c["contact_name"]).isascii():
             continue
-        tokens.delete().where(tokens.c.customer_id == c["id"]).execute()
+        tokens.delete().where(tokens.customer_id == c["id"]).execute()  # type: ignore[attr-defined]
         tokens.insert([{"customer_id": c["id"], "token": t} for t in sorted(
             tokens_for(c["account_no"], c["name"], c["contact_name"], c["email"], c["phone"], c["postcode"]))]
         ).execute()
