@@ -5,9 +5,10 @@ transactions, each balanced). Every entry-and-currency that leaves is written do
 (`gl_export_entry`, unique per format), so a second export of the same month in the same format
 carries only what was posted or voided into the month since (a difference), refuses when there is
 nothing new, and writes the whole month again only when asked (`again`). The file is written by a
-callable the caller passes (exports/gl_formats.py) inside the transaction that records it: an export
-is recorded only once its file is written, and two people exporting at once cannot both take the
-same entries.
+callable the caller passes (exports/gl_formats.py) while the month is read in a read view (no write
+lock: other operators post on meanwhile); a short transaction then records it, refusing if another
+export of the month and format was recorded meanwhile, so two people exporting at once cannot both
+take the same entries, and an export is recorded only once its file is written.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError, fn
 
 from store.audit import record_event
 from store.bulk import bulk_rows
@@ -36,7 +37,7 @@ from store.money import check_currency
 from store.permissions import Action
 from store.reports.periods import Period
 from store.reports.trial_balance import trial_balance
-from store.service import transaction
+from store.service import read_view, transaction
 from store.session import require
 from store.settings import get_setting
 from store.sql import as_date
@@ -297,7 +298,10 @@ def export_journal(period_text: str, fmt: str, write: Writer, *, currency: str |
                    again: bool = False) -> GlExportResult:
     """Export the month's journal (or what is new in it since the last export in this format) and record it."""
     period, fmt = parse_month(period_text), check_format(fmt)
-    with transaction():
+    # Read, check and write the file in a read view (minutes at scale would otherwise hold every other
+    # operator's posting up); then record it in a short write transaction that makes sure nobody
+    # recorded an export of the same month and format meanwhile.
+    with read_view():
         login = require(Action.EXPORT_LEDGER)
         cur = _pick_currency(period, fmt, currency)
         previous = _same_target(period_exports(period, fmt), cur)
@@ -323,14 +327,22 @@ def export_journal(period_text: str, fmt: str, write: Writer, *, currency: str |
         if checked:
             _check_trial_balance(batch)
         file_name, digest = write(batch)
-        ids = [e.entry_id for e in chosen]
-        row = GlExport.create(period=period.code, format=fmt, currency=cur, kind=kind, exported_by=login,
-                              entry_count=len(chosen), line_count=sum(len(e.lines) for e in chosen),
-                              first_entry=min(ids), last_entry=max(ids), sha256=digest, file_name=file_name)
-        _record_carried(row.id, fmt, new)
-        record = _record(GlExport.get_by_id(row.id))
-        record_event("gl.export", "gl_export", row.id,
-                     after={"period": period.code, "format": fmt, "currency": cur, "kind": kind,
-                            "entries": len(chosen), "lines": record.line_count, "sha256": digest, "file": file_name,
-                            "currencies": sorted({e.currency for e in chosen})})
+    raced = Conflict(f"someone recorded an export of {period.code} as {fmt} while {file_name} was being written; "
+                     "that file is not recorded: discard it and export again")
+    try:
+        with transaction():
+            if [p.id for p in _same_target(period_exports(period, fmt), cur)] != [p.id for p in previous]:
+                raise raced
+            ids = [e.entry_id for e in chosen]
+            row = GlExport.create(period=period.code, format=fmt, currency=cur, kind=kind, exported_by=login,
+                                  entry_count=len(chosen), line_count=sum(len(e.lines) for e in chosen),
+                                  first_entry=min(ids), last_entry=max(ids), sha256=digest, file_name=file_name)
+            _record_carried(row.id, fmt, new)
+            record = _record(GlExport.get_by_id(row.id))
+            record_event("gl.export", "gl_export", row.id,
+                         after={"period": period.code, "format": fmt, "currency": cur, "kind": kind,
+                                "entries": len(chosen), "lines": record.line_count, "sha256": digest,
+                                "file": file_name, "currencies": sorted({e.currency for e in chosen})})
+    except IntegrityError as exc:  # another export carried one of these entries first
+        raise raced from exc
     return GlExportResult(record, previous, checked)

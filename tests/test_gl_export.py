@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store.gl_export import period_exports
+from store.gl_export import parse_month, period_exports
 from store.models import AuditEvent, GlExport, GlExportEntry
 from tests.conftest import acting_as, run_json, snapshot
 from tests.gl_books import MAPPING, NOVEMBER, add_signed, expected, frozen, map_chart, month_of_books
@@ -176,3 +176,32 @@ def test_the_demo_books_export_at_once(db_path: Path, tmp_path: Path, monkeypatc
     finally:
         set_operator(None)
         close_database()
+
+
+def test_reading_takes_no_write_lock_and_an_export_recorded_meanwhile_wins(customer: str, tmp_path: Path) -> None:
+    """While one export writes its file, another operator can export (and post) the same month: the
+    first is then refused and nothing of it recorded, so no entry is carried twice."""
+    import threading
+
+    from exports.gl_formats import export_to_file
+    from store.errors import Conflict
+    from store.gl_export import export_journal
+
+    month_of_books(customer)
+    map_chart()
+    finished: list[object] = []
+
+    def slow_write(batch):
+        # Another connection records its export of the same month while this one is still writing.
+        other = threading.Thread(target=lambda: finished.append(export_to_file("2026-11", "csv", tmp_path / "b.csv")))
+        other.start()
+        other.join(timeout=20)
+        assert not other.is_alive(), "the other export waited: the first held the write lock while reading"
+        return str(tmp_path / "a.csv"), "0" * 64
+
+    with pytest.raises(Conflict, match=r"someone recorded an export of 2026-11 as csv while .*a\.csv was being "
+                                       r"written; that file is not recorded: discard it and export again"):
+        export_journal("2026-11", "csv", slow_write)
+    assert [r.file_name for r in period_exports(parse_month("2026-11"))] == [
+        str(tmp_path / "b.csv")]
+    assert GlExportEntry.select().count() == finished[0].record.entry_count  # type: ignore[attr-defined]

@@ -34,7 +34,9 @@ async def test_reached_from_period_end_on_the_reports(books) -> None:
         await pilot.press("f7")
         await settle(pilot)
         assert isinstance(app.screen, PeriodEndScreen)
-        await pilot.press("enter")
+        from tui.screens.period_end import JOBS
+
+        await pilot.press(*["down"] * [job.key for job in JOBS].index("gl_export"), "enter")
         await settle(pilot)
         assert isinstance(app.screen, GlExportScreen)
         assert "October 2026" in text(app, "#gl-choice")  # the month just ended (today is 22 November)
