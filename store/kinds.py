@@ -105,3 +105,18 @@ class DocumentState(StrEnum):
     DRAFT = "draft"
     POSTED = "posted"
     VOID = "void"
+
+
+class ContractPeriod(StrEnum):
+    """How often a recurring contract is billed: calendar months, quarters or years."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class ContractBilling(StrEnum):
+    """A period's charge is billed in the run of the month it starts (advance) or ends (arrears)."""
+
+    ADVANCE = "advance"
+    ARREARS = "arrears"

@@ -42,6 +42,7 @@ class Action(enum.Enum):
     SEND_TO_COLLECTIONS = "send an account to collections"
     ASSIGN_WORK = "assign and reassign work"
     MANAGE_OPERATORS = "manage operators"
+    POST_RECURRING = "post a recurring billing run"
 
 
 # Limits (refund_approval_minor, ...) and where documents go are admin-only settings: see store/settings.
@@ -65,6 +66,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.SEND_TO_COLLECTIONS: SUPERVISORS,
     Action.ASSIGN_WORK: SUPERVISORS,
     Action.MANAGE_OPERATORS: ADMINS,
+    # A run posts hundreds of invoices at once: a clerk drafts it, a supervisor reviews and posts it.
+    Action.POST_RECURRING: SUPERVISORS,
 }
 
 
