@@ -8,6 +8,7 @@ with its own invoice, and posted invoices are never touched (store/recurring.py 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,11 +17,12 @@ from peewee import JOIN, fn
 
 from store.audit import record_event
 from store.customers import get_customer
-from store.errors import Conflict, NotFound, ValidationError
+from store.dates import parse_date
+from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
 from store.kinds import ContractBilling, ContractPeriod, CustomerStatus
 from store.models import Contract, ContractCharge, Customer, Invoice, Item, TaxCode
-from store.money import parse_amount
+from store.money import parse_amount, parse_quantity
 from store.permissions import Action
 from store.service import transaction
 from store.session import current_operator, require
@@ -58,6 +60,25 @@ class ContractRow:
     billed_periods: int
     billed_through: dt.date | None  # the last day a charge of it covers
     version: int
+
+
+def parse_contract_fields(raw: Mapping[str, str], today: dt.date) -> ContractInput:
+    """A contract as typed on the screen's form (dates as store.dates reads them) -> ContractInput."""
+    def text(key: str) -> str:
+        return (raw.get(key) or "").strip()
+
+    period, billing = text("period").lower() or "monthly", text("billing").lower() or "advance"
+    if period not in {p.value for p in ContractPeriod}:
+        raise ValidationError("period", "is monthly, quarterly or yearly")
+    if billing not in {b.value for b in ContractBilling}:
+        raise ValidationError("billing", "is advance or arrears")
+    if not text("start"):
+        raise ValidationError("start", "is required")
+    return ContractInput(required("account", text("account")), text("item"),
+                         parse_quantity(text("quantity") or "1", "quantity"), period, billing,
+                         parse_date(text("start"), "start", today), text("price") or None,
+                         parse_date(text("end"), "end", today) if text("end") else None,
+                         text("description"), text("tax_code"))
 
 
 def catalogue_price(item: Item, currency: str) -> int | None:
@@ -107,8 +128,13 @@ def _check_dates(start: dt.date, end: dt.date | None) -> None:
         raise ValidationError("end", f"{end.isoformat()} is before the start {start.isoformat()}")
 
 
+def item_code(row: Contract) -> str:
+    item = row.item if row.item_id else None
+    return item.code if item is not None else ""
+
+
 def _values(row: Contract) -> dict[str, Any]:
-    return {"item": row.item.code if row.item_id else "", "description": row.description, "quantity": row.quantity,
+    return {"item": item_code(row), "description": row.description, "quantity": row.quantity,
             "price_minor": row.price_minor, "tax_code": row.tax_code_id, "period": row.period,
             "billing": row.billing, "start": row.start_date, "end": row.end_date}
 
@@ -188,19 +214,22 @@ def end_contract(contract_id: int, on: dt.date, expected_version: int | None = N
 
 
 def _rows(where: Any) -> list[ContractRow]:
-    query = (Contract.select(Contract, Customer.account_no, Customer.name, Customer.currency, Item.code)
+    query: Any = (Contract.select(Contract.id, Customer.account_no, Customer.name, Customer.currency, Item.code,
+                             Contract.description, Contract.quantity, Contract.price_minor, Contract.tax_code,
+                             Contract.period, Contract.billing, Contract.start_date, Contract.end_date,
+                             Contract.version)
              .join(Customer).switch(Contract).join(Item, join_type=JOIN.LEFT_OUTER)
              .where(where).order_by(Customer.account_no, Contract.id))
-    billed = {c.contract_id: (c.n, c.through) for c in ContractCharge.select(
-        ContractCharge.contract, fn.COUNT(ContractCharge.id).alias("n"),
-        fn.MAX(ContractCharge.covers_to).alias("through")).join(Contract).join(Customer).where(where)
-        .group_by(ContractCharge.contract).objects()}
+    per_contract: Any = (ContractCharge.select(ContractCharge.contract, fn.COUNT(ContractCharge.id),
+                                               fn.MAX(ContractCharge.covers_to))
+                         .join(Contract).join(Customer).where(where).group_by(ContractCharge.contract).tuples())
+    billed: dict[int, tuple[int, Any]] = {cid: (n, through) for cid, n, through in per_contract}
     rows = []
-    for c in query.objects():
-        n, through = billed.get(c.id, (0, None))
-        rows.append(ContractRow(c.id, c.account_no, c.name, c.currency, c.code or "", c.description, c.quantity,
-                                c.price_minor, c.tax_code_id, c.period, c.billing, c.start_date, c.end_date, n,
-                                dt.date.fromisoformat(str(through)) if through else None, c.version))
+    for cid, account, name, currency, code, text, quantity, price, tax, period, billing, start, end, version \
+            in query.tuples():
+        n, through = billed.get(cid, (0, None))
+        rows.append(ContractRow(cid, account, name, currency, code or "", text, quantity, price, tax, period, billing,
+                                start, end, n, dt.date.fromisoformat(str(through)) if through else None, version))
     return rows
 
 
@@ -230,7 +259,9 @@ class ChargeRow:
 def contract_charges(contract_id: int) -> list[ChargeRow]:
     """The periods a contract has billed, oldest first."""
     _contract(contract_id)
-    query = (ContractCharge.select(ContractCharge, Invoice.number, Invoice.id.alias("draft"))
-             .join(Invoice).where(ContractCharge.contract == contract_id).order_by(ContractCharge.period_start))
-    return [ChargeRow(c.period_start, c.covers_from, c.covers_to, c.run_month,
-                      c.number or f"draft {c.draft}", c.net_minor) for c in query.objects()]
+    c = ContractCharge
+    query: Any = (c.select(c.period_start, c.covers_from, c.covers_to, c.run_month, Invoice.number, Invoice.id,
+                           c.net_minor)
+                  .join(Invoice).where(c.contract == contract_id).order_by(c.period_start))
+    return [ChargeRow(start, first, last, run, number or f"draft {draft}", net)
+            for start, first, last, run, number, draft, net in query.tuples()]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from peewee import JOIN
 
 from store.contract_periods import Span, charge_span, month_text, parse_month, prorate
-from store.contracts import catalogue_price
+from store.contracts import catalogue_price, item_code
 from store.invoices import LineInput, preview_totals
 from store.kinds import ContractBilling, CustomerStatus, InvoiceStatus
 from store.models import Contract, ContractCharge, Customer, Invoice, Item, TaxCode
@@ -88,7 +88,7 @@ def totals_by_currency(plans: list[tuple[str, int, int]]) -> tuple[CurrencyTotal
 
 
 def _line(contract: Contract, unit_minor: int, period: Span, covers: Span, currency: str) -> tuple[LineInput, int]:
-    code = contract.item.code if contract.item_id else None
+    code = item_code(contract) or None
     when = f"{covers.first:%d %b %Y} to {covers.last:%d %b %Y}"
     if covers.days == period.days:
         line = LineInput(f"{contract.description}, {when}", contract.quantity, unit_minor, contract.tax_code_id,
@@ -131,13 +131,14 @@ def due_charges(month: Span) -> tuple[list[tuple[Contract, DueCharge]], list[Ski
             already += 1
             continue
         customer = contract.customer
+        item = contract.item if contract.item_id else None
         unit = contract.price_minor if contract.price_minor is not None else (
-            catalogue_price(contract.item, customer.currency) if contract.item_id else None)
+            catalogue_price(item, customer.currency) if item is not None else None)
         reason = ""
         if customer.status == CustomerStatus.CLOSED:
             reason = "the account is closed"
         elif unit is None:
-            reason = f"item {contract.item.code} has no {customer.currency} price in the catalogue"
+            reason = f"item {item_code(contract)} has no {customer.currency} price in the catalogue"
         if reason:
             skipped.append(Skipped(contract.id, customer.account_no, reason))
             continue

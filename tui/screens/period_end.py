@@ -29,6 +29,8 @@ class Job:
 
 # One line per run; each team adds its own (kept in the order a month end is worked).
 JOBS: tuple[Job, ...] = (
+    Job("recurring", "Recurring billing", "contracts: draft the month's charges, then post",
+        "tui.screens.contracts:ContractsScreen"),
 )
 
 
