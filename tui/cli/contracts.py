@@ -105,7 +105,7 @@ def cmd_contract_end(args: argparse.Namespace) -> Outcome:
 def register(sub: Any) -> None:
     contract = add_group(sub, "contract", "recurring contracts: what a customer is charged every period")
     p = add_command(contract, "add", cmd_contract_add, "a recurring charge for an account")
-    p.add_argument("account", metavar="ACCOUNT")
+    p.add_argument("account", metavar="ACCOUNT", type=text_arg)
     p.add_argument("--item", type=text_arg, help="a catalogue code (omit for a free-text line)")
     p.add_argument("--description", type=text_arg, help="the line's text (default: the item's)")
     p.add_argument("--quantity", type=quantity_arg, default=Decimal(1))
@@ -117,7 +117,7 @@ def register(sub: Any) -> None:
     p.add_argument("--start", type=date_arg, required=True, help="the first day charged")
     p.add_argument("--end", type=date_arg, help="the last day charged")
     p = add_command(contract, "list", cmd_contract_list, "contracts, of one account or all")
-    p.add_argument("account", metavar="ACCOUNT", nargs="?")
+    p.add_argument("account", metavar="ACCOUNT", nargs="?", type=text_arg)
     p = add_command(contract, "show", cmd_contract_show, "a contract and every period it has billed")
     p.add_argument("id", type=count(1))
     p = add_command(contract, "change", cmd_contract_change, "change what periods not yet billed will charge")
