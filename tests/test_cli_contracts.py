@@ -20,7 +20,7 @@ def test_contract_commands_and_a_month_run(cli, customer) -> None:
     assert (drafted["drafts"], drafted["charges"]) == (1, 1)
     assert run_json(cli, "bill", "--recurring", "2026-11")["drafts"] == 0
 
-    code, out, err = cli("bill", "--recurring", "2026-11", "--post", "--json")  # alice is a clerk
+    code, out, _err = cli("bill", "--recurring", "2026-11", "--post", "--json")  # alice is a clerk
     assert code == 1 and "post a recurring billing run needs a supervisor or admin" in json.loads(out)["error"][
         "message"]
     set_operator("bob")

@@ -6,9 +6,9 @@ not one row changes. On PostgreSQL each case connects as a real database login.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest

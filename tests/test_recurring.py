@@ -163,10 +163,10 @@ def test_only_a_supervisor_posts_a_run_and_a_refused_draft_stays(customer) -> No
 def test_bad_contracts_are_refused_naming_the_field(customer) -> None:
     support_item(25000)
     euro = create_customer(CustomerData(name="Euro Kunde GmbH", currency="EUR")).account_no
-    cases = [(dict(start="2026-11-01", end="2026-10-31", price="1"), "end"),
-             (dict(start="2026-11-01", item="NOPE"), "item"),
-             (dict(start="2026-11-01", description="Free text", price=None), "price"),
-             (dict(start="2026-11-01", quantity="0", price="1"), "quantity")]
+    cases = [({"start": "2026-11-01", "end": "2026-10-31", "price": "1"}, "end"),
+             ({"start": "2026-11-01", "item": "NOPE"}, "item"),
+             ({"start": "2026-11-01", "description": "Free text", "price": None}, "price"),
+             ({"start": "2026-11-01", "quantity": "0", "price": "1"}, "quantity")]
     for kwargs, field in cases:
         with pytest.raises(ValidationError) as refused:
             contract(customer, **kwargs)  # type: ignore[arg-type]

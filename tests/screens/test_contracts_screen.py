@@ -81,7 +81,7 @@ async def test_add_and_end_a_contract_from_the_screen(customer) -> None:
         await pilot.press(*"2027-03-31", "enter")
         await settle(pilot)
         assert text(app, "#rec-result") == "Contract 2 ends on 2027-03-31"
-    added = [c for c in list_contracts() if c.id == 2][0]
+    added = next(c for c in list_contracts() if c.id == 2)
     assert (added.description, added.price_minor, added.period, str(added.start), str(added.end)) == (
         "Backup", 1250, "quarterly", "2026-12-01", "2027-03-31")
 
