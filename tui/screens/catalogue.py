@@ -21,13 +21,14 @@ from store.money import parse_amount, parse_quantity, plain_amount
 from tui.cells import money_cell, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.widgets.footer import KeyFooter
 
 ITEM_FIELDS = (("code", 10), ("description", 0), ("price", 10), ("currency", 5), ("tax", 4))
 TAX_FIELDS = (("code", 6), ("name", 0), ("rate", 8))
 
 
-class CatalogueScreen(Screen[None]):
+class CatalogueScreen(UsesBooks, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f10", "save", "Save", priority=True),
@@ -45,10 +46,6 @@ class CatalogueScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.mode = "items"
-
-    @property
-    def services(self):
-        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Items and tax codes")
@@ -134,8 +131,8 @@ class CatalogueScreen(Screen[None]):
             else:
                 v = {name: self.query_one(f"#t-{name}", Input).value.strip() for name, _w in TAX_FIELDS}
                 rate: Decimal = parse_quantity(v["rate"], "rate", places=3)
-                row = await in_db(self.services.save_tax_code, v["code"], v["name"], rate)
-                status.update(f"Saved tax code {escape(row.code)} at {row.rate}%")
+                tax = await in_db(self.services.save_tax_code, v["code"], v["name"], rate)
+                status.update(f"Saved tax code {escape(tax.code)} at {tax.rate}%")
         except (BooksError, ValidationError) as exc:
             status.update(f"[b]Not saved:[/b] {escape(str(exc))}")
             return

@@ -18,12 +18,13 @@ from store.invoices import DraftInput, LineInput
 from store.money import format_amount, format_money, plain_amount
 from store.queries import CustomerView, InvoiceView
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.entry_lines import HEADER_FIELDS, LABELS, LINE_FIELDS, POOL, LineRow, LinesArea, Pending
 from tui.typeahead import FormScreen
 from tui.widgets.cell import Cell
 
 
-class EntryForm(FormScreen):
+class EntryForm(UsesBooks, FormScreen):
     def __init__(self, account_no: str | None = None, draft_id: int | None = None,
                  copy_of: str | None = None) -> None:
         super().__init__()
@@ -40,12 +41,8 @@ class EntryForm(FormScreen):
         self.keep_message = False  # a refusal's message outlives the focus move it causes
 
     @property
-    def services(self):
-        return self.app.context.services
-
-    @property
     def today(self) -> dt.date:
-        return self.app.context.today  # type: ignore[attr-defined]
+        return self.app.context.today
 
     # ------------------------------------------------------------ reading the form
 

@@ -30,10 +30,10 @@ from store.money import format_amount, format_money, parse_amount
 from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.screens.statement_import import StatementImport
-from tui.services import Services
 from tui.widgets.footer import KeyFooter
 
 FILTERS = (("from", "From", 11), ("to", "To", 11), ("min", "Min", 9), ("max", "Max", 9), ("method", "Method", 9),
@@ -49,7 +49,7 @@ def describe(s: Suggestion, currency: str) -> str:
     return ", ".join(f"{n} {format_amount(a, currency)}" for n, a in s.allocations)
 
 
-class PaymentsScreen(StatementImport, Screen[None]):
+class PaymentsScreen(UsesBooks, StatementImport, Screen[None]):
     CSS_PATH = "matching_queue.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: run as the key is read, so the next key typed waits for this one's work.
@@ -82,10 +82,6 @@ class PaymentsScreen(StatementImport, Screen[None]):
         self.claimed: str | None = None  # the payment this operator holds (others see it taken)
         self.filter = QueueFilter()
         self.undo: list[tuple[str, tuple[tuple[str, int], ...], str]] = []  # this session's allocations
-
-    @property
-    def services(self) -> Services:
-        return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Payments: matching queue")
@@ -431,7 +427,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
             return self.query_one(f"#q-{key}", Input).value.strip()
 
         try:
-            today = self.app.context.today  # type: ignore[attr-defined]
+            today = self.app.context.today
             self.filter = QueueFilter(
                 date_from=parse_date(value("from"), "from", today) if value("from") else None,
                 date_to=parse_date(value("to"), "to", today) if value("to") else None,

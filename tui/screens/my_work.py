@@ -63,10 +63,6 @@ class MyWorkScreen(Decides):
         super().__init__()
         self.work: MyWork | None = None
 
-    @property
-    def services(self):
-        return self.app.context.services
-
     def compose(self) -> ComposeResult:
         yield HeaderLine("My work")
         yield Static("Loading...", id="mywork-summary", markup=False)
@@ -178,7 +174,7 @@ class MyWorkScreen(Decides):
         if item is None:
             return
         if item.topic == "payment":
-            self.app.action_go("payments")  # type: ignore[attr-defined]
+            self.app.action_go("payments")
         else:
             from tui.screens.account_view import AccountViewScreen
 

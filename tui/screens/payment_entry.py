@@ -16,12 +16,13 @@ from store.errors import BooksError, ValidationError
 from store.money import format_amount, format_money, parse_amount
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import leave_asking
 from tui.typeahead import FormScreen
 from tui.widgets.footer import KeyFooter
 
 
-class PaymentEntryScreen(FormScreen):
+class PaymentEntryScreen(UsesBooks, FormScreen):
     """A payment keyed by hand, allocated on the spot: oldest first by one key, or amounts typed."""
 
     CSS_PATH = "payment_entry.tcss"
@@ -41,10 +42,6 @@ class PaymentEntryScreen(FormScreen):
         self.open: list[tuple[str, int]] = []
         self.initial: dict[str, str] = {}  # what the screen filled in itself
 
-    @property
-    def services(self):
-        return self.app.context.services
-
     def compose(self) -> ComposeResult:
         yield HeaderLine("Record a payment")
         for key, label, _width in self.FIELDS:
@@ -58,7 +55,7 @@ class PaymentEntryScreen(FormScreen):
         yield KeyFooter()
 
     async def on_mount(self) -> None:
-        today = self.app.context.today  # type: ignore[attr-defined]
+        today = self.app.context.today
         self.query_one("#p-date", Input).value = today.isoformat()
         self.query_one("#p-method", Input).value = "bank_transfer"
         if self.account_no:
@@ -142,7 +139,7 @@ class PaymentEntryScreen(FormScreen):
         value = {k: self.query_one(f"#p-{k}", Input).value.strip() for k, _l, _w in self.FIELDS}
         date = None
         try:
-            date = parse_date(value["date"], "date", self.app.context.today)  # type: ignore[attr-defined]
+            date = parse_date(value["date"], "date", self.app.context.today)
         except ValidationError as exc:
             errors["date"] = exc.message
         if not value["customer"]:
