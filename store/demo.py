@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from store import clock
 from store.catalogue import save_item
-from store.customers import CustomerData, create_customer, put_on_hold
+from store.customers import CustomerData, create_customer, get_customer, put_on_hold
 from store.disputes import open_dispute
 from store.invoices import DraftInput, LineInput, create_and_post, create_draft, credit_invoice
-from store.kinds import OperatorRole
+from store.kinds import ContractBilling, ContractPeriod, CustomerStatus, OperatorRole
 from store.payments import PaymentInput, allocate_payment, record_payment
 from store.queries import books_summary
 from store.service import transaction
@@ -99,6 +99,34 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
                                              "Credit check in progress"]))
         create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
                                                                item_code="CONS-HR"),)))
+        _demo_contracts(accounts, today)
+
+
+def _demo_contracts(accounts: list[str], today: dt.date) -> None:
+    """Recurring contracts for the period-end run: monthly and quarterly, one in EUR, one that starts in the
+    middle of this month (its first charge is prorated by days), one billed in arrears."""
+    from store.contracts import ContractInput, add_contract
+
+    month = today.replace(day=1)
+    quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    euro = create_customer(CustomerData(name="Rhein Logistik GmbH", contact_name="Jana Weber", address1="Hafenstr. 12",
+                                        city="Köln", postcode="50678", country="DE", currency="EUR",
+                                        email="buchhaltung@rhein-logistik.example", terms_days=30)).account_no
+    active = [a for a in accounts[1:] if get_customer(a).status == CustomerStatus.ACTIVE]
+    one = Decimal(1)
+    for data in (
+        ContractInput(active[0], "SUPP-MO", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month),
+        ContractInput(active[1], "SUPP-MO", Decimal(2), ContractPeriod.MONTHLY, ContractBilling.ADVANCE,
+                      month.replace(day=15)),
+        ContractInput(active[2], "LIC-STD", Decimal(5), ContractPeriod.QUARTERLY, ContractBilling.ADVANCE, quarter),
+        ContractInput(active[3], "", one, ContractPeriod.MONTHLY, ContractBilling.ARREARS, quarter, "120.00",
+                      description="Managed backup", tax_code="S"),
+        ContractInput(euro, "", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month, "180.00",
+                      description="Hosting, EU region", tax_code="S"),
+        ContractInput(active[4], "LIC-STD", one, ContractPeriod.YEARLY, ContractBilling.ADVANCE,
+                      month.replace(month=1)),
+    ):
+        add_contract(data)
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:
