@@ -32,7 +32,7 @@ async def test_preview_draft_and_post_a_month(customer) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.query_one(ReportTable).row_count == 2
-        assert text(app, "#rec-summary").startswith("Run 2026-11 ([ ] month): 1 charge to draft: GBP 1 invoice "
+        assert text(app, "#rec-summary").startswith("Run 2026-11: 1 charge to draft: GBP 1 invoice "
                                                     "160.00.")
         before = snapshot()
         await pilot.press("x", "p", "y", "d", "enter", "space")  # no printable key alone changes anything
@@ -40,7 +40,7 @@ async def test_preview_draft_and_post_a_month(customer) -> None:
         assert snapshot() == before
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert text(app, "#rec-summary").startswith("Run 2026-12 ([ ] month): 2 charges to draft: GBP 2 invoices "
+        assert text(app, "#rec-summary").startswith("Run 2026-12: 2 charges to draft: GBP 2 invoices "
                                                     "408.00.")
         await pilot.press("f10")
         await settle(pilot)

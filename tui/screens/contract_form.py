@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.markup import escape
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,6 +14,7 @@ from store.contracts import parse_contract_fields
 from store.errors import BooksError
 from tui.dbwork import in_db
 from tui.keyorder import shown_now
+from tui.typeahead import caught_up
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("account", "Account", ""), ("item", "Item code", "blank: a free-text line"),
@@ -40,6 +40,7 @@ class ContractFormScreen(ModalScreen[Any]):
     """
     DISCARDS_TYPE_AHEAD = True
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next_field", "Next field", show=False, priority=True),
         Binding("f10", "save", "Save"),
         Binding("ctrl+g", "save", "Save", show=False),
         Binding("escape", "cancel", "Cancel"),
@@ -65,8 +66,8 @@ class ContractFormScreen(ModalScreen[Any]):
         self.query_one("#c-account" if not self.defaults["account"] else "#c-item", Input).focus()
         shown_now(self)
 
-    @on(Input.Submitted)
-    def next_field(self) -> None:
+    async def action_next_field(self) -> None:
+        await caught_up(self.focused)  # keys typed ahead go to the field they were typed for
         self.focus_next()
 
     def values(self) -> dict[str, str]:
@@ -76,6 +77,7 @@ class ContractFormScreen(ModalScreen[Any]):
         self.run_worker(self.save(), exclusive=True)
 
     async def save(self) -> None:
+        await caught_up(self.focused)
         status = self.query_one("#contract-status", Static)
         services = self.app.context.services  # type: ignore[attr-defined]
         try:

@@ -28,8 +28,9 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.report_table import ReportTable
 from tui.widgets.results import Column
 
-COLUMNS = (Column("Id", 4, right=True), Column("Account", 7), Column("Customer", 14), Column("Item", 14),
-           Column("Qty", 4, right=True), Column("Price", 9, right=True), Column("Every", 5), Column("Bill", 4),
+# 69 columns of cells: the table fits 80 with its separators and a scroll bar.
+COLUMNS = (Column("Id", 3, right=True), Column("Acct", 6), Column("Customer", 10, flex=1), Column("Item", 10, flex=1),
+           Column("Qty", 3, right=True), Column("Price", 9, right=True), Column("Every", 5), Column("Bil", 3),
            Column("Start", 10), Column("End", 10))
 EVERY = {"monthly": "month", "quarterly": "qtr", "yearly": "year"}
 BILL = {"advance": "adv", "arrears": "arr"}
@@ -50,9 +51,9 @@ def plan_summary(plan: Any) -> str:  # a store.recurring_plan.RunPlan
     totals = "; ".join(f"{t.currency} {_count(t.invoices, 'invoice')} {format_amount(t.total_minor, t.currency)}"
                        for t in plan.totals) or "nothing to draft"
     skipped = f" {len(plan.skipped):,} skipped (see billfold bill --preview)." if plan.skipped else ""
-    return (f"Run {plan.month} ([ ] month): {_count(plan.charges, 'charge')} to draft: {totals}.{skipped}\n"
+    return (f"Run {plan.month}: {_count(plan.charges, 'charge')} to draft: {totals}.{skipped}\n"
             f"Already billed {plan.already_billed:,}; drafts waiting {plan.drafts_waiting:,}; posted "
-            f"{plan.posted:,}.  F10 draft, F9 post drafts, F7 new, F8 end contract")
+            f"{plan.posted:,}.  [ ] month")
 
 
 class ContractsScreen(Screen[None]):
