@@ -72,8 +72,9 @@ def main() -> None:
             ["preview (plan_run)", f"{planned:.2f}", f"{plan.charges:,} charges"],
             ["to drafts (draft_run)", f"{to_drafts:.2f}", f"{drafted.drafts:,} drafts, "
                                                           f"{drafted.drafts / to_drafts:,.0f}/s"],
-            ["to post (post_run)", f"{to_post:.2f}", f"{posted.posted:,} posted ({posted.first} to {posted.last}), "
-                                                     f"{posted.posted / to_post:,.0f}/s, {len(posted.refused)} refused"],
+            ["to post (post_run)", f"{to_post:.2f}",
+             f"{posted.posted:,} posted ({posted.first} to {posted.last}), {posted.posted / to_post:,.0f}/s, "
+             f"{len(posted.refused)} refused"],
             ["second run", "", f"{again} drafted"], ["verify", "", "clean" if not problems else problems[:3]]]
     print(tabulate(rows, headers=[f"recurring run, {args.contracts:,} contracts", "seconds", "result"]))
 

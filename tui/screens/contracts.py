@@ -6,6 +6,7 @@ review in invoice entry's drafts, Ctrl+O); F9 posts the month's drafts (a superv
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -143,6 +144,19 @@ class ContractsScreen(Screen[None]):
                                                                             "Esc cancels"),
                              answered(lambda text: self.run_worker(end(text), group="recurring")))
 
+    def ask_then(self, question: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        self.app.push_screen(ConfirmScreen(question),
+                             answered(lambda yes: self.run_worker(work(), exclusive=True, group="recurring")))
+
+    async def attempt(self, doing: str, not_done: str, service: Callable[[str], Any], month: str) -> Any:
+        """The run's step in the database thread; None (and the refusal shown) when the books refuse it."""
+        self.say(doing)
+        try:
+            return await in_db(service, month)
+        except BooksError as exc:
+            self.say(f"{not_done}: {exc}")
+            return None
+
     def action_draft(self) -> None:
         plan = self.plan
         if plan is None:
@@ -150,22 +164,15 @@ class ContractsScreen(Screen[None]):
         if not plan.charges:
             self.say(f"Nothing left to draft for {plan.month}.")
             return
-        question = (f"Draft {_count(len(plan.invoices), 'invoice')} for {_count(plan.charges, 'charge')} "
-                    f"of {plan.month}?")
-        self.app.push_screen(ConfirmScreen(question),
-                             answered(lambda yes: self.run_worker(self.draft(plan.month), exclusive=True,
-                                                                  group="recurring")))
+        self.ask_then(f"Draft {_count(len(plan.invoices), 'invoice')} for {_count(plan.charges, 'charge')} of "
+                      f"{plan.month}?", lambda: self.draft(plan.month))
 
     async def draft(self, month: str) -> None:
-        self.say("Drafting...")
-        try:
-            result = await in_db(self.services.draft_recurring_run, month)
-        except BooksError as exc:
-            self.say(f"Not drafted: {exc}")
-            return
-        self.say(f"Drafted {_count(result.drafts, 'invoice')} for {month}: review them (Ctrl+O in invoice entry), "
-                 "then F9 posts them.")
-        await self.load()
+        result = await self.attempt("Drafting...", "Not drafted", self.services.draft_recurring_run, month)
+        if result is not None:
+            self.say(f"Drafted {_count(result.drafts, 'invoice')} for {month}: review them (Ctrl+O in invoice "
+                     "entry), then F9 posts them.")
+            await self.load()
 
     def action_post(self) -> None:
         plan = self.plan
@@ -174,19 +181,14 @@ class ContractsScreen(Screen[None]):
         if not plan.drafts_waiting:
             self.say(f"No drafts of the {plan.month} run are waiting to be posted.")
             return
-        self.app.push_screen(ConfirmScreen(f"Post {_count(plan.drafts_waiting, 'draft')} of the {plan.month} run?"),
-                             answered(lambda yes: self.run_worker(self.post(plan.month), exclusive=True,
-                                                                  group="recurring")))
+        self.ask_then(f"Post {_count(plan.drafts_waiting, 'draft')} of the {plan.month} run?",
+                      lambda: self.post(plan.month))
 
     async def post(self, month: str) -> None:
-        self.say("Posting...")
-        try:
-            result = await in_db(self.services.post_recurring_run, month)
-        except BooksError as exc:
-            self.say(f"Not posted: {exc}")
-            return
-        numbers = f" ({result.first} to {result.last})" if result.posted else ""
-        refused = (f"; {len(result.refused):,} refused, still drafts: {result.refused[0].reason}"
-                   if result.refused else "")
-        self.say(f"Posted {_count(result.posted, 'invoice')}{numbers}{refused}")
-        await self.load()
+        result = await self.attempt("Posting...", "Not posted", self.services.post_recurring_run, month)
+        if result is not None:
+            numbers = f" ({result.first} to {result.last})" if result.posted else ""
+            refused = (f"; {len(result.refused):,} refused, still drafts: {result.refused[0].reason}"
+                       if result.refused else "")
+            self.say(f"Posted {_count(result.posted, 'invoice')}{numbers}{refused}")
+            await self.load()
