@@ -112,18 +112,22 @@ def _demo_contracts(accounts: list[str], today: dt.date) -> None:
     euro = create_customer(CustomerData(name="Rhein Logistik GmbH", contact_name="Jana Weber", address1="Hafenstr. 12",
                                         city="Köln", postcode="50678", country="DE", currency="EUR",
                                         email="buchhaltung@rhein-logistik.example", terms_days=30)).account_no
-    active = [a for a in accounts[1:] if get_customer(a).status == CustomerStatus.ACTIVE]
+    active = [a for a in accounts[1:] if get_customer(a).status == CustomerStatus.ACTIVE] or [euro]
+
+    def nth(n: int) -> str:  # small demo books have fewer accounts than contracts
+        return active[n % len(active)]
+
     one = Decimal(1)
     for data in (
-        ContractInput(active[0], "SUPP-MO", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month),
-        ContractInput(active[1], "SUPP-MO", Decimal(2), ContractPeriod.MONTHLY, ContractBilling.ADVANCE,
+        ContractInput(nth(0), "SUPP-MO", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month),
+        ContractInput(nth(1), "SUPP-MO", Decimal(2), ContractPeriod.MONTHLY, ContractBilling.ADVANCE,
                       month.replace(day=15)),
-        ContractInput(active[2], "LIC-STD", Decimal(5), ContractPeriod.QUARTERLY, ContractBilling.ADVANCE, quarter),
-        ContractInput(active[3], "", one, ContractPeriod.MONTHLY, ContractBilling.ARREARS, quarter, "120.00",
+        ContractInput(nth(2), "LIC-STD", Decimal(5), ContractPeriod.QUARTERLY, ContractBilling.ADVANCE, quarter),
+        ContractInput(nth(3), "", one, ContractPeriod.MONTHLY, ContractBilling.ARREARS, quarter, "120.00",
                       description="Managed backup", tax_code="S"),
         ContractInput(euro, "", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month, "180.00",
                       description="Hosting, EU region", tax_code="S"),
-        ContractInput(active[4], "LIC-STD", one, ContractPeriod.YEARLY, ContractBilling.ADVANCE,
+        ContractInput(nth(4), "LIC-STD", one, ContractPeriod.YEARLY, ContractBilling.ADVANCE,
                       month.replace(month=1)),
     ):
         add_contract(data)
