@@ -21,7 +21,7 @@ from store.dates import parse_date
 from store.errors import Conflict, NotFound, ValidationError, required
 from store.fields import utcnow
 from store.kinds import ContractBilling, ContractPeriod, CustomerStatus
-from store.models import Contract, ContractCharge, Customer, Invoice, Item, TaxCode
+from store.models import Contract, ContractCharge, Customer, Invoice, Item, ItemPrice, TaxCode
 from store.money import parse_amount, parse_quantity
 from store.permissions import Action
 from store.service import transaction
@@ -82,8 +82,11 @@ def parse_contract_fields(raw: Mapping[str, str], today: dt.date) -> ContractInp
 
 
 def catalogue_price(item: Item, currency: str) -> int | None:
-    """The item's price in a currency, or None when the catalogue has none in it."""
-    return item.unit_price_minor if item.currency == currency else None
+    """The item's price in a currency (its own, or its ItemPrice there), or None when it has none in it."""
+    if item.currency == currency:
+        return int(item.unit_price_minor)
+    row = ItemPrice.get_or_none((ItemPrice.item == item.id) & (ItemPrice.currency == currency))
+    return None if row is None else int(row.unit_price_minor)
 
 
 def _item(code: str) -> Item | None:

@@ -127,7 +127,7 @@ def test_demo_with_the_same_seed_gives_the_same_books(tmp_path: Path, capsys, mo
 
     first, second = build("a.db"), build("b.db")
     assert first == second
-    # The six asked for, and the demo's EUR account of the recurring contracts (store.demo._demo_contracts).
+    # the 6 asked for, and the EUR customer whose order waits for review (store.demo._demo_orders)
     assert first["summary"]["customers"] == 6 + 1 and first["summary"]["invoices"] > 20
 
 

@@ -51,7 +51,11 @@ def test_bad_contract_input_is_refused_naming_the_field(cli, customer) -> None:
     code, _out, err = cli("bill", "--recurring", "2026-1")
     assert code == 2 and "'2026-1' is not a month: write it as YYYY-MM" in err
     code, _out, err = cli("bill")
-    assert code == 2 and "one of the arguments --recurring is required" in err
+    assert code == 2 and "one of the arguments --orders --recurring is required" in err
+    code, _out, err = cli("bill", "--recurring", "2026-12", "--yes")
+    assert code == 2 and "yes: is for --orders" in err
+    code, _out, err = cli("bill", "--orders", "--post")
+    assert code == 2 and "post: is for --recurring" in err
     code, _out, err = cli("contract", "end", "7", "--on", "2026-12-01")
     assert code == 2 and "contract 7: no such contract" in err
     assert snapshot() == before

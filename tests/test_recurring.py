@@ -178,3 +178,16 @@ def test_bad_contracts_are_refused_naming_the_field(customer) -> None:
     with pytest.raises(NotFound):
         end_contract(999, dt.date(2026, 12, 1))
     assert list_contracts() == []
+
+
+def test_a_catalogue_priced_contract_takes_the_price_in_the_customers_currency(books) -> None:
+    from store.catalogue import save_item_price
+
+    support_item(25000)
+    with acting_as("bob"):
+        save_item_price("SUPP", "EUR", 29000)
+    euro = create_customer(CustomerData(name="Euro Kunde GmbH", currency="EUR")).account_no
+    c = contract(euro, "2026-12-01", item="SUPP")
+    draft_run("2026-12")
+    assert charges(c.id) == [("2026-12-01", "2026-12-01", "2026-12-31", 29000)]
+    assert Invoice.get(Invoice.reference == "REC-2026-12").currency == "EUR"

@@ -10,7 +10,7 @@ from tests.conftest import snapshot
 from tests.recurring_books import contract
 from tests.screens.host import HostApp
 from tui.screens.contracts import ContractsScreen
-from tui.screens.period_end import PeriodEndScreen
+from tui.screens.period_end import JOBS, PeriodEndScreen
 from tui.widgets.report_table import ReportTable
 
 
@@ -90,7 +90,8 @@ async def test_the_period_end_hub_opens_recurring_billing(books) -> None:
     app = HostApp(PeriodEndScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
+        place = [job.key for job in JOBS].index("recurring")
+        await pilot.press(*["down"] * place, "enter")
         await settle(pilot)
         assert isinstance(app.screen, ContractsScreen)
         assert "nothing to draft" in text(app, "#rec-summary")

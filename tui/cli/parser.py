@@ -12,8 +12,10 @@ from tui.cli import (
     customers,
     delivery,
     documents,
+    gl,
     invoices,
     operators,
+    orders,
     payments,
     reports,
     team,
@@ -21,8 +23,8 @@ from tui.cli import (
 from tui.cli.base import Outcome, add_command
 
 # Each module adds its commands with `register(sub)`; the order here is the order of `billfold --help`.
-GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team, contracts,
-          billing)
+GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team, gl,
+          orders, contracts, billing)
 
 
 class UsageError(Exception):

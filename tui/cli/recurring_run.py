@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from store.errors import ValidationError
 from store.money import format_amount
 from tui.cli.base import EXIT_OK, EXIT_REFUSED, Outcome
 from tui.cli.output import progress, table
@@ -76,6 +77,8 @@ def _draft(args: argparse.Namespace) -> Outcome:
 
 def bill_recurring(args: argparse.Namespace) -> Outcome:
     """--preview writes nothing; no flag drafts what the month still owes; --post posts the month's drafts."""
+    if args.yes:
+        raise ValidationError("yes", "is for --orders: --recurring drafts without a flag and posts with --post")
     if args.preview:
         return _preview(args.recurring)
     if args.post:
@@ -84,11 +87,10 @@ def bill_recurring(args: argparse.Namespace) -> Outcome:
 
 
 def add_recurring_options(p: Any, choice: Any) -> None:
-    """--recurring in the bill command's one-of group, and the options that go with it."""
+    """--recurring in the bill command's one-of group, and the options that go with it (--preview is the
+    bill command's own, shared with --orders)."""
     choice.add_argument("--recurring", metavar="MONTH", help="bill the recurring contracts due in MONTH "
                                                              "(YYYY-MM): drafts to review, then --post")
-    p.add_argument("--preview", action="store_true", help="with --recurring: counts and totals per currency; "
-                                                          "writes nothing")
     p.add_argument("--post", action="store_true", help="with --recurring: post the month's drafts (a supervisor); "
                                                        "drafts nothing new")
     p.add_argument("--allow-over-limit", action="store_true", help="with --post: post even over a credit limit")

@@ -16,7 +16,7 @@ from store.kinds import CustomerStatus, DocumentKind, PaymentStatus
 from store.money import format_amount, format_money, parse_amount
 from store.queries import CustomerView
 from tui.answers import answered, answered_at_all
-from tui.cells import money_cell, right
+from tui.cells import money_cell, refill, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.approvals import offer_request
@@ -128,13 +128,7 @@ class AccountViewScreen(UsesBooks, Screen[None]):
         self._fill("notes", [(f"{n.at:%Y-%m-%d %H:%M}", n.operator, n.text) for n in notes], None)
 
     def _fill(self, tab: str, rows: list[tuple[object, ...]], keys: list[str] | None) -> None:
-        table = self.query_one(f"#t-{tab}", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for n, values in enumerate(rows):
-            table.add_row(*values, key=keys[n] if keys else None)
-        if rows:
-            table.move_cursor(row=min(max(row, 0), len(rows) - 1))
+        refill(self.query_one(f"#t-{tab}", DataTable), rows, keys)
 
     @on(DataTable.RowSelected, "#t-open, #t-documents")
     def open_document(self, event: DataTable.RowSelected) -> None:

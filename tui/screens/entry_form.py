@@ -75,7 +75,8 @@ class EntryForm(UsesBooks, FormScreen):
                 row.field(name).remove_class("-bad")
             if row.blank():
                 continue
-            line, bad = self.services.parse_line_fields(row.raw(), self.currency(), self.catalogue)
+            line, bad = self.services.parse_line_fields(row.raw(), self.currency(), self.catalogue,
+                                                        self.customer.tax_code if self.customer else "")
             for name, message in bad.items():
                 errors[f"{n}:{name}"] = f"line {n} {LABELS[name]}: {message}"
                 row.field(name).add_class("-bad")
@@ -178,8 +179,14 @@ class EntryForm(UsesBooks, FormScreen):
             return
         item = self.catalogue.items[codes[0]]
         field.value = item.code
+        currency = self.currency()
+        price = item.price_in(currency)  # the invoice's currency: a EUR customer is never priced in GBP
+        if price is None:
+            self.show_error(f"unit price: item {item.code} has no price in {currency}; type one, or add it "
+                            "to the catalogue (Ctrl+T)")
+            self.keep_message = True
         for name, value in (("description", item.description),
-                            ("unit_price", plain_amount(item.unit_price_minor, item.currency)),
+                            ("unit_price", "" if price is None else plain_amount(price, currency)),
                             ("tax_code", item.tax_code), ("quantity", "1")):
             if not row.field(name).value.strip():
                 row.field(name).value = value
