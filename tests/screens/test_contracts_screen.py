@@ -76,7 +76,7 @@ async def test_add_and_end_a_contract_from_the_screen(customer) -> None:
                           *"quarterly", "enter", "enter", *"2026-12-01", "f10")
         await settle(pilot)
         assert "Added contract 2 for" in text(app, "#rec-result")
-        await pilot.press("down", "f8")
+        await pilot.press("down", "ctrl+e")  # F8's Ctrl twin
         await settle(pilot)
         await pilot.press(*"2027-03-31", "enter")
         await settle(pilot)

@@ -62,10 +62,15 @@ class ContractsScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("left_square_bracket", "month(-1)", "Month before", show=False),
         Binding("right_square_bracket", "month(1)", "Month after", show=False),
+        # Each F-key has the Ctrl key the other period-end screens give the same kind of step.
         Binding("f7", "new_contract", "New"),
+        Binding("ctrl+o", "new_contract", "New", show=False),
         Binding("f8", "end_contract", "End"),
+        Binding("ctrl+e", "end_contract", "End", show=False),
         Binding("f10", "draft", "Draft run"),
+        Binding("ctrl+g", "draft", "Draft run", show=False),
         Binding("f9", "post", "Post drafts"),
+        Binding("ctrl+y", "post", "Post drafts", show=False),
     ]
     DEFAULT_CSS = """
     ContractsScreen #rec-summary { height: auto; }
