@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from peewee import IntegrityError
+
 from store.contract_periods import month_text, parse_month
 from store.errors import BooksError
 from store.invoices import DraftInput, create_draft, post_invoice
@@ -93,6 +95,21 @@ def _taken(chunk: Sequence[InvoicePlan]) -> set[tuple[int, object]]:
         ContractCharge.contract, ContractCharge.period_start).where(ContractCharge.contract.in_(ids))}
 
 
+def _draft_chunk(month: str, chunk: Sequence[InvoicePlan]) -> list[InvoicePlan]:
+    """One transaction of whole invoices. On PostgreSQL a run beside this one may commit the same charges
+    after this one looked: the unique index refuses ours, the chunk rolls back, and it is tried once more
+    seeing theirs (SQLite's write lock already keeps two runs apart)."""
+    for attempt in (1, 2):
+        try:
+            with transaction():
+                taken = _taken(chunk)
+                return [p for p in (_draft_one(month, plan, taken) for plan in chunk) if p is not None]
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return []
+
+
 def draft_run(month: str, progress: Progress | None = None) -> DraftRunResult:
     """Draft every invoice the month's run still owes; drafts nothing twice."""
     span = parse_month(month)
@@ -102,9 +119,7 @@ def draft_run(month: str, progress: Progress | None = None) -> DraftRunResult:
     plans = group_invoices(span, due)
     made: list[InvoicePlan] = []
     for chunk in _chunks(plans, CHUNK):
-        with transaction():
-            taken = _taken(chunk)
-            made += [p for p in (_draft_one(month, plan, taken) for plan in chunk) if p is not None]
+        made += _draft_chunk(month, chunk)
         if progress:
             progress(len(made), len(plans), f"drafted {made[-1].account_no}" if made else "nothing new")
     return DraftRunResult(month, len(made), sum(len(p.charges) for p in made),

@@ -191,3 +191,25 @@ def test_a_catalogue_priced_contract_takes_the_price_in_the_customers_currency(b
     draft_run("2026-12")
     assert charges(c.id) == [("2026-12-01", "2026-12-01", "2026-12-31", 29000)]
     assert Invoice.get(Invoice.reference == "REC-2026-12").currency == "EUR"
+
+
+def test_charges_another_run_committed_meanwhile_are_left_out_not_billed_again(customer, monkeypatch) -> None:
+    """What PostgreSQL lets happen: a run beside this one commits the same charges after this one looked."""
+    from store import recurring
+    from store.contract_periods import parse_month
+    from store.recurring_plan import due_charges, group_invoices
+
+    contract(customer, "2026-11-01", price="250.00")
+    plans = group_invoices(parse_month("2026-12"), due_charges(parse_month("2026-12"))[0])
+    assert draft_run("2026-12").drafts == 1  # the other run
+    real = recurring._taken
+    looks: list[int] = []
+
+    def taken_late(chunk):  # the first look misses the other run's charges
+        looks.append(1)
+        return set() if len(looks) == 1 else real(chunk)
+
+    monkeypatch.setattr(recurring, "_taken", taken_late)
+    assert recurring._draft_chunk("2026-12", plans) == []  # refused by the unique index, then seen
+    assert len(looks) == 2
+    assert ContractCharge.select().count() == 1 and Invoice.select().count() == 1
