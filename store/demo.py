@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from store import clock
 from store.catalogue import save_item
-from store.customers import CustomerData, create_customer, put_on_hold
+from store.customers import CustomerData, create_customer, get_customer, put_on_hold
 from store.disputes import open_dispute
 from store.gl_mapping import set_mapping
 from store.invoices import DraftInput, LineInput, create_and_post, create_draft, credit_invoice
-from store.kinds import OperatorRole
+from store.kinds import ContractBilling, ContractPeriod, CustomerStatus, OperatorRole
 from store.payments import PaymentInput, allocate_payment, record_payment
 from store.queries import books_summary
 from store.service import transaction
@@ -115,6 +115,7 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
                                                                item_code="CONS-HR"),)))
         _demo_orders(rng, accounts, today)
         _demo_gl_mapping()
+        _demo_contracts(accounts, today)
         _demo_world_customers(today)
 
 
@@ -169,6 +170,39 @@ def _demo_world_customers(today: dt.date) -> None:
                                                terms_days=30)).account_no
         create_and_post(DraftInput(account, today - dt.timedelta(days=10 + n), (
             LineInput("Training day", Decimal(1), 75000, "S", item_code="TRAIN-D"),), reference=f"PO-W{n + 1:03d}"))
+
+
+def _demo_contracts(accounts: list[str], today: dt.date) -> None:
+    """Recurring contracts for the period-end run: monthly and quarterly, one in EUR, one that starts in the
+    middle of this month (its first charge is prorated by days), one billed in arrears."""
+    from store.contracts import ContractInput, add_contract
+
+    month = today.replace(day=1)
+    quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    from store.models import Customer
+
+    # The EUR account the orders demo made (store.demo._demo_orders): one more would change the demo's count.
+    euro_row = Customer.select(Customer.account_no).where(Customer.currency == "EUR").first()
+    euro = euro_row.account_no if euro_row else create_customer(CustomerData(
+        name="Rhein Logistik GmbH", currency="EUR", country="DE", email="ap@rhein-logistik.example")).account_no
+    active = [a for a in accounts[1:] if get_customer(a).status == CustomerStatus.ACTIVE] or [euro]
+
+    def nth(n: int) -> str:  # small demo books have fewer accounts than contracts
+        return active[n % len(active)]
+
+    one = Decimal(1)
+    for data in (
+        ContractInput(nth(0), "SUPP-MO", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month),
+        ContractInput(nth(1), "SUPP-MO", Decimal(2), ContractPeriod.MONTHLY, ContractBilling.ADVANCE,
+                      month.replace(day=15)),
+        ContractInput(nth(2), "LIC-STD", Decimal(5), ContractPeriod.QUARTERLY, ContractBilling.ADVANCE, quarter),
+        ContractInput(nth(3), "", one, ContractPeriod.MONTHLY, ContractBilling.ARREARS, quarter, "120.00",
+                      description="Managed backup", tax_code="S"),
+        ContractInput(euro, "SUPP-MO", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month),  # its EUR price
+        ContractInput(nth(4), "LIC-STD", one, ContractPeriod.YEARLY, ContractBilling.ADVANCE,
+                      month.replace(month=1)),
+    ):
+        add_contract(data)
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:

@@ -721,6 +721,54 @@ class GlExportEntry(BaseModel):
 
     class Meta:
         indexes = ((("entry", "format", "currency"), True),)
+class Contract(BaseModel):
+    """A recurring charge to a customer (store/contracts.py). Billing it never changes it, and changing
+    it never touches what it has already billed: each period billed is a ContractCharge."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="contracts")
+    customer_id: int
+    item = ForeignKeyField(Item, null=True)
+    item_id: int | None
+    description = TextField()
+    quantity = DecimalTextField()
+    price_minor = MinorField(null=True)  # None: the catalogue's price at billing time
+    tax_code = ForeignKeyField(TaxCode, column_name="tax_code")
+    tax_code_id: str
+    period = CharField()  # monthly, quarterly, yearly
+    billing = CharField()  # advance, arrears
+    start_date = IsoDateField()
+    end_date = IsoDateField(null=True)
+    version = IntegerField(default=1)
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+    updated_at = IsoDateTimeField(default=utcnow)
+    updated_by = CharField(default="")
+
+    class Meta:
+        indexes = ((("customer", "start_date"), False),)
+
+
+class ContractCharge(BaseModel):
+    """One period of one contract, billed: written with its draft invoice in one transaction, unique per
+    (contract, period), so no run, re-run or run killed midway bills a period twice. Discarding the
+    draft deletes this row with it (the next run bills that period again)."""
+
+    id = AutoField()
+    contract = ForeignKeyField(Contract, backref="charges")
+    contract_id: int
+    period_start = IsoDateField()  # the calendar period's first day: the unique key with the contract
+    covers_from = IsoDateField()
+    covers_to = IsoDateField()
+    run_month = CharField()  # YYYY-MM: the run that billed it
+    invoice = ForeignKeyField(Invoice, backref="contract_charges", on_delete="CASCADE")
+    invoice_id: int
+    net_minor = MinorField()
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+    class Meta:
+        indexes = ((("contract", "period_start"), True), (("run_month",), False))
 
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -729,6 +777,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
     Outbox, CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
     ApprovalRequest, WorkAssignment, ItemPrice, SalesOrder, SalesOrderLine, GlExport, GlExportEntry,
+    Contract, ContractCharge,
 ]
 
 

@@ -44,6 +44,7 @@ class Action(enum.Enum):
     ASSIGN_WORK = "assign and reassign work"
     MANAGE_OPERATORS = "manage operators"
     REVIEW_ORDERS = "approve, hold or reject orders"
+    POST_RECURRING = "post a recurring billing run"
 
 
 # Limits (refund_approval_minor, ...) and where documents go are admin-only settings: see store/settings.
@@ -69,6 +70,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.ASSIGN_WORK: SUPERVISORS,
     Action.MANAGE_OPERATORS: ADMINS,
     Action.REVIEW_ORDERS: SUPERVISORS,
+    # A run posts hundreds of invoices at once: a clerk drafts it, a supervisor reviews and posts it.
+    Action.POST_RECURRING: SUPERVISORS,
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,21 @@ def _do(action: Action) -> Callable[[World], object]:
         Action.MANAGE_OPERATORS: lambda w: operators.add_operator(w.new_login, "clerk"),
         Action.ASSIGN_WORK: lambda w: worklists.assign_account(w.account, "collections", current_operator()),
         Action.REVIEW_ORDERS: lambda w: orders.approve_orders([w.order]),
+        Action.POST_RECURRING: lambda w: _post_recurring(w.account),
     }[action]
+
+
+def _post_recurring(account: str) -> object:
+    """A contract, its December draft and the run posted, all or nothing (a refusal leaves no contract)."""
+    from store.contracts import ContractInput, add_contract
+    from store.recurring import draft_run, post_run
+    from store.service import transaction
+
+    with transaction():
+        add_contract(ContractInput(account, "", Decimal(1), "monthly", "advance", dt.date(2026, 12, 1), "25.00",
+                                   description="Hosting", tax_code="Z"))
+        draft_run("2026-12")
+        return post_run("2026-12")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

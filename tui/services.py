@@ -279,3 +279,40 @@ class Services:
     def refund_limit() -> int:
         """Refunds above this many minor units wait for a second person."""
         return int(settings.get_setting("refund_approval_minor") or 0)
+
+    # recurring contracts and the month's billing run (tui/screens/contracts.py)
+    @staticmethod
+    def list_contracts(account_no: str | None = None) -> list:
+        from store.contracts import list_contracts
+
+        return list_contracts(account_no)
+
+    @staticmethod
+    def add_contract(data):
+        from store.contracts import add_contract
+
+        return add_contract(data)
+
+    @staticmethod
+    def end_contract(contract_id: int, on):
+        from store.contracts import end_contract
+
+        return end_contract(contract_id, on)
+
+    @staticmethod
+    def plan_recurring_run(month: str):
+        from store.recurring_plan import plan_run
+
+        return plan_run(month)
+
+    @staticmethod
+    def draft_recurring_run(month: str, progress=None):
+        from store.recurring import draft_run
+
+        return draft_run(month, progress)
+
+    @staticmethod
+    def post_recurring_run(month: str, progress=None):
+        from store.recurring import post_run
+
+        return post_run(month, progress)

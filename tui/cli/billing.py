@@ -1,17 +1,20 @@
-"""`billfold bill --orders`: the billing run (the orders screen's F6 twin).
+"""`billfold bill --orders` and `billfold bill --recurring MONTH`: the billing runs (their screens' twins).
 
 Without --yes (or with --preview) it shows what a run would invoice, counts and totals per currency,
 and writes nothing; with --yes it bills. What to bill is one of a required group of flags (--orders
-now; --recurring PERIOD joins the same group), so a run always says which.
+or --recurring MONTH), so a run always says which. --recurring has its own steps (tui/cli/recurring_run.py):
+--preview writes nothing, no flag drafts the month's invoices, --post posts them.
 """
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from store.errors import ValidationError
 from store.money import format_amount
 from tui.cli.base import EXIT_OK, EXIT_REFUSED, Outcome, add_command
 from tui.cli.output import progress, table
+from tui.cli.recurring_run import add_recurring_options, bill_recurring
 
 
 def _totals_table(totals: list[Any]) -> str:
@@ -37,6 +40,10 @@ def _preview(args: argparse.Namespace) -> Outcome:
 
 
 def cmd_bill(args: argparse.Namespace) -> Outcome:
+    if args.recurring is not None:
+        return bill_recurring(args)
+    if args.post:
+        raise ValidationError("post", "is for --recurring (--orders bills with --yes)")
     if args.preview or not args.yes:
         return _preview(args)
     from store.order_billing import bill_orders
@@ -58,9 +65,11 @@ def cmd_bill(args: argparse.Namespace) -> Outcome:
 
 
 def register(sub: Any) -> None:
-    p = add_command(sub, "bill", cmd_bill, "billing run: preview (the default) or bill with --yes")
+    p = add_command(sub, "bill", cmd_bill, "billing runs: --orders (preview, or bill with --yes); --recurring MONTH "
+                                           "(--preview, drafts, then --post)")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--orders", action="store_true", help="invoice the approved orders")
+    add_recurring_options(p, what)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--preview", action="store_true", help="show counts and totals per currency; bill nothing "
                                                             "(the default without --yes)")

@@ -8,6 +8,7 @@ from tui.cli import (
     admin,
     billing,
     collections,
+    contracts,
     customers,
     delivery,
     documents,
@@ -23,7 +24,7 @@ from tui.cli.base import Outcome, add_command
 
 # Each module adds its commands with `register(sub)`; the order here is the order of `billfold --help`.
 GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team, gl,
-          orders, billing)
+          orders, contracts, billing)
 
 
 class UsageError(Exception):
