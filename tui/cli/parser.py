@@ -4,11 +4,24 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from tui.cli import admin, collections, customers, delivery, documents, invoices, operators, payments, reports, team
+from tui.cli import (
+    admin,
+    collections,
+    customers,
+    delivery,
+    documents,
+    invoices,
+    operators,
+    payments,
+    reports,
+    statements,
+    team,
+)
 from tui.cli.base import Outcome, add_command
 
 # Each module adds its commands with `register(sub)`; the order here is the order of `billfold --help`.
-GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team)
+GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team,
+          statements)
 
 
 class UsageError(Exception):
