@@ -73,9 +73,11 @@ def cmd_statements(args: argparse.Namespace) -> Outcome:
              "delivery": {"emailed": summary.emailed, "queued_for_print": summary.queued_for_print,
                           "batch": summary.batch, "batch_file": str(summary.batch_file or ""),
                           "failed": [{"statement": n, "error": e} for n, e in summary.failed]}}
-    return Outcome(value, lambda: "\n".join([*_summary(result.preview, "queued"), "",
-                                             f"{_queued_line(result.queued)}; delivered: {summary.outcome(failures=5)}"]),
-                   EXIT_REFUSED if summary.failed else EXIT_OK)
+    def text() -> str:
+        delivered = f"{_queued_line(result.queued)}; delivered: {summary.outcome(failures=5)}"
+        return "\n".join([*_summary(result.preview, "queued"), "", delivered])
+
+    return Outcome(value, text, EXIT_REFUSED if summary.failed else EXIT_OK)
 
 
 def register(sub: Any) -> None:
