@@ -29,6 +29,8 @@ class Job:
 
 # One line per run; each team adds its own (kept in the order a month end is worked).
 JOBS: tuple[Job, ...] = (
+    Job("statements", "Statements", "every customer with a balance or activity",
+        "tui.screens.statement_run:StatementRunScreen"),
 )
 
 
