@@ -8,6 +8,7 @@ service as `billfold statements --send`.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -69,6 +70,7 @@ class StatementRunScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.preview: Any = None  # store.statement_runs.StatementRunPreview
+        self.shown: dt.date | None = None  # the date whose run is shown (or being worked out)
         self.sending = False
 
     @property
@@ -92,16 +94,17 @@ class StatementRunScreen(Screen[None]):
         self.load_preview()
 
     def on_field_input_checked(self, message: FieldInput.Checked) -> None:
-        if not message.error and message.value is not None and not self.sending:
+        # Enter and then leaving the field both check it: one run of the preview per date.
+        if not message.error and message.value is not None and not self.sending and message.value != self.shown:
             self.load_preview()
 
     def load_preview(self) -> None:
-        self.run_worker(self.load, exclusive=True, group="statements")
+        self.shown = self.query_one(DateInput).date or self.app.context.today  # type: ignore[attr-defined]
+        self.run_worker(self.load(), exclusive=True, group="statements")
 
     async def load(self) -> None:
-        as_of = self.query_one(DateInput).date or self.app.context.today  # type: ignore[attr-defined]
         try:
-            self.preview = await in_db(self.services.preview_statements, as_of)
+            self.preview = await in_db(self.services.preview_statements, self.shown)
         except BooksError as exc:
             self.preview = None
             self.query_one("#statement-summary", Static).update(escape(str(exc)))
@@ -118,7 +121,7 @@ class StatementRunScreen(Screen[None]):
             return
         ask = f"Queue and send {_count(len(self.preview.to_queue), 'statement')} as of {self.preview.as_of}?"
         self.app.push_screen(ConfirmScreen(ask), answered(lambda yes: self.run_worker(
-            self.send, exclusive=True, group="statements")))
+            self.send(), exclusive=True, group="statements")))
 
     def progress(self, done: int, total: int, what: str) -> None:
         """Called from the sending thread: hand the news to the screen's own thread."""
