@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -23,19 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from aiosmtpd.controller import Controller
 from tabulate import tabulate
 
+from tests.bench.bench_delivery import counting_smtp
+
 AS_OF = dt.date(2026, 11, 30)
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        self.count += 1
-        return "250 OK"
 
 
 def build(path: str, customers: int, invoices: int) -> None:
@@ -69,12 +60,7 @@ def main() -> None:
     build(template, args.customers, args.invoices)
     print(f"scale books: {args.customers:,} customers, {args.invoices:,} invoices in "
           f"{time.perf_counter() - started:.0f} s", flush=True)
-    counter = Counter()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(counter, hostname="127.0.0.1", port=port)
-    controller.start()
+    counter, controller, port = counting_smtp()
     rows = []
     queue_seconds: list[float] = []
     original_queue = statement_runs.queue_statements
