@@ -104,5 +104,19 @@ def send_statements(as_of: dt.date, date_from: dt.date | None = None, processes:
     if preview_statements(as_of, date_from).by_channel()["email"]:
         SmtpSettings.from_settings()  # refuse before queuing anything when e-mail is not set up
     queued = queue_statements(as_of, date_from, progress)
-    return queued, OutboxSender(processes=processes, progress=progress, kinds=["statement"], print_dir=print_dir,
-                                retry=retry).run()
+    return queued, OutboxSender(processes=processes, progress=_towards_waiting(progress, "statement"),
+                                kinds=["statement"], print_dir=print_dir, retry=retry).run()
+
+
+def _towards_waiting(progress: Progress | None, kind: str) -> Progress | None:
+    """The sender counts what it has done; a bar runs to what waits in the outbox when it starts."""
+    if progress is None:
+        return None
+    from store.deliveries import pending_documents
+
+    waiting = sum(1 for p in pending_documents() if p.kind == kind)
+
+    def report(done: int, _total: int, what: str) -> None:
+        progress(done, max(waiting, done), what)
+
+    return report
