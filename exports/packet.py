@@ -11,6 +11,7 @@ from exports.from_books import company_profile, invoice_document, statement_docu
 from exports.pdf import render_html, render_invoice, render_statement
 from exports.pdf.resources import FONT_URIS
 from store import clock
+from store.approvals import ApprovalRow, approve_request
 from store.collections import CollectionsPacket, collections_packet_data
 from store.money import format_money
 
@@ -63,14 +64,32 @@ def _cover(p: CollectionsPacket, company: str) -> str:
 
 def send_with_packet(account_no: str, agency: str, note: str, folder: Path | None = None) -> tuple[object, Path]:
     """Send an account to collections and produce its packet for the agency, next to the print batches."""
-    from exports.deliver import default_print_dir
     from store.collections import send_to_collections
 
     result = send_to_collections(account_no, agency, note)
+    return result, write_packet(account_no, folder)
+
+
+def approve_with_packet(request_id: int, note: str = "", folder: Path | None = None) -> tuple[ApprovalRow, Path | None]:
+    """Approve a request; when it sent an account to collections, the agency's packet is written as
+    it is when a supervisor sends the account directly (the approval is the same act, a step later)."""
+    row = approve_request(request_id, note)
+    if row.kind != "collections" or row.status != "approved":
+        return row, None
+    return row, write_packet(str(row.params["account"]), folder)
+
+
+def write_packet(account_no: str, folder: Path | None = None) -> Path:
+    """The packet as a file in the print folder (written whole under a temporary name, then renamed, so
+    the agency's pickup never takes half a file); the same day's packet for an account is one file."""
+    from exports.deliver import default_print_dir
+
     path = Path(folder or default_print_dir()) / f"collections-{account_no}-{clock.today():%Y%m%d}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(collections_packet(account_no))
-    return result, path
+    part = path.with_name(f".{path.name}.part")
+    part.write_bytes(collections_packet(account_no))
+    part.replace(path)
+    return path
 
 
 def collections_packet(account_no: str, as_of: dt.date | None = None) -> bytes:

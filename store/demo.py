@@ -14,6 +14,7 @@ from store import clock
 from store.catalogue import save_item
 from store.customers import CustomerData, create_customer, put_on_hold
 from store.disputes import open_dispute
+from store.gl_mapping import set_mapping
 from store.invoices import DraftInput, LineInput, create_and_post, create_draft, credit_invoice
 from store.kinds import OperatorRole
 from store.payments import PaymentInput, allocate_payment, record_payment
@@ -99,6 +100,50 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
                                              "Credit check in progress"]))
         create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
                                                                item_code="CONS-HR"),)))
+        _demo_orders(rng, accounts, today)
+        _demo_gl_mapping()
+
+
+def _demo_orders(rng: random.Random, accounts: list[str], today: dt.date) -> None:
+    """Orders awaiting review (period end, Orders): one for an account on hold, one priced in EUR."""
+    from store.catalogue import save_item_price
+    from store.kinds import CustomerStatus
+    from store.models import Customer
+    from store.order_files import RawLine, RawOrder
+    from store.orders import import_orders
+
+    for code, eur in (("CONS-HR", 11000), ("SUPP-MO", 29000), ("LIC-STD", 57900), ("SHIP", 1500)):
+        save_item_price(code, "EUR", eur)
+    eur_account = create_customer(CustomerData(
+        name="Rheinland Maschinen GmbH", currency="EUR", address1="Hafenstraße 12", city="Köln", postcode="50667",
+        country="DE", email="buchhaltung@rheinland.example", terms_days=30)).account_no
+    held = Customer.select(Customer.account_no).where(Customer.status == CustomerStatus.ON_HOLD).first()
+    ordered = (today - dt.timedelta(days=2)).isoformat()
+    lines = [[("CONS-HR", "", "6"), ("SHIP", "", "1")], [("SUPP-MO", "", "1")],
+             [("LIC-STD", "", "2"), ("", "Installation on site", "1")], [("TRAIN-D", "", "1")],
+             [("PAPER-A4", "", "10"), ("TONER", "", "2")]]
+    who = [*rng.sample([a for a in accounts if held is None or a != held.account_no], 3), eur_account,
+           held.account_no if held else accounts[1]]
+    orders = []
+    for n, (account, items) in enumerate(zip(who, [lines[0], lines[2], lines[4], lines[0], lines[3]],
+                                             strict=True), 1):
+        raw = RawOrder(n, f"WEB-{1000 + n}", account, f"PO-{rng.randint(10000, 99999)}", ordered)
+        raw.lines.extend(RawLine(n, code, desc, qty, "350.00" if not code else "", "") for code, desc, qty in items)
+        orders.append(raw)
+    import_orders(orders, "demo-orders.csv")
+
+
+# The demo company's chart as QuickBooks names it, so `billfold gl export` works on the demo at once.
+DEMO_GL_MAPPING = (
+    ("1000", "Checking"), ("1100", "Accounts Receivable"), ("2100", "Customer Deposits"),
+    ("2150", "Suspense:Unidentified Receipts"), ("2200", "Sales Tax Payable"), ("4000", "Sales Income"),
+    ("6900", "Bad Debt Expense"),
+)
+
+
+def _demo_gl_mapping() -> None:
+    for account, target in DEMO_GL_MAPPING:
+        set_mapping(account, target)
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:

@@ -105,3 +105,13 @@ class DocumentState(StrEnum):
     DRAFT = "draft"
     POSTED = "posted"
     VOID = "void"
+
+
+class OrderStatus(StrEnum):
+    """Where an imported order stands: reviewed (approved, held, rejected), then billed once."""
+
+    PENDING = "pending"  # imported, awaiting review
+    APPROVED = "approved"  # the next billing run invoices it
+    HELD = "held"  # waiting, with the reviewer's note; may be approved or rejected later
+    REJECTED = "rejected"  # never billed
+    BILLED = "billed"  # its invoice is posted (SalesOrder.invoice)

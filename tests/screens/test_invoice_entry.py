@@ -342,3 +342,21 @@ async def test_a_name_in_the_customer_field_searches_and_shift_f8_copies_a_line(
     assert view.account_no == shop
     assert [(ln.item_code, str(ln.quantity), ln.net_minor) for ln in view.lines] == [("BOOK", "3", 5997),
                                                                                      ("BOOK", "2", 3998)]
+
+
+async def test_a_free_text_line_takes_the_customers_default_tax_code(books) -> None:
+    zero_rated = create_customer(CustomerData(name="Export Buyer GmbH", email="ap@buyer.example", country="DE",
+                                              tax_code="Z")).account_no
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # description, quantity, price: Enter past the price skips the discount and the tax code (Z filled)
+        await key_invoice(pilot, zero_rated, ("", "Freight to Hamburg", "1", "250"))
+        await settle(pilot)
+        rows = app.screen.query(LineRow)
+        assert rows[0].field("tax_code").value == "Z"
+        assert app.focused is rows[1].field("item")  # the next line is open, no tax code typed
+        await pilot.press("f10")
+        await settle(pilot)
+    view = invoice_view("INV-000001")
+    assert (view.total_minor, view.tax_minor, [ln.tax_code for ln in view.lines]) == (25000, 0, ["Z"])

@@ -241,3 +241,36 @@ async def test_the_next_page_of_the_queue_comes_in_as_payments_are_placed(queue,
         await settle(pilot)
         assert [r.number for r in app.screen.rows] == [queue["p2"], queue["p3"]] and app.screen.current == queue["p2"]
         assert "2 to go." in text_of(app, "#queue-status")
+
+
+async def test_payment_method_defaults_to_the_customers_habit_completes_and_picks_by_f4(books) -> None:
+    from store.models import Payment
+
+    payer = create_customer(CustomerData(name="Cheque Payer Ltd", email="c@cheque.example")).account_no
+    for n, method in enumerate(("cheque", "bank_transfer", "cheque")):
+        record_payment(PaymentInput(1000, "GBP", method, dt.date(2026, 11, 1 + n), payer))
+    app = HostApp(PaymentEntryScreen(payer))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        method = app.screen.query_one("#p-method", Input)
+        assert method.value == "cheque"  # two of the last three came by cheque
+        method.focus()
+        await pilot.press("ctrl+u", *"d", "enter")  # 'd' is direct_debit and nothing else
+        await settle(pilot)
+        assert method.value == "direct_debit" and app.focused.id == "p-amount"
+        method.focus()
+        await pilot.press("ctrl+u", *"c", "enter")  # cash, cheque or card: the cursor stays, the message says
+        await settle(pilot)
+        assert "'c' is one of cash, cheque, card: type more" in text_of(app, "#pe-method")
+        assert app.focused is method
+        await pilot.press(*"99")  # held: discarded, not typed into the method or the amount
+        assert method.value == "c" and app.screen.query_one("#p-amount", Input).value == ""
+        await pilot.press("escape")  # leave the held field as it is
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press(*"car", "enter")
+        await settle(pilot)
+        assert method.value == "card" and app.focused.id == "p-amount"
+        await pilot.press(*"10", "f10")
+        await settle(pilot)
+    assert Payment.select().order_by(Payment.id.desc()).get().method == "card"

@@ -6,12 +6,15 @@ from typing import NoReturn
 
 from tui.cli import (
     admin,
+    billing,
     collections,
     customers,
     delivery,
     documents,
+    gl,
     invoices,
     operators,
+    orders,
     payments,
     reports,
     statements,
@@ -20,8 +23,8 @@ from tui.cli import (
 from tui.cli.base import Outcome, add_command
 
 # Each module adds its commands with `register(sub)`; the order here is the order of `billfold --help`.
-GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team,
-          statements)
+GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team, gl,
+          orders, billing, statements)
 
 
 class UsageError(Exception):
