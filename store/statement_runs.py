@@ -166,18 +166,18 @@ def queue_statements(as_of: dt.date, date_from: dt.date | None = None, progress:
     a few hundred to a transaction. Safe to run again, at once elsewhere, or after a kill."""
     require(Action.DELIVER)
     preview = preview_statements(as_of, date_from)
-    todo = [c.account_no for c in preview.to_queue]
+    wanted = {c.account_no: c for c in preview.to_queue}
+    todo = list(wanted)
     chunk = chunk or CHUNK
     queued = 0
     for start in range(0, len(todo), chunk):
-        queued += _queue_chunk(preview, todo[start:start + chunk])
+        queued += _queue_chunk(preview, wanted, todo[start:start + chunk])
         if progress:
             progress(min(start + chunk, len(todo)), len(todo), f"queued {todo[min(start + chunk, len(todo)) - 1]}")
     return StatementQueueResult(preview, queued)
 
 
-def _queue_chunk(preview: StatementRunPreview, accounts: list[str]) -> int:
-    wanted = {c.account_no: c for c in preview.to_queue}
+def _queue_chunk(preview: StatementRunPreview, wanted: dict[str, StatementCandidate], accounts: list[str]) -> int:
     with transaction():
         require(Action.DELIVER)
         customers = list(Customer.select().where(Customer.account_no.in_(accounts)).order_by(Customer.account_no))
@@ -190,7 +190,8 @@ def _queue_chunk(preview: StatementRunPreview, accounts: list[str]) -> int:
             outbox_id = queue_statement(customer)
             run_id = StatementRun.insert(customer=customer.id, as_of=preview.as_of, date_from=preview.date_from,
                                          currency=customer.currency, closing_minor=seen.closing_minor,
-                                         channel=seen.channel, outbox=outbox_id, created_by=operator).execute()
+                                         channel=channel_of(customer.channel, customer.email)[0], outbox=outbox_id,
+                                         created_by=operator).execute()
             record_event("statement.queue", "statement_run", run_id, customer_id=customer.id,
                          after={"as_of": preview.as_of, "from": preview.date_from, "outbox": outbox_id,
                                 "closing_minor": seen.closing_minor, "currency": customer.currency})
