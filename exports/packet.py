@@ -9,7 +9,7 @@ from pathlib import Path
 
 from exports.from_books import company_profile, invoice_document, statement_document
 from exports.pdf import render_html, render_invoice, render_statement
-from exports.pdf.resources import FONT_URIS
+from exports.pdf.resources import FONT_STACK, font_faces_css
 from store import clock
 from store.approvals import ApprovalRow, approve_request
 from store.collections import CollectionsPacket, collections_packet_data
@@ -36,11 +36,9 @@ def _cover(p: CollectionsPacket, company: str) -> str:
                        for i in p.open_invoices)
     c = p.contact
     return f"""<html><head><style>
-    @font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS['regular']}"); }}
-    @font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS['bold']}"); font-weight: bold; }}
-    @font-face {{ font-family: "Billfold CJK"; src: url("{FONT_URIS['cjk']}"); }}
+    {font_faces_css()}
     @page {{ size: a4; margin: 1.8cm; }}
-    body {{ font-family: "Billfold Sans", "Billfold CJK"; font-size: 9pt; }}
+    body {{ font-family: {FONT_STACK}; font-size: 9pt; }}
     h1 {{ font-size: 15pt; margin: 0 0 4pt 0; }} h2 {{ font-size: 10pt; margin: 12pt 0 3pt 0; }}
     table {{ width: 100%; }} th {{ text-align: left; border-bottom: 1px solid #333; }} td {{ padding: 2pt; }}
     .num {{ text-align: right; }}

@@ -50,6 +50,19 @@ COMPANY_SETTINGS = [
 # An admin's setting: the demo's returns credit whole lines of up to a few thousand pounds alone.
 ADMIN_SETTINGS = [("credit_note_approval_minor", "5000000")]
 
+# Customers who write their names and addresses in their own scripts, so every script the PDFs
+# support (README "Scripts and addresses") can be printed from the demo: (name, contact, street,
+# town, postcode, country, channel).
+WORLD_CUSTOMERS = [
+    ("श्री गणेश ट्रेडिंग", "राजेश कुमार", "१२ महात्मा गांधी मार्ग", "मुंबई", "400001", "IN", "post"),
+    ("মিত্র এন্টারপ্রাইজ", "সুব্রত মিত্র", "২২ পার্ক স্ট্রিট", "কলকাতা", "700016", "IN", "email"),
+    ("மீனா ஸ்டோர்ஸ்", "செல்வம்", "45 அண்ணா சாலை", "சென்னை", "600002", "IN", "email"),
+    ("บริษัท สยามการค้า จำกัด", "สมชาย ใจดี", "123 ถนนสุขุมวิท", "กรุงเทพมหานคร", "10110", "TH", "post"),
+    ("شركة النور للتجارة", "محمد الأحمد", "شارع الشيخ زايد", "دبي", "", "AE", "email"),
+    ("אברהם כהן בע״מ", "אברהם כהן", "רחוב הרצל 10", "תל אביב", "6100000", "IL", "email"),
+    ("株式会社さくら商事", "山田太郎", "千代田1-1", "千代田区", "100-0001", "JP", "post"),
+]
+
 
 @dataclass(frozen=True)
 class DemoSpec:
@@ -102,6 +115,7 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
                                                                item_code="CONS-HR"),)))
         _demo_orders(rng, accounts, today)
         _demo_gl_mapping()
+        _demo_world_customers(today)
 
 
 def _demo_orders(rng: random.Random, accounts: list[str], today: dt.date) -> None:
@@ -144,6 +158,17 @@ DEMO_GL_MAPPING = (
 def _demo_gl_mapping() -> None:
     for account, target in DEMO_GL_MAPPING:
         set_mapping(account, target)
+
+
+def _demo_world_customers(today: dt.date) -> None:
+    """WORLD_CUSTOMERS, each with one posted invoice to print (no randomness: the seeded books stay as they were)."""
+    for n, (name, contact, street, town, postcode, country, channel) in enumerate(WORLD_CUSTOMERS):
+        email = "" if channel == "post" else f"accounts{n + 1}@world.example"
+        account = create_customer(CustomerData(name=name, contact_name=contact, address1=street, city=town,
+                                               postcode=postcode, country=country, email=email, channel=channel,
+                                               terms_days=30)).account_no
+        create_and_post(DraftInput(account, today - dt.timedelta(days=10 + n), (
+            LineInput("Training day", Decimal(1), 75000, "S", item_code="TRAIN-D"),), reference=f"PO-W{n + 1:03d}"))
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:
