@@ -14,6 +14,7 @@ from exports.deliver_messages import InvoiceJob, ReadyDocument, default_print_di
 from exports.outbox_send import DeliverySummary, OutboxSender, Progress, RetryPolicy
 from store import outbox
 from store.db import books_file
+from store.statement_runs import StatementQueueResult
 
 __all__ = [
     "DeliverySummary",
@@ -27,6 +28,7 @@ __all__ = [
     "resend",
     "retry_failed",
     "send_dunning",
+    "send_statements",
 ]
 
 
@@ -89,3 +91,32 @@ def send_dunning(as_of: dt.date, processes: int | None = None, progress: Progres
         record_dunning(as_of, [proposal])  # each in its own transaction; a changed account is skipped
     return OutboxSender(processes=processes, progress=progress, kinds=["reminder"], print_dir=print_dir,
                         retry=retry).run()
+
+
+def send_statements(as_of: dt.date, date_from: dt.date | None = None, processes: int | None = None,
+                    progress: Progress | None = None, print_dir: Path | None = None,
+                    retry: RetryPolicy | None = None) -> tuple[StatementQueueResult, DeliverySummary]:
+    """Queue this run's statements (each with its outbox row; none twice), then send every queued
+    statement by each customer's channel, printed on every core."""
+    from exports.email import SmtpSettings
+    from store.statement_runs import preview_statements, queue_statements
+
+    if preview_statements(as_of, date_from).by_channel()["email"]:
+        SmtpSettings.from_settings()  # refuse before queuing anything when e-mail is not set up
+    queued = queue_statements(as_of, date_from, progress)
+    return queued, OutboxSender(processes=processes, progress=_towards_waiting(progress, "statement"),
+                                kinds=["statement"], print_dir=print_dir, retry=retry).run()
+
+
+def _towards_waiting(progress: Progress | None, kind: str) -> Progress | None:
+    """The sender counts what it has done; a bar runs to what waits in the outbox when it starts."""
+    if progress is None:
+        return None
+    from store.deliveries import pending_documents
+
+    waiting = sum(1 for p in pending_documents() if p.kind == kind)
+
+    def report(done: int, _total: int, what: str) -> None:
+        progress(done, max(waiting, done), what)
+
+    return report

@@ -46,18 +46,23 @@ class ReadyDocument:
 _worker_books: str | None = None
 
 
+def open_worker_books(books: str | None) -> None:
+    """In a render worker: open the books file named (to read only), once per worker."""
+    global _worker_books
+    from store.db import open_books_to_read
+
+    if books and _worker_books != books:
+        open_books_to_read(books)  # this worker only reads
+        _worker_books = books
+
+
 def prepare_invoice(job: InvoiceJob, company: Company, *, limits: RenderLimits = DEFAULT_LIMITS) -> ReadyDocument:
     """In a render worker: read the document, print it, and build its e-mail as the bytes to send."""
     from exports.pdf import render_invoice
 
-    global _worker_books
     doc = job.doc
     if doc is None:
-        from store.db import open_books_to_read
-
-        if job.books and _worker_books != job.books:
-            open_books_to_read(job.books)  # this worker only reads
-            _worker_books = job.books
+        open_worker_books(job.books)
         doc = invoice_document(job.number)
     pdf = render_invoice(doc, company, limits=limits)
     if not job.to:

@@ -30,6 +30,7 @@ from exports.deliver_messages import (
     render_job,
     write_print_batch,
 )
+from exports.deliver_statements import statement_message_for, statement_render_job
 from exports.documents import Company
 from exports.email import PreparedMessage, SmtpSession, SmtpSettings, describe_failure, is_transient
 from exports.from_books import company_profile
@@ -86,6 +87,18 @@ class DeliverySummary:
         if self.batch_file:
             lines.append(f"print {self.batch_file}, then: billfold deliver --confirm-print {self.batch}")
         return "\n".join(lines)
+
+
+def _render_job(item: OutboxItem, company: Company, books: str | None, sender: str) -> RenderJob:
+    if item.kind == "statement":
+        return statement_render_job(item, company, books, sender)
+    return render_job(item, company, books, sender)
+
+
+def _message_for(item: OutboxItem, pdf: bytes, company: Company, sender: str) -> EmailMessage:
+    if item.kind == "statement":
+        return statement_message_for(item, pdf, company, sender)
+    return message_for(item, pdf, company, sender)
 
 
 def _label(item: OutboxItem) -> str:
@@ -160,7 +173,7 @@ class OutboxSender:
         """A failed message sent again: the very bytes that failed to go, never a fresh render."""
         assert item.delivery_id is not None
         pdf = delivered_pdf(item.delivery_id)
-        self._send(item, message_for(item, pdf, self.company, self._sender()), pdf)
+        self._send(item, _message_for(item, pdf, self.company, self._sender()), pdf)
 
     def _sender(self) -> str:
         return self.smtp.settings.sender if self.smtp else ""
@@ -171,7 +184,7 @@ class OutboxSender:
         while item is not None:
             self.claimed[item.id] = item
             try:
-                yield render_job(item, self.company, books, self._sender())
+                yield _render_job(item, self.company, books, self._sender())
             except Exception as exc:  # one document that cannot be read fails alone
                 self._fail(item, f"could not render: {exc}", None)
             item = next(iter(self._claim("email", False, 1)), None)
@@ -188,7 +201,7 @@ class OutboxSender:
                 assert result.message is not None
                 self._send(item, result.message, result.pdf)
             else:
-                self._send(item, message_for(item, result, self.company, self._sender()), result)
+                self._send(item, _message_for(item, result, self.company, self._sender()), result)
 
     def _send(self, item: OutboxItem, message: PreparedMessage | EmailMessage, pdf: bytes) -> None:
         assert self.smtp is not None
@@ -221,7 +234,7 @@ class OutboxSender:
         company = self.company
         by_id = {i.id: i for i in items}
         rendered: list[tuple[OutboxItem, bytes]] = []
-        jobs = [render_job(i, company, books_file(), "") for i in items]
+        jobs = [_render_job(i, company, books_file(), "") for i in items]
         for key, result in render_many(jobs, processes=self.processes):
             item = by_id[key]
             if isinstance(result, Exception):

@@ -771,13 +771,33 @@ class ContractCharge(BaseModel):
         indexes = ((("contract", "period_start"), True), (("run_month",), False))
 
 
+class StatementRun(BaseModel):
+    """A customer's statement queued by a statement run, written in the transaction of its outbox row."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="statement_runs")
+    customer_id: int
+    as_of = IsoDateField()
+    date_from = IsoDateField()
+    currency = CharField(max_length=3)
+    closing_minor = MinorField()  # the balance the run saw at as_of (the PDF is printed from the journal)
+    channel = CharField()  # email, post: as queued
+    outbox = ForeignKeyField(Outbox, unique=True)
+    outbox_id: int
+    created_at = IsoDateTimeField(default=utcnow)
+    created_by = CharField()
+
+    class Meta:
+        indexes = ((("customer", "as_of"), True), (("as_of",), False))
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Setting, Operator, PeriodLock, NumberSeries, Account, Customer, SearchToken, CustomerNote, TaxCode, Item,
     JournalEntry, Invoice, InvoiceLine, OpenItem, InvoiceVoid, ImportBatch, Payment, Refund,
     Allocation, WriteOff, JournalLine, Dispute, PromiseToPay, Delivery, DunningNotice,
     Outbox, CollectionCase, AuditEvent, AuditHead, IdempotencyKey, CsvMappingRecord, LedgerDay, ReceivableMove,
     ApprovalRequest, WorkAssignment, ItemPrice, SalesOrder, SalesOrderLine, GlExport, GlExportEntry,
-    Contract, ContractCharge,
+    Contract, ContractCharge, StatementRun,
 ]
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "LEASE",
     "OutboxItem",
     "OutboxStatus",
+    "channel_of",
     "claim",
     "delivery_log",
     "earliest_due",
@@ -43,6 +44,7 @@ __all__ = [
     "queue_document",
     "queue_document_again",
     "queue_notice",
+    "queue_statement",
     "record_failed",
     "record_sent",
     "requeue_failed",
@@ -108,27 +110,37 @@ def _message_id() -> str:
     return f"<{uuid.uuid4().hex}@{sender.partition('@')[2] or 'billfold.invalid'}>"
 
 
+def channel_of(channel: str, email: str) -> tuple[str, str]:
+    """How a customer with this channel and address is sent to: e-mail only when there is an address."""
+    if channel == "email" and email:
+        return "email", email
+    return "post", ""
+
+
 def _route(customer: Customer) -> tuple[str, str]:
     """The channel and recipient of a customer's documents now."""
-    if customer.channel == "email" and customer.email:
-        return "email", customer.email
-    return "post", ""
+    return channel_of(customer.channel, customer.email)
+
+
+def _queue(kind: str, customer: Customer, **cause: int) -> int:
+    channel, recipient = _route(customer)
+    return int(Outbox.insert(kind=kind, channel=channel, customer=customer.id, recipient=recipient,
+                             message_id=_message_id(), created_by=current_operator(), **cause).execute())
 
 
 def queue_document(invoice_id: int, kind: str, customer: Customer) -> int:
     """Queue a posted document for delivery, inside the posting transaction."""
-    channel, recipient = _route(customer)
-    return int(Outbox.insert(kind=kind, channel=channel, document=invoice_id, customer=customer.id,
-                             recipient=recipient, message_id=_message_id(),
-                             created_by=current_operator()).execute())
+    return _queue(kind, customer, document=invoice_id)
 
 
 def queue_notice(notice_id: int, customer: Customer) -> int:
     """Queue a dunning notice, inside the transaction that records it."""
-    channel, recipient = _route(customer)
-    return int(Outbox.insert(kind="reminder", channel=channel, notice=notice_id, customer=customer.id,
-                             recipient=recipient, message_id=_message_id(),
-                             created_by=current_operator()).execute())
+    return _queue("reminder", customer, notice=notice_id)
+
+
+def queue_statement(customer: Customer) -> int:
+    """Queue a customer's statement, inside the transaction that records it in its statement run."""
+    return _queue("statement", customer)
 
 
 def queue_document_again(number: str) -> int:

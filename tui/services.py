@@ -24,6 +24,7 @@ from store import (
     periods,
     queries,
     settings,
+    statement_runs,
     worklists,
 )
 
@@ -219,6 +220,15 @@ class Services:
         from exports.deliver import send_dunning
 
         return send_dunning(as_of, processes, progress)
+
+    # the statement run (period end): the same services as `billfold statements`
+    preview_statements = staticmethod(statement_runs.preview_statements)
+
+    @staticmethod
+    def send_statements(as_of, date_from=None, processes: int | None = None, progress=None):
+        from exports.deliver import send_statements
+
+        return send_statements(as_of, date_from, processes, progress)
 
     @staticmethod
     def customer_data(account_no: str) -> customers.CustomerData:

@@ -48,6 +48,7 @@ class RenderJob:
 # here can be run, and the result may be anything picklable, not only PDF bytes.
 TASKS: dict[str, str] = {
     "invoice_email": "exports.deliver_messages:prepare_invoice",
+    "statement_email": "exports.deliver_statements:prepare_statement",
 }
 
 

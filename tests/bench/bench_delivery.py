@@ -42,6 +42,17 @@ class Counter:
         return "250 OK"
 
 
+def counting_smtp() -> tuple[Counter, Controller, int]:
+    """An aiosmtpd server on a free loopback port, in this process, counting what it accepts."""
+    counter = Counter()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(counter, hostname="127.0.0.1", port=port)
+    controller.start()
+    return counter, controller, port
+
+
 def build(path: str, invoices: int) -> None:
     from store.customers import CustomerData, create_customer
     from store.db import open_database
@@ -116,12 +127,7 @@ def main() -> None:
     from store.settings import set_setting
 
     close_database()
-    counter = Counter()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(counter, hostname="127.0.0.1", port=port)
-    controller.start()
+    counter, controller, port = counting_smtp()
     from exports.deliver import deliver_pending
 
     own = OwnCpu()

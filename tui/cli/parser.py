@@ -18,13 +18,14 @@ from tui.cli import (
     orders,
     payments,
     reports,
+    statements,
     team,
 )
 from tui.cli.base import Outcome, add_command
 
 # Each module adds its commands with `register(sub)`; the order here is the order of `billfold --help`.
 GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team, gl,
-          orders, contracts, billing)
+          orders, contracts, billing, statements)
 
 
 class UsageError(Exception):

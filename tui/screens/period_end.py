@@ -32,6 +32,8 @@ JOBS: tuple[Job, ...] = (
     Job("orders", "Orders", "review imported orders, bill the approved", "tui.screens.orders:OrdersScreen"),
     Job("recurring", "Recurring billing", "contracts: draft the month's charges, then post",
         "tui.screens.contracts:ContractsScreen"),
+    Job("statements", "Statements", "every customer with a balance or activity",
+        "tui.screens.statement_run:StatementRunScreen"),
     Job("gl_export", "Ledger export", "the month's journal for the accountant", "tui.screens.gl_export:GlExportScreen"),
 )
 
