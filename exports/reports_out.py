@@ -129,10 +129,21 @@ def text_table_lines(report: Report) -> Iterator[str]:
     right = [c.kind in NUMERIC_KINDS for c in report.columns]
     yield "  ".join(h.rjust(n) if r else h.ljust(n) for h, n, r in zip(headings, sizes, right, strict=True)).rstrip()
     yield "  ".join("-" * n for n in sizes)
-    columns = range(len(report.columns))
+    writers = [_cell_writer(report, i) for i in range(len(report.columns))]
     for row in rows:
-        cells = (cell_text(report, row, i).strip() for i in columns)
+        cells = (write(row).strip() for write in writers)
         yield "  ".join(c.rjust(n) if r else c.ljust(n) for c, n, r in zip(cells, sizes, right, strict=True)).rstrip()
+
+
+def _cell_writer(report: Report, i: int) -> Callable[[Sequence[Any]], str]:
+    """`cell_text` for column i, with what depends only on the column decided once (it runs per cell)."""
+    kind = report.columns[i].kind
+    if kind == "money" and report.currency:
+        currency = report.currency
+        return lambda row: "" if row[i] is None else format_amount(int(row[i]), currency)
+    if kind == "text":
+        return lambda row: "" if row[i] is None else str(row[i])
+    return lambda row: cell_text(report, row, i)
 
 
 def write_text(report: Report, out: TextIO) -> None:
