@@ -89,6 +89,7 @@ class CustomerView:
     overdue_minor: int
     aging: dict[str, int] = field(default_factory=dict)
     disputed: bool = False
+    tax_code: str = ""  # the default for a line typed without one
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,7 @@ def customer_view(account_no: str, as_of: dt.date | None = None) -> CustomerView
         row.status, row.hold_reason, row.channel, row.notes, row.version, row.updated_at, row.updated_by,
         balance_minor=open_total - unallocated, credit_minor=credit,
         overdue_minor=sum(v for k, v in aging.items() if k != "current"), aging=aging,
-        disputed=any(d.disputed for d in docs))
+        disputed=any(d.disputed for d in docs), tax_code=row.tax_code)
 
 
 @dataclass(frozen=True, slots=True)

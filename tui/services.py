@@ -17,6 +17,9 @@ from store import (
     lookup,
     matching,
     operators,
+    order_billing,
+    orders,
+    payment_methods,
     payments,
     periods,
     queries,
@@ -41,6 +44,7 @@ class Services:
     list_tax_codes = staticmethod(catalogue.list_tax_codes)
     load_catalogue = staticmethod(catalogue.load_catalogue)
     save_item = staticmethod(catalogue.save_item)
+    save_item_price = staticmethod(catalogue.save_item_price)
     save_tax_code = staticmethod(catalogue.save_tax_code)
     list_drafts = staticmethod(queries.list_drafts)
     tax_rounding = staticmethod(lambda: settings.get_setting("tax_rounding"))
@@ -71,9 +75,19 @@ class Services:
     void_invoice = staticmethod(invoices.void_invoice)
     credit_invoice = staticmethod(invoices.credit_invoice)
 
+    # orders in for review, and the billing run (the orders screen)
+    list_orders = staticmethod(orders.list_orders)
+    import_order_file = staticmethod(orders.import_order_file)
+    approve_orders = staticmethod(orders.approve_orders)
+    hold_order = staticmethod(orders.hold_order)
+    reject_order = staticmethod(orders.reject_order)
+    preview_billing = staticmethod(order_billing.preview_billing)
+    bill_orders = staticmethod(order_billing.bill_orders)
+
     # payments and matching
     record_payment = staticmethod(payments.record_payment)
     record_and_allocate = staticmethod(payments.record_and_allocate)
+    usual_method = staticmethod(payment_methods.usual_method)
     allocate_payment = staticmethod(payments.allocate_payment)
     unallocate_payment = staticmethod(payments.unallocate_payment)
     match_queue = staticmethod(matching.match_queue)
@@ -210,10 +224,48 @@ class Services:
     def customer_data(account_no: str) -> customers.CustomerData:
         return customers.customer_data(customers.get_customer(account_no))
 
+    @staticmethod
+    def gl_overview(period: str, fmt: str, currency: str | None):
+        """The ledger export screen's state: (plan, mapping rows, accounts the month uses, currency shown)."""
+        from store.gl_export import ONE_CURRENCY, parse_month, period_currencies, plan_export, used_accounts
+        from store.gl_mapping import account_mapping
+
+        month = parse_month(period)
+        currencies = period_currencies(month)
+        if fmt in ONE_CURRENCY and currency is None and currencies:
+            base = settings.get_setting("base_currency")
+            currency = base if base in currencies else currencies[0]
+        return plan_export(period, fmt, currency), account_mapping(), used_accounts(month, currency), currency
+
+    @staticmethod
+    def export_ledger(period: str, fmt: str, path: str, currency: str | None, again: bool = False):
+        from exports.gl_formats import export_to_file
+
+        return export_to_file(period, fmt, path, currency=currency, again=again)
+
+    @staticmethod
+    def gl_default_file(period: str, fmt: str, currency: str | None, sequence: int) -> str:
+        from exports.gl_formats import default_file_name
+
+        return default_file_name(period, fmt, currency, sequence)
+
+    @staticmethod
+    def set_gl_mapping(account: str, target: str):
+        from store.gl_mapping import set_mapping
+
+        return set_mapping(account, target)
+
     # the team: approvals (four eyes), worklists, the audit trail
     list_requests = staticmethod(approvals.list_requests)
     get_request = staticmethod(approvals.get_request)
-    approve_request = staticmethod(approvals.approve_request)
+
+    @staticmethod
+    def approve_request(request_id: int, note: str = "") -> approvals.ApprovalRow:
+        """Approve and carry out; an approved collections request also writes the agency's packet."""
+        from exports.packet import approve_with_packet
+
+        return approve_with_packet(request_id, note)[0]
+
     reject_request = staticmethod(approvals.reject_request)
     request_from = staticmethod(approvals.request_from)
     my_work = staticmethod(worklists.my_work)
@@ -227,3 +279,40 @@ class Services:
     def refund_limit() -> int:
         """Refunds above this many minor units wait for a second person."""
         return int(settings.get_setting("refund_approval_minor") or 0)
+
+    # recurring contracts and the month's billing run (tui/screens/contracts.py)
+    @staticmethod
+    def list_contracts(account_no: str | None = None) -> list:
+        from store.contracts import list_contracts
+
+        return list_contracts(account_no)
+
+    @staticmethod
+    def add_contract(data):
+        from store.contracts import add_contract
+
+        return add_contract(data)
+
+    @staticmethod
+    def end_contract(contract_id: int, on):
+        from store.contracts import end_contract
+
+        return end_contract(contract_id, on)
+
+    @staticmethod
+    def plan_recurring_run(month: str):
+        from store.recurring_plan import plan_run
+
+        return plan_run(month)
+
+    @staticmethod
+    def draft_recurring_run(month: str, progress=None):
+        from store.recurring import draft_run
+
+        return draft_run(month, progress)
+
+    @staticmethod
+    def post_recurring_run(month: str, progress=None):
+        from store.recurring import post_run
+
+        return post_run(month, progress)
