@@ -56,7 +56,7 @@ def _events() -> Iterator[_Event]:
     actions = ", ".join(f"'{a}'" for a in _ACTIONS)
     for event_id, action, entity, entity_id, before, after in paged(
             'id, action, entity, entity_id, "before", "after"', AuditEvent._meta.table_name,
-            f"action IN ({actions}) OR action LIKE 'customer.%'"):
+            f"action IN ({actions}) OR action LIKE :customer_actions", customer_actions="customer.%"):
         yield _Event(event_id, action, entity, entity_id, None if before is None else json.loads(before),
                      None if after is None else json.loads(after))
 
