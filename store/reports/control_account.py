@@ -21,7 +21,7 @@ def control_account(when: When = None) -> Report:
     positive = {c: _i(n) for c, n in OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor))
                 .where(OpenItem.open_minor > 0).group_by(OpenItem.currency).tuples().iterator()}
     negative = {c: _i(n) for c, n in OpenItem.select(OpenItem.currency, fn.SUM(OpenItem.open_minor))
-                .where((OpenItem.open_minor != 0) & (OpenItem.open_minor < 0))
+                .where(OpenItem.open_minor < 0)  # migration 0016's index holds exactly these
                 .group_by(OpenItem.currency).tuples().iterator()}
     cash: dict[str, int] = defaultdict(int)
     loose: dict[str, int] = defaultdict(int)

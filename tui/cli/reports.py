@@ -34,12 +34,11 @@ def cmd_report(args: argparse.Namespace) -> Outcome:
     options = {"currency": args.currency} if args.currency and args.name in CURRENCY_REPORTS else {}
     report = run_report(args.name, report_argument(args), **options)
     if args.output or args.format == "pdf":
-        # The same export the report preview's p, c and t write.
-        data = reports_out.export_report(report, args.format, get_setting("company_name"))
+        # The same export the report preview's p, c and t write; text and CSV stream to the file.
         out = Path(args.output or f"{args.name}.{args.format}")
-        out.write_bytes(data)
-        return Outcome({"report": args.name, "format": args.format, "file": str(out), "bytes": len(data),
-                        "rows": len(report.rows)}, f"{out} ({len(data):,} bytes)")
+        size = reports_out.write_report_file(report, args.format, out, get_setting("company_name"))
+        return Outcome({"report": args.name, "format": args.format, "file": str(out), "bytes": size,
+                        "rows": len(report.rows)}, f"{out} ({size:,} bytes)")
     text = reports_out.to_csv(report) if args.format == "csv" else reports_out.to_text(report)
     return Outcome(report, text, raw=True)
 
