@@ -105,10 +105,6 @@ def _open_url(url: str) -> Database:
 
 def open_database(target: str | None = None, migrate: bool = True) -> Database:
     """Open (and by default bring to the current schema) the database named by `target`."""
-    # What approving each kind of request does: registered before any request can be decided.
-    # (The actions import the services that file requests, so store.approvals cannot import them.)
-    import store.approval_kinds  # noqa: F401
-
     target = resolve_target(target)
     database = _open_url(target) if "://" in target else _open_sqlite(target)
     database_proxy.initialize(database)
