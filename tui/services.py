@@ -38,6 +38,7 @@ class Services:
     find_accounts = _Service("store.lookup", "find_accounts")
     customer_view = _Service("store.queries", "customer_view")
     open_documents = _Service("store.queries", "open_documents")
+    open_documents_page = _Service("store.queries", "open_documents_page")
     customer_documents = _Service("store.queries", "customer_documents")
     customer_payments = _Service("store.queries", "customer_payments")
     customer_activity = _Service("store.queries", "customer_activity")
@@ -184,11 +185,7 @@ class Services:
 
         save_mapping(mapping)
 
-    @staticmethod
-    def pending_documents() -> list:
-        from store.deliveries import pending_documents
-
-        return pending_documents()
+    pending_counts = _Service("store.deliveries", "pending_counts")
 
     @staticmethod
     def deliver_pending(processes: int | None = None, progress=None):
