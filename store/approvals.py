@@ -12,6 +12,7 @@ pending with nothing written.
 from __future__ import annotations
 
 import contextvars
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,10 +35,11 @@ _approving: contextvars.ContextVar[int | None] = contextvars.ContextVar("approvi
 
 
 def _load_carriers() -> None:
-    # The carriers import most services (which file requests, so this module cannot import them at
-    # the top); loaded at the first decision rather than when the books open, the application's
-    # first screen does not wait for them.
-    import store.approval_kinds  # noqa: F401
+    # The carriers import most services (which file requests, so this module cannot import them):
+    # they register themselves when their module is loaded, by name like a plug-in, at the first
+    # decision rather than when the books open (store.db did that), so the application's first
+    # screen does not wait for them.
+    importlib.import_module("store.approval_kinds")
 
 
 def register_action(kind: str, action: Carrier) -> None:

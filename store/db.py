@@ -33,6 +33,16 @@ SQLITE_PRAGMAS = {
 }
 
 
+def prefer_less_memory() -> None:
+    """Books opened from now on sort and group in temporary files, not in memory (SQLite's temp_store).
+
+    For the application, which stays up all day: a dunning run or an aging detail at a million
+    invoices sorted in memory left the process 160 MiB larger for the rest of the session (the
+    memory is freed, but the allocator keeps it). Commands end and keep the faster in-memory sorts.
+    """
+    SQLITE_PRAGMAS["temp_store"] = 1  # FILE: in the temporary directory, through the OS's page cache
+
+
 def default_database_path() -> Path:
     from platformdirs import user_data_path
 

@@ -5,8 +5,10 @@ import argparse
 
 
 def run_application(args: argparse.Namespace) -> int:
+    from store.db import prefer_less_memory
     from tui.cli.books import open_books
 
+    prefer_less_memory()
     label = open_books(args)
     from exports.processes import start_render_server_in_background, start_resource_tracker
     from store.db import current_label

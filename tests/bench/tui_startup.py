@@ -126,7 +126,7 @@ def main() -> None:
     result = measure(args.db, args.runs)
     print(f"bare Textual app: {result['bare_s']:.3f} s   Billfold: {result['app_s']:.3f} s   "
           f"ratio {result['ratio']:.2f}x (goal <= {GOAL_RATIO}x)   first key answered in {result['first_key_s']:.3f} s")
-    print("runs:", [f"{b:.2f}/{a:.2f}" for b, a in zip(result["bare_all"], result["app_all"])])  # type: ignore
+    print("runs:", [f"{b:.2f}/{a:.2f}" for b, a in zip(result["bare_all"], result["app_all"], strict=True)])  # type: ignore
 
 
 if __name__ == "__main__":
