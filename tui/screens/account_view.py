@@ -27,8 +27,8 @@ STATUS_TEXT: dict[str, str] = {CustomerStatus.ACTIVE: "", CustomerStatus.ON_HOLD
                CustomerStatus.IN_COLLECTIONS: "IN COLLECTIONS",
                CustomerStatus.CLOSED: "CLOSED"}
 TABS = ("open", "documents", "payments", "activity", "notes")
-OPEN_PAGE = 100  # open items read at a time: a few screens' worth ahead of the cursor
-OPEN_AHEAD = 20  # the next page is read when the cursor comes this near the last row read
+OPEN_PAGE = 40  # open items read at a time: about three screens of them
+OPEN_AHEAD = 15  # the next page is read when the cursor comes this near the last row read
 
 
 def header_lines(v: CustomerView) -> list[str]:
