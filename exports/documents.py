@@ -92,6 +92,7 @@ class Party:
     postcode: str = ""
     country: str = ""
     tax_id: str = ""
+    attention: str = ""  # the contact person, printed "Attn: ..." under the addressee
 
     def __post_init__(self) -> None:
         _check_tuple(self, "address_lines")

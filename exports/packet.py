@@ -9,8 +9,9 @@ from pathlib import Path
 
 from exports.from_books import company_profile, invoice_document, statement_document
 from exports.pdf import render_html, render_invoice, render_statement
-from exports.pdf.resources import FONT_URIS
+from exports.pdf.resources import FONT_STACK, font_faces_css
 from store import clock
+from store.approvals import ApprovalRow, approve_request
 from store.collections import CollectionsPacket, collections_packet_data
 from store.money import format_money
 
@@ -35,11 +36,9 @@ def _cover(p: CollectionsPacket, company: str) -> str:
                        for i in p.open_invoices)
     c = p.contact
     return f"""<html><head><style>
-    @font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS['regular']}"); }}
-    @font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS['bold']}"); font-weight: bold; }}
-    @font-face {{ font-family: "Billfold CJK"; src: url("{FONT_URIS['cjk']}"); }}
+    {font_faces_css()}
     @page {{ size: a4; margin: 1.8cm; }}
-    body {{ font-family: "Billfold Sans", "Billfold CJK"; font-size: 9pt; }}
+    body {{ font-family: {FONT_STACK}; font-size: 9pt; }}
     h1 {{ font-size: 15pt; margin: 0 0 4pt 0; }} h2 {{ font-size: 10pt; margin: 12pt 0 3pt 0; }}
     table {{ width: 100%; }} th {{ text-align: left; border-bottom: 1px solid #333; }} td {{ padding: 2pt; }}
     .num {{ text-align: right; }}
@@ -63,14 +62,32 @@ def _cover(p: CollectionsPacket, company: str) -> str:
 
 def send_with_packet(account_no: str, agency: str, note: str, folder: Path | None = None) -> tuple[object, Path]:
     """Send an account to collections and produce its packet for the agency, next to the print batches."""
-    from exports.deliver import default_print_dir
     from store.collections import send_to_collections
 
     result = send_to_collections(account_no, agency, note)
+    return result, write_packet(account_no, folder)
+
+
+def approve_with_packet(request_id: int, note: str = "", folder: Path | None = None) -> tuple[ApprovalRow, Path | None]:
+    """Approve a request; when it sent an account to collections, the agency's packet is written as
+    it is when a supervisor sends the account directly (the approval is the same act, a step later)."""
+    row = approve_request(request_id, note)
+    if row.kind != "collections" or row.status != "approved":
+        return row, None
+    return row, write_packet(str(row.params["account"]), folder)
+
+
+def write_packet(account_no: str, folder: Path | None = None) -> Path:
+    """The packet as a file in the print folder (written whole under a temporary name, then renamed, so
+    the agency's pickup never takes half a file); the same day's packet for an account is one file."""
+    from exports.deliver import default_print_dir
+
     path = Path(folder or default_print_dir()) / f"collections-{account_no}-{clock.today():%Y%m%d}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(collections_packet(account_no))
-    return result, path
+    part = path.with_name(f".{path.name}.part")
+    part.write_bytes(collections_packet(account_no))
+    part.replace(path)
+    return path
 
 
 def collections_packet(account_no: str, as_of: dt.date | None = None) -> bytes:

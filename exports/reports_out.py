@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
-from exports.pdf.resources import FONT_URIS
+from exports.pdf.resources import FONT_STACK, font_faces_css
 from store.bulk import bulk_rows
 from store.errors import ValidationError
 from store.money import format_amount, plain_amount
@@ -176,14 +176,11 @@ def to_html(report: Report, company_name: str) -> str:
     notes = "".join(f"<p class='note'>{e(n)}</p>" for n in report.notes)
     chart = (f"<pre class='chart'>{e(chart_text(report.chart, report.currency or 'GBP', 30))}</pre>"
              if report.chart else "")
-    fonts = (f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["regular"]}"); }}\n'
-             f'@font-face {{ font-family: "Billfold Sans"; src: url("{FONT_URIS["bold"]}"); font-weight: bold; }}\n'
-             f'@font-face {{ font-family: "Billfold CJK"; src: url("{FONT_URIS["cjk"]}"); }}')
     return f"""<html><head><style>
-    {fonts}
+    {font_faces_css()}
     @page {{ size: a4 landscape; margin: 1.5cm; @frame footer {{ -pdf-frame-content: foot; bottom: 0.6cm;
       margin-left: 1.5cm; margin-right: 1.5cm; height: 0.6cm; }} }}
-    body {{ font-family: "Billfold Sans", "Billfold CJK"; font-size: 8pt; }}
+    body {{ font-family: {FONT_STACK}; font-size: 8pt; }}
     h1 {{ font-size: 14pt; margin: 0; }} .period {{ color: #555; margin-bottom: 8pt; }}
     table {{ width: 100%; }} th {{ text-align: left; border-bottom: 1px solid #333; padding: 2pt; }}
     td {{ padding: 2pt; border-bottom: 0.5px solid #ddd; }} .num {{ text-align: right; }}

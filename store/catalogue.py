@@ -1,4 +1,9 @@
-"""The item catalogue and tax codes: what invoice lines are keyed from."""
+"""The item catalogue and tax codes: what invoice lines are keyed from.
+
+An item has its own price in its own currency (Item.unit_price_minor, Item.currency: the books' home
+currency in a single-currency catalogue) and may have a price in any other currency (ItemPrice). A line
+in a currency the item has no price in is refused, naming the item and the currency.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +11,7 @@ from decimal import Decimal
 
 from store.audit import record_event
 from store.errors import ValidationError
-from store.models import Item, TaxCode
+from store.models import Item, ItemPrice, TaxCode
 from store.money import check_currency
 from store.permissions import Action
 from store.service import transaction
@@ -21,6 +26,22 @@ class ItemRow:
     currency: str
     tax_code: str
     active: bool
+    prices: tuple[tuple[str, int], ...] = ()  # (currency, unit price) in currencies other than its own
+
+    def price_in(self, currency: str) -> int | None:
+        """The item's unit price in `currency`, or None when it has none there."""
+        if currency == self.currency:
+            return self.unit_price_minor
+        return dict(self.prices).get(currency)
+
+
+def price_for(item: ItemRow, currency: str, field: str = "unit_price") -> int:
+    """The catalogue's price of `item` in `currency`; refused (naming both) when it has none."""
+    price = item.price_in(currency)
+    if price is None:
+        raise ValidationError(field, f"item {item.code} has no price in {currency}; type a price or add a "
+                                     f"{currency} price to the catalogue")
+    return price
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +89,9 @@ def _item_values(item: Item) -> dict[str, object]:
             "tax_code": item.tax_code_id, "active": item.active}
 
 
-def _item_row(item: Item) -> ItemRow:
-    return ItemRow(item.code, item.description, item.unit_price_minor, item.currency, item.tax_code_id, item.active)
+def _item_row(item: Item, prices: tuple[tuple[str, int], ...]) -> ItemRow:
+    return ItemRow(item.code, item.description, item.unit_price_minor, item.currency, item.tax_code_id, item.active,
+                   prices)
 
 
 def list_items(code_prefix: str = "", exact: bool = False, include_inactive: bool = False) -> list[ItemRow]:
@@ -79,7 +101,38 @@ def list_items(code_prefix: str = "", exact: bool = False, include_inactive: boo
         query = query.where(Item.code == code) if exact else query.where(Item.code.startswith(code))
     if not include_inactive and not exact:
         query = query.where(Item.active == True)  # noqa: E712 - peewee expression
-    return [_item_row(i) for i in query]
+    items = list(query)
+    prices: dict[int, list[tuple[str, int]]] = {}
+    for price in (ItemPrice.select().where(ItemPrice.item.in_([i.id for i in items])).order_by(ItemPrice.currency)
+                  if items else []):
+        prices.setdefault(price.item_id, []).append((price.currency, price.unit_price_minor))
+    return [_item_row(i, tuple(prices.get(i.id, ()))) for i in items]
+
+
+def save_item_price(code: str, currency: str, unit_price_minor: int) -> ItemRow:
+    """Set an item's price in a currency: its own price when it is the item's currency, else an ItemPrice."""
+    code = _check_code(code, "code")
+    currency = check_currency(currency)
+    if unit_price_minor < 0:
+        raise ValidationError("price", "cannot be negative")
+    with transaction():
+        require(Action.CATALOGUE)
+        item = Item.get_or_none(Item.code == code)
+        if item is None:
+            raise ValidationError("code", f"'{code}' is not in the catalogue")
+        if currency == item.currency:
+            before: int | None = item.unit_price_minor
+            Item.update(unit_price_minor=unit_price_minor).where(Item.id == item.id).execute()
+        else:
+            row = ItemPrice.get_or_none((ItemPrice.item == item.id) & (ItemPrice.currency == currency))
+            before = None if row is None else row.unit_price_minor
+            if row is None:
+                ItemPrice.create(item=item.id, currency=currency, unit_price_minor=unit_price_minor)
+            else:
+                ItemPrice.update(unit_price_minor=unit_price_minor).where(ItemPrice.id == row.id).execute()
+        record_event("item.price", "item", code, before={"currency": currency, "unit_price_minor": before},
+                     after={"currency": currency, "unit_price_minor": unit_price_minor})
+    return list_items(code_prefix=code, exact=True)[0]
 
 
 def save_tax_code(code: str, name: str, rate: Decimal, active: bool = True) -> TaxCodeRow:

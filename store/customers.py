@@ -43,6 +43,7 @@ class CustomerData:
     credit_limit_minor: int = 0
     tax_id: str = ""
     channel: str = "email"
+    tax_code: str = ""  # default tax code of a line typed without one (empty: each line names its own)
     notes: str = ""
 
 
@@ -92,11 +93,23 @@ def _parse_field(key: str, text: str, currency: str) -> object:
         if not re.fullmatch(r"[A-Za-z]{2}", text or "GB"):
             raise ValidationError(key, "is a two-letter country code such as GB or DE")
         return (text or "GB").upper()
+    if key == "tax_code":
+        return _check_tax_code(text)
     if key == "channel" and text not in CHANNELS:
         raise ValidationError(key, f"is one of {', '.join(CHANNELS)}")
     if key == "name" and len(text) > 200:
         raise ValidationError(key, "is longer than 200 characters")
     return text
+
+
+def _check_tax_code(text: str) -> str:
+    from store.catalogue import load_catalogue
+
+    code = text.upper()
+    rates = load_catalogue().tax_rates
+    if code and code not in rates:
+        raise ValidationError("tax_code", f"'{text}' is not a tax code (one of {', '.join(sorted(rates))})")
+    return code
 
 
 def _check_with_libraries(raw: Mapping[str, str], values: dict[str, object], base: CustomerData | None,

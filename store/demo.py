@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from store import clock
 from store.catalogue import save_item
-from store.customers import CustomerData, create_customer, put_on_hold
+from store.customers import CustomerData, create_customer, get_customer, put_on_hold
 from store.disputes import open_dispute
+from store.gl_mapping import set_mapping
 from store.invoices import DraftInput, LineInput, create_and_post, create_draft, credit_invoice
-from store.kinds import OperatorRole
+from store.kinds import ContractBilling, ContractPeriod, CustomerStatus, OperatorRole
 from store.payments import PaymentInput, allocate_payment, record_payment
 from store.queries import books_summary
 from store.service import transaction
@@ -48,6 +49,19 @@ COMPANY_SETTINGS = [
 ]
 # An admin's setting: the demo's returns credit whole lines of up to a few thousand pounds alone.
 ADMIN_SETTINGS = [("credit_note_approval_minor", "5000000")]
+
+# Customers who write their names and addresses in their own scripts, so every script the PDFs
+# support (README "Scripts and addresses") can be printed from the demo: (name, contact, street,
+# town, postcode, country, channel).
+WORLD_CUSTOMERS = [
+    ("श्री गणेश ट्रेडिंग", "राजेश कुमार", "१२ महात्मा गांधी मार्ग", "मुंबई", "400001", "IN", "post"),
+    ("মিত্র এন্টারপ্রাইজ", "সুব্রত মিত্র", "২২ পার্ক স্ট্রিট", "কলকাতা", "700016", "IN", "email"),
+    ("மீனா ஸ்டோர்ஸ்", "செல்வம்", "45 அண்ணா சாலை", "சென்னை", "600002", "IN", "email"),
+    ("บริษัท สยามการค้า จำกัด", "สมชาย ใจดี", "123 ถนนสุขุมวิท", "กรุงเทพมหานคร", "10110", "TH", "post"),
+    ("شركة النور للتجارة", "محمد الأحمد", "شارع الشيخ زايد", "دبي", "", "AE", "email"),
+    ("אברהם כהן בע״מ", "אברהם כהן", "רחוב הרצל 10", "תל אביב", "6100000", "IL", "email"),
+    ("株式会社さくら商事", "山田太郎", "千代田1-1", "千代田区", "100-0001", "JP", "post"),
+]
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,96 @@ def build_demo(spec: DemoSpec = DemoSpec()) -> None:
                                              "Credit check in progress"]))
         create_draft(DraftInput(accounts[0], today, (LineInput("Consulting, per hour", Decimal(3), 9500, "S",
                                                                item_code="CONS-HR"),)))
+        _demo_orders(rng, accounts, today)
+        _demo_gl_mapping()
+        _demo_contracts(accounts, today)
+        _demo_world_customers(today)
+
+
+def _demo_orders(rng: random.Random, accounts: list[str], today: dt.date) -> None:
+    """Orders awaiting review (period end, Orders): one for an account on hold, one priced in EUR."""
+    from store.catalogue import save_item_price
+    from store.kinds import CustomerStatus
+    from store.models import Customer
+    from store.order_files import RawLine, RawOrder
+    from store.orders import import_orders
+
+    for code, eur in (("CONS-HR", 11000), ("SUPP-MO", 29000), ("LIC-STD", 57900), ("SHIP", 1500)):
+        save_item_price(code, "EUR", eur)
+    eur_account = create_customer(CustomerData(
+        name="Rheinland Maschinen GmbH", currency="EUR", address1="Hafenstraße 12", city="Köln", postcode="50667",
+        country="DE", email="buchhaltung@rheinland.example", terms_days=30)).account_no
+    held = Customer.select(Customer.account_no).where(Customer.status == CustomerStatus.ON_HOLD).first()
+    ordered = (today - dt.timedelta(days=2)).isoformat()
+    lines = [[("CONS-HR", "", "6"), ("SHIP", "", "1")], [("SUPP-MO", "", "1")],
+             [("LIC-STD", "", "2"), ("", "Installation on site", "1")], [("TRAIN-D", "", "1")],
+             [("PAPER-A4", "", "10"), ("TONER", "", "2")]]
+    who = [*rng.sample([a for a in accounts if held is None or a != held.account_no], 3), eur_account,
+           held.account_no if held else accounts[1]]
+    orders = []
+    for n, (account, items) in enumerate(zip(who, [lines[0], lines[2], lines[4], lines[0], lines[3]],
+                                             strict=True), 1):
+        raw = RawOrder(n, f"WEB-{1000 + n}", account, f"PO-{rng.randint(10000, 99999)}", ordered)
+        raw.lines.extend(RawLine(n, code, desc, qty, "350.00" if not code else "", "") for code, desc, qty in items)
+        orders.append(raw)
+    import_orders(orders, "demo-orders.csv")
+
+
+# The demo company's chart as QuickBooks names it, so `billfold gl export` works on the demo at once.
+DEMO_GL_MAPPING = (
+    ("1000", "Checking"), ("1100", "Accounts Receivable"), ("2100", "Customer Deposits"),
+    ("2150", "Suspense:Unidentified Receipts"), ("2200", "Sales Tax Payable"), ("4000", "Sales Income"),
+    ("6900", "Bad Debt Expense"),
+)
+
+
+def _demo_gl_mapping() -> None:
+    for account, target in DEMO_GL_MAPPING:
+        set_mapping(account, target)
+
+
+def _demo_world_customers(today: dt.date) -> None:
+    """WORLD_CUSTOMERS, each with one posted invoice to print (no randomness: the seeded books stay as they were)."""
+    for n, (name, contact, street, town, postcode, country, channel) in enumerate(WORLD_CUSTOMERS):
+        email = "" if channel == "post" else f"accounts{n + 1}@world.example"
+        account = create_customer(CustomerData(name=name, contact_name=contact, address1=street, city=town,
+                                               postcode=postcode, country=country, email=email, channel=channel,
+                                               terms_days=30)).account_no
+        create_and_post(DraftInput(account, today - dt.timedelta(days=10 + n), (
+            LineInput("Training day", Decimal(1), 75000, "S", item_code="TRAIN-D"),), reference=f"PO-W{n + 1:03d}"))
+
+
+def _demo_contracts(accounts: list[str], today: dt.date) -> None:
+    """Recurring contracts for the period-end run: monthly and quarterly, one in EUR, one that starts in the
+    middle of this month (its first charge is prorated by days), one billed in arrears."""
+    from store.contracts import ContractInput, add_contract
+
+    month = today.replace(day=1)
+    quarter = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    from store.models import Customer
+
+    # The EUR account the orders demo made (store.demo._demo_orders): one more would change the demo's count.
+    euro_row = Customer.select(Customer.account_no).where(Customer.currency == "EUR").first()
+    euro = euro_row.account_no if euro_row else create_customer(CustomerData(
+        name="Rhein Logistik GmbH", currency="EUR", country="DE", email="ap@rhein-logistik.example")).account_no
+    active = [a for a in accounts[1:] if get_customer(a).status == CustomerStatus.ACTIVE] or [euro]
+
+    def nth(n: int) -> str:  # small demo books have fewer accounts than contracts
+        return active[n % len(active)]
+
+    one = Decimal(1)
+    for data in (
+        ContractInput(nth(0), "SUPP-MO", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month),
+        ContractInput(nth(1), "SUPP-MO", Decimal(2), ContractPeriod.MONTHLY, ContractBilling.ADVANCE,
+                      month.replace(day=15)),
+        ContractInput(nth(2), "LIC-STD", Decimal(5), ContractPeriod.QUARTERLY, ContractBilling.ADVANCE, quarter),
+        ContractInput(nth(3), "", one, ContractPeriod.MONTHLY, ContractBilling.ARREARS, quarter, "120.00",
+                      description="Managed backup", tax_code="S"),
+        ContractInput(euro, "SUPP-MO", one, ContractPeriod.MONTHLY, ContractBilling.ADVANCE, month),  # its EUR price
+        ContractInput(nth(4), "LIC-STD", one, ContractPeriod.YEARLY, ContractBilling.ADVANCE,
+                      month.replace(month=1)),
+    ):
+        add_contract(data)
 
 
 def _history(rng: random.Random, account: str, today: dt.date, months: int) -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from store import clock, ledger
 from store.approvals import approving
 from store.audit import record_event
-from store.catalogue import Catalogue, load_catalogue
+from store.catalogue import Catalogue, load_catalogue, price_for
 from store.customers import customer_balance, get_customer
 from store.errors import Conflict, NeedsApproval, NotFound, ValidationError, required
 from store.fields import utcnow
@@ -85,12 +85,13 @@ class CreditLimitExceeded(Conflict):
 
 # ---------------------------------------------------------------- parsing what was typed
 
-def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogue | None = None
-                      ) -> tuple[LineInput | None, dict[str, str]]:
+def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogue | None = None,
+                      default_tax: str = "") -> tuple[LineInput | None, dict[str, str]]:
     """One grid line as typed (item, description, quantity, price, discount, tax) -> LineInput or messages.
 
-    An item code fills whatever the operator left blank from the catalogue. Given a loaded
-    catalogue, no query is made (an entry screen checks lines as fast as they are typed).
+    An item code fills whatever the operator left blank from the catalogue; a line with neither a
+    typed tax code nor an item's takes `default_tax` (the customer's). Given a loaded catalogue, no
+    query is made (an entry screen checks lines as fast as they are typed).
     """
     catalogue = catalogue or load_catalogue()
     errors: dict[str, str] = {}
@@ -111,7 +112,7 @@ def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogu
     price_text = (raw.get("unit_price") or "").strip()
     try:
         unit_price = parse_amount(price_text, currency, "unit_price") if price_text else (
-            item.unit_price_minor if item else parse_amount("", currency, "unit_price"))
+            price_for(item, currency) if item else parse_amount("", currency, "unit_price"))
         if unit_price < 0:
             errors["unit_price"] = "cannot be negative (credit the invoice instead)"
     except ValidationError as exc:
@@ -122,9 +123,9 @@ def parse_line_fields(raw: Mapping[str, str], currency: str, catalogue: Catalogu
             errors["discount"] = "is a percentage from 0 to 100"
     except ValidationError as exc:
         errors["discount"] = exc.message
-    tax_code = (raw.get("tax_code") or "").strip().upper() or (item.tax_code if item else "")
+    tax_code = (raw.get("tax_code") or "").strip().upper() or (item.tax_code if item else "") or default_tax
     if not tax_code:
-        errors["tax_code"] = "is required"
+        errors["tax_code"] = "is required (or give the customer a default tax code)"
     elif tax_code not in catalogue.tax_rates:
         errors["tax_code"] = f"'{tax_code}' is not a tax code"
     if errors:

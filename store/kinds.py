@@ -105,3 +105,26 @@ class DocumentState(StrEnum):
     DRAFT = "draft"
     POSTED = "posted"
     VOID = "void"
+
+
+class OrderStatus(StrEnum):
+    """Where an imported order stands: reviewed (approved, held, rejected), then billed once."""
+
+    PENDING = "pending"  # imported, awaiting review
+    APPROVED = "approved"  # the next billing run invoices it
+    HELD = "held"  # waiting, with the reviewer's note; may be approved or rejected later
+    REJECTED = "rejected"  # never billed
+    BILLED = "billed"  # its invoice is posted (SalesOrder.invoice)
+class ContractPeriod(StrEnum):
+    """How often a recurring contract is billed: calendar months, quarters or years."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class ContractBilling(StrEnum):
+    """A period's charge is billed in the run of the month it starts (advance) or ends (arrears)."""
+
+    ADVANCE = "advance"
+    ARREARS = "arrears"

@@ -7,7 +7,7 @@ name (host:pid) and the time; whichever senders run, each row is claimed by one 
 moment the server accepts a message the row becomes sent, with the exact bytes kept, in one
 transaction. A row still in sending whose sender is gone (its process has ended, or its claim is
 older than the lease) may or may not have reached the server: it becomes uncertain and is never
-sent again unless an operator says so (resend, or mark sent). See docs/OUTBOX.md.
+sent again unless an operator says so (resend, or mark sent). See docs/DESIGN.md, Outbox.
 """
 from __future__ import annotations
 

@@ -20,13 +20,12 @@ from store.kinds import DocumentKind, EntryKind, InvoiceStatus, PaymentStatus, R
 from store.models import Allocation, Customer, Invoice, OpenItem, Payment, Refund, WriteOff
 from store.money import check_currency, format_money
 from store.numbering import take_number
+from store.payment_methods import METHODS
 from store.permissions import Action
 from store.service import run_service
 from store.session import current_operator, require
 from store.settings import get_setting
 from store.sql import sum_of
-
-METHODS = ("cash", "cheque", "card", "bank_transfer", "direct_debit", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,9 +335,15 @@ def request_refund(account_no: str, amount_minor: int, method: str, reference: s
         if amount_minor <= 0:
             raise ValidationError("amount", "must be more than zero")
         credit = customer_credit(customer.id)
-        if amount_minor > credit:
+        # Credit already asked for by refunds waiting for approval is spoken for: two requests must
+        # not both count the same money, or approving the second would pay it out twice.
+        waiting = sum_of(Refund.amount_minor, (Refund.customer == customer.id)
+                         & (Refund.status == RefundStatus.REQUESTED))
+        if amount_minor > credit - waiting:
+            held = (f" ({format_money(waiting, customer.currency)} of it is asked for by refunds waiting for "
+                    f"approval)" if waiting else "")
             raise ValidationError("amount", f"{format_money(amount_minor, customer.currency)} is more than the "
-                                            f"{format_money(credit, customer.currency)} credit on {account_no}")
+                                            f"{format_money(credit, customer.currency)} credit on {account_no}{held}")
         _, number = take_number("RF")
         limit = int(get_setting("refund_approval_minor") or 0)
         needs_approval = amount_minor > limit

@@ -33,6 +33,7 @@ class Action(enum.Enum):
     EDIT_ACCOUNTS = "add and edit customer accounts"
     DUNNING = "record dunning notices and promises"
     DELIVER = "deliver documents"
+    EXPORT_LEDGER = "export the ledger for the accountant"
     APPROVE = "approve a request"
     CHANGE_SETTINGS = "change settings"
     CHANGE_ADMIN_SETTINGS = "change limits and delivery destinations"
@@ -42,6 +43,8 @@ class Action(enum.Enum):
     SEND_TO_COLLECTIONS = "send an account to collections"
     ASSIGN_WORK = "assign and reassign work"
     MANAGE_OPERATORS = "manage operators"
+    REVIEW_ORDERS = "approve, hold or reject orders"
+    POST_RECURRING = "post a recurring billing run"
 
 
 # Limits (refund_approval_minor, ...) and where documents go are admin-only settings: see store/settings.
@@ -56,6 +59,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.EDIT_ACCOUNTS: EVERYONE,
     Action.DUNNING: EVERYONE,
     Action.DELIVER: EVERYONE,
+    Action.EXPORT_LEDGER: EVERYONE,
     Action.APPROVE: SUPERVISORS,
     Action.CHANGE_SETTINGS: SUPERVISORS,
     Action.CHANGE_ADMIN_SETTINGS: ADMINS,
@@ -65,6 +69,9 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.SEND_TO_COLLECTIONS: SUPERVISORS,
     Action.ASSIGN_WORK: SUPERVISORS,
     Action.MANAGE_OPERATORS: ADMINS,
+    Action.REVIEW_ORDERS: SUPERVISORS,
+    # A run posts hundreds of invoices at once: a clerk drafts it, a supervisor reviews and posts it.
+    Action.POST_RECURRING: SUPERVISORS,
 }
 
 

@@ -71,6 +71,7 @@ class CustomerView:
     overdue_minor: int
     aging: dict[str, int] = field(default_factory=dict)
     disputed: bool = False
+    tax_code: str = ""  # the default for a line typed without one
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,8 @@ def customer_view(account_no: str, as_of: dt.date | None = None) -> CustomerView
         row.country, row.email, row.phone, row.currency, row.terms_days, row.credit_limit_minor, row.tax_id,
         row.status, row.hold_reason, row.channel, row.notes, row.version, row.updated_at, row.updated_by,
         balance_minor=open_total - unallocated, credit_minor=credit,
-        overdue_minor=sum(v for k, v in aging.items() if k != "current"), aging=aging, disputed=disputed)
+        overdue_minor=sum(v for k, v in aging.items() if k != "current"), aging=aging, disputed=disputed,
+        tax_code=row.tax_code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,15 @@ def postcode_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(text))
 
 
+def _in_word(ch: str) -> bool:
+    # Letters, marks and digits of every script: a Devanagari or Tamil vowel sign is a mark inside
+    # its word, not a break (splitting on [^a-z] once left such names findable by no word at all).
+    return unicodedata.category(ch)[0] in "LMN"
+
+
 def name_words(text: str) -> list[str]:
-    return [w for w in re.split(r"[^0-9a-z]+", fold(text).replace("'", "")) if w]
+    folded = fold(text).replace("'", "")
+    return [w for w in "".join(ch if _in_word(ch) else " " for ch in folded).split() if w]
 
 
 def tokens_for(account_no: str, name: str, contact_name: str, email: str, phone: str, postcode: str) -> set[str]:

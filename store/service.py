@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from peewee import SqliteDatabase
+
 from store.errors import Conflict
 from store.models import IdempotencyKey, database_proxy
 
@@ -21,6 +23,16 @@ R = TypeVar("R")
 def transaction() -> Any:
     """A write transaction (BEGIN IMMEDIATE on SQLite); nested calls become savepoints."""
     return database_proxy.atomic()
+
+
+def read_view() -> Any:
+    """One consistent view of the books that takes no write lock (BEGIN DEFERRED on SQLite): for work
+    that reads much (an export) and then records a little in its own short transaction(), so other
+    operators never wait for the reading."""
+    database = database_proxy.obj
+    if isinstance(database, SqliteDatabase):
+        return database.atomic(lock_type="DEFERRED")
+    return database.atomic()
 
 
 def _request_digest(service: str, request: dict[str, Any]) -> str:

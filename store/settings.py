@@ -141,6 +141,27 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("file_group", "", "group that may read the books' files (set by billfold init --group)",
                 "a group on this machine", _group, admin_only=True),
 )
+# The chart Billfold posts to (migration 0002): each account's counterpart in the company's own chart,
+# for the ledger export (store/gl_mapping.py). Unset means unmapped: the export refuses, naming it.
+GL_ACCOUNTS: tuple[tuple[str, str], ...] = (
+    ("1000", "Bank"), ("1100", "Trade receivables"), ("2100", "Unapplied cash"), ("2150", "Unidentified receipts"),
+    ("2200", "Sales tax payable"), ("4000", "Sales"), ("6900", "Bad debts written off"),
+)
+GL_TARGET_ALLOWED = "an account of the company's chart: up to 60 letters, digits, spaces and : . _ / & ( ) ' -"
+
+
+def _ledger_account(value: str) -> str | None:
+    if value == "" or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 :._/&()'-]{0,59}", value):
+        return None
+    return GL_TARGET_ALLOWED
+
+
+SPECS += (
+    *(SettingSpec(f"gl_account_{code}", "", f"the company's account for Billfold's {code} {name} in ledger exports",
+                  GL_TARGET_ALLOWED, _ledger_account) for code, name in GL_ACCOUNTS),
+    SettingSpec("gl_xero_tax_rate", "No VAT", "the TaxRate column of Xero journal lines (tax is already its own "
+                "line)", "a tax rate name as Xero lists it", _any),
+)
 SPEC_BY_KEY: dict[str, SettingSpec] = {s.key: s for s in SPECS}
 SECRET_WORDS = ("password", "secret", "api_key", "apikey", "token")
 SECRET_SOURCES = {"smtp_password": ("BILLFOLD_SMTP_PASSWORD", "smtp_password_file")}

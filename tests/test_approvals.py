@@ -17,6 +17,7 @@ from store.models import (
     Invoice,
     JournalEntry,
     JournalLine,
+    Payment,
     Refund,
     WriteOff,
 )
@@ -117,7 +118,9 @@ def test_reject_records_the_reason_and_posts_nothing(customer: str) -> None:
 def test_a_stale_request_is_refused_and_stays_pending(customer: str) -> None:
     set_operator("alice")
     refund = big_refund(customer)
-    payments.request_refund(customer, 50000, "cash")  # at the limit: posted at once, leaves 500.00 of credit
+    # Meanwhile £500 of the credit pays an invoice (allocation is not held back by a waiting refund).
+    invoice = post(customer, line(price=50000, tax="Z")).number
+    payments.allocate_payment(Payment.get().number, [(invoice, 50000)])
     set_operator("bob")
     before = snapshot()
     with pytest.raises(Conflict, match=r"cannot be approved now: amount: the account no longer has £600\.00 of "
@@ -185,3 +188,25 @@ def test_period_reopen_is_a_kind_the_period_close_carries_out(customer: str, mon
     assert done == ["2026-10"]
     with pytest.raises(ValidationError, match="kind"):
         approvals.request_approval("coffee", "x", {}, "why not")
+
+
+def test_credit_asked_for_by_a_waiting_refund_cannot_be_asked_for_again(customer: str) -> None:
+    set_operator("alice")
+    first = big_refund(customer)  # £600 of £1,000 credit waits for approval
+    before = snapshot()
+    with pytest.raises(ValidationError, match=r"£600.00 is more than the £1,000.00 credit on .* \(£600.00 of it is "
+                                              r"asked for by refunds waiting for approval\)"):
+        payments.request_refund(customer, 60000, "bank_transfer", reason="asked twice")
+    assert snapshot() == before
+    # What is not spoken for can still be refunded (under the limit: at once); then nothing is left free.
+    assert payments.request_refund(customer, 40000, "bank_transfer").status == "posted"
+    with pytest.raises(ValidationError, match=r"£1.00 is more than the £600.00 credit"):
+        payments.request_refund(customer, 100, "cash")
+    # A rejected request frees its share again.
+    set_operator("bob")
+    approvals.reject_request(first.approval_id, "paid by cheque instead")  # type: ignore[arg-type]
+    set_operator("alice")
+    again = payments.request_refund(customer, 60000, "bank_transfer", reason="again, by transfer")
+    set_operator("bob")
+    approvals.approve_request(again.approval_id)  # type: ignore[arg-type]
+    assert customer_view(customer).credit_minor == 0 and verify_books() == []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from store.models import ApprovalRequest, Refund, WriteOff, database_proxy
 from store.session import set_operator
-from tests.conftest import run_json, snapshot
+from tests.conftest import admin_setting, run_json, snapshot
 
 
 def books_with_credit(cli) -> str:
@@ -23,8 +23,9 @@ def test_refund_request_listed_approved_and_seen_posted(cli) -> None:
     assert code == 0 and "refund" in out and "£600.00" in out and "paid twice" in out
     code, out, err = cli("approve", "1")
     assert (code, out) == (1, "") and "approve a request needs a supervisor or admin; alice is a clerk" in err
-    set_operator("bob")
-    own = run_json(cli, "refund", account, "--amount", "550.00", "--reason", "bob's own")
+    admin_setting("refund_approval_minor", "30000")  # so that bob's own request, within the £400 not yet
+    set_operator("bob")                               # asked for, waits for approval too
+    own = run_json(cli, "refund", account, "--amount", "350.00", "--reason", "bob's own")
     code, out, err = cli("approve", str(own["approval_id"]))  # nobody approves their own request
     assert (code, out) == (1, "") and "asked for by bob; someone else must approve it" in err
     set_operator("carol")
@@ -121,3 +122,20 @@ def test_audit_filters_head_and_anchor(cli) -> None:
     sql("DELETE FROM audit_event WHERE id > 1")  # history cut back to before the anchor
     code, out, _ = cli("verify", "--anchor", head)
     assert code == 1 and f"no longer passes through {head[:12]}" in out
+
+
+def test_collections_approved_from_the_queue_writes_the_agency_packet(cli, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    admin_setting("print_spool", str(tmp_path / "spool"))
+    account = run_json(cli, "customer", "add", "--name", "Heron Ltd", "--channel", "post")["account_no"]
+    run_json(cli, "invoice", "create", "--customer", account, "--line", "desc=x;qty=1;price=10;tax=S", "--post")
+    asked = run_json(cli, "collections", account, "--agency", "Recover & Co", "--reason", "no reply to letters")
+    assert not (tmp_path / "spool").exists() or not list((tmp_path / "spool").glob("collections-*"))
+    set_operator("carol")
+    approved = run_json(cli, "approve", str(asked["request"]["id"]))
+    packet = tmp_path / "spool" / f"collections-{account}-20261122.pdf"
+    assert approved["packet"] == str(packet) and approved["request"]["status"] == "approved"
+    text = "".join(page.extract_text() for page in PdfReader(packet).pages)
+    assert f"Collections packet: account {account}" in text and "Heron Ltd" in text
+    assert list((tmp_path / "spool").iterdir()) == [packet]  # written whole, no .part left behind

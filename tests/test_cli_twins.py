@@ -136,3 +136,38 @@ def test_account_tabs_and_the_deliver_list(cli, customer: str) -> None:
     code, waiting = cli("deliver", "--list")
     assert code == 0 and [(d["number"], d["channel"]) for d in waiting] == [(number, "email")]  # type: ignore[union-attr]
 
+
+
+def test_a_customers_default_tax_code_fills_lines_typed_without_one(books: Path, capsys) -> None:
+    def run(*argv: str) -> tuple[int, dict]:
+        code = main(["--db", str(books), *argv, "--json"])
+        captured = capsys.readouterr()
+        return code, json.loads(captured.out or captured.err)
+
+    code, said = run("customer", "add", "--name", "Export Buyer GmbH", "--email", "ap@buyer.example",
+                     "--tax-code", "QQ")
+    assert code == 2 and said["error"]["field"] == "tax-code" and "'QQ' is not a tax code" in said["error"]["message"]
+    account = run("customer", "add", "--name", "Export Buyer GmbH", "--email", "ap@buyer.example",
+                  "--tax-code", "z")[1]["account_no"]
+    posted = run("invoice", "create", "--customer", account, "--line", "desc=Freight;qty=1;price=250",
+                 "--line", "desc=Insurance;qty=1;price=10;tax=S", "--post")[1]
+    view = invoice_view(posted["number"])
+    assert [(ln.description, ln.tax_code) for ln in view.lines] == [("Freight", "Z"), ("Insurance", "S")]
+    assert (view.tax_minor, view.total_minor) == (200, 26200)
+    plain = run("customer", "add", "--name", "Home Buyer", "--email", "h@buyer.example")[1]["account_no"]
+    code, said = run("invoice", "create", "--customer", plain, "--line", "desc=Freight;qty=1;price=250")
+    assert code == 2 and said["error"]["message"] == (
+        "line 1 tax_code: is required (or give the customer a default tax code)")
+
+
+def test_payment_record_takes_the_customers_usual_method_and_completes_a_typed_one(cli, customer: str) -> None:
+    from store.models import Payment
+
+    for method in ("cheq", "cheque", "bank"):
+        assert cli("payment", "record", "--customer", customer, "--amount", "10", "--method", method)[0] == 0
+    assert cli("payment", "record", "--customer", customer, "--amount", "10")[0] == 0
+    assert [p.method for p in Payment.select().order_by(Payment.id)] == [
+        "cheque", "cheque", "bank_transfer", "cheque"]
+    code, said = cli("payment", "record", "--customer", customer, "--amount", "10", "--method", "c")
+    assert code == 2 and said["error"]["message"] == "method: 'c' is one of cash, cheque, card: type more"
+    assert Payment.select().count() == 4

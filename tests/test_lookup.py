@@ -102,3 +102,32 @@ def test_find_command(accounts: dict[str, str], capsys) -> None:
     assert page["hits"][0]["account_no"] == accounts["harbour"] and page["total"] == 1
     assert main(["--db", database_proxy.obj.database, "find", "nobody-at-all"]) == 0
     assert "no account matches 'nobody-at-all'" in capsys.readouterr().out
+
+
+NAMES_IN_SCRIPTS = [("श्री गणेश ट्रेडर्स", "गणेश"), ("বাংলা বস্ত্র কোম্পানি", "বস্ত্র"), ("தமிழ் நாடு நிறுவனம்", "நாடு"),
+                    ("บริษัท สยาม จำกัด", "สยาม"), ("شركة الخليج للتجارة", "الخليج"), ("חברת אלון בע״מ", "אלון"),
+                    ("株式会社 東京商事", "東京")]
+
+
+@pytest.mark.parametrize(("name", "typed"), NAMES_IN_SCRIPTS)
+def test_an_account_named_in_any_script_is_found_by_a_word_of_its_name(books, name: str, typed: str) -> None:
+    create_customer(CustomerData(name="Harbour Supplies Ltd", email="h@example.com"))
+    account = create_customer(CustomerData(name=name, email="w@example.com")).account_no
+    assert [h.account_no for h in find_accounts(typed).hits] == [account]
+    assert [h.account_no for h in find_accounts(typed[:2]).hits] == [account]  # a prefix, as it is typed
+
+
+def test_migration_0019_reindexes_names_written_in_other_scripts(books) -> None:
+    import importlib
+
+    from store.models import SearchToken, database_proxy
+
+    latin = create_customer(CustomerData(name="Harbour Supplies Ltd", email="h@example.com"))
+    other = create_customer(CustomerData(name="श्री गणेश ट्रेडर्स", email="w@example.com"))
+    # As the index was before: no name word for the Devanagari name at all.
+    SearchToken.delete().where((SearchToken.customer == other.id) & SearchToken.token.startswith("n:")).execute()
+    assert find_accounts("गणेश").hits == ()
+    latin_before = sorted(t.token for t in SearchToken.select().where(SearchToken.customer == latin.id))
+    importlib.import_module("store.migrations.0019_name_words_every_script").up(None, database_proxy.obj)
+    assert [h.account_no for h in find_accounts("गणेश").hits] == [other.account_no]
+    assert sorted(t.token for t in SearchToken.select().where(SearchToken.customer == latin.id)) == latin_before

@@ -55,3 +55,28 @@ def test_a_reminder_names_each_invoice_and_its_days_overdue() -> None:
     assert "Days overdue" in text
     for item in doc.items:
         assert f"{item.number} " in text and f" {item.days_overdue} " in text
+
+
+def _large_text(pdf: bytes, min_pt: float) -> list[list[str]]:
+    """Per page, the text drawn at `min_pt` or larger (matrix scale included)."""
+    pages = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        found: list[str] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float, into: list[str] = found
+                  ) -> None:
+            if text.strip() and size * abs(tm[3]) * abs(cm[3] or 1) >= min_pt:
+                into.append(text.strip())
+
+        page.extract_text(visitor_text=visit)
+        pages.append(found)
+    return pages
+
+
+def test_a_void_invoice_has_a_large_void_watermark_behind_every_page() -> None:
+    """Seen as a picture (pdftoppm): a pale 150 pt VOID across the middle of each page, under the rows."""
+    doc = dataclasses.replace(sample_invoice(90), void_reason="order cancelled", amount_paid_minor=0)
+    pages = _large_text(render_invoice(doc, sample_company()), 100)
+    assert len(pages) >= 3 and all(page == ["VOID"] for page in pages)
+    live = _large_text(render_invoice(dataclasses.replace(doc, void_reason=None), sample_company()), 100)
+    assert live and not any(live)

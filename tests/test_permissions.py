@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ class World:
     refund: str
     new_login: str
     clerk: str
+    order: str = ""
 
 
 def prepare(books: Books) -> World:
@@ -51,7 +53,14 @@ def prepare(books: Books) -> World:
     refund = request_refund(account, 60000, "bank_transfer").number  # over the 500.00 limit: waits
     set_operator(books.logins["admin"])
     close_period(months_ago(5))
-    return World(account, first, spare, payment, refund, f"{books.logins['clerk']}_new", books.logins["clerk"])
+    from store.order_files import RawLine, RawOrder
+    from store.orders import import_orders
+
+    order = RawOrder(2, "PERM-1", account, "", TODAY.isoformat(), [RawLine(2, "", "Walk", "1", "10.00", "")])
+    import_orders([order], "walk.csv")
+    map_whole_chart()
+    return World(account, first, spare, payment, refund, f"{books.logins['clerk']}_new", books.logins["clerk"],
+                 "PERM-1")
 
 
 def _settings(key: str, value: str) -> Callable[[World], object]:
@@ -60,6 +69,19 @@ def _settings(key: str, value: str) -> Callable[[World], object]:
 
         return set_setting(key, value)
     return change
+
+
+def map_whole_chart() -> None:
+    from store.gl_mapping import account_mapping, set_mapping
+
+    for row in account_mapping():
+        set_mapping(row.account, f"GL {row.account}")
+
+
+def _export_ledger(w: World) -> object:
+    from store.gl_export import export_journal
+
+    return export_journal(f"{TODAY - dt.timedelta(days=90):%Y-%m}", "csv", lambda batch: ("(not written)", "-"))
 
 
 def _do(action: Action) -> Callable[[World], object]:
@@ -71,6 +93,7 @@ def _do(action: Action) -> Callable[[World], object]:
         disputes,
         invoices,
         operators,
+        orders,
         payments,
         periods,
         worklists,
@@ -89,6 +112,7 @@ def _do(action: Action) -> Callable[[World], object]:
         Action.DUNNING: lambda w: collections.record_promise(w.account, TODAY + dt.timedelta(days=14), 1000),
         Action.DELIVER: lambda w: deliveries.record_delivery(w.open_invoice, w.account, "invoice", "email",
                                                              "ap@walk.example", b"%PDF-1.4", "sent"),
+        Action.EXPORT_LEDGER: _export_ledger,
         Action.APPROVE: lambda w: payments.approve_refund(w.refund),
         Action.CHANGE_SETTINGS: _settings("company_name", "Renamed Ltd"),
         Action.CHANGE_ADMIN_SETTINGS: _settings("refund_approval_minor", "90000"),
@@ -99,7 +123,22 @@ def _do(action: Action) -> Callable[[World], object]:
         Action.ASSIGN_WORK: lambda w: worklists.assign_account(w.account, "collections", w.clerk),
         Action.MANAGE_OPERATORS: lambda w: operators.add_operator(w.new_login, "clerk"),
         Action.ASSIGN_WORK: lambda w: worklists.assign_account(w.account, "collections", current_operator()),
+        Action.REVIEW_ORDERS: lambda w: orders.approve_orders([w.order]),
+        Action.POST_RECURRING: lambda w: _post_recurring(w.account),
     }[action]
+
+
+def _post_recurring(account: str) -> object:
+    """A contract, its December draft and the run posted, all or nothing (a refusal leaves no contract)."""
+    from store.contracts import ContractInput, add_contract
+    from store.recurring import draft_run, post_run
+    from store.service import transaction
+
+    with transaction():
+        add_contract(ContractInput(account, "", Decimal(1), "monthly", "advance", dt.date(2026, 12, 1), "25.00",
+                                   description="Hosting", tax_code="Z"))
+        draft_run("2026-12")
+        return post_run("2026-12")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -138,8 +177,9 @@ def test_approval_by_the_requester_is_refused(new_books: Callable[[], Books]) ->
 
     books = new_books()
     world = prepare(books)
-    books.act_as("supervisor")
-    mine = request_refund(world.account, 60000, "cheque").number
+    _settings("refund_approval_minor", "5000")(world)  # the owner is the admin; £100 is all the credit left
+    books.act_as("supervisor")                         # that the waiting refund does not hold
+    mine = request_refund(world.account, 10000, "cheque").number
     with pytest.raises(Conflict, match=r"was asked for by .*; someone else must approve it"):
         approve_refund(mine)
     books.as_owner()

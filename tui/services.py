@@ -9,6 +9,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from store.approvals import ApprovalRow
     from store.customers import CustomerData
 
 
@@ -50,6 +51,7 @@ class Services:
     list_tax_codes = _Service("store.catalogue", "list_tax_codes")
     load_catalogue = _Service("store.catalogue", "load_catalogue")
     save_item = _Service("store.catalogue", "save_item")
+    save_item_price = _Service("store.catalogue", "save_item_price")
     save_tax_code = _Service("store.catalogue", "save_tax_code")
     list_drafts = _Service("store.queries", "list_drafts")
     @staticmethod
@@ -84,9 +86,19 @@ class Services:
     void_invoice = _Service("store.invoices", "void_invoice")
     credit_invoice = _Service("store.invoices", "credit_invoice")
 
+    # orders in for review, and the billing run (the orders screen)
+    list_orders = _Service("store.orders", "list_orders")
+    import_order_file = _Service("store.orders", "import_order_file")
+    approve_orders = _Service("store.orders", "approve_orders")
+    hold_order = _Service("store.orders", "hold_order")
+    reject_order = _Service("store.orders", "reject_order")
+    preview_billing = _Service("store.order_billing", "preview_billing")
+    bill_orders = _Service("store.order_billing", "bill_orders")
+
     # payments and matching
     record_payment = _Service("store.payments", "record_payment")
     record_and_allocate = _Service("store.payments", "record_and_allocate")
+    usual_method = _Service("store.payment_methods", "usual_method")
     allocate_payment = _Service("store.payments", "allocate_payment")
     unallocate_payment = _Service("store.payments", "unallocate_payment")
     match_queue = _Service("store.matching", "match_queue")
@@ -229,10 +241,49 @@ class Services:
 
         return customer_data(get_customer(account_no))
 
+    @staticmethod
+    def gl_overview(period: str, fmt: str, currency: str | None):
+        """The ledger export screen's state: (plan, mapping rows, accounts the month uses, currency shown)."""
+        from store.gl_export import ONE_CURRENCY, parse_month, period_currencies, plan_export, used_accounts
+        from store.gl_mapping import account_mapping
+        from store.settings import get_setting
+
+        month = parse_month(period)
+        currencies = period_currencies(month)
+        if fmt in ONE_CURRENCY and currency is None and currencies:
+            base = get_setting("base_currency")
+            currency = base if base in currencies else currencies[0]
+        return plan_export(period, fmt, currency), account_mapping(), used_accounts(month, currency), currency
+
+    @staticmethod
+    def export_ledger(period: str, fmt: str, path: str, currency: str | None, again: bool = False):
+        from exports.gl_formats import export_to_file
+
+        return export_to_file(period, fmt, path, currency=currency, again=again)
+
+    @staticmethod
+    def gl_default_file(period: str, fmt: str, currency: str | None, sequence: int) -> str:
+        from exports.gl_formats import default_file_name
+
+        return default_file_name(period, fmt, currency, sequence)
+
+    @staticmethod
+    def set_gl_mapping(account: str, target: str):
+        from store.gl_mapping import set_mapping
+
+        return set_mapping(account, target)
+
     # the team: approvals (four eyes), worklists, the audit trail
     list_requests = _Service("store.approvals", "list_requests")
     get_request = _Service("store.approvals", "get_request")
-    approve_request = _Service("store.approvals", "approve_request")
+
+    @staticmethod
+    def approve_request(request_id: int, note: str = "") -> ApprovalRow:
+        """Approve and carry out; an approved collections request also writes the agency's packet."""
+        from exports.packet import approve_with_packet
+
+        return approve_with_packet(request_id, note)[0]
+
     reject_request = _Service("store.approvals", "reject_request")
     request_from = _Service("store.approvals", "request_from")
     my_work = _Service("store.worklists", "my_work")
@@ -248,3 +299,40 @@ class Services:
         from store.settings import get_setting
 
         return int(get_setting("refund_approval_minor") or 0)
+
+    # recurring contracts and the month's billing run (tui/screens/contracts.py)
+    @staticmethod
+    def list_contracts(account_no: str | None = None) -> list:
+        from store.contracts import list_contracts
+
+        return list_contracts(account_no)
+
+    @staticmethod
+    def add_contract(data):
+        from store.contracts import add_contract
+
+        return add_contract(data)
+
+    @staticmethod
+    def end_contract(contract_id: int, on):
+        from store.contracts import end_contract
+
+        return end_contract(contract_id, on)
+
+    @staticmethod
+    def plan_recurring_run(month: str):
+        from store.recurring_plan import plan_run
+
+        return plan_run(month)
+
+    @staticmethod
+    def draft_recurring_run(month: str, progress=None):
+        from store.recurring import draft_run
+
+        return draft_run(month, progress)
+
+    @staticmethod
+    def post_recurring_run(month: str, progress=None):
+        from store.recurring import post_run
+
+        return post_run(month, progress)

@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from exports.documents import Party
 from store.money import format_amount, format_money
 
 # Characters that must never reach the page: C0/C1 controls (a NUL or ESC from a pasted
@@ -46,25 +45,6 @@ def paragraphs(value: str) -> list[list[str]]:
     """Text split on blank lines into paragraphs, each a list of its lines."""
     blocks = re.split(r"\n\s*\n", clean_text(value))
     return [lines for lines in (text_lines(block) for block in blocks) if lines]
-
-
-# Territories that write the postcode after the town on the same line; the UK puts it on a line
-# of its own; most others write it before the town.
-_TOWN_THEN_POSTCODE = frozenset({"US", "CA", "AU", "NZ"})
-
-
-def address_lines(party: Party, locale: str) -> list[str]:
-    """The printed address of `party`, laid out the way its letters are addressed in `locale`."""
-    territory = locale.replace("-", "_").partition("_")[2].upper()
-    city, postcode = party.city.strip(), party.postcode.strip()
-    if territory == "GB":
-        place = [city, postcode]
-    elif territory in _TOWN_THEN_POSTCODE:
-        place = [f"{city} {postcode}".strip()]
-    else:
-        place = [f"{postcode} {city}".strip()]
-    lines = [line for raw in party.address_lines for line in text_lines(raw)]
-    return lines + [line for line in place if line] + ([party.country.strip()] if party.country.strip() else [])
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from exports.documents import Company, Party
-from exports.pdf.format import Formatter, address_lines, clean_text, paragraphs
+from exports.pdf.address import address_block
+from exports.pdf.format import Formatter, clean_text, paragraphs
 from exports.pdf.layout import GEOMETRY, Chunks, PageGeometry, RowMetrics, chunk_rows, text_width
-from exports.pdf.resources import FONT_URIS, LOGO_URI, logo_file
+from exports.pdf.resources import FONT_STACK, LOGO_URI, font_faces_css, logo_file
 
 TEMPLATES = Path(__file__).with_name("templates")
 ACCENT = "#1f3a5f"
@@ -153,13 +154,15 @@ def base_context(company: Company, customer: Party, fmt: Formatter, title: str, 
     geometry = GEOMETRY[company.page_size]
     company_address = [line for raw in company.address_lines for line in description_lines(raw) if line]
     return {
-        "g": geometry, "fonts": FONT_URIS, "accent": ACCENT, "title_color": URGENT if urgent else ACCENT,
+        # Markup: the stylesheet's font rules are our constants, with no user text in them.
+        "g": geometry, "font_faces": Markup(font_faces_css()), "font_stack": Markup(FONT_STACK),
+        "accent": ACCENT, "title_color": URGENT if urgent else ACCENT,
         "row_font_pt": ROW_FONT_PT, "row_pad_mm": ROW_PAD_MM, "return_address_pt": RETURN_ADDRESS_PT,
         "letter_pt": LETTER_PT, "pay_pt": PAY_PT,
         "logo": LOGO_URI if logo_file(company.logo_path) else None, "logo_height_mm": LOGO_HEIGHT_MM,
         "lang": company.locale.replace("_", "-"),
         "company": company, "company_address": company_address,
         "return_address": _return_address(company.name, company_address, geometry.window.width),
-        "customer": customer, "customer_address": address_lines(customer, company.locale),
+        "customer": customer, "customer_address": address_block(customer, company.locale),
         "fmt": fmt, "title": title, "number": number, "docinfo": docinfo, "banner": banner,
     }

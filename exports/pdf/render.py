@@ -17,7 +17,7 @@ from typing import Any
 from exports.documents import Company, InvoiceDoc, ReminderDoc, StatementDoc
 from exports.pdf.format import clean_html
 from exports.pdf.html import DocumentHtml
-from exports.pdf.resources import LinkGate, logo_file
+from exports.pdf.resources import LinkGate, logo_file, without_unused_fonts
 from exports.pdf.views import invoice_html, reminder_html, statement_html
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def render_html(html: str, *, logo_path: str | None = None, limits: RenderLimits
 
     `gate` lets a caller see what the document asked for and what was refused.
     """
-    html = clean_html(html)
+    html = without_unused_fonts(clean_html(html))
     size = len(html.encode("utf-8"))
     if size > limits.max_html_bytes:
         raise RenderError(f"document is {size} bytes of HTML, more than the {limits.max_html_bytes} allowed")

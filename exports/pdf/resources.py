@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -18,15 +19,75 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 FONT_DIR = Path(__file__).with_name("fonts")
-# DejaVu Sans draws Latin, Greek, Cyrillic and Arabic (with the presentation forms xhtml2pdf
-# shapes Arabic into); Droid Sans Fallback draws Chinese, Japanese and Korean. xhtml2pdf picks
-# the font per character from the font-family list, so mixed text needs no markup.
+# DejaVu Sans draws Latin, Greek, Cyrillic, Hebrew and Arabic (with the presentation forms
+# xhtml2pdf shapes Arabic into); Noto Sans draws the Indic scripts and Thai, which DejaVu lacks;
+# Droid Sans Fallback draws Chinese, Japanese and Korean. xhtml2pdf picks the font per character
+# from the font-family list (FAMILIES below), so mixed text needs no markup and
+# Latin text keeps DejaVu. All are TrueType outlines: ReportLab embeds nothing else.
 FONT_FILES = MappingProxyType({
     "regular": "DejaVuSans.ttf",
     "bold": "DejaVuSans-Bold.ttf",
+    "devanagari": "NotoSansDevanagari-Regular.ttf",
+    "devanagari-bold": "NotoSansDevanagari-Bold.ttf",
+    "bengali": "NotoSansBengali-Regular.ttf",
+    "bengali-bold": "NotoSansBengali-Bold.ttf",
+    "tamil": "NotoSansTamil-Regular.ttf",
+    "tamil-bold": "NotoSansTamil-Bold.ttf",
+    "thai": "NotoSansThai-Regular.ttf",
+    "thai-bold": "NotoSansThai-Bold.ttf",
     "cjk": "DroidSansFallback.ttf",
 })
 FONT_URIS = MappingProxyType({role: f"billfold-font:{name}" for role, name in FONT_FILES.items()})
+# The font-family list every document uses, in the order xhtml2pdf tries them per character:
+# (family, regular face, bold face or None when the script has no bold of its own).
+FAMILIES: tuple[tuple[str, str, str | None], ...] = (
+    ("Billfold Sans", "regular", "bold"),
+    ("Billfold Devanagari", "devanagari", "devanagari-bold"),
+    ("Billfold Bengali", "bengali", "bengali-bold"),
+    ("Billfold Tamil", "tamil", "tamil-bold"),
+    ("Billfold Thai", "thai", "thai-bold"),
+    ("Billfold CJK", "cjk", None),
+)
+FONT_STACK = ", ".join(f'"{family}"' for family, _, _ in FAMILIES)
+
+
+def _rules(family: str, regular: str, bold: str | None) -> list[str]:
+    rules = [f'@font-face {{ font-family: "{family}"; src: url("{FONT_URIS[regular]}"); }}']
+    if bold:
+        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{FONT_URIS[bold]}"); font-weight: bold; }}')
+    return rules
+
+
+def font_faces_css() -> str:
+    """The @font-face rules for FAMILIES, for every document's stylesheet."""
+    return "\n".join(rule for face in FAMILIES for rule in _rules(*face))
+
+
+@cache
+def _cmap(role: str) -> frozenset[int]:
+    """The characters a shipped face draws (ReportLab parses it, once per process)."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    return frozenset(TTFontFile(str(FONT_DIR / FONT_FILES[role])).charWidths)
+
+
+def without_unused_fonts(html: str) -> str:
+    """`html` minus the @font-face rules of the families no character in it will be drawn with.
+
+    xhtml2pdf loads every declared face for every document (about a tenth of an invoice's render
+    time for the script faces); a family is kept when some character is in it and in no family
+    before it, which is exactly when xhtml2pdf would draw with it.
+    """
+    missing = {ord(ch) for ch in set(html) if ch > "\x7f"} - _cmap(FAMILIES[0][1])
+    for face in FAMILIES[1:]:
+        covered = missing & _cmap(face[1])
+        missing -= covered
+        if not covered:
+            for rule in _rules(*face):
+                html = html.replace(rule, "")
+    return html
+
+
 LOGO_URI = "billfold-asset:logo"
 LOGO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif"})
 # What a refused URI is rewritten to. Returning None would make xhtml2pdf fall back to the

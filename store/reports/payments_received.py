@@ -8,7 +8,7 @@ from peewee import fn
 
 from store.kinds import PaymentStatus
 from store.models import Payment
-from store.payments import METHODS
+from store.payment_methods import METHODS
 from store.reports.common import _currency, _i, _money
 from store.reports.periods import When, period_of
 from store.reports.record import Chart, Column, Report, Row

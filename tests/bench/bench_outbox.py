@@ -29,7 +29,9 @@ from email import policy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BILLFOLD = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"]
+# The command line as the operator "bench" (tests/as_operator.py: the test-only seam; Billfold itself
+# takes the operator from the OS login, and a benchmark's throwaway books have only "bench").
+BILLFOLD = [sys.executable, str(ROOT / "tests" / "as_operator.py"), "bench", "billfold"]
 sys.path.insert(0, str(ROOT))
 
 from tabulate import tabulate  # noqa: E402
@@ -79,7 +81,7 @@ def bench_import(folder: Path, lines: int) -> list[list[object]]:
     rows = [f"2026-11-{1 + n % 28:02d},{10 + n % 900}.{n % 100:02d},REF-{n:07d},Payer {n % 997}" for n in range(lines)]
     path.write_text("Date,Amount,Reference,Payee\n" + "\n".join(rows) + "\n")
     proc = subprocess.Popen([sys.executable, __file__, "--writer", str(db), account], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env={**os.environ, "BILLFOLD_OPERATOR": "beside"})
+                            stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdin is not None
     proc.stdout.readline()
     started = time.perf_counter()
@@ -173,10 +175,12 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=200_000)
     parser.add_argument("--only", choices=["import", "deliver", "backup"], action="append")
     args = parser.parse_args()
+    from tests.bench.identity import act_as_bench
+
+    act_as_bench()
     if args.writer:
         writer(*args.writer)
         return
-    os.environ.setdefault("BILLFOLD_OPERATOR", "bench")
     folder = Path(tempfile.mkdtemp(prefix="billfold-outbox-"))
     rows: list[list[object]] = []
     only = args.only or ["import", "deliver", "backup"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.screen import Screen
 
@@ -42,3 +43,18 @@ class HostApp(KeysInOrder[None]):
 
     def action_back(self) -> None:
         self.pop_screen()
+
+
+async def settle(pilot: Any, rounds: int = 3) -> None:
+    """Let a screen's workers finish and the screen repaint; `rounds` covers workers that start workers."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(app: Any, selector: str) -> str:
+    """What a Static on the current screen shows."""
+    from textual.widgets import Static
+
+    return str(app.screen.query_one(selector, Static).render())

@@ -5,26 +5,16 @@ import datetime
 import datetime as dt
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from store.customers import CustomerData, create_customer, get_customer
 from store.queries import customer_notes
 from tests.conftest import post
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle, text_of
 from tui.screens.account_lookup import AccountLookupScreen
 from tui.screens.account_view import AccountViewScreen
 from tui.screens.customer_form import CustomerFormScreen
 from tui.widgets.results import ResultList
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 @pytest.fixture()

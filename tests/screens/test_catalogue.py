@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Static
 
 from store.catalogue import list_items, list_tax_codes, save_item
 from store.session import set_operator
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle
 from tui.screens.catalogue import CatalogueScreen
 
 
@@ -18,13 +18,6 @@ def supervisor(books):
     set_operator("bob")
     yield
     set_operator("alice")
-
-
-async def settle(pilot) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_add_an_item_edit_it_and_add_a_tax_code(books) -> None:

@@ -19,18 +19,8 @@ from store.customers import (
 )
 from store.queries import invoice_view, list_drafts
 from tests.conftest import acting_as
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle, text_of
 from tui.screens.invoice_entry import POOL, InvoiceEntryScreen, LineRow
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 @pytest.fixture()
@@ -58,10 +48,10 @@ async def test_an_invoice_keyed_and_posted(shop: str) -> None:
         await key_invoice(pilot, shop, ("cons-hr", "7.5"), ("book", "2"),
                           ("", "Carriage", "1", "12.5", "10", "S"))
         await settle(pilot)
-        assert "Total £908.48" in text(app, "#totals")
+        assert "Total £908.48" in text_of(app, "#totals")
         await pilot.press("f10")
         await settle(pilot)
-        assert "Posted INV-000001 to 100001: £908.48" in text(app, "#inv-title")
+        assert "Posted INV-000001 to 100001: £908.48" in text_of(app, "#inv-title")
         assert app.screen.focused.id == "f-customer" and app.screen.focused.value == ""
         assert [row.blank() for row in app.screen.query(LineRow)] == [True] * POOL
     view = invoice_view("INV-000001")
@@ -81,7 +71,7 @@ async def test_field_errors_block_posting_and_are_shown_in_words(shop: str) -> N
         await settle(pilot)
         await pilot.press("f10")
         await settle(pilot)
-        assert text(app, "#field-error") == "Not posted: line 1 quantity: must be more than zero"
+        assert text_of(app, "#field-error") == "Not posted: line 1 quantity: must be more than zero"
         assert app.screen.focused.name == "quantity"
     assert list_drafts() == []  # nothing written
     from store.queries import books_summary
@@ -97,7 +87,7 @@ async def test_customer_on_hold_is_refused_with_the_reason(shop: str) -> None:
         await key_invoice(pilot, shop, ("book", "1"))
         await pilot.press("f10")
         await settle(pilot)
-        assert "account 100001 is on hold: cheque bounced" in text(app, "#field-error")
+        assert "account 100001 is on hold: cheque bounced" in text_of(app, "#field-error")
 
 
 async def test_unknown_customer(shop: str) -> None:
@@ -106,7 +96,7 @@ async def test_unknown_customer(shop: str) -> None:
         await settle(pilot)
         await pilot.press(*"999999", "enter")
         await settle(pilot)
-        assert "account '999999' not found" in text(app, "#field-error")
+        assert "account '999999' not found" in text_of(app, "#field-error")
 
 
 async def test_credit_limit_needs_confirmation(shop: str) -> None:
@@ -177,14 +167,14 @@ async def test_drafts_save_reopen_and_post(shop: str) -> None:
         await key_invoice(pilot, shop, ("book", "4"))
         await pilot.press("f7")
         await settle(pilot)
-        assert "Saved draft" in text(app, "#inv-title")
+        assert "Saved draft" in text_of(app, "#inv-title")
         drafts = list_drafts()
         assert [(d.account_no, d.total_minor, d.lines) for d in drafts] == [(shop, 4 * 1999, 1)]
         await pilot.press("ctrl+o")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert f"Draft {drafts[0].id}" in text(app, "#inv-title")
+        assert f"Draft {drafts[0].id}" in text_of(app, "#inv-title")
         assert app.screen.query(LineRow).first().field("quantity").value == "4"
         await pilot.press("f10")
         await settle(pilot)
@@ -257,7 +247,7 @@ async def test_f10_straight_from_the_last_field_of_a_long_invoice(shop: str) -> 
         for key in ("enter", "f10", "1", "0", "0", "0"):  # description, then F10 from the quantity
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await settle(pilot)
-        assert "Posted INV-000001" in text(app, "#inv-title")
+        assert "Posted INV-000001" in text_of(app, "#inv-title")
         assert len(app.screen.query(LineRow)) == POOL and app.screen.query_one("#f-customer", Input).value == "1000"
     view = invoice_view("INV-000001")
     assert (len(view.lines), view.total_minor, view.reference) == (POOL + 2, 1999 * (POOL + 2), "LONG")
@@ -307,7 +297,7 @@ async def test_an_item_code_completes_from_the_catalogue(shop: str) -> None:
         assert app.screen.focused is row.field("quantity")
         await pilot.press("enter", *"cons", "enter")  # two begin 'CONS'
         await settle(pilot)
-        assert "item: 'cons' could be CONS-DAY, CONS-HR: type more, or F4 for the list" in text(app, "#field-error")
+        assert "item: 'cons' could be CONS-DAY, CONS-HR: type more, or F4 for the list" in text_of(app, "#field-error")
         assert app.screen.query(LineRow)[1].field("description").value == ""
         assert app.screen.catalogue.codes_starting("cons-h") == ["CONS-HR"]
 
@@ -326,7 +316,7 @@ async def test_three_catalogue_lines_cost_the_data_and_eight_keys(shop: str) -> 
         await settle(pilot)
         await pilot.press(*keys)
         await settle(pilot)
-        assert "Posted INV-000001" in text(app, "#inv-title")
+        assert "Posted INV-000001" in text_of(app, "#inv-title")
     view = invoice_view("INV-000001")
     assert [(ln.item_code, str(ln.quantity), ln.tax_code, ln.net_minor, ln.tax_minor) for ln in view.lines] == [
         ("CONS-HR", "3", "S", 28500, 5700), ("BOOK", "2", "Z", 3998, 0), ("TONER", "1", "S", 6899, 1380)]
@@ -352,3 +342,21 @@ async def test_a_name_in_the_customer_field_searches_and_shift_f8_copies_a_line(
     assert view.account_no == shop
     assert [(ln.item_code, str(ln.quantity), ln.net_minor) for ln in view.lines] == [("BOOK", "3", 5997),
                                                                                      ("BOOK", "2", 3998)]
+
+
+async def test_a_free_text_line_takes_the_customers_default_tax_code(books) -> None:
+    zero_rated = create_customer(CustomerData(name="Export Buyer GmbH", email="ap@buyer.example", country="DE",
+                                              tax_code="Z")).account_no
+    app = HostApp(InvoiceEntryScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # description, quantity, price: Enter past the price skips the discount and the tax code (Z filled)
+        await key_invoice(pilot, zero_rated, ("", "Freight to Hamburg", "1", "250"))
+        await settle(pilot)
+        rows = app.screen.query(LineRow)
+        assert rows[0].field("tax_code").value == "Z"
+        assert app.focused is rows[1].field("item")  # the next line is open, no tax code typed
+        await pilot.press("f10")
+        await settle(pilot)
+    view = invoice_view("INV-000001")
+    assert (view.total_minor, view.tax_minor, [ln.tax_code for ln in view.lines]) == (25000, 0, ["Z"])

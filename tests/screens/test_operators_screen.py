@@ -8,15 +8,8 @@ from textual.widgets import DataTable, Static
 
 from store.models import AuditEvent, Operator
 from store.session import set_operator
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle
 from tui.screens.operators import OperatorsScreen
-
-
-async def settle(pilot) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def status(app) -> str:

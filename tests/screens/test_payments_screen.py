@@ -11,20 +11,9 @@ from store.payments import PaymentInput, record_payment
 from store.queries import invoice_view, payment_view
 from store.verify import verify_books
 from tests.conftest import line, post
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle, text_of
 from tui.screens.matching_queue import PaymentsScreen
 from tui.screens.payment_entry import PaymentEntryScreen
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 @pytest.fixture()
@@ -43,17 +32,17 @@ async def test_clear_the_queue_by_keys(queue) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#queue", DataTable).row_count == 3
-        assert "invoice INV-000002 is in the reference" in text(app, "#reasons")
+        assert "invoice INV-000002 is in the reference" in text_of(app, "#reasons")
         await pilot.press("enter")  # accept the top suggestion of PAY-0000001
         await settle(pilot)
         assert invoice_view(queue["a2"]).open_minor == 0
         assert app.screen.current == queue["p2"]  # the next payment took its place
         # 180.00 from "ACME WIDGETS" against 120.00 open: a name and no exact amount, so nothing is
         # chosen and Enter alone applies nothing; 1 chooses the top suggestion, then Enter.
-        assert "Not sure (low): 1-9 chooses" in text(app, "#reasons")
+        assert "Not sure (low): 1-9 chooses" in text_of(app, "#reasons")
         await pilot.press("enter")
         await settle(pilot)
-        assert invoice_view(queue["a1"]).open_minor == 12000 and "Nothing chosen" in text(app, "#queue-status")
+        assert invoice_view(queue["a1"]).open_minor == 12000 and "Nothing chosen" in text_of(app, "#queue-status")
         await pilot.press("1", "enter")
         await settle(pilot)
         assert invoice_view(queue["a1"]).open_minor == 0 and payment_view(queue["p2"]).unallocated_minor == 6000
@@ -62,7 +51,7 @@ async def test_clear_the_queue_by_keys(queue) -> None:
         await pilot.press("f7", "ctrl+u", *queue["acme"], "enter")  # leave the unknown cheque as credit on Acme
         await settle(pilot)
         assert payment_view(queue["p3"]).account_no == queue["acme"]
-        assert "The queue is clear." in text(app, "#queue-status")
+        assert "The queue is clear." in text_of(app, "#queue-status")
     assert verify_books() == []
 
 
@@ -101,10 +90,10 @@ async def test_taken_by_another_operator(queue) -> None:
     app = HostApp(PaymentsScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "taken by bob" in text(app, "#payment-detail")
+        assert "taken by bob" in text_of(app, "#payment-detail")
         await pilot.press("enter")
         await settle(pilot)
-        assert "being worked by bob" in text(app, "#queue-status")
+        assert "being worked by bob" in text_of(app, "#queue-status")
     assert invoice_view(queue["a2"]).open_minor == 6000
 
 
@@ -129,7 +118,7 @@ async def test_auto_match_from_the_screen(queue) -> None:
             app.screen.query_one("#confirm-question", Static).render())
         await pilot.press("y")  # one key
         await settle(pilot)
-        assert "Auto-match applied 1 of 1" in text(app, "#queue-status")
+        assert "Auto-match applied 1 of 1" in text_of(app, "#queue-status")
     assert invoice_view(queue["a2"]).open_minor == 0
 
 
@@ -139,7 +128,7 @@ async def test_record_a_payment_by_hand_oldest_first(queue) -> None:
         await settle(pilot)
         await pilot.press(*"130", "f9")
         await settle(pilot)
-        assert "Left to allocate: £0.00" in text(app, "#left-to-allocate")
+        assert "Left to allocate: £0.00" in text_of(app, "#left-to-allocate")
         await pilot.press("f10")
         await settle(pilot)
     assert invoice_view(queue["a1"]).open_minor == 0 and invoice_view(queue["a2"]).open_minor == 5000
@@ -180,11 +169,11 @@ async def test_import_a_statement_from_the_queue(books) -> None:
         assert "3 new, 0 duplicates, 1 skipped" in str(app.screen.query_one("#import-summary", Static).render())
         await pilot.press("escape")
         await settle(pilot)
-        assert "3 new, 0 duplicates, 1 skipped" in text(app, "#queue-status")
+        assert "3 new, 0 duplicates, 1 skipped" in text_of(app, "#queue-status")
         assert app.screen.query_one("#queue", DataTable).row_count == 3
         await pilot.press("i", *"/no/such/file.csv", "enter")
         await settle(pilot)
-        assert "Not imported: /no/such/file.csv" in text(app, "#queue-status")
+        assert "Not imported: /no/such/file.csv" in text_of(app, "#queue-status")
 
 
 async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_path) -> None:
@@ -215,7 +204,7 @@ async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_pa
         screen.query_one("#m-date_format", Input).value = "%d/%m/%Y"
         await pilot.press("f10")
         await settle(pilot)
-        assert "has no 'Debt' column for the money out (columns: Posted, Details, Credit, Debit)" in text(
+        assert "has no 'Debt' column for the money out (columns: Posted, Details, Credit, Debit)" in text_of(
             app, "#mapping-status")
         assert Payment.select().count() == 0
         screen.query_one("#m-money_out", Input).value = "Debit"
@@ -225,7 +214,7 @@ async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_pa
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, PaymentsScreen)
-        assert "(mapping our-bank): 1 new, 0 duplicates, 1 skipped" in text(app, "#queue-status")
+        assert "(mapping our-bank): 1 new, 0 duplicates, 1 skipped" in text_of(app, "#queue-status")
         assert load_mapping("our-bank").money_in == "Credit"
         # December's statement from the same bank: read with the saved mapping, no questions.
         second = tmp_path / "dec.csv"
@@ -235,7 +224,7 @@ async def test_a_banks_csv_is_mapped_once_then_read_without_asking(books, tmp_pa
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, PaymentsScreen)
-        assert "(mapping our-bank): 1 new" in text(app, "#queue-status")
+        assert "(mapping our-bank): 1 new" in text_of(app, "#queue-status")
     assert sorted(p.amount_minor for p in Payment.select()) == [9900, 125000]
 
 
@@ -247,8 +236,41 @@ async def test_the_next_page_of_the_queue_comes_in_as_payments_are_placed(queue,
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.query_one("#queue", DataTable).row_count == 2
-        assert "2+ payment(s) to allocate." in text(app, "#queue-status")
+        assert "2+ payment(s) to allocate." in text_of(app, "#queue-status")
         await pilot.press("enter")  # PAY-0000001 placed: one row left, so the rest of the queue is read
         await settle(pilot)
         assert [r.number for r in app.screen.rows] == [queue["p2"], queue["p3"]] and app.screen.current == queue["p2"]
-        assert "2 to go." in text(app, "#queue-status")
+        assert "2 to go." in text_of(app, "#queue-status")
+
+
+async def test_payment_method_defaults_to_the_customers_habit_completes_and_picks_by_f4(books) -> None:
+    from store.models import Payment
+
+    payer = create_customer(CustomerData(name="Cheque Payer Ltd", email="c@cheque.example")).account_no
+    for n, method in enumerate(("cheque", "bank_transfer", "cheque")):
+        record_payment(PaymentInput(1000, "GBP", method, dt.date(2026, 11, 1 + n), payer))
+    app = HostApp(PaymentEntryScreen(payer))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        method = app.screen.query_one("#p-method", Input)
+        assert method.value == "cheque"  # two of the last three came by cheque
+        method.focus()
+        await pilot.press("ctrl+u", *"d", "enter")  # 'd' is direct_debit and nothing else
+        await settle(pilot)
+        assert method.value == "direct_debit" and app.focused.id == "p-amount"
+        method.focus()
+        await pilot.press("ctrl+u", *"c", "enter")  # cash, cheque or card: the cursor stays, the message says
+        await settle(pilot)
+        assert "'c' is one of cash, cheque, card: type more" in text_of(app, "#pe-method")
+        assert app.focused is method
+        await pilot.press(*"99")  # held: discarded, not typed into the method or the amount
+        assert method.value == "c" and app.screen.query_one("#p-amount", Input).value == ""
+        await pilot.press("escape")  # leave the held field as it is
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press(*"car", "enter")
+        await settle(pilot)
+        assert method.value == "card" and app.focused.id == "p-amount"
+        await pilot.press(*"10", "f10")
+        await settle(pilot)
+    assert Payment.select().order_by(Payment.id.desc()).get().method == "card"

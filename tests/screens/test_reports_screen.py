@@ -8,16 +8,9 @@ from exports import reports_out
 from exports.pdf.pool import start_helpers
 from store.customers import CustomerData, create_customer
 from tests.conftest import line, post
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle
 from tui.screens.reports import ReportsScreen
 from tui.widgets.report_table import ReportTable
-
-
-async def settle(pilot) -> None:
-    for _ in range(2):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def title(app) -> str:

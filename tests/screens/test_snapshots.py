@@ -17,6 +17,7 @@ import pytest
 from store.demo import DemoSpec, build_demo
 from store.payments import PaymentInput, record_payment
 from tests.conftest import TODAY
+from tests.screens.host import settle
 from tui.app import BillfoldApp
 from tui.context import AppContext
 from tui.services import Services
@@ -32,13 +33,6 @@ def demo_books(books: Path) -> Path:
 
 def make_app() -> BillfoldApp:
     return BillfoldApp(AppContext("alice", "books.db", Services()))
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_keys(pilot, *keys: str) -> None:

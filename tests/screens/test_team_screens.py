@@ -12,22 +12,12 @@ from store.models import ApprovalRequest, Refund
 from store.session import set_operator
 from store.worklists import assign_account
 from tests.conftest import post
-from tests.screens.host import HostApp
+from tests.screens.host import HostApp, settle, text_of
 from tui.screens.account_view import AccountViewScreen
 from tui.screens.approvals import ApprovalsScreen, DecisionConfirm
 from tui.screens.audit import AuditScreen
 from tui.screens.document_view import DocumentScreen
 from tui.screens.my_work import MyWorkScreen
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def with_credit(account: str) -> None:

@@ -18,6 +18,7 @@ from store.customers import CustomerData, create_customer
 from store.models import AuditEvent, Invoice, Payment
 from store.queries import customer_view, invoice_view
 from tests.conftest import line, post
+from tests.screens.host import settle
 from tui.app import BillfoldApp
 from tui.context import AppContext
 from tui.screens.account_lookup import AccountLookupScreen
@@ -36,13 +37,6 @@ def burst(app: App[object], keys: list[str]) -> None:
     """Every key posted at once: nothing waits for a screen to open or a query to finish."""
     for key in keys:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
-
-
-async def settle(pilot) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def books_written() -> tuple[int, int, int]:
@@ -64,9 +58,9 @@ def heron(books) -> str:
 
 async def open_account(pilot, account: str) -> None:
     await pilot.press(*account)
-    await settle(pilot)
+    await settle(pilot, 4)
     await pilot.press("enter")
-    await settle(pilot)
+    await settle(pilot, 4)
     assert isinstance(pilot.app.screen, AccountViewScreen)
 
 
@@ -77,7 +71,7 @@ async def test_heron_after_f2_on_an_account_lands_in_the_search(heron: str) -> N
         await open_account(pilot, heron)
         before = books_written()
         burst(app, ["f2", *"heron"])
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, AccountLookupScreen)
         assert app.screen.query_one("#query", Input).value == "heron"
         assert not any(isinstance(s, ModalScreen) for s in app.screen_stack)
@@ -91,7 +85,7 @@ async def test_letters_on_the_account_view_change_nothing(heron: str) -> None:
         await open_account(pilot, heron)
         before = books_written()
         burst(app, [*"hdtkuflmvcwxyzgjbqos", *"0123456789"])
-        await settle(pilot)
+        await settle(pilot, 4)
         assert not any(isinstance(s, (TextPrompt, ConfirmScreen)) for s in app.screen_stack)
     assert books_written() == before and customer_view(heron).status == "active"
 
@@ -103,7 +97,7 @@ async def test_every_job_key_at_full_speed(heron: str) -> None:
         await open_account(pilot, heron)
         before = books_written()
         burst(app, ["f3", *heron, "f6", "ctrl+r", "f5", "down", "ctrl+b", "f2", *"her", "ctrl+f", *"on"])
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, AccountLookupScreen)
         assert app.screen.query_one("#query", Input).value == "on"
         entry = app._screen_stacks["invoice"][0]  # the invoice job, the account typed above in its field
@@ -119,7 +113,7 @@ async def test_keys_typed_while_the_application_starts_are_kept(books) -> None:
 
     app = Early(AppContext("alice", "books.db"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle(pilot, 4)
         assert app.screen.query_one("#query", Input).value == "acme"
 
 
@@ -127,17 +121,17 @@ async def test_a_question_never_takes_a_key_typed_before_it_appeared(heron: str)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3", *heron)
-        await settle(pilot)
+        await settle(pilot, 4)
         rung = bells(app)
         burst(app, ["f3", "y"])  # F3 asks before a half-typed invoice no draft can hold goes; y came first
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, ConfirmScreen) and rung == [1]
         await pilot.press("n")
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, InvoiceEntryScreen)
         assert app.screen.query_one("#f-customer", Input).value == heron
         burst(app, ["ctrl+q", "y"])  # quit asks too: the y typed ahead does not quit
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, ConfirmScreen) and app.return_code is None
 
 
@@ -146,11 +140,11 @@ async def test_a_prompt_drops_the_keys_typed_before_it(heron: str) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_account(pilot, heron)
         burst(app, ["f7", *"oops", "enter"])  # the hold prompt; "oops" and Enter were typed before it showed
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, TextPrompt)
         assert app.screen.query_one(Input).value == ""
         await pilot.press(*"cheque bounced", "enter")
-        await settle(pilot)
+        await settle(pilot, 4)
     view = customer_view(heron)
     assert view.status == "on_hold" and view.hold_reason == "cheque bounced"
 
@@ -158,7 +152,7 @@ async def test_a_prompt_drops_the_keys_typed_before_it(heron: str) -> None:
 async def on_a_quantity(pilot, account: str) -> Input:
     """Invoice entry, a free-text line, the cursor in its quantity."""
     await pilot.press("f3", *account, "enter", "enter", "enter", *"Thing", "enter")
-    await settle(pilot)
+    await settle(pilot, 4)
     quantity = pilot.app.focused
     assert isinstance(quantity, Input) and quantity.name == "quantity"
     return quantity
@@ -170,11 +164,11 @@ async def test_a_refused_field_holds_the_keys_until_it_is_fixed(heron: str) -> N
         quantity = await on_a_quantity(pilot, heron)
         rung = bells(app)
         burst(app, [*"1x", "enter", *"abc", "enter"])
-        await settle(pilot)
+        await settle(pilot, 4)
         assert app.focused is quantity and quantity.value == "1x" and rung == [1]  # abc discarded, one bell
         assert "quantity" in str(app.screen.query_one("#field-error").render()).lower()
         burst(app, ["ctrl+u", "2", "enter", *"9"])  # fixed: the cursor moves on, typing goes on
-        await settle(pilot)
+        await settle(pilot, 4)
         assert quantity.value == "2" and app.focused is not quantity
         assert app.focused.name == "unit_price" and app.focused.value == "9"  # type: ignore[union-attr]
 
@@ -184,7 +178,7 @@ async def test_esc_lifts_the_hold_and_keeps_the_field(heron: str) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         quantity = await on_a_quantity(pilot, heron)
         burst(app, [*"xx", "enter", "q", "escape", "1"])
-        await settle(pilot)
+        await settle(pilot, 4)
         assert app.focused is quantity and quantity.value == "xx1"
 
 
@@ -197,7 +191,7 @@ async def test_enter_typed_ahead_applies_to_the_payment_it_was_typed_for(heron: 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         burst(app, ["f5", "enter", "enter"])  # the queue opens at p1 (sure); the second Enter meets the unsure one
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, PaymentsScreen)
     assert invoice_view(inv2).open_minor == 0 and invoice_view("INV-000001").open_minor == 6000
     assert Payment.get(Payment.number == p1).unallocated_minor == 0
@@ -210,16 +204,16 @@ async def test_f12_on_the_account_view_asks_for_collections_elsewhere_opens_oper
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle(pilot, 4)
         await open_account(pilot, heron)
         await pilot.press("f12")
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, TextPrompt)
         assert "to collections" in str(app.screen.query("Static").first().render())
         await pilot.press("escape")
-        await settle(pilot)
+        await settle(pilot, 4)
         await pilot.press("f2")
-        await settle(pilot)
+        await settle(pilot, 4)
         await pilot.press("f12")
-        await settle(pilot)
+        await settle(pilot, 4)
         assert isinstance(app.screen, OperatorsScreen)

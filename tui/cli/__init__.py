@@ -10,7 +10,7 @@ Layout (no module imports this package's __init__; the layers below are an impor
 - `args.py`     argument types: amounts, counts, dates and text checked before a handler runs
 - `books.py`    which database: --db, --demo, BILLFOLD_DB; a missing file is refused except by init
 - `admin.py`, `customers.py`, `invoices.py`, `payments.py`, `documents.py`, `reports.py`,
-  `collections.py`: one module per command group
+  `collections.py`, `gl.py`: one module per command group
 
 Exit codes: 0 done; 1 refused by the books (a conflict with their state, a failed delivery, an
 unexpected error: nothing changed); 2 usage (what was typed is wrong: argparse errors, bad

@@ -93,9 +93,19 @@ def cmd_setting(args: argparse.Namespace) -> Outcome:
     return Outcome({"key": args.key, "value": value}, f"{args.key} = {value}")
 
 
-def cmd_item(args: argparse.Namespace) -> Outcome:
-    from store.catalogue import list_items, save_item
+def _other_prices(item: Any) -> str:
+    return ", ".join(f"{cur} {format_amount(minor, cur)}" for cur, minor in item.prices)
 
+
+def cmd_item(args: argparse.Namespace) -> Outcome:
+    from store.catalogue import list_items, save_item, save_item_price
+
+    if args.action == "price":  # a price in one more currency (or the item's own, in its own currency)
+        if not args.currency:
+            raise ValidationError("currency", "is required: the currency of this price, e.g. --currency EUR")
+        currency = args.currency.upper()
+        row = save_item_price(args.code or "", currency, parse_amount(args.price or "", currency, "price"))
+        return Outcome(row, lambda: f"{row.code} {currency} {format_amount(row.price_in(currency) or 0, currency)}")
     if args.action == "save":
         currency = (args.currency or "GBP").upper()
         row = save_item(args.code or "", args.description or "", parse_amount(args.price or "", currency, "price"),
@@ -104,8 +114,9 @@ def cmd_item(args: argparse.Namespace) -> Outcome:
                                     f" {row.tax_code}")
     rows = list_items(include_inactive=True)
     return Outcome(rows, lambda: table([(i.code, i.description, format_amount(i.unit_price_minor, i.currency),
-                                         i.tax_code, "" if i.active else "inactive") for i in rows],
-                                       ["code", "description", "price", "tax", ""], "llrll"))
+                                         i.currency, _other_prices(i), i.tax_code, "" if i.active else "inactive")
+                                        for i in rows],
+                                       ["code", "description", "price", "cur", "other prices", "tax", ""], "llrllll"))
 
 
 def cmd_tax_code(args: argparse.Namespace) -> Outcome:
@@ -135,8 +146,10 @@ def register(sub: Any) -> None:
     p = add_command(sub, "setting", cmd_setting, "`setting list`, `setting KEY` or `setting KEY VALUE`")
     p.add_argument("key", help="a setting, or list")
     p.add_argument("value", nargs="?")
-    p = add_command(sub, "item", cmd_item, "list or save catalogue items (saving changes no line already keyed)")
-    p.add_argument("action", choices=["list", "save"])
+    p = add_command(sub, "item", cmd_item, "list or save catalogue items, or set an item's price in a currency "
+                                           "(`item price CODE --currency EUR --price 12.00`); no line already "
+                                           "keyed changes")
+    p.add_argument("action", choices=["list", "save", "price"])
     p.add_argument("code", nargs="?")
     p.add_argument("--description")
     p.add_argument("--price", type=amount_text)

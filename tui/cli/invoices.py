@@ -17,7 +17,7 @@ _LINE_KEYS = {"qty": "quantity", "price": "unit_price", "tax": "tax_code", "desc
 _LINE_FIELDS = ("item", "description", "quantity", "unit_price", "discount", "tax_code")
 
 
-def parse_line_spec(spec: str, n: int, currency: str) -> invoices.LineInput:
+def parse_line_spec(spec: str, n: int, currency: str, default_tax: str = "") -> invoices.LineInput:
     """'item=CODE;quantity=2' as a line, or a ValidationError naming the line and field."""
     raw: dict[str, str] = {}
     for part in spec.split(";"):
@@ -29,7 +29,7 @@ def parse_line_spec(spec: str, n: int, currency: str) -> invoices.LineInput:
             raise ValidationError(f"line {n}", f"'{part.strip()}' is not FIELD=VALUE with FIELD one of "
                                                f"{', '.join(_LINE_FIELDS)}")
         raw[key] = value
-    line, errors = invoices.parse_line_fields(raw, currency)
+    line, errors = invoices.parse_line_fields(raw, currency, default_tax=default_tax)
     if errors or line is None:
         field, message = next(iter(errors.items()))
         raise ValidationError(f"line {n} {field}", message)
@@ -60,7 +60,7 @@ def _shown(view: queries.InvoiceView) -> Outcome:
 def cmd_create(args: argparse.Namespace) -> Outcome:
     view = queries.customer_view(args.customer)
     issue: dt.date = args.date
-    lines = tuple(parse_line_spec(spec, n, view.currency) for n, spec in enumerate(args.line, 1))
+    lines = tuple(parse_line_spec(spec, n, view.currency, view.tax_code) for n, spec in enumerate(args.line, 1))
     data = invoices.DraftInput(view.account_no, issue, lines, args.due, args.reference, args.memo)
     if args.post:
         result = invoices.create_and_post(data, allow_over_limit=args.over_limit,
@@ -133,8 +133,9 @@ def cmd_draft_show(args: argparse.Namespace) -> Outcome:
 def cmd_draft_edit(args: argparse.Namespace) -> Outcome:
     """Invoice entry on a reopened draft: what is given replaces what the draft had; the rest stays."""
     draft = queries.draft_view(args.id)
-    lines = tuple(parse_line_spec(spec, n, draft.currency) for n, spec in enumerate(args.line, 1)) if args.line \
-        else _lines_of(draft)
+    default_tax = queries.customer_view(draft.account_no).tax_code if args.line else ""
+    lines = (tuple(parse_line_spec(spec, n, draft.currency, default_tax) for n, spec in enumerate(args.line, 1))
+             if args.line else _lines_of(draft))
     data = invoices.DraftInput(draft.account_no, args.date or draft.issue_date, lines, args.due or draft.due_date,
                                draft.reference if args.reference is None else args.reference,
                                draft.memo if args.memo is None else args.memo)

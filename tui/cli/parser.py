@@ -4,11 +4,27 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from tui.cli import admin, collections, customers, delivery, documents, invoices, operators, payments, reports, team
+from tui.cli import (
+    admin,
+    billing,
+    collections,
+    contracts,
+    customers,
+    delivery,
+    documents,
+    gl,
+    invoices,
+    operators,
+    orders,
+    payments,
+    reports,
+    team,
+)
 from tui.cli.base import Outcome, add_command
 
 # Each module adds its commands with `register(sub)`; the order here is the order of `billfold --help`.
-GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team)
+GROUPS = (admin, customers, invoices, payments, documents, delivery, reports, collections, operators, team, gl,
+          orders, contracts, billing)
 
 
 class UsageError(Exception):

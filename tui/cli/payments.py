@@ -8,6 +8,7 @@ from typing import Any
 from store import matching, payments, queries
 from store.errors import Conflict, ValidationError
 from store.money import format_amount, format_money, parse_amount
+from store.payment_methods import DEFAULT_METHOD, complete_method, usual_method
 from tui.cli.args import amount_text, count, date_arg, text_arg
 from tui.cli.base import EXIT_OK, Outcome, add_command, add_group
 from tui.cli.output import progress, table
@@ -39,11 +40,14 @@ def _allocated(result: payments.AllocationResult, currency: str) -> Outcome:
 
 
 def cmd_record(args: argparse.Namespace) -> Outcome:
-    currency = args.currency or (queries.customer_view(args.customer).currency if args.customer else "")
+    view = queries.customer_view(args.customer) if args.customer else None
+    currency = args.currency or (view.currency if view else "")
     if not currency:
         raise ValidationError("currency", "is required for a payment without a customer")
+    # Left out, the method is the one the customer usually pays by (as the payment entry screen fills it).
+    method = complete_method(args.method) if args.method else usual_method(view.id) if view else DEFAULT_METHOD
     data = payments.PaymentInput(parse_amount(args.amount, currency.upper(), "amount"), currency.upper(),
-                                 args.method, args.date, args.customer, args.reference, args.payer)
+                                 method, args.date, args.customer, args.reference, args.payer)
     if args.to:  # keyed and applied in one step, as the payment entry screen does
         pairs = allocations(args.to, currency.upper())
         return _allocated(payments.record_and_allocate(data, pairs, idempotency_key=args.idempotency_key),
@@ -221,7 +225,8 @@ def register(sub: Any) -> None:
     p.add_argument("--customer", help="account number (leave out for an unidentified receipt)")
     p.add_argument("--amount", required=True, type=amount_text)
     p.add_argument("--currency", help="default: the customer's currency")
-    p.add_argument("--method", default="bank_transfer")
+    p.add_argument("--method", help="cash, cheque, card, bank_transfer, direct_debit or other (or the start of "
+                                    "one); default: the method the customer usually pays by")
     p.add_argument("--date", type=date_arg, default="t")
     p.add_argument("--reference", default="")
     p.add_argument("--payer", default="")

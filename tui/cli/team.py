@@ -54,7 +54,13 @@ def _decided(row: ApprovalRow) -> Outcome:
 
 
 def cmd_approve(args: argparse.Namespace) -> Outcome:
-    return _decided(approvals.approve_request(args.id, args.note or ""))
+    from exports.packet import approve_with_packet
+
+    row, packet = approve_with_packet(args.id, args.note or "")
+    if packet is None:
+        return _decided(row)
+    decided = _decided(row)
+    return Outcome({"request": row, "packet": str(packet)}, f"{decided.render_text()}; packet: {packet}")
 
 
 def cmd_reject(args: argparse.Namespace) -> Outcome:

@@ -18,6 +18,7 @@ from store.lookup import AccountHit, LookupPage
 from store.money import format_amount
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.widgets.footer import KeyFooter
 from tui.widgets.results import Column, ResultList
 
@@ -33,7 +34,7 @@ def flags_of(status: str, disputed: bool) -> str:
     return " ".join(f for f in (FLAG_TEXT.get(status, ""), "DISP" if disputed else "") if f)
 
 
-class AccountLookupScreen(Screen[None]):
+class AccountLookupScreen(UsesBooks, Screen[None]):
     """Find an account by number, name, e-mail, phone, postcode or invoice number."""
 
     CSS_PATH = "account_lookup.tcss"
@@ -63,10 +64,6 @@ class AccountLookupScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()  # the keys stay in the input; Up/Down move the results
-
-    @property
-    def services(self):
-        return self.app.context.services
 
     @on(Input.Changed, "#query")
     def search(self, event: Input.Changed) -> None:

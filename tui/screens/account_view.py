@@ -16,10 +16,11 @@ from store.kinds import CustomerStatus, DocumentKind, PaymentStatus
 from store.money import format_amount, format_money, parse_amount
 from store.queries import CustomerView, OpenDocument, open_key
 from tui.answers import answered, answered_at_all
-from tui.cells import money_cell, right
+from tui.cells import money_cell, refill, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.approvals import offer_request
+from tui.screens.books_screen import UsesBooks
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -48,7 +49,7 @@ def header_lines(v: CustomerView) -> list[str]:
     ]
 
 
-class AccountViewScreen(Screen[None]):
+class AccountViewScreen(UsesBooks, Screen[None]):
     CSS_PATH = "account_view.tcss"
     # Printable keys only open forms, move or refresh; whatever changes the account or moves money
     # takes a function key (the palette, Ctrl+P, finds each by name too): typed ahead, a letter
@@ -77,10 +78,6 @@ class AccountViewScreen(Screen[None]):
         self.view: CustomerView | None = None
         self.last_open: OpenDocument | None = None  # the last open item read; None: no more to read
         self.reading_open = False
-
-    @property
-    def services(self):
-        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Account")
@@ -163,13 +160,7 @@ class AccountViewScreen(Screen[None]):
             self.reading_open = False
 
     def _fill(self, tab: str, rows: list[tuple[object, ...]], keys: list[str] | None) -> None:
-        table = self.query_one(f"#t-{tab}", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for n, values in enumerate(rows):
-            table.add_row(*values, key=keys[n] if keys else None)
-        if rows:
-            table.move_cursor(row=min(max(row, 0), len(rows) - 1))
+        refill(self.query_one(f"#t-{tab}", DataTable), rows, keys)
 
     @on(DataTable.RowSelected, "#t-open, #t-documents")
     def open_document(self, event: DataTable.RowSelected) -> None:
@@ -262,7 +253,7 @@ class AccountViewScreen(Screen[None]):
     async def _promise(self, text: str) -> None:
         when, _sep, amount = text.strip().partition(" ")
         try:
-            day = parse_date(when, "date", self.app.context.today)  # type: ignore[attr-defined]
+            day = parse_date(when, "date", self.app.context.today)
             minor = parse_amount(amount, self.view.currency if self.view else "GBP", "amount")
         except ValidationError as exc:
             self.notify(str(exc), severity="error", markup=False)
@@ -340,10 +331,10 @@ class AccountViewScreen(Screen[None]):
         self.app.push_screen(CustomerFormScreen(self.account_no), lambda _r: self.action_refresh())
 
     def action_new_invoice(self) -> None:
-        self.app.open_invoice_entry(self.account_no)  # type: ignore[attr-defined]
+        self.app.open_invoice_entry(self.account_no)
 
     def action_record_payment(self) -> None:
-        self.app.open_payment_entry(self.account_no)  # type: ignore[attr-defined]
+        self.app.open_payment_entry(self.account_no)
 
     def on_screen_resume(self) -> None:
         # Textual resumes a screen when it is first shown too; on_mount loads it then. Loading twice at

@@ -24,6 +24,7 @@ from store.approvals import ApprovalRow
 from store.errors import BooksError, NeedsApproval
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -84,7 +85,7 @@ class DecisionConfirm(ModalScreen[bool]):
             self.app.bell()
 
 
-class Decides(Screen[None]):
+class Decides(UsesBooks, Screen[None]):
     """A screen that approves / rejects the request it has selected (the approvals queue, My work)."""
 
     def selected_request(self) -> int | None:
@@ -112,7 +113,7 @@ class Decides(Screen[None]):
         self.app.push_screen(TextPrompt(f"Reject request {request_id}: the reason (the requester sees it)"), reasoned)
 
     async def _ask(self, request_id: int, approve: bool = False, reason: str = "") -> None:
-        services = self.app.context.services  # type: ignore[attr-defined]
+        services = self.services
         try:
             row = await in_db(services.get_request, request_id)
         except BooksError as exc:
@@ -199,7 +200,7 @@ class ApprovalsScreen(Decides):
         self.run_worker(self._load(), exclusive=True, group="approvals")
 
     async def _load(self) -> None:
-        rows = await in_db(self.app.context.services.list_requests)  # type: ignore[attr-defined]
+        rows = await in_db(self.services.list_requests)
         self.rows = {str(r.id): r for r in rows}
         table = self.query_one("#approvals", DataTable)
         table.clear()

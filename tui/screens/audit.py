@@ -19,6 +19,7 @@ from store.dates import parse_date
 from store.errors import ValidationError
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -36,7 +37,7 @@ def parse_filter(text: str, today: dt.date) -> dict[str, Any]:
     return out
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(UsesBooks, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("slash", "filter", "Filter"),
@@ -64,7 +65,7 @@ class AuditScreen(Screen[None]):
         self.run_worker(self._load(), exclusive=True)
 
     async def _load(self) -> None:
-        services = self.app.context.services  # type: ignore[attr-defined]
+        services = self.services
         events = await in_db(services.audit_events, **self.filters)
         head = await in_db(services.chain_head)
         shown = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "everything"
@@ -95,7 +96,7 @@ class AuditScreen(Screen[None]):
         if text is None:
             return
         try:
-            self.filters = parse_filter(text, self.app.context.today)  # type: ignore[attr-defined]
+            self.filters = parse_filter(text, self.app.context.today)
         except ValidationError as exc:
             self.query_one("#audit-detail", Static).update(str(exc))
             return

@@ -2,6 +2,8 @@
 
 Up/Down pick a row, Enter edits it in the one-line form below, F7 starts a new one, F10 saves,
 Tab switches between items and tax codes. Saving an item changes no line already keyed.
+An existing item saved with another currency than its own sets its price in that currency (the item's
+own price and currency stay): that is how a EUR or USD price is added.
 """
 from __future__ import annotations
 
@@ -21,13 +23,14 @@ from store.money import parse_amount, parse_quantity, plain_amount
 from tui.cells import money_cell, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.widgets.footer import KeyFooter
 
 ITEM_FIELDS = (("code", 10), ("description", 0), ("price", 10), ("currency", 5), ("tax", 4))
 TAX_FIELDS = (("code", 6), ("name", 0), ("rate", 8))
 
 
-class CatalogueScreen(Screen[None]):
+class CatalogueScreen(UsesBooks, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f10", "save", "Save", priority=True),
@@ -45,10 +48,7 @@ class CatalogueScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.mode = "items"
-
-    @property
-    def services(self):
-        return self.app.context.services
+        self.currencies: dict[str, str] = {}  # item code -> its own currency
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Items and tax codes")
@@ -77,10 +77,13 @@ class CatalogueScreen(Screen[None]):
         self.query_one("#tax-form").display = self.mode == "tax"
         if self.mode == "items":
             self.query_one("#cat-title", Static).update("Items")
-            table.add_columns("Code", "Description", "Price", "Tax", "Active")
+            table.add_columns("Code", "Description", "Price", "Cur", "Other prices", "Tax", "Active")
+            self.currencies = {}
             for i in await in_db(self.services.list_items, "", False, True):
-                table.add_row(i.code, i.description, money_cell(i.unit_price_minor, i.currency), i.tax_code,
-                              "yes" if i.active else "no", key=i.code)
+                self.currencies[i.code] = i.currency
+                others = " ".join(f"{cur} {plain_amount(minor, cur)}" for cur, minor in i.prices)
+                table.add_row(i.code, i.description, money_cell(i.unit_price_minor, i.currency), i.currency,
+                              others, i.tax_code, "yes" if i.active else "no", key=i.code)
         else:
             self.query_one("#cat-title", Static).update("Tax codes")
             table.add_columns("Code", "Name", "Rate %", "Active")
@@ -105,7 +108,8 @@ class CatalogueScreen(Screen[None]):
         table = self.query_one(DataTable)
         row = [str(c) for c in table.get_row(event.row_key)]
         if self.mode == "items":
-            values = {"code": row[0], "description": row[1], "price": row[2].replace(",", ""), "tax": row[3]}
+            values = {"code": row[0], "description": row[1], "price": row[2].replace(",", ""), "currency": row[3],
+                      "tax": row[5]}
             for name, value in values.items():
                 self.query_one(f"#i-{name}", Input).value = value
             self.set_focus(self.query_one("#i-description", Input))
@@ -128,14 +132,21 @@ class CatalogueScreen(Screen[None]):
                 v = {name: self.query_one(f"#i-{name}", Input).value.strip() for name, _w in ITEM_FIELDS}
                 currency = v["currency"] or "GBP"
                 price = parse_amount(v["price"], currency, "price")
-                row = await in_db(self.services.save_item, v["code"], v["description"], price, currency, v["tax"])
-                status.update(f"Saved item {escape(row.code)}: {escape(row.description)} "
-                              f"{plain_amount(row.unit_price_minor, row.currency)}")
+                own = self.currencies.get(v["code"].upper())
+                if own is not None and own != currency.upper():
+                    row = await in_db(self.services.save_item_price, v["code"], currency, price)
+                    status.update(f"Saved {escape(row.code)}'s {currency.upper()} price "
+                                  f"{plain_amount(price, currency.upper())}")
+                else:
+                    row = await in_db(self.services.save_item, v["code"], v["description"], price, currency,
+                                      v["tax"])
+                    status.update(f"Saved item {escape(row.code)}: {escape(row.description)} "
+                                  f"{plain_amount(row.unit_price_minor, row.currency)}")
             else:
                 v = {name: self.query_one(f"#t-{name}", Input).value.strip() for name, _w in TAX_FIELDS}
                 rate: Decimal = parse_quantity(v["rate"], "rate", places=3)
-                row = await in_db(self.services.save_tax_code, v["code"], v["name"], rate)
-                status.update(f"Saved tax code {escape(row.code)} at {row.rate}%")
+                tax = await in_db(self.services.save_tax_code, v["code"], v["name"], rate)
+                status.update(f"Saved tax code {escape(tax.code)} at {tax.rate}%")
         except (BooksError, ValidationError) as exc:
             status.update(f"[b]Not saved:[/b] {escape(str(exc))}")
             return

@@ -18,6 +18,7 @@ from store.errors import BooksError, ValidationError
 from store.importers import CsvMapping
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.typeahead import FormScreen
 from tui.widgets.fields import FieldInput, FieldRow
 from tui.widgets.footer import KeyFooter
@@ -44,7 +45,7 @@ def field_texts(mapping: CsvMapping | None, name: str) -> dict[str, str]:
     return texts
 
 
-class CsvMappingScreen(FormScreen):
+class CsvMappingScreen(UsesBooks, FormScreen):
     """`push_screen(CsvMappingScreen(data, filename, guess), callback)`: the callback gets the mapping or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -109,10 +110,6 @@ class CsvMappingScreen(FormScreen):
             status.update("[b]Not imported:[/b] no lines read with these columns.")
             return
         self.dismiss(mapping)
-
-    @property
-    def services(self):
-        return self.app.context.services
 
     def action_cancel(self) -> None:
         self.dismiss(None)

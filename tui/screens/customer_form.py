@@ -19,6 +19,7 @@ from store.errors import BooksError
 from store.money import plain_amount
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.typeahead import FormScreen
 from tui.widgets.footer import KeyFooter
 
@@ -26,7 +27,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Name"), ("contact_name", "Contact"), ("address1", "Address"), ("address2", ""),
     ("city", "City"), ("postcode", "Postcode"), ("country", "Country"), ("email", "E-mail"), ("phone", "Phone"),
     ("currency", "Currency"), ("terms_days", "Terms (days)"), ("credit_limit_minor", "Credit limit"),
-    ("tax_id", "Tax id"), ("channel", "Send by"), ("notes", "Notes"),
+    ("tax_id", "Tax id"), ("tax_code", "Tax code"), ("channel", "Send by"), ("notes", "Notes"),
 )
 
 
@@ -57,7 +58,7 @@ class FieldRow(Horizontal):
         yield Static("", classes="error", id=f"e-{self.key}")
 
 
-class CustomerFormScreen(FormScreen):
+class CustomerFormScreen(UsesBooks, FormScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "save", "Save"),
         Binding("ctrl+g", "save", "Save", show=False),
@@ -77,10 +78,6 @@ class CustomerFormScreen(FormScreen):
         self.original: dict[str, str] = {}
         self.base: CustomerData | None = None  # the account as read: what it already holds is not re-checked
         self.errors: dict[str, str] = {}
-
-    @property
-    def services(self):
-        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Customer")

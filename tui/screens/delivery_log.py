@@ -18,13 +18,14 @@ from textual.widgets import DataTable, Static
 from store.errors import BooksError
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.footer import KeyFooter
 
 FILTERS: tuple[str | None, ...] = (None, "uncertain", "failed", "queued", "sending", "sent")
 
 
-class DeliveryLogScreen(Screen[None]):
+class DeliveryLogScreen(UsesBooks, Screen[None]):
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f4", "next_filter", "Show"),
@@ -53,7 +54,7 @@ class DeliveryLogScreen(Screen[None]):
         self.run_worker(self.reload(), exclusive=True)
 
     async def reload(self, keep: int | None = None) -> None:
-        self.rows = await in_db(self.app.context.services.delivery_log, self.filter)  # type: ignore[attr-defined]
+        self.rows = await in_db(self.services.delivery_log, self.filter)
         table = self.query_one(DataTable)
         table.clear()
         for r in self.rows:
@@ -99,7 +100,7 @@ class DeliveryLogScreen(Screen[None]):
         keep = self.query_one(DataTable).cursor_row
         self._say("Sending...")
         try:
-            summary = await in_db(self.app.context.services.resend_message, item_id)  # type: ignore[attr-defined]
+            summary = await in_db(self.services.resend_message, item_id)
         except BooksError as exc:
             self._say(f"Not sent: {escape(str(exc))}")
             return
@@ -122,7 +123,7 @@ class DeliveryLogScreen(Screen[None]):
     async def _mark_sent(self, item_id: int) -> None:
         keep = self.query_one(DataTable).cursor_row
         try:
-            await in_db(self.app.context.services.mark_message_sent, item_id)  # type: ignore[attr-defined]
+            await in_db(self.services.mark_message_sent, item_id)
         except BooksError as exc:
             self._say(f"Not marked: {escape(str(exc))}")
             return

@@ -24,6 +24,7 @@ from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.approvals import offer_request
+from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
@@ -63,7 +64,7 @@ def history_text(events: list[Any]) -> str:
     return "\n".join(["", "History", *lines]) if lines else ""
 
 
-class DocumentScreen(Screen[None]):
+class DocumentScreen(UsesBooks, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("w", "write_pdf", "Write PDF"),
@@ -83,10 +84,6 @@ class DocumentScreen(Screen[None]):
         super().__init__()
         self.number = number
         self.view: InvoiceView | None = None
-
-    @property
-    def services(self):
-        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine(f"Document {self.number}")

@@ -23,6 +23,7 @@ from store.money import format_amount
 from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.report_table import ReportTable
@@ -47,7 +48,7 @@ def _count(n: int, thing: str) -> str:
     return f"{n:,} {thing}{'s' * (n != 1)}"
 
 
-class DunningScreen(Screen[None]):
+class DunningScreen(UsesBooks, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("tab", "switch_list", "Reminders / left out"),
@@ -66,10 +67,6 @@ class DunningScreen(Screen[None]):
         self.run: Any = None  # store.dunning.DunningRun
         self.left_out = False
 
-    @property
-    def services(self):
-        return self.app.context.services
-
     def compose(self) -> ComposeResult:
         yield HeaderLine("Dunning run")
         yield Static("Working out today's run...", id="dunning-summary")
@@ -83,7 +80,7 @@ class DunningScreen(Screen[None]):
         self.run_worker(self.load(), exclusive=True, group="dunning")
 
     async def load(self) -> None:
-        self.run = await in_db(self.services.dunning_run, self.app.context.today)  # type: ignore[attr-defined]
+        self.run = await in_db(self.services.dunning_run, self.app.context.today)
         self.show()
 
     def show(self) -> None:

@@ -18,12 +18,13 @@ from store.invoices import DraftInput, LineInput
 from store.money import format_amount, format_money, plain_amount
 from store.queries import CustomerView, InvoiceView
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.entry_lines import HEADER_FIELDS, LABELS, LINE_FIELDS, POOL, LineRow, LinesArea, Pending
 from tui.typeahead import FormScreen
 from tui.widgets.cell import Cell
 
 
-class EntryForm(FormScreen):
+class EntryForm(UsesBooks, FormScreen):
     def __init__(self, account_no: str | None = None, draft_id: int | None = None,
                  copy_of: str | None = None) -> None:
         super().__init__()
@@ -40,12 +41,8 @@ class EntryForm(FormScreen):
         self.keep_message = False  # a refusal's message outlives the focus move it causes
 
     @property
-    def services(self):
-        return self.app.context.services
-
-    @property
     def today(self) -> dt.date:
-        return self.app.context.today  # type: ignore[attr-defined]
+        return self.app.context.today
 
     # ------------------------------------------------------------ reading the form
 
@@ -78,7 +75,8 @@ class EntryForm(FormScreen):
                 row.field(name).remove_class("-bad")
             if row.blank():
                 continue
-            line, bad = self.services.parse_line_fields(row.raw(), self.currency(), self.catalogue)
+            line, bad = self.services.parse_line_fields(row.raw(), self.currency(), self.catalogue,
+                                                        self.customer.tax_code if self.customer else "")
             for name, message in bad.items():
                 errors[f"{n}:{name}"] = f"line {n} {LABELS[name]}: {message}"
                 row.field(name).add_class("-bad")
@@ -181,8 +179,14 @@ class EntryForm(FormScreen):
             return
         item = self.catalogue.items[codes[0]]
         field.value = item.code
+        currency = self.currency()
+        price = item.price_in(currency)  # the invoice's currency: a EUR customer is never priced in GBP
+        if price is None:
+            self.show_error(f"unit price: item {item.code} has no price in {currency}; type one, or add it "
+                            "to the catalogue (Ctrl+T)")
+            self.keep_message = True
         for name, value in (("description", item.description),
-                            ("unit_price", plain_amount(item.unit_price_minor, item.currency)),
+                            ("unit_price", "" if price is None else plain_amount(price, currency)),
                             ("tax_code", item.tax_code), ("quantity", "1")):
             if not row.field(name).value.strip():
                 row.field(name).value = value

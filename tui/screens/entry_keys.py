@@ -95,7 +95,7 @@ class LineKeys(EntryForm):
 
     def default_tax_code(self, row: LineRow) -> None:
         """A line with no tax code takes the customer's default, if the customer has one."""
-        code = getattr(self.customer, "tax_code", "") or ""
+        code = self.customer.tax_code if self.customer else ""
         if code and not row.field("tax_code").value.strip() and not row.blank():
             row.field("tax_code").value = code
 
@@ -220,7 +220,9 @@ class LineKeys(EntryForm):
             from tui.screens.picker import PickCodeScreen
 
             if field.name == "item":
-                choices = [(i.code, f"{i.description}  {format_amount(i.unit_price_minor, i.currency)}")
+                cur = self.currency()
+                choices = [(i.code, f"{i.description}  " + (f"no {cur} price" if i.price_in(cur) is None
+                                                            else format_amount(i.price_in(cur) or 0, cur)))
                            for i in self.catalogue.items.values()]
             else:
                 choices = [(code, f"{rate}%") for code, rate in self.catalogue.tax_rates.items()]

@@ -30,10 +30,9 @@ from store.money import format_amount, format_money, parse_amount
 from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.prompt import TextPrompt
+from tui.screens import queue_actions
+from tui.screens.books_screen import UsesBooks
 from tui.screens.statement_import import StatementImport
-from tui.services import Services
 from tui.widgets.footer import KeyFooter
 
 FILTERS = (("from", "From", 11), ("to", "To", 11), ("min", "Min", 9), ("max", "Max", 9), ("method", "Method", 9),
@@ -49,7 +48,7 @@ def describe(s: Suggestion, currency: str) -> str:
     return ", ".join(f"{n} {format_amount(a, currency)}" for n, a in s.allocations)
 
 
-class PaymentsScreen(StatementImport, Screen[None]):
+class PaymentsScreen(UsesBooks, StatementImport, Screen[None]):
     CSS_PATH = "matching_queue.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: run as the key is read, so the next key typed waits for this one's work.
@@ -82,10 +81,6 @@ class PaymentsScreen(StatementImport, Screen[None]):
         self.claimed: str | None = None  # the payment this operator holds (others see it taken)
         self.filter = QueueFilter()
         self.undo: list[tuple[str, tuple[tuple[str, int], ...], str]] = []  # this session's allocations
-
-    @property
-    def services(self) -> Services:
-        return self.app.context.services  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Payments: matching queue")
@@ -315,108 +310,25 @@ class PaymentsScreen(StatementImport, Screen[None]):
                                     done=f"{number}: {describe(s, row.currency)} ({s.account_no})"),
                         exclusive=True, group="apply")
 
+    # The other ways to place a payment (tui/screens/queue_actions.py).
     def action_undo(self) -> None:
         """Ctrl+Z: take back this session's last allocation (reversing entries; never a deletion)."""
-        if not self.undo:
-            self.refuse("Nothing to undo: no allocation made in this session is left.")
-            return
-        self.run_worker(self._undo(*self.undo.pop()), exclusive=True, group="apply")
-
-    async def _undo(self, number: str, allocations: tuple[tuple[str, int], ...], done: str) -> None:
-        taken: list[str] = []
-        try:
-            for invoice, _amount in allocations:
-                result = await in_db(self.services.unallocate_payment, number, invoice)
-                taken.append(f"{invoice} {format_amount(-result.allocated_minor, await self._currency(number))}")
-        except BooksError as exc:
-            self.refuse(f"[b]Not undone:[/b] {escape(str(exc))}" + (f" (taken back: {', '.join(taken)})" if taken
-                                                                    else ""))
-            return
-        message = f"Undone: {number} taken back off {', '.join(taken)}"
-        self.notify(message, timeout=5, markup=False)
-        await self._reload(self.query_one("#queue", DataTable).cursor_row, select=self.selecting)
-        self.query_one("#queue-status", Static).update(
-            escape(message) + (f".  {len(self.undo)} more to undo." if self.undo else "."))
-
-    async def _currency(self, number: str) -> str:
-        return str((await in_db(self.services.payment_view, number)).currency)
+        queue_actions.undo_last(self)
 
     def action_split(self) -> None:
-        row = self.selected_row()
-        if row is None:
-            self.refuse("No payment selected: Down selects one.")
-            return
-        from tui.screens.split import SplitScreen
-
-        account = row.account_no or (self.suggestions[0].account_no if self.suggestions else None)
-
-        def split(allocations: list[tuple[str, int]] | None) -> None:
-            if allocations:
-                self.run_worker(self._apply(self.services.split_payment, row.number, allocations,
-                                            undo=tuple(allocations),
-                                            done=f"{row.number} split over {len(allocations)} invoice(s)"),
-                                group="apply")
-
-        self.app.push_screen(SplitScreen(row.number, row.unallocated_minor, row.currency, account), split)
+        queue_actions.split_selected(self)
 
     def action_credit(self) -> None:
-        row = self.selected_row()
-        if row is None:
-            self.refuse("No payment selected: Down selects one.")
-            return
-        default = row.account_no or (self.suggestions[0].account_no if self.suggestions else "")
-
-        def credit(account: str | None) -> None:
-            if account:
-                s = Suggestion(account.strip(), "", (), 0, ())
-                self.run_worker(self._apply(self.services.accept_suggestion, row.number, s,
-                                            done=f"{row.number} left as credit on {account.strip()}"), group="apply")
-
-        self.app.push_screen(TextPrompt(f"Leave {row.number} ({format_money(row.unallocated_minor, row.currency)}) "
-                                        "as credit on which account?", default), credit)
+        queue_actions.leave_as_credit(self)
 
     def action_return_payment(self) -> None:
-        row = self.selected_row()
-        if row is None:
-            self.refuse("No payment selected: Down selects one.")
-            return
-        def give_back(note: str | None) -> None:
-            if note:
-                self.run_worker(self._apply(self.services.return_payment, row.number, note,
-                                            done=f"{row.number} returned"), group="apply")
-
-        self.app.push_screen(TextPrompt(f"Return {row.number} ({format_money(row.unallocated_minor, row.currency)}) "
-                                        "to the sender (not ours). Note:"), give_back)
+        queue_actions.return_selected(self)
 
     def action_new_payment(self) -> None:
-        from tui.screens.payment_entry import PaymentEntryScreen
-
-        self.app.push_screen(PaymentEntryScreen(None), lambda _r: self.reload())
+        queue_actions.new_payment(self)
 
     def action_auto_match(self) -> None:
-        self.run_worker(self._auto_match(), exclusive=True, group="apply")
-
-    async def _auto_match(self) -> None:
-        dry = await in_db(self.services.auto_match, True)
-        if not dry:
-            self.query_one("#queue-status", Static).update("Auto-match: no certain matches.")
-            return
-        listing = "\n".join(f"  {m.payment} -> {m.invoice}" for m in dry[:6]) + (
-            f"\n  and {len(dry) - 6} more" if len(dry) > 6 else "")
-
-        def apply(yes: bool | None) -> None:
-            if yes:
-                self.run_worker(self._apply_auto(), exclusive=True, group="apply")
-
-        self.app.push_screen(ConfirmScreen(f"Auto-match would apply {len(dry)}, one transaction each:\n{listing}\n"
-                                           "Apply them?"), apply)
-
-    async def _apply_auto(self) -> None:
-        done = await in_db(self.services.auto_match, False)
-        applied = sum(m.applied for m in done)
-        await self._reload(0)
-        left = f"; left: {done[0].error}" if applied < len(done) else ""
-        self.query_one("#queue-status", Static).update(f"Auto-match applied {applied} of {len(done)}{left}")
+        queue_actions.auto_match(self)
 
     # ------------------------------------------------------------ filters
 
@@ -431,7 +343,7 @@ class PaymentsScreen(StatementImport, Screen[None]):
             return self.query_one(f"#q-{key}", Input).value.strip()
 
         try:
-            today = self.app.context.today  # type: ignore[attr-defined]
+            today = self.app.context.today
             self.filter = QueueFilter(
                 date_from=parse_date(value("from"), "from", today) if value("from") else None,
                 date_to=parse_date(value("to"), "to", today) if value("to") else None,

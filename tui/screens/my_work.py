@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from store.errors import BooksError
 from store.worklists import MyWork, WorkItem
+from tui.cells import refill
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.approvals import APPROVE_KEYS, REJECT_KEYS, REQUEST_COLUMNS, Decides, request_cells
@@ -62,10 +63,6 @@ class MyWorkScreen(Decides):
     def __init__(self) -> None:
         super().__init__()
         self.work: MyWork | None = None
-
-    @property
-    def services(self):
-        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("My work")
@@ -118,14 +115,8 @@ class MyWorkScreen(Decides):
                             for d in team], None)
         self._fill("all", [work_cells(w, with_owner=True) for w in everyone], [str(w.id) for w in everyone])
 
-    def _fill(self, tab: str, rows: list[tuple[str, ...]], keys: list[str] | None) -> None:
-        table = self.query_one(f"#w-{tab}", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for n, values in enumerate(rows):
-            table.add_row(*values, key=keys[n] if keys else None)
-        if rows:
-            table.move_cursor(row=min(max(row, 0), len(rows) - 1))
+    def _fill(self, tab: str, rows: list[tuple[object, ...]], keys: list[str] | None) -> None:
+        refill(self.query_one(f"#w-{tab}", DataTable), rows, keys)
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
@@ -178,7 +169,7 @@ class MyWorkScreen(Decides):
         if item is None:
             return
         if item.topic == "payment":
-            self.app.action_go("payments")  # type: ignore[attr-defined]
+            self.app.action_go("payments")
         else:
             from tui.screens.account_view import AccountViewScreen
 

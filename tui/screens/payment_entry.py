@@ -14,14 +14,16 @@ from textual.widgets import Input, Static
 from store.dates import parse_date
 from store.errors import BooksError, ValidationError
 from store.money import format_amount, format_money, parse_amount
+from store.payment_methods import DEFAULT_METHOD, METHODS, complete_method
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import leave_asking
 from tui.typeahead import FormScreen
 from tui.widgets.footer import KeyFooter
 
 
-class PaymentEntryScreen(FormScreen):
+class PaymentEntryScreen(UsesBooks, FormScreen):
     """A payment keyed by hand, allocated on the spot: oldest first by one key, or amounts typed."""
 
     CSS_PATH = "payment_entry.tcss"
@@ -29,6 +31,7 @@ class PaymentEntryScreen(FormScreen):
         Binding("f10", "save", "Save"),
         Binding("ctrl+g", "save", "Save", show=False),
         Binding("f9", "oldest_first", "Oldest first"),
+        Binding("f4", "pick_method", "Methods"),
         Binding("escape", "leave", "Back"),
     ]
     FIELDS = (("customer", "Customer", 9), ("date", "Date", 11), ("method", "Method", 14), ("amount", "Amount", 11),
@@ -40,10 +43,6 @@ class PaymentEntryScreen(FormScreen):
         self.currency = "GBP"
         self.open: list[tuple[str, int]] = []
         self.initial: dict[str, str] = {}  # what the screen filled in itself
-
-    @property
-    def services(self):
-        return self.app.context.services
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Record a payment")
@@ -58,9 +57,11 @@ class PaymentEntryScreen(FormScreen):
         yield KeyFooter()
 
     async def on_mount(self) -> None:
-        today = self.app.context.today  # type: ignore[attr-defined]
+        today = self.app.context.today
         self.query_one("#p-date", Input).value = today.isoformat()
-        self.query_one("#p-method", Input).value = "bank_transfer"
+        method = self.query_one("#p-method", Input)
+        method.value = DEFAULT_METHOD
+        method.check = self.complete_method  # type: ignore[attr-defined]  # FormScreen asks it on Enter
         if self.account_no:
             self.query_one("#p-customer", Input).value = self.account_no
             await self.load_open(self.account_no)
@@ -85,6 +86,10 @@ class PaymentEntryScreen(FormScreen):
             return
         self.query_one("#pe-customer", Static).update(view.name[:30])
         self.currency = view.currency
+        method = self.query_one("#p-method", Input)
+        if method.value.strip() in ("", DEFAULT_METHOD, self.initial.get("p-method")):  # not typed by the operator
+            method.value = await in_db(self.services.usual_method, view.id)
+            self.initial["p-method"] = method.value
         docs = [d for d in await in_db(self.services.open_documents, view.id) if d.open_minor > 0]
         self.open = [(d.number, d.open_minor) for d in docs]
         container = self.query_one("#alloc-rows")
@@ -100,6 +105,31 @@ class PaymentEntryScreen(FormScreen):
     def entered(self, field: Widget | None) -> None:
         if isinstance(field, Input) and field.id == "p-customer" and field.value.strip():
             self.run_worker(self.load_open(field.value.strip()), exclusive=True, group="open")
+
+    def complete_method(self) -> bool:
+        """Enter on the method: 'ch' becomes cheque; a method that is none of the list (or the start of
+        several) keeps the cursor there, typing held, and the message says which there are."""
+        field = self.query_one("#p-method", Input)
+        try:
+            field.value = complete_method(field.value)
+        except ValidationError as exc:
+            self.query_one("#pe-method", Static).update(exc.message)
+            return False
+        self.query_one("#pe-method", Static).update("")
+        return True
+
+    def action_pick_method(self) -> None:
+        """F4: the methods as a list (type to narrow, Enter picks); the cursor goes on to the amount."""
+        from tui.screens.picker import PickCodeScreen
+
+        def picked(method: str | None) -> None:
+            if method:
+                self.query_one("#p-method", Input).value = method
+                self.query_one("#pe-method", Static).update("")
+                self.query_one("#p-amount", Input).focus()
+
+        labels = [(m, m.replace("_", " ").capitalize()) for m in METHODS]
+        self.app.push_screen(PickCodeScreen("Pick the payment method", labels), picked)
 
     @on(Input.Blurred)
     def update_left(self) -> None:
@@ -142,11 +172,15 @@ class PaymentEntryScreen(FormScreen):
         value = {k: self.query_one(f"#p-{k}", Input).value.strip() for k, _l, _w in self.FIELDS}
         date = None
         try:
-            date = parse_date(value["date"], "date", self.app.context.today)  # type: ignore[attr-defined]
+            date = parse_date(value["date"], "date", self.app.context.today)
         except ValidationError as exc:
             errors["date"] = exc.message
         if not value["customer"]:
             errors["customer"] = "type the account number"
+        try:
+            value["method"] = complete_method(value["method"])
+        except ValidationError as exc:
+            errors["method"] = exc.message
         for key, _l, _w in self.FIELDS:
             self.query_one(f"#pe-{key}", Static).update(errors.get(key, "") if key != "customer" or
                                                          "customer" in errors else

@@ -29,6 +29,10 @@ class Job:
 
 # One line per run; each team adds its own (kept in the order a month end is worked).
 JOBS: tuple[Job, ...] = (
+    Job("orders", "Orders", "review imported orders, bill the approved", "tui.screens.orders:OrdersScreen"),
+    Job("recurring", "Recurring billing", "contracts: draft the month's charges, then post",
+        "tui.screens.contracts:ContractsScreen"),
+    Job("gl_export", "Ledger export", "the month's journal for the accountant", "tui.screens.gl_export:GlExportScreen"),
 )
 
 

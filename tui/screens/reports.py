@@ -24,6 +24,7 @@ from store.errors import BooksError
 from tui.answers import answered
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
+from tui.screens.books_screen import UsesBooks
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 from tui.widgets.report_fit import fit_columns
@@ -41,7 +42,7 @@ REPORTS = (
 )
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(UsesBooks, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *[Binding(str((n + 1) % 10), f"pick({n})", label, show=False) for n, (_k, label) in enumerate(REPORTS)],
         Binding("right_square_bracket", "step_report(1)", "Next report"),
@@ -77,10 +78,6 @@ class ReportsScreen(Screen[None]):
         self.computed: dt.datetime | None = None
         self.lock_date: dt.date | None = None
 
-    @property
-    def services(self):
-        return self.app.context.services
-
     def compose(self) -> ComposeResult:
         yield HeaderLine("Reports")
         yield Static(self.menu(), id="report-menu")
@@ -100,7 +97,7 @@ class ReportsScreen(Screen[None]):
     def on_mount(self) -> None:
         from store.reports import Period
 
-        self.period = Period.containing(self.app.context.today)  # type: ignore[attr-defined]
+        self.period = Period.containing(self.app.context.today)
         self.query_one(ReportTable).focus()
         self.refresh_report()
 
