@@ -150,12 +150,11 @@ class OutboxSender:
         return self.summary
 
     def _claimable_email(self) -> bool:
-        from store.deliveries import pending_documents
+        from store.deliveries import has_pending
 
         if self.ids is not None:
             return any(outbox.get_item(i).channel == "email" for i in self.ids)
-        return any(p.channel == "email" and (self.kinds is None or p.kind in self.kinds)
-                   for p in pending_documents())
+        return has_pending("email", self.kinds)
 
     def _send_email(self) -> None:
         while True:

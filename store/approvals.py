@@ -4,7 +4,7 @@ A request records what was asked (its kind, the action's parameters) and why. A 
 approves it, which runs the action in the same transaction as the decision, or rejects it with a
 reason. Whoever asked can never decide their own request, whatever their role.
 
-Each kind's action is registered here by store.approval_kinds, which store.db loads when the books open (the
+Each kind's action is registered here by store.approval_kinds, loaded when the first request is decided (the
 period close registers `period_reopen`). An action that the books now refuse (a refund larger
 than the credit left, say) refuses the approval: the transaction rolls back and the request stays
 pending with nothing written.
@@ -12,6 +12,7 @@ pending with nothing written.
 from __future__ import annotations
 
 import contextvars
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,14 @@ Carrier = Callable[[dict[str, Any]], str]
 
 _ACTIONS: dict[str, Carrier] = {}
 _approving: contextvars.ContextVar[int | None] = contextvars.ContextVar("approving", default=None)
+
+
+def _load_carriers() -> None:
+    # The carriers import most services (which file requests, so this module cannot import them):
+    # they register themselves when their module is loaded, by name like a plug-in, at the first
+    # decision rather than when the books open (store.db did that), so the application's first
+    # screen does not wait for them.
+    importlib.import_module("store.approval_kinds")
 
 
 def register_action(kind: str, action: Carrier) -> None:
@@ -130,6 +139,7 @@ def approve_request(request_id: int, note: str = "") -> ApprovalRow:
     """Approve and carry out the request in one transaction; a refusal by the books leaves it pending."""
     with transaction():
         row, login = _pending(request_id, "approve")
+        _load_carriers()
         action = _ACTIONS.get(row.kind)
         if action is None:
             raise Conflict(f"request {row.id}: nothing in these books carries out a {row.kind} yet")
@@ -161,6 +171,7 @@ def reject_request(request_id: int, reason: str) -> ApprovalRow:
                    .where((ApprovalRequest.id == row.id) & (ApprovalRequest.status == "pending")).execute())
         if not changed:
             raise Conflict(f"request {row.id} was decided by someone else just now; nothing was done")
+        _load_carriers()
         on_reject = _ON_REJECT.get(row.kind)
         if on_reject is not None:
             on_reject(dict(row.params))

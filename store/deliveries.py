@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from store.audit import record_event
 from store.errors import Conflict, NotFound, ValidationError
@@ -69,6 +69,45 @@ def pending_documents(limit: int | None = None) -> list[PendingDocument]:
         query = query.limit(limit)
     return [PendingDocument(number or "", kind, account_no, name, channel, email)
             for number, kind, account_no, name, channel, email in query.tuples().iterator()]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCounts:
+    """How many documents wait to be delivered, and how (what the delivery screen says before F10)."""
+    total: int
+    by_email: int
+    by_post: int
+
+
+def _queued_by_channel(voided: bool) -> dict[str, int]:
+    query = Outbox.select(Outbox.channel, fn.COUNT(Outbox.id)).where(Outbox.status == OutboxStatus.QUEUED)
+    if voided:
+        query = query.join(InvoiceVoid, on=(InvoiceVoid.invoice == Outbox.document))
+    return {channel: int(count) for channel, count in query.group_by(Outbox.channel).tuples().iterator()}
+
+
+def pending_counts() -> PendingCounts:
+    """The counts of `pending_documents()`, without reading the documents.
+
+    Counted from the (status, channel) index, less the voided documents left queued, which are
+    counted from the voids (few) rather than by testing every queued row against them: at a
+    million queued documents, reading each of them took 16 s and 1.2 GB. An e-mail row always has
+    its recipient (store.outbox._route), so the channel alone says e-mail or post.
+    """
+    queued, voided = _queued_by_channel(False), _queued_by_channel(True)
+    by_channel = {channel: count - voided.get(channel, 0) for channel, count in queued.items()}
+    by_email = by_channel.get("email", 0)
+    return PendingCounts(sum(by_channel.values()), by_email, sum(by_channel.values()) - by_email)
+
+
+def has_pending(channel: str, kinds: Sequence[str] | None = None) -> bool:
+    """Whether any document waits to go by `channel` (of these kinds): one row looked at, not all."""
+    query = (Outbox.select(Outbox.id)
+             .join(InvoiceVoid, JOIN.LEFT_OUTER, on=(InvoiceVoid.invoice == Outbox.document))
+             .where((Outbox.status == OutboxStatus.QUEUED) & (Outbox.channel == channel) & InvoiceVoid.id.is_null()))
+    if kinds is not None:
+        query = query.where(Outbox.kind.in_(list(kinds)))
+    return query.exists()
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,34 +30,16 @@ from store.models import (
     Refund,
     WriteOff,
 )
+from store.open_items import BUCKETS as BUCKETS  # these were here first: callers still find them here
+from store.open_items import OpenDocument as OpenDocument
+from store.open_items import aging_of as aging_of
+from store.open_items import bucket_of as bucket_of
+from store.open_items import open_aging
+from store.open_items import open_documents as open_documents
+from store.open_items import open_documents_page as open_documents_page
+from store.open_items import open_key as open_key
 from store.payments import customer_credit, get_payment
 from store.sql import sum_of
-
-BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
-
-
-def bucket_of(days_past_due: int) -> str:
-    if days_past_due <= 0:
-        return "current"
-    if days_past_due <= 30:
-        return "1-30"
-    if days_past_due <= 60:
-        return "31-60"
-    if days_past_due <= 90:
-        return "61-90"
-    return "90+"
-
-
-@dataclass(frozen=True, slots=True)
-class OpenDocument:
-    number: str
-    kind: str
-    issue_date: dt.date
-    due_date: dt.date
-    total_minor: int
-    open_minor: int
-    days_past_due: int
-    disputed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,32 +98,11 @@ def customer_card(account_no: str) -> CustomerCard:
                         row.postcode, row.country, row.tax_id, row.email, row.channel, row.currency)
 
 
-def open_documents(customer_id: int, as_of: dt.date | None = None) -> list[OpenDocument]:
-    as_of = as_of or clock.today()
-    disputed = {d.invoice_id for d in Dispute.select(Dispute.invoice).join(Invoice, on=(Dispute.invoice == Invoice.id))
-                .where((Invoice.customer == customer_id) & (Dispute.status == DisputeStatus.OPEN))}
-    # Invoice.id is selected too: without it the joined Invoice (id None) hides document_id.
-    rows = (OpenItem.select(OpenItem, Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.total_minor)
-            .join(Invoice).where((OpenItem.customer == customer_id) & (OpenItem.open_minor != 0))
-            .order_by(OpenItem.due_date, Invoice.number))
-    return [OpenDocument(r.document.posted_number, r.document.kind, r.document.issue_date, r.due_date,
-                         r.document.total_minor, r.open_minor, (as_of - r.due_date).days, r.document_id in disputed)
-            for r in rows]
-
-
-def aging_of(documents: list[OpenDocument]) -> dict[str, int]:
-    buckets = dict.fromkeys(BUCKETS, 0)
-    for d in documents:
-        buckets["current" if d.open_minor < 0 else bucket_of(d.days_past_due)] += d.open_minor
-    return buckets
-
-
 def customer_view(account_no: str, as_of: dt.date | None = None) -> CustomerView:
     row = get_customer(account_no)
-    docs = open_documents(row.id, as_of)
-    aging = aging_of(docs)
+    aging, disputed = open_aging(row.id, as_of or clock.today())
     credit = customer_credit(row.id)
-    open_total = sum(d.open_minor for d in docs)
+    open_total = sum(aging.values())
     unallocated = sum_of(Payment.unallocated_minor, (Payment.customer == row.id)
                          & (Payment.status == PaymentStatus.OPEN))
     return CustomerView(
@@ -149,8 +110,8 @@ def customer_view(account_no: str, as_of: dt.date | None = None) -> CustomerView
         row.country, row.email, row.phone, row.currency, row.terms_days, row.credit_limit_minor, row.tax_id,
         row.status, row.hold_reason, row.channel, row.notes, row.version, row.updated_at, row.updated_by,
         balance_minor=open_total - unallocated, credit_minor=credit,
-        overdue_minor=sum(v for k, v in aging.items() if k != "current"), aging=aging,
-        disputed=any(d.disputed for d in docs), tax_code=row.tax_code)
+        overdue_minor=sum(v for k, v in aging.items() if k != "current"), aging=aging, disputed=disputed,
+        tax_code=row.tax_code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,23 @@ check returns the text to store, or raises ValidationError naming the field and 
 """
 from __future__ import annotations
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from stdnum import iban
-from stdnum.eu import vat as eu_vat
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.gb import vat as gb_vat
+from typing import TYPE_CHECKING
 
 from store.errors import ValidationError
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from stdnum.exceptions import ValidationError as StdnumError
+
+# The checking libraries are imported by the check that needs them: together they took 35 ms of
+# every start of the application and of every command, most of which never check a field.
 
 
 def _why(exc: StdnumError) -> str:
     """stdnum's refusal in two or three words: the message sits beside an 80-column form's field."""
+    from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
     for kind, words in ((InvalidChecksum, "check digits"), (InvalidLength, "length"), (InvalidFormat, "format"),
                         (InvalidComponent, "country or bank code")):
         if isinstance(exc, kind):
@@ -29,6 +33,8 @@ def _why(exc: StdnumError) -> str:
 
 def check_email(text: str, field: str = "email") -> str:
     """A well-formed e-mail address (as typed, trimmed)."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError:
@@ -40,6 +46,8 @@ def check_email(text: str, field: str = "email") -> str:
 
 def check_phone(text: str, country: str, field: str = "phone") -> str:
     """A phone number that exists in the numbering plan: international (+44 ...) or national in `country`."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(text, (country or "GB").upper())
     except phonenumbers.NumberParseException:
@@ -53,8 +61,13 @@ def check_phone(text: str, country: str, field: str = "phone") -> str:
 def check_vat(text: str, country: str, field: str = "tax_id") -> str:
     """A VAT number with its country prefix (GB123456789, DE...): UK and EU numbers have their check
     digits checked; numbers of other countries are kept as typed (no scheme to check them by)."""
+    from stdnum.eu import vat as eu_vat
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.gb import vat as gb_vat
+
     compact = text.replace(" ", "").upper()
-    module = gb_vat if compact.startswith("GB") or (country.upper() == "GB" and compact.isdigit()) else None
+    british = compact.startswith("GB") or (country.upper() == "GB" and compact.isdigit())
+    module: ModuleType | None = gb_vat if british else None
     if module is None and compact[:2].lower() in eu_vat.MEMBER_STATES:
         module = eu_vat
     if module is None:
@@ -68,6 +81,9 @@ def check_vat(text: str, country: str, field: str = "tax_id") -> str:
 
 def check_iban(text: str, field: str = "iban") -> str:
     """An IBAN with a correct length for its country and correct check digits; stored in groups of four."""
+    from stdnum import iban
+    from stdnum.exceptions import ValidationError as StdnumError
+
     try:
         return str(iban.format(iban.validate(text)))
     except StdnumError as exc:

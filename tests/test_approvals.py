@@ -180,6 +180,8 @@ def test_period_reopen_is_a_kind_the_period_close_carries_out(customer: str, mon
         done.append(params["period"])
         return "reopened"
 
+    import store.approval_kinds  # noqa: F401  (registers the real carrier first: this stand-in replaces it)
+
     monkeypatch.setitem(approvals._ACTIONS, "period_reopen", reopen)
     set_operator("bob")
     assert approvals.approve_request(request.id).outcome == "reopened"

@@ -39,6 +39,10 @@ class BillfoldApp(KeysInOrder[None], SurvivesErrors[None]):
         super().__init__()
         self.context = context
 
+    def on_mount(self) -> None:
+        if self.context.after_first_frame is not None:
+            self.call_after_refresh(self.context.after_first_frame)
+
     # ------------------------------------------------------------ modes and navigation
 
     def action_go(self, mode: str) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from store import clock
@@ -14,6 +15,7 @@ class AppContext:
     database_label: str
     services: Services = field(default_factory=Services)
     first_mode: str = "lookup"  # My work after a login (launch); the lookup for tests and stand-ins
+    after_first_frame: Callable[[], object] | None = None  # work that must not delay the first screen
 
     @property
     def today(self) -> dt.date:

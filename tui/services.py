@@ -5,110 +5,126 @@ screen never builds a query, and tests can hand a screen a stand-in.
 """
 from __future__ import annotations
 
-from store import (
-    approvals,
-    audit_trail,
-    catalogue,
-    collections,
-    customers,
-    disputes,
-    dunning,
-    invoices,
-    lookup,
-    matching,
-    operators,
-    order_billing,
-    orders,
-    payment_methods,
-    payments,
-    periods,
-    queries,
-    settings,
-    statement_runs,
-    worklists,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from store.approvals import ApprovalRow
+    from store.customers import CustomerData
+
+
+class _Service:
+    """A store function, imported the first time a screen calls it.
+
+    Importing every service module up front cost the first frame about 0.2 s; the first screen needs
+    only a few of them. After the first call the function itself replaces this on the class.
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+        self.attr = name
+
+    def __set_name__(self, owner: type, attr: str) -> None:
+        self.attr = attr
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        function = getattr(importlib.import_module(self.module), self.name)
+        if owner is not None:
+            setattr(owner, self.attr, staticmethod(function))
+        return function
 
 
 class Services:
     # looking up and reading
-    find_accounts = staticmethod(lookup.find_accounts)
-    customer_view = staticmethod(queries.customer_view)
-    open_documents = staticmethod(queries.open_documents)
-    customer_documents = staticmethod(queries.customer_documents)
-    customer_payments = staticmethod(queries.customer_payments)
-    customer_activity = staticmethod(queries.customer_activity)
-    customer_notes = staticmethod(queries.customer_notes)
-    invoice_view = staticmethod(queries.invoice_view)
-    draft_view = staticmethod(queries.draft_view)
-    payment_view = staticmethod(queries.payment_view)
-    list_items = staticmethod(catalogue.list_items)
-    list_tax_codes = staticmethod(catalogue.list_tax_codes)
-    load_catalogue = staticmethod(catalogue.load_catalogue)
-    save_item = staticmethod(catalogue.save_item)
-    save_item_price = staticmethod(catalogue.save_item_price)
-    save_tax_code = staticmethod(catalogue.save_tax_code)
-    list_drafts = staticmethod(queries.list_drafts)
-    tax_rounding = staticmethod(lambda: settings.get_setting("tax_rounding"))
+    find_accounts = _Service("store.lookup", "find_accounts")
+    customer_view = _Service("store.queries", "customer_view")
+    open_documents = _Service("store.queries", "open_documents")
+    open_documents_page = _Service("store.queries", "open_documents_page")
+    customer_documents = _Service("store.queries", "customer_documents")
+    customer_payments = _Service("store.queries", "customer_payments")
+    customer_activity = _Service("store.queries", "customer_activity")
+    customer_notes = _Service("store.queries", "customer_notes")
+    invoice_view = _Service("store.queries", "invoice_view")
+    draft_view = _Service("store.queries", "draft_view")
+    payment_view = _Service("store.queries", "payment_view")
+    list_items = _Service("store.catalogue", "list_items")
+    list_tax_codes = _Service("store.catalogue", "list_tax_codes")
+    load_catalogue = _Service("store.catalogue", "load_catalogue")
+    save_item = _Service("store.catalogue", "save_item")
+    save_item_price = _Service("store.catalogue", "save_item_price")
+    save_tax_code = _Service("store.catalogue", "save_tax_code")
+    list_drafts = _Service("store.queries", "list_drafts")
+    @staticmethod
+    def tax_rounding() -> str:
+        from store.settings import get_setting
+
+        return get_setting("tax_rounding")
 
     # operators (the admin screen) and the lock date (the reports screen)
-    list_operators = staticmethod(operators.list_operators)
-    add_operator = staticmethod(operators.add_operator)
-    grant_operator = staticmethod(operators.grant_operator)
-    disable_operator = staticmethod(operators.disable_operator)
-    lock_date = staticmethod(periods.lock_date)
+    list_operators = _Service("store.operators", "list_operators")
+    add_operator = _Service("store.operators", "add_operator")
+    grant_operator = _Service("store.operators", "grant_operator")
+    disable_operator = _Service("store.operators", "disable_operator")
+    lock_date = _Service("store.periods", "lock_date")
 
     # customers
-    parse_customer_fields = staticmethod(customers.parse_customer_fields)
-    create_customer = staticmethod(customers.create_customer)
-    update_customer = staticmethod(customers.update_customer)
-    put_on_hold = staticmethod(customers.put_on_hold)
-    release_hold = staticmethod(customers.release_hold)
-    add_note = staticmethod(customers.add_note)
+    parse_customer_fields = _Service("store.customers", "parse_customer_fields")
+    create_customer = _Service("store.customers", "create_customer")
+    update_customer = _Service("store.customers", "update_customer")
+    put_on_hold = _Service("store.customers", "put_on_hold")
+    release_hold = _Service("store.customers", "release_hold")
+    add_note = _Service("store.customers", "add_note")
 
     # invoices
-    parse_line_fields = staticmethod(invoices.parse_line_fields)
-    preview_totals = staticmethod(invoices.preview_totals)
-    create_draft = staticmethod(invoices.create_draft)
-    update_draft = staticmethod(invoices.update_draft)
-    delete_draft = staticmethod(invoices.delete_draft)
-    post_invoice = staticmethod(invoices.post_invoice)
-    create_and_post = staticmethod(invoices.create_and_post)
-    void_invoice = staticmethod(invoices.void_invoice)
-    credit_invoice = staticmethod(invoices.credit_invoice)
+    parse_line_fields = _Service("store.invoices", "parse_line_fields")
+    preview_totals = _Service("store.invoices", "preview_totals")
+    create_draft = _Service("store.invoices", "create_draft")
+    update_draft = _Service("store.invoices", "update_draft")
+    delete_draft = _Service("store.invoices", "delete_draft")
+    post_invoice = _Service("store.invoices", "post_invoice")
+    create_and_post = _Service("store.invoices", "create_and_post")
+    void_invoice = _Service("store.invoices", "void_invoice")
+    credit_invoice = _Service("store.invoices", "credit_invoice")
 
     # orders in for review, and the billing run (the orders screen)
-    list_orders = staticmethod(orders.list_orders)
-    import_order_file = staticmethod(orders.import_order_file)
-    approve_orders = staticmethod(orders.approve_orders)
-    hold_order = staticmethod(orders.hold_order)
-    reject_order = staticmethod(orders.reject_order)
-    preview_billing = staticmethod(order_billing.preview_billing)
-    bill_orders = staticmethod(order_billing.bill_orders)
+    list_orders = _Service("store.orders", "list_orders")
+    import_order_file = _Service("store.orders", "import_order_file")
+    approve_orders = _Service("store.orders", "approve_orders")
+    hold_order = _Service("store.orders", "hold_order")
+    reject_order = _Service("store.orders", "reject_order")
+    preview_billing = _Service("store.order_billing", "preview_billing")
+    bill_orders = _Service("store.order_billing", "bill_orders")
 
     # payments and matching
-    record_payment = staticmethod(payments.record_payment)
-    record_and_allocate = staticmethod(payments.record_and_allocate)
-    usual_method = staticmethod(payment_methods.usual_method)
-    allocate_payment = staticmethod(payments.allocate_payment)
-    unallocate_payment = staticmethod(payments.unallocate_payment)
-    match_queue = staticmethod(matching.match_queue)
-    suggest_allocations = staticmethod(matching.suggest_allocations)
-    accept_suggestion = staticmethod(matching.accept_suggestion)
-    split_payment = staticmethod(matching.split_payment)
-    claim_payment = staticmethod(matching.claim_payment)
-    release_payment = staticmethod(matching.release_payment)
+    record_payment = _Service("store.payments", "record_payment")
+    record_and_allocate = _Service("store.payments", "record_and_allocate")
+    usual_method = _Service("store.payment_methods", "usual_method")
+    allocate_payment = _Service("store.payments", "allocate_payment")
+    unallocate_payment = _Service("store.payments", "unallocate_payment")
+    match_queue = _Service("store.matching", "match_queue")
+    suggest_allocations = _Service("store.matching", "suggest_allocations")
+    accept_suggestion = _Service("store.matching", "accept_suggestion")
+    split_payment = _Service("store.matching", "split_payment")
+    claim_payment = _Service("store.matching", "claim_payment")
+    release_payment = _Service("store.matching", "release_payment")
 
     @staticmethod
     def work_on(previous: str | None, number: str):
         """Move the operator's claim to `number` and rank its suggestions: one trip to the database thread."""
+        from store import matching
+
         return matching.move_claim(previous, number), matching.suggest_allocations(number)
 
-    queue_row = staticmethod(matching.queue_row)
-    return_payment = staticmethod(payments.return_payment)
-    request_refund = staticmethod(payments.request_refund)
-    auto_match = staticmethod(matching.auto_match)
+    queue_row = _Service("store.matching", "queue_row")
+    return_payment = _Service("store.payments", "return_payment")
+    request_refund = _Service("store.payments", "request_refund")
+    auto_match = _Service("store.matching", "auto_match")
 
-    company_name = staticmethod(lambda: settings.get_setting("company_name"))
+    @staticmethod
+    def company_name() -> str:
+        from store.settings import get_setting
+
+        return get_setting("company_name")
 
     @staticmethod
     def run_report(name: str, when=None, **options):
@@ -128,8 +144,8 @@ class Services:
 
         return deliver_one(number)
 
-    open_dispute = staticmethod(disputes.open_dispute)
-    record_promise = staticmethod(collections.record_promise)
+    open_dispute = _Service("store.disputes", "open_dispute")
+    record_promise = _Service("store.collections", "record_promise")
     @staticmethod
     def send_to_collections(account_no: str, agency: str) -> str:
         from exports.packet import send_with_packet
@@ -137,9 +153,9 @@ class Services:
         result, path = send_with_packet(account_no, agency, "")
         return f"Sent to {result.agency}; packet written to {path}"  # type: ignore[attr-defined]
 
-    resolve_dispute_with_credit = staticmethod(disputes.resolve_with_credit)
-    open_dispute_of = staticmethod(disputes.open_dispute_of)
-    reject_dispute = staticmethod(disputes.reject_dispute)
+    resolve_dispute_with_credit = _Service("store.disputes", "resolve_with_credit")
+    open_dispute_of = _Service("store.disputes", "open_dispute_of")
+    reject_dispute = _Service("store.disputes", "reject_dispute")
 
     @staticmethod
     def read_statement_file(path):
@@ -181,11 +197,7 @@ class Services:
 
         save_mapping(mapping)
 
-    @staticmethod
-    def pending_documents() -> list:
-        from store.deliveries import pending_documents
-
-        return pending_documents()
+    pending_counts = _Service("store.deliveries", "pending_counts")
 
     @staticmethod
     def deliver_pending(processes: int | None = None, progress=None):
@@ -213,7 +225,9 @@ class Services:
 
     @staticmethod
     def dunning_run(as_of):
-        return dunning.dunning_run(as_of)
+        from store.dunning import dunning_run
+
+        return dunning_run(as_of)
 
     @staticmethod
     def send_dunning(as_of, processes: int | None = None, progress=None):
@@ -222,7 +236,7 @@ class Services:
         return send_dunning(as_of, processes, progress)
 
     # the statement run (period end): the same services as `billfold statements`
-    preview_statements = staticmethod(statement_runs.preview_statements)
+    preview_statements = _Service("store.statement_runs", "preview_statements")
 
     @staticmethod
     def send_statements(as_of, date_from=None, processes: int | None = None, progress=None):
@@ -231,19 +245,22 @@ class Services:
         return send_statements(as_of, date_from, processes, progress)
 
     @staticmethod
-    def customer_data(account_no: str) -> customers.CustomerData:
-        return customers.customer_data(customers.get_customer(account_no))
+    def customer_data(account_no: str) -> CustomerData:
+        from store.customers import customer_data, get_customer
+
+        return customer_data(get_customer(account_no))
 
     @staticmethod
     def gl_overview(period: str, fmt: str, currency: str | None):
         """The ledger export screen's state: (plan, mapping rows, accounts the month uses, currency shown)."""
         from store.gl_export import ONE_CURRENCY, parse_month, period_currencies, plan_export, used_accounts
         from store.gl_mapping import account_mapping
+        from store.settings import get_setting
 
         month = parse_month(period)
         currencies = period_currencies(month)
         if fmt in ONE_CURRENCY and currency is None and currencies:
-            base = settings.get_setting("base_currency")
+            base = get_setting("base_currency")
             currency = base if base in currencies else currencies[0]
         return plan_export(period, fmt, currency), account_mapping(), used_accounts(month, currency), currency
 
@@ -266,29 +283,31 @@ class Services:
         return set_mapping(account, target)
 
     # the team: approvals (four eyes), worklists, the audit trail
-    list_requests = staticmethod(approvals.list_requests)
-    get_request = staticmethod(approvals.get_request)
+    list_requests = _Service("store.approvals", "list_requests")
+    get_request = _Service("store.approvals", "get_request")
 
     @staticmethod
-    def approve_request(request_id: int, note: str = "") -> approvals.ApprovalRow:
+    def approve_request(request_id: int, note: str = "") -> ApprovalRow:
         """Approve and carry out; an approved collections request also writes the agency's packet."""
         from exports.packet import approve_with_packet
 
         return approve_with_packet(request_id, note)[0]
 
-    reject_request = staticmethod(approvals.reject_request)
-    request_from = staticmethod(approvals.request_from)
-    my_work = staticmethod(worklists.my_work)
-    team_today = staticmethod(worklists.team_today)
-    reassign = staticmethod(worklists.reassign)
-    open_assignments = staticmethod(worklists.open_assignments)
-    audit_events = staticmethod(audit_trail.audit_events)
-    chain_head = staticmethod(audit_trail.chain_head)
+    reject_request = _Service("store.approvals", "reject_request")
+    request_from = _Service("store.approvals", "request_from")
+    my_work = _Service("store.worklists", "my_work")
+    team_today = _Service("store.worklists", "team_today")
+    reassign = _Service("store.worklists", "reassign")
+    open_assignments = _Service("store.worklists", "open_assignments")
+    audit_events = _Service("store.audit_trail", "audit_events")
+    chain_head = _Service("store.audit_trail", "chain_head")
 
     @staticmethod
     def refund_limit() -> int:
         """Refunds above this many minor units wait for a second person."""
-        return int(settings.get_setting("refund_approval_minor") or 0)
+        from store.settings import get_setting
+
+        return int(get_setting("refund_approval_minor") or 0)
 
     # recurring contracts and the month's billing run (tui/screens/contracts.py)
     @staticmethod

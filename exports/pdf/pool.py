@@ -11,10 +11,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-import multiprocessing
 import os
 import queue
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -24,6 +22,8 @@ from typing import Any
 
 from exports.documents import Company
 from exports.pdf import DEFAULT_LIMITS, RenderError, RenderLimits
+from exports.processes import render_context as _context
+from exports.processes import start_helpers as start_helpers  # where tests and callers have found it
 
 log = logging.getLogger(__name__)
 
@@ -90,30 +90,6 @@ def _warm_up() -> None:
         render_invoice(sample_invoice(1), sample_company())
     except RenderError:  # pragma: no cover - a broken engine shows on the first real job too
         log.exception("PDF worker could not render its warm-up document")
-
-
-def _context() -> Any:
-    # Not fork: the TUI has threads running, and a forked copy of a process holding locks can
-    # hang. forkserver (where there is one) forks workers from a clean server that has already
-    # imported the renderer, so replacing a killed worker is quick; spawn elsewhere.
-    if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["exports.pdf.pool", "xhtml2pdf.pisa"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def start_helpers() -> None:
-    """Start multiprocessing's helper processes now, while stderr is still a real file.
-
-    Starting them hands on stderr's file descriptor; inside the Textual application stderr is a
-    capture object with none (fileno() is -1), and every worker would then fail to start.
-    """
-    from multiprocessing import forkserver, resource_tracker
-
-    resource_tracker.ensure_running()
-    if _context().get_start_method() == "forkserver":
-        forkserver.ensure_running()
 
 
 class _Worker:

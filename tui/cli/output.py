@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from tabulate import tabulate
-
 from tui.cli.base import Outcome
 from tui.safe_text import JSON_ESCAPES, safe_text
 
@@ -41,6 +39,8 @@ def to_json(value: Any) -> str:
 def table(rows: list[tuple[Any, ...]], headers: list[str], align: str) -> str:
     """A plain-text table; `align` is one letter per column (l or r). Amounts stay as formatted."""
     colalign = tuple("right" if a == "r" else "left" for a in align)
+    from tabulate import tabulate  # here, not at the top: the application (no table) starts without it
+
     return str(tabulate(rows, headers=headers, colalign=colalign, disable_numparse=True))
 
 

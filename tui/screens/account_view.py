@@ -14,7 +14,7 @@ from store.dates import parse_date
 from store.errors import BooksError, NeedsApproval, ValidationError
 from store.kinds import CustomerStatus, DocumentKind, PaymentStatus
 from store.money import format_amount, format_money, parse_amount
-from store.queries import CustomerView
+from store.queries import CustomerView, OpenDocument, open_key
 from tui.answers import answered, answered_at_all
 from tui.cells import money_cell, refill, right
 from tui.chrome import HeaderLine
@@ -28,6 +28,8 @@ STATUS_TEXT: dict[str, str] = {CustomerStatus.ACTIVE: "", CustomerStatus.ON_HOLD
                CustomerStatus.IN_COLLECTIONS: "IN COLLECTIONS",
                CustomerStatus.CLOSED: "CLOSED"}
 TABS = ("open", "documents", "payments", "activity", "notes")
+OPEN_PAGE = 40  # open items read at a time: about three screens of them
+OPEN_AHEAD = 15  # the next page is read when the cursor comes this near the last row read
 
 
 def header_lines(v: CustomerView) -> list[str]:
@@ -74,6 +76,8 @@ class AccountViewScreen(UsesBooks, Screen[None]):
         super().__init__()
         self.account_no = account_no
         self.view: CustomerView | None = None
+        self.last_open: OpenDocument | None = None  # the last open item read; None: no more to read
+        self.reading_open = False
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Account")
@@ -103,18 +107,17 @@ class AccountViewScreen(UsesBooks, Screen[None]):
     async def _load(self) -> None:
         s, acc = self.services, self.account_no
         view = await in_db(s.customer_view, acc)
-        opens = await in_db(s.open_documents, view.id)
+        opens = await in_db(s.open_documents_page, view.id, None, OPEN_PAGE)
+        self.view = view
+        cur = view.currency
+        self.query_one("#account-header", Static).update("\n".join(header_lines(view)))
+        self._fill("open", [self._open_cells(d, cur) for d in opens], [d.number for d in opens])
+        self.last_open = opens[-1] if len(opens) == OPEN_PAGE else None
+        # The open items are on screen now; the other tabs follow (each capped by its query).
         docs = await in_db(s.customer_documents, acc)
         pays = await in_db(s.customer_payments, acc)
         acts = await in_db(s.customer_activity, acc)
         notes = await in_db(s.customer_notes, acc)
-        self.view = view
-        cur = view.currency
-        self.query_one("#account-header", Static).update("\n".join(header_lines(view)))
-        self._fill("open", [(d.number, str(d.issue_date), str(d.due_date), money_cell(d.total_minor, cur),
-                             money_cell(d.open_minor, cur),
-                             right(d.days_past_due) if d.open_minor > 0 and d.days_past_due > 0 else "",
-                             "DISP" if d.disputed else "") for d in opens], [d.number for d in opens])
         self._fill("documents", [(d.number, "credit" if d.kind == DocumentKind.CREDIT_NOTE else "invoice", d.status,
                                   str(d.issue_date), str(d.due_date), money_cell(d.total_minor, cur),
                                   money_cell(d.open_minor, cur)) for d in docs], [d.number for d in docs])
@@ -126,6 +129,35 @@ class AccountViewScreen(UsesBooks, Screen[None]):
         self._fill("activity", [(f"{a.at:%Y-%m-%d %H:%M}", a.operator, a.action, a.entity_id, a.detail[:60])
                                 for a in acts], None)
         self._fill("notes", [(f"{n.at:%Y-%m-%d %H:%M}", n.operator, n.text) for n in notes], None)
+
+    @staticmethod
+    def _open_cells(d: OpenDocument, cur: str) -> tuple[object, ...]:
+        return (d.number, str(d.issue_date), str(d.due_date), money_cell(d.total_minor, cur),
+                money_cell(d.open_minor, cur), right(d.days_past_due) if d.open_minor > 0 and d.days_past_due > 0
+                else "", "DISP" if d.disputed else "")
+
+    @on(DataTable.RowHighlighted, "#t-open")
+    def _read_ahead(self, event: DataTable.RowHighlighted) -> None:
+        """The next page of open items, read when the cursor nears the last row read (keyset: from the
+        last row's due date and number, so a page never repeats or skips a row, whatever was added)."""
+        if (self.last_open is not None and not self.reading_open
+                and event.cursor_row >= event.data_table.row_count - OPEN_AHEAD):
+            self.reading_open = True
+            self.run_worker(self._more_open(self.last_open), group="account-open")
+
+    async def _more_open(self, after: OpenDocument) -> None:
+        try:
+            if self.view is None:
+                return
+            page = await in_db(self.services.open_documents_page, self.view.id, open_key(after), OPEN_PAGE)
+            if self.last_open is not after:  # reloaded meanwhile: this page follows rows no longer shown
+                return
+            table = self.query_one("#t-open", DataTable)
+            for d in page:
+                table.add_row(*self._open_cells(d, self.view.currency), key=d.number)
+            self.last_open = page[-1] if len(page) == OPEN_PAGE else None
+        finally:
+            self.reading_open = False
 
     def _fill(self, tab: str, rows: list[tuple[object, ...]], keys: list[str] | None) -> None:
         refill(self.query_one(f"#t-{tab}", DataTable), rows, keys)

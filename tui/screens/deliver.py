@@ -4,6 +4,7 @@ Rendering runs in worker processes on every core; the screen only shows what hap
 """
 from __future__ import annotations
 
+from collections import deque
 from typing import ClassVar
 
 from rich.markup import escape
@@ -14,10 +15,11 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from store.errors import BooksError
-from store.kinds import Channel
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.widgets.footer import KeyFooter
+
+SHOWN_LINES = 200
 
 
 class DeliverScreen(Screen[None]):
@@ -39,14 +41,14 @@ class DeliverScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.lines: list[str] = []
+        # The last lines only: a run of a million documents must not keep a million lines.
+        self.lines: deque[str] = deque(maxlen=SHOWN_LINES)
         self.run_worker(self.count(), exclusive=True)
 
     async def count(self) -> None:
-        pending = await in_db(self.app.context.services.pending_documents)  # type: ignore[attr-defined]
-        by_post = sum(1 for p in pending if p.channel == Channel.POST or not p.email)
+        pending = await in_db(self.app.context.services.pending_counts)  # type: ignore[attr-defined]
         self.query_one("#deliver-pending", Static).update(
-            f"{len(pending)} documents not yet delivered: {len(pending) - by_post} by e-mail, {by_post} by post. "
+            f"{pending.total} documents not yet delivered: {pending.by_email} by e-mail, {pending.by_post} by post. "
             "F10 delivers them all; F8 shows the delivery log.")
 
     def action_log(self) -> None:
@@ -65,7 +67,7 @@ class DeliverScreen(Screen[None]):
         bar = self.query_one(ProgressBar)
         bar.update(total=total, progress=done)
         self.lines.append(what)
-        self.query_one("#deliver-lines", Static).update(escape("\n".join(self.lines[-200:])))
+        self.query_one("#deliver-lines", Static).update(escape("\n".join(self.lines)))
 
     async def deliver(self) -> None:
         summary_line = self.query_one("#deliver-summary", Static)
