@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, Static
 
 from store.errors import BooksError, ValidationError
 from store.money import parse_amount, parse_quantity, plain_amount
-from tui.cells import money_cell, right
+from tui.cells import cut, money_cell, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.books_screen import UsesBooks
@@ -49,6 +49,7 @@ class CatalogueScreen(UsesBooks, Screen[None]):
         super().__init__()
         self.mode = "items"
         self.currencies: dict[str, str] = {}  # item code -> its own currency
+        self.descriptions: dict[str, str] = {}  # item code -> its description whole (the table cuts it)
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Items and tax codes")
@@ -79,10 +80,13 @@ class CatalogueScreen(UsesBooks, Screen[None]):
             self.query_one("#cat-title", Static).update("Items")
             table.add_columns("Code", "Description", "Price", "Cur", "Other prices", "Tax", "Active")
             self.currencies = {}
+            self.descriptions = {}
             for i in await in_db(self.services.list_items, "", False, True):
                 self.currencies[i.code] = i.currency
                 others = " ".join(f"{cur} {plain_amount(minor, cur)}" for cur, minor in i.prices)
-                table.add_row(i.code, i.description, money_cell(i.unit_price_minor, i.currency), i.currency,
+                self.descriptions[i.code] = i.description
+                # Cut here so Price, Cur and Tax stay on an 80-column screen; Enter puts it whole in the form.
+                table.add_row(i.code, cut(i.description, 36), money_cell(i.unit_price_minor, i.currency), i.currency,
                               others, i.tax_code, "yes" if i.active else "no", key=i.code)
         else:
             self.query_one("#cat-title", Static).update("Tax codes")
@@ -108,7 +112,8 @@ class CatalogueScreen(UsesBooks, Screen[None]):
         table = self.query_one(DataTable)
         row = [str(c) for c in table.get_row(event.row_key)]
         if self.mode == "items":
-            values = {"code": row[0], "description": row[1], "price": row[2].replace(",", ""), "currency": row[3],
+            values = {"code": row[0], "description": self.descriptions.get(row[0], row[1]),
+                      "price": row[2].replace(",", ""), "currency": row[3],
                       "tax": row[5]}
             for name, value in values.items():
                 self.query_one(f"#i-{name}", Input).value = value

@@ -3,7 +3,8 @@ happened to my own requests, and (supervisors) the team's day and every open ass
 
 The counts are in the tab titles so they are the first thing read. Approve F10 / Ctrl+G and reject
 F9 / Ctrl+Y work on the "To approve" tab; reassign F7 / Ctrl+O on an assignment; F8 / Ctrl+E the
-audit trail; F4 / Ctrl+K the whole approvals queue; Enter opens the account or payment of an assignment.
+audit trail; F4 / Ctrl+K the whole approvals queue; Enter opens the account or payment of an assignment, or shows a
+request whole.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from store.worklists import MyWork, WorkItem
 from tui.cells import refill
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
-from tui.screens.approvals import APPROVE_KEYS, REJECT_KEYS, REQUEST_COLUMNS, Decides, request_cells
+from tui.screens.approvals import APPROVE_KEYS, REJECT_KEYS, REQUEST_COLUMNS, Decides, describe, request_cells
+from tui.screens.notes import NotesScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -174,6 +176,16 @@ class MyWorkScreen(Decides):
             from tui.screens.account_view import AccountViewScreen
 
             self.app.push_screen(AccountViewScreen(item.subject))
+
+    @on(DataTable.RowSelected, "#w-approve, #w-requests")
+    def open_request(self, event: DataTable.RowSelected) -> None:
+        """Enter: the request whole; the table has room for the start of its reason only."""
+        rows = [*self.work.to_approve, *self.work.my_requests] if self.work else []
+        row = next((r for r in rows if str(r.id) == event.row_key.value), None)
+        if row is None:
+            return
+        decided = f"{row.status} by {row.decided_by}: {row.outcome or row.decision_reason}" if row.decided_by else ""
+        self.app.push_screen(NotesScreen(f"Request {row.id}", tuple(t for t in (describe(row), decided) if t)))
 
     def action_queue(self) -> None:
         from tui.screens.approvals import ApprovalsScreen
