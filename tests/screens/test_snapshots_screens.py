@@ -109,4 +109,4 @@ def test_orders(long_books: LongBooks, snap_compare) -> None:
 
 
 def test_ledger_export(long_books: LongBooks, snap_compare) -> None:
-    assert shows(snap_compare, GlExportScreen(), login="bob")
+    assert shows(snap_compare, GlExportScreen(), "right", login="bob")  # November, the month with entries

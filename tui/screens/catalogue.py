@@ -78,16 +78,16 @@ class CatalogueScreen(UsesBooks, Screen[None]):
         self.query_one("#tax-form").display = self.mode == "tax"
         if self.mode == "items":
             self.query_one("#cat-title", Static).update("Items")
-            table.add_columns("Code", "Description", "Price", "Cur", "Other prices", "Tax", "Active")
+            table.add_columns("Code", "Description", "Price", "Cur", "Tax", "Active", "Other prices")
             self.currencies = {}
             self.descriptions = {}
             for i in await in_db(self.services.list_items, "", False, True):
                 self.currencies[i.code] = i.currency
                 others = " ".join(f"{cur} {plain_amount(minor, cur)}" for cur, minor in i.prices)
                 self.descriptions[i.code] = i.description
-                # Cut here so Price, Cur and Tax stay on an 80-column screen; Enter puts it whole in the form.
-                table.add_row(i.code, cut(i.description, 36), money_cell(i.unit_price_minor, i.currency), i.currency,
-                              others, i.tax_code, "yes" if i.active else "no", key=i.code)
+                # Cut so Price, Cur, Tax and Active stay on 80 columns (other prices last); Enter edits it whole.
+                table.add_row(i.code, cut(i.description, 28), money_cell(i.unit_price_minor, i.currency), i.currency,
+                              i.tax_code, "yes" if i.active else "no", others, key=i.code)
         else:
             self.query_one("#cat-title", Static).update("Tax codes")
             table.add_columns("Code", "Name", "Rate %", "Active")
@@ -114,7 +114,7 @@ class CatalogueScreen(UsesBooks, Screen[None]):
         if self.mode == "items":
             values = {"code": row[0], "description": self.descriptions.get(row[0], row[1]),
                       "price": row[2].replace(",", ""), "currency": row[3],
-                      "tax": row[5]}
+                      "tax": row[4]}
             for name, value in values.items():
                 self.query_one(f"#i-{name}", Input).value = value
             self.set_focus(self.query_one("#i-description", Input))
