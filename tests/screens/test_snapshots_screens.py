@@ -24,6 +24,7 @@ from tui.screens.document_view import DocumentScreen
 from tui.screens.drafts import DraftsScreen
 from tui.screens.dunning import DunningScreen
 from tui.screens.gl_export import GlExportScreen
+from tui.screens.matching_queue import PaymentsScreen
 from tui.screens.my_work import MyWorkScreen
 from tui.screens.operators import OperatorsScreen
 from tui.screens.orders import OrdersScreen
@@ -110,3 +111,7 @@ def test_orders(long_books: LongBooks, snap_compare) -> None:
 
 def test_ledger_export(long_books: LongBooks, snap_compare) -> None:
     assert shows(snap_compare, GlExportScreen(), "right", login="bob")  # November, the month with entries
+
+
+def test_payments_queue_with_a_long_match_reason(long_books: LongBooks, snap_compare) -> None:
+    assert shows(snap_compare, PaymentsScreen())

@@ -19,6 +19,7 @@ from tests.screens.long_books import (
     LINE,
     NAME,
     ORDER_HOLD,
+    PAYER,
     LongBooks,
     build_long_books,
 )
@@ -27,6 +28,7 @@ from tui.screens.catalogue import CatalogueScreen
 from tui.screens.delivery_log import DeliveryLogScreen
 from tui.screens.document_view import DocumentScreen
 from tui.screens.dunning import DunningScreen
+from tui.screens.matching_queue import PaymentsScreen
 from tui.screens.my_work import MyWorkScreen
 from tui.screens.notes import NotesScreen
 from tui.screens.orders import OrdersScreen
@@ -111,3 +113,10 @@ async def test_the_documents_history_scrolls_to_the_dispute_reason(long_books: L
         await settle(pilot)
         assert scroll.scroll_y == scroll.max_scroll_y
         assert flat(DISPUTE) in flat(text_of(app, "#doc-history"))
+
+
+async def test_the_payments_queue_shows_the_match_reasons_whole(long_books: LongBooks) -> None:
+    text = await shown_whole(PaymentsScreen(), "w")
+    assert PAYER in text and f"REMITTANCE {long_books.invoice} AND PO-2026-0001147 THANK YOU" in text
+    assert f"#1 {long_books.account} {NAME}: {long_books.invoice} 1,234,567.89 (high)" in text
+    assert "invoice INV-000001 is in the reference;" in text
