@@ -20,6 +20,7 @@ from store.order_files import RawLine, RawOrder
 from store.orders import hold_order, import_orders
 from store.outbox import claim, record_failed
 from store.payments import PaymentInput, record_payment
+from store.worklists import assign_account
 from tests.conftest import acting_as
 
 NAME = "Fairweather, Hollingsworth & Pemberton-Smythe Logistics Ltd."  # 60 characters
@@ -35,6 +36,8 @@ LINE = ("Quarterly fleet maintenance contract, forty-two articulated trailers, i
 PAYER = "FAIRWEATHER HOLLINGSWORTH PEMBERTON SMYTHE LOGISTICS LIMITED"
 BOUNCE = ("550 5.1.1 <accounts.payable@fairweather-hollingsworth-pemberton.example>: Recipient address rejected: "
           "User unknown in virtual mailbox table; the mailbox was closed on 1 November 2026 after the move")
+ASSIGNMENT = ("Chase the disputed pallets with their goods-in team and agree a credit note before the December "
+              "statement run")
 ORDER_HOLD = ("Customer on credit hold: wait for the director's written confirmation of the direct debit mandate "
               "before anything ships.")
 assert len(NAME) == 60 and len(DISPUTE) == 200
@@ -70,6 +73,7 @@ def build_long_books() -> LongBooks:
                              ("4000", "Sales Income")):
             set_mapping(code, target)
     with acting_as("bob"):
+        assign_account(account, "dispute", "bob", ASSIGNMENT)
         order = RawOrder(1, "WEB-2026-000042", held, "PO-AGRI-2026-11-0042", "2026-11-20")
         order.lines.append(RawLine(1, "", LINE, "1", "1234567.89", ""))
         [order_no] = import_orders([order], "orders.csv").imported

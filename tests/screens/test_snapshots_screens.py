@@ -57,6 +57,10 @@ def test_my_work_with_a_request_to_approve(long_books: LongBooks, snap_compare) 
     assert shows(snap_compare, MyWorkScreen(), "right", login="bob")
 
 
+def test_my_work_assigned(long_books: LongBooks, snap_compare) -> None:
+    assert shows(snap_compare, MyWorkScreen(), login="bob")
+
+
 def test_approval_confirmation(long_books: LongBooks, snap_compare) -> None:
     assert shows(snap_compare, MyWorkScreen(), "right", "f10", login="bob")
 

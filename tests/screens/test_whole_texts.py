@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
 from tests.conftest import acting_as
 from tests.screens.host import HostApp, settle, text_of
 from tests.screens.long_books import (
     APPROVAL,
+    ASSIGNMENT,
     BOUNCE,
     DISPUTE,
     HOLD,
@@ -62,8 +63,19 @@ async def test_my_work_shows_a_request_and_its_reason_whole(long_books: LongBook
     assert flat(APPROVAL) in text and "refund 100001 £123,456.78" in text
 
 
+async def test_my_work_shows_an_assignments_note_whole_and_right_still_reaches_the_tabs(long_books: LongBooks) -> None:
+    with acting_as("bob"):
+        app = HostApp(MyWorkScreen())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert flat(f"{NAME}: {ASSIGNMENT}") in flat(text_of(app, "#mywork-status"))
+            await pilot.press("right")  # the assignments table is wider than the screen: Right still changes tab
+            await settle(pilot)
+            assert app.screen.query_one("#mywork-tabs", TabbedContent).active == "approve"
+
+
 async def test_the_audit_shows_an_event_whole(long_books: LongBooks) -> None:
-    text = await shown_whole(AuditScreen(), *["up"] * 10, "enter", login="ada")  # the hold, ten rows up
+    text = await shown_whole(AuditScreen(), *["up"] * 11, "enter", login="ada")  # the hold: eleven events came after
     assert "customer.hold" in text and flat(HOLD) in text
 
 

@@ -52,14 +52,15 @@ class MyWorkScreen(Decides):
         Binding("f7,ctrl+o", "reassign", "Reassign"),
         Binding("f8,ctrl+e", "audit", "Audit"),
         Binding("f4,ctrl+k", "queue", "Queue"),
-        Binding("left", "tab(-1)", "Tab", show=False),
-        Binding("right", "tab(1)", "Tab", show=False),
+        # Priority: a table wider than 80 columns took Left/Right to scroll, and the tabs could not be reached.
+        Binding("left", "tab(-1)", "Tab", show=False, priority=True),
+        Binding("right", "tab(1)", "Tab", show=False, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
     ]
     DEFAULT_CSS = """
     MyWorkScreen #mywork-summary { height: 1; padding: 0 1; }
     MyWorkScreen TabbedContent { height: 1fr; }
-    MyWorkScreen #mywork-status { height: 2; padding: 0 1; }
+    MyWorkScreen #mywork-status { height: auto; min-height: 2; max-height: 4; padding: 0 1; }
     """
 
     def __init__(self) -> None:
@@ -176,6 +177,14 @@ class MyWorkScreen(Decides):
             from tui.screens.account_view import AccountViewScreen
 
             self.app.push_screen(AccountViewScreen(item.subject))
+
+    @on(DataTable.RowHighlighted, "#w-assigned, #w-all")
+    def show_note(self, event: DataTable.RowHighlighted) -> None:
+        """The assignment's note whole under the table: the Note column has room for its start only."""
+        items = {str(w.id): w for w in (self.work.assigned if self.work else [])}
+        item = items.get(event.row_key.value or "")
+        if item is not None and item.note:
+            self.decided(f"{item.subject} {item.name}: {item.note}")
 
     @on(DataTable.RowSelected, "#w-approve, #w-requests")
     def open_request(self, event: DataTable.RowSelected) -> None:
