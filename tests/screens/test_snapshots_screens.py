@@ -1,5 +1,6 @@
 """Snapshots at 80x24 of the screens tests/screens/test_snapshots.py leaves out, on books with the longest
-realistic values (tests/screens/long_books.py): the picture shows what an operator sees when a name, a reason
+realistic values (tests/screens/long_books.py). The audit screen is not pictured: its first line shows the
+chain head hash, which changes from run to run; tests/screens/test_whole_texts.py checks it by Pilot instead: the picture shows what an operator sees when a name, a reason
 or an amount is as long as it gets.
 
 Update after an intended change of layout: `pytest tests/screens/test_snapshots_screens.py --snapshot-update`,
@@ -17,7 +18,6 @@ from textual.screen import Screen
 from tests.conftest import acting_as
 from tests.screens.host import HostApp, settle
 from tests.screens.long_books import LongBooks, build_long_books
-from tui.screens.audit import AuditScreen
 from tui.screens.catalogue import CatalogueScreen
 from tui.screens.delivery_log import DeliveryLogScreen
 from tui.screens.document_view import DocumentScreen
@@ -63,10 +63,6 @@ def test_my_work_assigned(long_books: LongBooks, snap_compare) -> None:
 
 def test_approval_confirmation(long_books: LongBooks, snap_compare) -> None:
     assert shows(snap_compare, MyWorkScreen(), "right", "f10", login="bob")
-
-
-def test_audit(long_books: LongBooks, snap_compare) -> None:
-    assert shows(snap_compare, AuditScreen(), login="ada")
 
 
 def test_operators(long_books: LongBooks, snap_compare) -> None:
