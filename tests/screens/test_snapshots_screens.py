@@ -1,7 +1,7 @@
 """Snapshots at 80x24 of the screens tests/screens/test_snapshots.py leaves out, on books with the longest
-realistic values (tests/screens/long_books.py). The audit screen is not pictured: its first line shows the
-chain head hash, which changes from run to run; tests/screens/test_whole_texts.py checks it by Pilot instead: the picture shows what an operator sees when a name, a reason
-or an amount is as long as it gets.
+realistic values (tests/screens/long_books.py): the picture shows what an operator sees when a name, a reason
+or an amount is as long as it gets. The audit screen is not pictured: its first line shows the chain head
+hash, which differs from run to run; tests/screens/test_whole_texts.py checks it by Pilot instead.
 
 Update after an intended change of layout: `pytest tests/screens/test_snapshots_screens.py --snapshot-update`,
 then look at the SVGs in tests/screens/__snapshots__/test_snapshots_screens/.
