@@ -27,3 +27,8 @@ def refill(table: DataTable[Any], rows: Sequence[Sequence[object]], keys: Sequen
         table.add_row(*values, key=keys[n] if keys else None)
     if rows:
         table.move_cursor(row=min(max(row, 0), len(rows) - 1))
+
+
+def cut(text: str, room: int) -> str:
+    """`text` in `room` cells, an ellipsis saying there is more (the screen has a key that shows it whole)."""
+    return text if len(text) <= room else text[:room - 1] + "…"

@@ -9,6 +9,7 @@ from store.session import set_operator
 from tests.orders_books import csv_file, order_books, standard_rows
 from tests.screens.host import HostApp, settle, text_of
 from tui.screens.approvals import DecisionConfirm
+from tui.screens.notes import NotesScreen
 from tui.screens.orders import OrdersScreen
 from tui.screens.prompt import TextPrompt
 
@@ -23,9 +24,11 @@ async def test_review_with_keys_then_bill_from_the_screen(books, tmp_path) -> No
         table = app.screen.query_one(DataTable)
         assert [str(table.get_row_at(n)[0]) for n in range(table.row_count)] == ["SO-1", "SO-2", "SO-3"]
         assert "total 51.00 GBP" in text_of(app, "#orders-detail") and "PO-77" in text_of(app, "#orders-detail")
-        await pilot.press("a", "y", "enter")  # printable keys change nothing
+        await pilot.press("a", "y", "enter")  # printable keys change nothing; Enter only shows the order whole
         await settle(pilot)
-        assert show_order("SO-1").status == "pending"
+        assert show_order("SO-1").status == "pending" and isinstance(app.screen, NotesScreen)
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("f10")  # approve SO-1: it leaves the review list
         await settle(pilot)
         assert show_order("SO-1").status == "approved"

@@ -1,8 +1,8 @@
 """The audit trail on screen: who did what, when, and the values before and after.
 
-/ filters (operator, a first day, a document number), Esc goes back. The chain's head hash is on
-the first line: write it down, and `billfold verify --anchor HASH` proves later that the trail
-still passes through it.
+/ filters (operator, a first day, a document number), Enter shows the event in full, Esc goes back.
+The chain's head hash is on the first line: write it down, and `billfold verify --anchor HASH` proves later
+that the trail still passes through it.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from store.errors import ValidationError
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.books_screen import UsesBooks
+from tui.screens.notes import NotesScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -37,14 +38,20 @@ def parse_filter(text: str, today: dt.date) -> dict[str, Any]:
     return out
 
 
+def described(row: AuditRow) -> str:
+    return f"{row.at} {row.operator} {row.action} {row.entity} {row.entity_id}\n{change_text(row.before, row.after)}"
+
+
 class AuditScreen(UsesBooks, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("slash", "filter", "Filter"),
     ]
+    # The table takes what the detail leaves: as tall as its rows, it pushed the detail off an 80x24 screen.
     DEFAULT_CSS = """
     AuditScreen #audit-head { height: 1; padding: 0 1; color: $text-muted; }
     AuditScreen #audit-detail { height: 3; padding: 0 1; }
+    AuditScreen #audit { height: 1fr; }
     """
 
     def __init__(self, document: str | None = None) -> None:
@@ -70,7 +77,7 @@ class AuditScreen(UsesBooks, Screen[None]):
         head = await in_db(services.chain_head)
         shown = " ".join(f"{k}={v}" for k, v in self.filters.items()) or "everything"
         self.query_one("#audit-head", Static).update(
-            f"{len(events)} events ({shown}); chain head {head.hash[:16]}... of {head.count}")
+            f"{len(events)} events ({shown}); chain head {head.hash[:16]}... of {head.count}; Enter: whole")
         table = self.query_one("#audit", DataTable)
         table.clear()
         self.rows = {str(e.id): e for e in events}
@@ -83,9 +90,13 @@ class AuditScreen(UsesBooks, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = self.rows.get(event.row_key.value or "")
         if row is not None:
-            self.query_one("#audit-detail", Static).update(
-                f"{row.at} {row.operator} {row.action} {row.entity} {row.entity_id}\n"
-                f"{change_text(row.before, row.after)}")
+            self.query_one("#audit-detail", Static).update(described(row))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter: the whole change, where the detail lines show its start."""
+        row = self.rows.get(event.row_key.value or "")
+        if row is not None:
+            self.app.push_screen(NotesScreen(f"Audit event {row.id}", (described(row),)))
 
     def action_filter(self) -> None:
         current = " ".join(f"{k}={v}" for k, v in self.filters.items())

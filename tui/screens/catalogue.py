@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, Static
 
 from store.errors import BooksError, ValidationError
 from store.money import parse_amount, parse_quantity, plain_amount
-from tui.cells import money_cell, right
+from tui.cells import cut, money_cell, right
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.books_screen import UsesBooks
@@ -49,6 +49,7 @@ class CatalogueScreen(UsesBooks, Screen[None]):
         super().__init__()
         self.mode = "items"
         self.currencies: dict[str, str] = {}  # item code -> its own currency
+        self.descriptions: dict[str, str] = {}  # item code -> its description whole (the table cuts it)
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Items and tax codes")
@@ -77,13 +78,16 @@ class CatalogueScreen(UsesBooks, Screen[None]):
         self.query_one("#tax-form").display = self.mode == "tax"
         if self.mode == "items":
             self.query_one("#cat-title", Static).update("Items")
-            table.add_columns("Code", "Description", "Price", "Cur", "Other prices", "Tax", "Active")
+            table.add_columns("Code", "Description", "Price", "Cur", "Tax", "Active", "Other prices")
             self.currencies = {}
+            self.descriptions = {}
             for i in await in_db(self.services.list_items, "", False, True):
                 self.currencies[i.code] = i.currency
                 others = " ".join(f"{cur} {plain_amount(minor, cur)}" for cur, minor in i.prices)
-                table.add_row(i.code, i.description, money_cell(i.unit_price_minor, i.currency), i.currency,
-                              others, i.tax_code, "yes" if i.active else "no", key=i.code)
+                self.descriptions[i.code] = i.description
+                # Cut so Price, Cur, Tax and Active stay on 80 columns (other prices last); Enter edits it whole.
+                table.add_row(i.code, cut(i.description, 28), money_cell(i.unit_price_minor, i.currency), i.currency,
+                              i.tax_code, "yes" if i.active else "no", others, key=i.code)
         else:
             self.query_one("#cat-title", Static).update("Tax codes")
             table.add_columns("Code", "Name", "Rate %", "Active")
@@ -108,8 +112,9 @@ class CatalogueScreen(UsesBooks, Screen[None]):
         table = self.query_one(DataTable)
         row = [str(c) for c in table.get_row(event.row_key)]
         if self.mode == "items":
-            values = {"code": row[0], "description": row[1], "price": row[2].replace(",", ""), "currency": row[3],
-                      "tax": row[5]}
+            values = {"code": row[0], "description": self.descriptions.get(row[0], row[1]),
+                      "price": row[2].replace(",", ""), "currency": row[3],
+                      "tax": row[4]}
             for name, value in values.items():
                 self.query_one(f"#i-{name}", Input).value = value
             self.set_focus(self.query_one("#i-description", Input))

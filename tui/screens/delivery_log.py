@@ -20,6 +20,7 @@ from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.notes import NotesScreen
 from tui.widgets.footer import KeyFooter
 
 FILTERS: tuple[str | None, ...] = (None, "uncertain", "failed", "queued", "sending", "sent")
@@ -65,7 +66,7 @@ class DeliveryLogScreen(UsesBooks, Screen[None]):
         shown = self.filter or "every state"
         self.query_one("#log-filter", Static).update(
             f"{len(self.rows)} messages ({shown}); {uncertain} uncertain. F4 shows another state; "
-            "F7 resends, F9 marks sent.")
+            "Enter shows one in full; F7 resends, F9 marks sent.")
         if keep is not None and 0 <= keep < table.row_count:
             table.move_cursor(row=keep)
         table.focus()
@@ -77,6 +78,17 @@ class DeliveryLogScreen(UsesBooks, Screen[None]):
     def _current(self):
         table = self.query_one(DataTable)
         return self.rows[table.cursor_row] if self.rows and 0 <= table.cursor_row < len(self.rows) else None
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        """Enter: the message whole, with the server's reply a failed one got (no column has room for it)."""
+        item = self._current()
+        if item is None:
+            return
+        when = item.sent_at or item.claimed_at or item.created_at
+        facts = (f"{item.number or item.kind} to {item.recipient or 'the print batch'} ({item.channel})\n"
+                 f"{item.account_no} {item.customer_name}\n"
+                 f"{item.status}, {item.attempts} attempt(s), {when:%Y-%m-%d %H:%M}; Message-ID {item.message_id}")
+        self.app.push_screen(NotesScreen(f"Outbox {item.id}", (facts, item.error or "No error recorded.")))
 
     def _say(self, text: str) -> None:
         self.query_one("#log-status", Static).update(text)

@@ -5,6 +5,7 @@ w writes the PDF (the renderer loads only when asked), m e-mails it now.
 """
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -43,9 +44,12 @@ def preview_text(v: InvoiceView) -> str:
             + (f"   Credits {v.credited_invoice}" if v.credited_invoice else ""), ""]
     rows = [f"{'#':>2} {'Description':34} {'Qty':>7} {'Price':>10} {'Tax':>4} {'Net':>11}"]
     for ln in v.lines:
-        rows.append(f"{ln.position:>2} {escape(f'{ln.description[:34]:34}')} {ln.quantity:>7} "
+        # A long description wraps in its column rather than being cut: the PDF prints it whole too.
+        first, *rest = textwrap.wrap(ln.description, 34) or [""]
+        rows.append(f"{ln.position:>2} {escape(f'{first:34}')} {ln.quantity:>7} "
                     f"{format_amount(ln.unit_price_minor, cur):>10} {ln.tax_code:>4} "
                     f"{format_amount(ln.net_minor, cur):>11}")
+        rows.extend(f"   {escape(more)}" for more in rest)
     foot = ["", f"{'Net':>60} {format_money(v.subtotal_minor, cur):>12}",
             f"{'Tax':>60} {format_money(v.tax_minor, cur):>12}",
             f"{'Total':>60} {format_money(v.total_minor, cur):>12}"]

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from store.errors import BooksError
 from store.money import format_amount
 from tui.answers import answered
+from tui.cells import cut, right
 from tui.dbwork import in_db
 from tui.screens.confirm import ConfirmScreen
 
@@ -43,8 +44,8 @@ class DraftsScreen(ModalScreen[int | None]):
         table = self.query_one(DataTable)
         table.clear()
         for d in drafts:
-            table.add_row(str(d.id), d.account_no, d.customer_name[:22], str(d.issue_date), str(d.lines),
-                          format_amount(d.total_minor, d.currency), d.created_by, key=str(d.id))
+            table.add_row(str(d.id), d.account_no, cut(d.customer_name, 17), str(d.issue_date), str(d.lines),
+                          right(format_amount(d.total_minor, d.currency)), d.created_by, key=str(d.id))
         if not drafts:
             self.query_one("#drafts-title", Static).update("No drafts.  (Esc closes)")
 

@@ -25,6 +25,7 @@ from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.books_screen import UsesBooks
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.notes import NotesScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.report_table import ReportTable
 from tui.widgets.results import Column
@@ -53,6 +54,7 @@ class DunningScreen(UsesBooks, Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("tab", "switch_list", "Reminders / left out"),
         Binding("f10", "send", "Send reminders"),
+        Binding("enter", "show_whole", "In full"),
     ]
     DEFAULT_CSS = """
     DunningScreen #dunning-summary { height: auto; }
@@ -105,6 +107,18 @@ class DunningScreen(UsesBooks, Screen[None]):
         if self.run is not None:
             self.left_out = not self.left_out
             self.show()
+
+    def action_show_whole(self) -> None:
+        """Enter: the row under the cursor whole; a reason for leaving an account out is wider than the screen."""
+        rows = (self.run.skipped if self.left_out else self.run.proposals) if self.run is not None else ()
+        table = self.query_one(ReportTable)
+        if not 0 <= table.cursor_row < len(rows):
+            return
+        row = rows[table.cursor_row]
+        cells = left_out_cells(row) if self.left_out else reminder_cells(row)
+        heads = LEFT_OUT_COLUMNS if self.left_out else REMINDER_COLUMNS
+        facts = "\n".join(f"{column.title}: {cell}" for column, cell in zip(heads, cells, strict=True) if cell)
+        self.app.push_screen(NotesScreen(f"Dunning {row.account_no}", (facts,)))
 
     def action_send(self) -> None:
         if self.run is None:

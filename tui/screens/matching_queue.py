@@ -5,7 +5,8 @@ queue's cursor) shows its ranked suggestions, each with how sure it is and why. 
 by Enter on the chosen suggestion (marked ▶ and highlighted) of the payment on screen: a sure
 (high) top suggestion is chosen for you; a medium or low one only by its number, 1-9. After a
 filter change nothing is selected until the operator moves. Leaving as credit, returning and
-auto-match take function keys; Ctrl+Z takes back this session's allocations, last first.
+auto-match take function keys; Ctrl+Z takes back this session's allocations, last first. w shows
+the payment and every suggestion's reasons whole (the screen has one line for them).
 While the queue or a payment's suggestions are loading, keys wait (tui/keyorder.py), so an Enter
 typed ahead applies to the payment it was typed for, never to the one that was there before.
 """
@@ -32,6 +33,7 @@ from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens import queue_actions
 from tui.screens.books_screen import UsesBooks
+from tui.screens.notes import NotesScreen
 from tui.screens.statement_import import StatementImport
 from tui.widgets.footer import KeyFooter
 
@@ -61,6 +63,7 @@ class PaymentsScreen(UsesBooks, StatementImport, Screen[None]):
         Binding("slash", "filter", "Filter"),
         Binding("n", "new_payment", "New payment", show=False),
         Binding("i", "import_statement", "Import", show=False),
+        Binding("w", "why", "Why, whole", show=False),
         Binding("f7", "credit", "As credit"),
         Binding("f8", "return_payment", "Return"),
         Binding("f9", "auto_match", "Auto-match"),
@@ -230,6 +233,18 @@ class PaymentsScreen(UsesBooks, StatementImport, Screen[None]):
         else:
             why = "; ".join(self.suggestions[self.chosen].reasons)
             reasons.update(f"Enter applies ▶{self.chosen + 1}: " + escape(why))
+
+    def action_why(self) -> None:
+        """w: the payment and every suggestion with all its reasons; the screen has one line for the chosen one."""
+        row = self.selected_row()
+        if row is None or self.shown_for != self.current:
+            self.refuse("Select a payment first (Down).")
+            return
+        head = (f"{row.number}  {row.received_date}  {format_money(row.amount_minor, row.currency)}  "
+                f"{row.account_no or 'unidentified'}\nPayer: {row.payer or '-'}\nRef: {row.reference or '-'}")
+        each = tuple(f"#{n} {s.account_no} {s.customer_name}: {describe(s, row.currency)} ({s.confidence.value})\n"
+                     + "; ".join(s.reasons) for n, s in enumerate(self.suggestions, 1))
+        self.app.push_screen(NotesScreen(f"Payment {row.number}: why", (head, *each)))
 
     def action_choose(self, index: int) -> None:
         if self.current is None or self.shown_for != self.current or index >= len(self.suggestions):

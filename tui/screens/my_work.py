@@ -3,7 +3,8 @@ happened to my own requests, and (supervisors) the team's day and every open ass
 
 The counts are in the tab titles so they are the first thing read. Approve F10 / Ctrl+G and reject
 F9 / Ctrl+Y work on the "To approve" tab; reassign F7 / Ctrl+O on an assignment; F8 / Ctrl+E the
-audit trail; F4 / Ctrl+K the whole approvals queue; Enter opens the account or payment of an assignment.
+audit trail; F4 / Ctrl+K the whole approvals queue; Enter opens the account or payment of an assignment, or shows a
+request whole.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from store.worklists import MyWork, WorkItem
 from tui.cells import refill
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
-from tui.screens.approvals import APPROVE_KEYS, REJECT_KEYS, REQUEST_COLUMNS, Decides, request_cells
+from tui.screens.approvals import APPROVE_KEYS, REJECT_KEYS, REQUEST_COLUMNS, Decides, describe, request_cells
+from tui.screens.notes import NotesScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -50,14 +52,15 @@ class MyWorkScreen(Decides):
         Binding("f7,ctrl+o", "reassign", "Reassign"),
         Binding("f8,ctrl+e", "audit", "Audit"),
         Binding("f4,ctrl+k", "queue", "Queue"),
-        Binding("left", "tab(-1)", "Tab", show=False),
-        Binding("right", "tab(1)", "Tab", show=False),
+        # Priority: a table wider than 80 columns took Left/Right to scroll, and the tabs could not be reached.
+        Binding("left", "tab(-1)", "Tab", show=False, priority=True),
+        Binding("right", "tab(1)", "Tab", show=False, priority=True),
         Binding("r", "refresh", "Refresh", show=False),
     ]
     DEFAULT_CSS = """
     MyWorkScreen #mywork-summary { height: 1; padding: 0 1; }
     MyWorkScreen TabbedContent { height: 1fr; }
-    MyWorkScreen #mywork-status { height: 2; padding: 0 1; }
+    MyWorkScreen #mywork-status { height: auto; min-height: 2; max-height: 4; padding: 0 1; }
     """
 
     def __init__(self) -> None:
@@ -174,6 +177,24 @@ class MyWorkScreen(Decides):
             from tui.screens.account_view import AccountViewScreen
 
             self.app.push_screen(AccountViewScreen(item.subject))
+
+    @on(DataTable.RowHighlighted, "#w-assigned, #w-all")
+    def show_note(self, event: DataTable.RowHighlighted) -> None:
+        """The assignment's note whole under the table: the Note column has room for its start only."""
+        items = {str(w.id): w for w in (self.work.assigned if self.work else [])}
+        item = items.get(event.row_key.value or "")
+        if item is not None and item.note:
+            self.decided(f"{item.subject} {item.name}: {item.note}")
+
+    @on(DataTable.RowSelected, "#w-approve, #w-requests")
+    def open_request(self, event: DataTable.RowSelected) -> None:
+        """Enter: the request whole; the table has room for the start of its reason only."""
+        rows = [*self.work.to_approve, *self.work.my_requests] if self.work else []
+        row = next((r for r in rows if str(r.id) == event.row_key.value), None)
+        if row is None:
+            return
+        decided = f"{row.status} by {row.decided_by}: {row.outcome or row.decision_reason}" if row.decided_by else ""
+        self.app.push_screen(NotesScreen(f"Request {row.id}", tuple(t for t in (describe(row), decided) if t)))
 
     def action_queue(self) -> None:
         from tui.screens.approvals import ApprovalsScreen

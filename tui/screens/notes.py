@@ -1,4 +1,5 @@
 """n on the report previews: every note of the report in full, where the screen shows the first lines.
+The other screens show a cut text whole in it too (Enter on a row of the audit, the delivery log, orders, My work).
 
 At 80x24 a report's notes get four lines under its chart, and the aging's third note (the control
 account against the aging total, and their difference) is the one that falls off.

@@ -6,7 +6,7 @@ changes the order, so it is a function key: F10 approves the highlighted order a
 (one key per order); F7 approves every pending or held order the filter shows, after a confirmation.
 F9 holds with a note, F8 rejects with a reason. F4 shows the billing run's counts and totals per
 currency and bills only after F10 in that confirmation. Left/Right choose the status shown, / filters
-by text, i imports a file.
+by text, i imports a file. Enter shows the highlighted order whole.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from tui.cells import money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.approvals import DecisionConfirm
+from tui.screens.notes import NotesScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.footer import KeyFooter
 
@@ -35,6 +36,19 @@ DETAIL_LINES = 7  # the highlighted order's pane, below its rule: 80x24 leaves t
 
 def _count(n: int, thing: str) -> str:
     return f"{n:,} {thing}{'s' * (n != 1)}"
+
+
+def order_in_full(o: Any) -> tuple[str, ...]:
+    """Every fact of the order on its own line, nothing cut (the Enter view)."""
+    head = (f"{o.order_id} {o.status}" + (f" {o.invoice}" if o.invoice else "")
+            + f"\n{o.account} {o.customer_name}\nPO {o.po or '-'}  ordered {o.order_date:%Y-%m-%d}")
+    lines = "\n".join(f"{ln.item or '-'}  {ln.description}\n    {ln.quantity.normalize():f} x "
+                      f"{format_amount(ln.unit_price_minor, o.currency)} {ln.tax_code} = "
+                      f"{format_amount(ln.net_minor, o.currency)}" for ln in o.lines)
+    total = (f"net {format_amount(o.subtotal_minor, o.currency)}  tax {format_amount(o.tax_minor, o.currency)}"
+             f"  total {format_amount(o.total_minor, o.currency)} {o.currency}")
+    return tuple(t for t in (head, f"Note: {o.note}" if o.note else "", lines, total,
+                             "\n".join(f"! {w}" for w in o.warnings)) if t)
 
 
 def order_detail(o: Any) -> str:  # a store.orders.OrderView, as the pane shows it
@@ -94,7 +108,7 @@ class OrdersScreen(Screen[None]):
         yield Input(placeholder="filter: order, account, customer or PO; Enter", id="orders-find")
         yield DataTable(id="orders-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="orders-detail")
-        yield Static("Left/Right status, / filter, i import a file; F7 approves all shown, F4 bills",
+        yield Static("Left/Right status, / filter, i import, Enter whole; F7 approves shown, F4 bills",
                      id="orders-status")
         yield KeyFooter()
 
@@ -140,6 +154,13 @@ class OrdersScreen(Screen[None]):
     def show_detail(self) -> None:
         order = self.current()
         self.query_one("#orders-detail", Static).update(order_detail(order) if order else "No orders here.")
+
+    @on(DataTable.RowSelected)
+    def show_whole(self) -> None:
+        """Enter: the order whole, where the pane cuts the names, the note and the line descriptions."""
+        order = self.current()
+        if order is not None:
+            self.app.push_screen(NotesScreen(f"Order {order.order_id}", order_in_full(order)))
 
     def action_back(self) -> None:
         find = self.query_one("#orders-find", Input)

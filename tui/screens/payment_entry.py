@@ -15,6 +15,7 @@ from store.dates import parse_date
 from store.errors import BooksError, ValidationError
 from store.money import format_amount, format_money, parse_amount
 from store.payment_methods import DEFAULT_METHOD, METHODS, complete_method
+from tui.cells import cut
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.books_screen import UsesBooks
@@ -84,7 +85,7 @@ class PaymentEntryScreen(UsesBooks, FormScreen):
         except BooksError as exc:
             self.query_one("#pe-customer", Static).update(str(exc))
             return
-        self.query_one("#pe-customer", Static).update(view.name[:30])
+        self.query_one("#pe-customer", Static).update(cut(view.name, 43))  # the room right of the field
         self.currency = view.currency
         method = self.query_one("#p-method", Input)
         if method.value.strip() in ("", DEFAULT_METHOD, self.initial.get("p-method")):  # not typed by the operator
