@@ -63,8 +63,19 @@ def _task(kind: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
+def _stand_somewhere() -> None:
+    # A worker starts in the folder its render server was started in, and the server starts on first
+    # use, wherever the process then stood; if that folder has since been removed, every path the
+    # renderer makes absolute fails. Workers read only absolute paths (fonts, the logo), so / will do.
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        os.chdir("/")
+
+
 def _worker_main(conn: Connection, limits: RenderLimits) -> None:
     """A worker's life: warm up, then render what arrives until told to stop (None)."""
+    _stand_somewhere()
     _warm_up()
     conn.send(("ready", None))
     while True:
