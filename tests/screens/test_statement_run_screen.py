@@ -14,7 +14,9 @@ smtp, accounts = test_delivery.smtp, test_statement_runs.accounts  # fixtures
 
 
 async def type_date(app: HostApp, pilot, day: str) -> None:
-    app.screen.query_one(DateInput).focus()
+    if app.focused is not app.screen.query_one(DateInput):  # Enter moved on to the list: back by keyboard
+        await pilot.press("shift+tab")
+    assert app.focused is app.screen.query_one(DateInput)
     await pilot.press("end", *["backspace"] * 12, *day, "enter")
     await settle(pilot)
 
@@ -57,3 +59,16 @@ async def test_the_screen_previews_a_date_then_f10_queues_and_sends_each_stateme
         await settle(pilot)
         assert StatementRun.select().count() == 3
     assert sorted(to[0] for to, _m in inbox.messages) == ["ap@kestrel.example", "ap@settled.example"]
+
+
+async def test_a_date_typed_while_the_screen_opens_lands_in_the_date_field(accounts, books) -> None:
+    app = HostApp(PeriodEndScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        at = [job.key for job in JOBS].index("statements")
+        # Typed ahead at full speed: the job, then the month-end date, with no wait for the screen.
+        await pilot.press(*["down"] * at, "enter", *"2026-10-31", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatementRunScreen)
+        assert app.screen.query_one(DateInput).value == "2026-10-31"
+        assert text_of(app, "#statement-summary").startswith("Period 2026-10-01 to 2026-10-31: ")
+        assert StatementRun.select().count() == 0  # Enter showed the run; nothing was queued

@@ -90,7 +90,9 @@ class StatementRunScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(ReportTable).focus()
+        # The date first: at month end the run is usually for the last day of the month just gone, and
+        # what is typed on arrival must land there (Enter shows that date's run; Tab goes to the list).
+        self.query_one(DateInput).focus()
         self.load_preview()
 
     def on_field_input_checked(self, message: FieldInput.Checked) -> None:
