@@ -162,7 +162,13 @@ def is_transient(exc: BaseException) -> bool:
         return all(400 <= code < 500 for code, _reply in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    return isinstance(exc, (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError))
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    # smtplib's errors are OSErrors too, but one such as "the server does not offer SMTPUTF8" (an address
+    # written in another script) will say the same on every try: fail it now, with its reason.
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    return isinstance(exc, OSError)
 
 
 def describe_failure(exc: BaseException) -> str:

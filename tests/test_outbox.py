@@ -75,6 +75,25 @@ def test_a_permanent_refusal_fails_at_once_with_the_servers_reply(smtp, three, t
     assert all("550 5.1.1 mailbox unavailable" in i.error for i in failed)
 
 
+
+def test_an_address_the_server_cannot_take_fails_at_once_not_after_every_retry(smtp, books, tmp_path) -> None:
+    """An internationalised address to a server without SMTPUTF8: no wait will change the answer."""
+    from aiosmtpd.controller import Controller
+
+    from store.settings import get_setting
+
+    inbox, running = smtp
+    running[-1].stop()  # the same inbox, behind a server that does not offer SMTPUTF8
+    running.append(Controller(inbox, hostname="127.0.0.1", port=int(get_setting("smtp_port")),
+                              enable_SMTPUTF8=False))
+    running[-1].start()
+    post(create_customer(CustomerData(name="Noah García", email="accounts@noahgarcía.example")).account_no, line())
+    clock = FakeClock()
+    summary = deliver_pending(processes=1, print_dir=tmp_path, retry=clock.policy())
+    assert clock.waits == [] and len(summary.failed) == 1 and inbox.messages == []
+    [failed] = outbox.delivery_log("failed")
+    assert failed.attempts == 1 and "SMTPUTF8" in failed.error and failed.recipient == "accounts@noahgarcía.example"
+
 class Flaky:
     """Says 451 to the first `times` recipients, then takes mail."""
 
