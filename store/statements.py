@@ -14,8 +14,8 @@ from peewee import fn
 from store import ledger
 from store.customers import get_customer
 from store.kinds import EntryKind
-from store.models import JournalEntry, JournalLine
-from store.queries import aging_of, open_documents
+from store.models import Invoice, JournalEntry, JournalLine, ReceivableMove
+from store.open_items import BUCKETS, bucket_of
 
 KIND_TEXT = {EntryKind.INVOICE: "Invoice", EntryKind.CREDIT_NOTE: "Credit note", EntryKind.PAYMENT: "Payment",
              EntryKind.IDENTIFY: "Payment", EntryKind.REFUND: "Refund", EntryKind.WRITE_OFF: "Write-off",
@@ -69,4 +69,25 @@ def statement_of_account(account_no: str, date_from: dt.date, date_to: dt.date) 
     opening_minor = int(opening or 0)
     closing = opening_minor + sum(m.change_minor for m in moves)
     return Statement(account_no, customer.currency, date_from, date_to, opening_minor, tuple(moves), closing,
-                     aging_of(open_documents(customer.id, date_to)))
+                     aging_at(customer.id, date_to))
+
+
+def aging_at(customer_id: int, as_of: dt.date) -> dict[str, int]:
+    """What the customer owed at the end of `as_of`, by days past due then: each document's receivable
+    moves up to that day, and the unapplied cash then as credit (current), so the buckets add up to
+    the statement's closing balance. (The open items are what is open now: a statement dated at the
+    end of last month printed this month's invoices in its aging and disagreed with itself.)"""
+    buckets = dict.fromkeys(BUCKETS, 0)
+    moved = fn.SUM(ReceivableMove.amount_minor)
+    for due, amount in (ReceivableMove.select(Invoice.due_date, moved)
+                        .join(Invoice, on=(ReceivableMove.document_id == Invoice.id))
+                        .where((Invoice.customer == customer_id) & (ReceivableMove.entry_date <= as_of))
+                        .group_by(ReceivableMove.document_id, Invoice.due_date).having(moved != 0).tuples().iterator()):
+        due_date = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due))
+        buckets["current" if amount < 0 else bucket_of((as_of - due_date).days)] += int(amount)
+    unapplied = (JournalLine.select(fn.COALESCE(fn.SUM(JournalLine.debit_minor - JournalLine.credit_minor), 0))
+                 .join(JournalEntry)
+                 .where((JournalLine.customer == customer_id) & (JournalLine.account == ledger.UNAPPLIED_CASH)
+                        & (JournalEntry.entry_date <= as_of)).scalar())
+    buckets["current"] += int(unapplied or 0)
+    return buckets
