@@ -64,3 +64,29 @@ async def test_review_with_keys_then_bill_from_the_screen(books, tmp_path) -> No
         await settle(pilot)
         assert str(table.get_row_at(0)[0]) == "SO-1" and "INV-000001" in text_of(app, "#orders-detail")
     set_operator("alice")
+
+
+async def test_orders_imported_from_the_screen_show_their_whole_ids(books, tmp_path) -> None:
+    """Ids longer than the ones first listed: the Order column widens to them, and a name too long for its
+    column says so with an ellipsis (over ssh SHOP-2001 was once seen cut to SHOP-200; not reproduced here)."""
+    b = order_books()
+    import_order_file(csv_file(tmp_path, standard_rows(b)))
+    from store.customers import CustomerData, create_customer
+
+    long_name = create_customer(CustomerData(name="Northgate Larch Limited Holdings")).account_no
+    longer = csv_file(tmp_path, [f"SHOP-20001,{long_name},PO-5,2026-11-20,WIDGET,,1,,",
+                                 f"SHOP-20002,{b.gbp},PO-6,2026-11-20,WIDGET,,2,,"], name="more.csv")
+    set_operator("bob")
+    app = HostApp(OrdersScreen())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press(*str(longer), "enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        ids = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+        assert ids == ["SO-1", "SO-2", "SO-3", "SHOP-20001", "SHOP-20002"]
+        assert table.ordered_columns[0].content_width >= len("SHOP-20001")
+        assert "Imported 2 orders" in text_of(app, "#orders-status")
+        assert [str(table.get_row_at(n)[3]) for n in (0, 3)] == ["Harbour Supplies Ltd", "Northgate Larch Limit…"]

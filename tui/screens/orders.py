@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, Static
 
 from store.errors import BooksError
 from store.money import format_amount
-from tui.cells import money_cell
+from tui.cells import cut, money_cell
 from tui.chrome import HeaderLine
 from tui.dbwork import in_db
 from tui.screens.approvals import DecisionConfirm
@@ -132,7 +132,7 @@ class OrdersScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for o in rows:
-            table.add_row(o.order_id, o.status, o.account, o.customer_name[:22],
+            table.add_row(o.order_id, o.status, o.account, cut(o.customer_name, 22),
                           money_cell(o.total_minor, o.currency), o.currency, "!" if o.warnings else "",
                           key=o.order_id)
         ids = [o.order_id for o in rows]
