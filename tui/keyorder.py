@@ -96,6 +96,10 @@ class KeysInOrder(App[ReturnType]):
     # ------------------------------------------------------------ every key comes through here
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key == "ctrl+j":
+            # A newline is Enter: keys typed while the application starts reach the terminal while it is
+            # still in line mode, which turns Enter's CR into LF (ICRNL), and some terminals send LF.
+            event = events.Key("enter", "\r")
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self._held_keys or self.keys_wait():
                 if not self._held_keys:

@@ -117,6 +117,27 @@ async def test_keys_typed_while_the_application_starts_are_kept(books) -> None:
         assert app.screen.query_one("#query", Input).value == "acme"
 
 
+async def test_a_month_end_typed_while_the_application_starts_reaches_the_statement_date(books) -> None:
+    """Job keys, list moves, Enter and a date, all before the first screen is up (over ssh, the terminal is
+    still in line mode then and turns each Enter into a newline, which was lost): the job opens and the
+    date lands in the statement run's date field."""
+    from tui.screens.period_end import JOBS
+    from tui.screens.statement_run import StatementRunScreen
+
+    downs = ["down"] * [job.key for job in JOBS].index("statements")
+
+    class Early(BillfoldApp):
+        def on_load(self) -> None:
+            # Enter as the terminal hands it over before the application has it in raw mode: a newline.
+            burst(self, ["f6", "f7", *downs, "ctrl+j", *"2026-10-31", "ctrl+j"])
+
+    app = Early(AppContext("alice", "books.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 6)
+        assert isinstance(app.screen, StatementRunScreen)
+        assert app.screen.query_one("#statement-as-of", Input).value == "2026-10-31"
+
+
 async def test_a_question_never_takes_a_key_typed_before_it_appeared(heron: str) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
