@@ -93,6 +93,7 @@ class Party:
     country: str = ""
     tax_id: str = ""
     attention: str = ""  # the contact person, printed "Attn: ..." under the addressee
+    region: str = ""  # state, province or prefecture, where the destination's addresses name one
 
     def __post_init__(self) -> None:
         _check_tuple(self, "address_lines")

@@ -45,7 +45,7 @@ def company_profile() -> Company:
 
 def party_of(v: CustomerView | CustomerCard) -> Party:
     return Party(v.account_no, v.name, tuple(p for p in (v.address1, v.address2) if p),
-                 v.city, v.postcode, v.country, v.tax_id, v.contact_name)
+                 v.city, v.postcode, v.country, v.tax_id, v.contact_name, v.region)
 
 
 def invoice_document(number: str) -> InvoiceDoc:

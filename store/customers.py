@@ -21,7 +21,7 @@ from store.search_tokens import digits_of, fold, postcode_key, tokens_for
 from store.service import transaction
 from store.session import current_operator, require
 from store.sql import sum_of
-from store.validation import check_email, check_phone, check_vat
+from store.validation import check_email, check_phone, check_region, check_vat
 
 STATUSES = tuple(CustomerStatus)
 CHANNELS = ("email", "post")
@@ -45,6 +45,7 @@ class CustomerData:
     channel: str = "email"
     tax_code: str = ""  # default tax code of a line typed without one (empty: each line names its own)
     notes: str = ""
+    region: str = ""  # state, province or prefecture, as the destination country's addresses name it
 
 
 EDITABLE = tuple(f.name for f in fields(CustomerData))
@@ -118,11 +119,14 @@ def _check_with_libraries(raw: Mapping[str, str], values: dict[str, object], bas
     A value the account already holds is not refused again (books kept before these checks stay editable)."""
     country = str(values["country"])
     checks: dict[str, Callable[[str], str]] = {"email": check_email,
+              "region": lambda text: check_region(text, country),
               "phone": lambda text: check_phone(text, country),
               "tax_id": lambda text: check_vat(text, country)}
     for key, check in checks.items():
         text = str(values[key])
-        if key not in raw or key in errors or not text or (base is not None and getattr(base, key) == text):
+        changed_country = key == "region" and "country" in raw  # a state is checked again in a new country
+        if (key not in raw and not changed_country) or key in errors or not text or (
+                base is not None and getattr(base, key) == text and not changed_country):
             continue
         try:
             values[key] = check(text)

@@ -72,6 +72,7 @@ class CustomerView:
     aging: dict[str, int] = field(default_factory=dict)
     disputed: bool = False
     tax_code: str = ""  # the default for a line typed without one
+    region: str = ""  # state, province or prefecture
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +91,14 @@ class CustomerCard:
     email: str
     channel: str
     currency: str
+    region: str = ""
 
 
 def customer_card(account_no: str) -> CustomerCard:
     row = get_customer(account_no)
     return CustomerCard(row.account_no, row.name, row.contact_name, row.address1, row.address2, row.city,
-                        row.postcode, row.country, row.tax_id, row.email, row.channel, row.currency)
+                        row.postcode, row.country, row.tax_id, row.email, row.channel, row.currency,
+                        region=row.region)
 
 
 def customer_view(account_no: str, as_of: dt.date | None = None) -> CustomerView:
@@ -111,7 +114,7 @@ def customer_view(account_no: str, as_of: dt.date | None = None) -> CustomerView
         row.status, row.hold_reason, row.channel, row.notes, row.version, row.updated_at, row.updated_by,
         balance_minor=open_total - unallocated, credit_minor=credit,
         overdue_minor=sum(v for k, v in aging.items() if k != "current"), aging=aging, disputed=disputed,
-        tax_code=row.tax_code)
+        tax_code=row.tax_code, region=row.region)
 
 
 @dataclass(frozen=True, slots=True)

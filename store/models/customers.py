@@ -24,6 +24,7 @@ class Customer(BaseModel):
     address2 = TextField(default="")
     city = TextField(default="")
     postcode = TextField(default="")
+    region = TextField(default="")  # state, province, prefecture (migration 0020)
     country = CharField(default="GB")
     email = TextField(default="")
     phone = TextField(default="")

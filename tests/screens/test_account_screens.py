@@ -91,7 +91,8 @@ async def test_customer_form_checks_each_field_and_saves(books) -> None:
     app = HostApp(CustomerFormScreen(None))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press(*"Kestrel Trading", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
+        await pilot.press(*"Kestrel Trading",
+                         "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
         await pilot.press(*"not-an-email", "enter")
         await settle(pilot)
         assert text_of(app, "#e-email") == "is not an e-mail address"  # its text is beside it already

@@ -112,7 +112,7 @@ def cmd_show(args: argparse.Namespace) -> Outcome:
         cur = view.currency
         head = [
             f"{view.account_no}  {view.name}  [{view.status.replace('_', ' ')}]",
-            ", ".join(p for p in (view.address1, view.city, view.postcode) if p),
+            ", ".join(p for p in (view.address1, view.city, view.region, view.postcode) if p),
             f"e-mail {view.email or '-'}  phone {view.phone or '-'}  terms {view.terms_days} days",
             f"balance {format_money(view.balance_minor, cur)}  overdue {format_money(view.overdue_minor, cur)}  "
             f"credit {format_money(view.credit_minor, cur)}",

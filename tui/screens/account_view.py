@@ -42,7 +42,7 @@ def header_lines(v: CustomerView) -> list[str]:
         f"[b]{v.account_no}  {e(v.name)}[/b]" + (f"  [reverse] {flags} [/reverse]" if flags else "")
         + (f"  {e(v.hold_reason)}" if v.status == CustomerStatus.ON_HOLD and v.hold_reason else ""),
         e(f"{v.contact_name or '-'}  {v.email or '-'}  {v.phone or '-'}  "
-          f"{', '.join(p for p in (v.city, v.postcode) if p)}"),
+          f"{', '.join(p for p in (v.city, v.region, v.postcode) if p)}"),
         f"Terms {v.terms_days}d  Limit {limit}  Balance [b]{format_money(v.balance_minor, cur)}[/b]  "
         f"Overdue {format_money(v.overdue_minor, cur)}  Credit {format_money(v.credit_minor, cur)}",
         f"Aging  {aging}",
