@@ -90,3 +90,18 @@ async def test_orders_imported_from_the_screen_show_their_whole_ids(books, tmp_p
         assert table.ordered_columns[0].content_width >= len("SHOP-20001")
         assert "Imported 2 orders" in text_of(app, "#orders-status")
         assert [str(table.get_row_at(n)[3]) for n in (0, 3)] == ["Harbour Supplies Ltd", "Northgate Larch Limit…"]
+
+
+def test_a_question_names_the_orders_with_warnings_and_why() -> None:
+    from tui.screens.orders import warnings_text
+
+    assert warnings_text([]) == ""
+    text = warnings_text([("WEB-1003", "over credit limit: balance plus this order 5,459.58 is over 5,000.00"),
+                          ("WEB-1005", "account on hold: Awaiting signed contract"),
+                          ("WEB-1005", "no EUR price for TONER"), ("WEB-1009", "account on hold: audit")])
+    assert text.splitlines() == [
+        "", "3 orders with warnings:",
+        "  WEB-1003: over credit limit: balance plus this order 5,459.58 is over…",
+        "  WEB-1005: account on hold: Awaiting signed contract",
+        "  WEB-1005: no EUR price for TONER",
+        "  and 1 more (each order's pane shows its own)"]

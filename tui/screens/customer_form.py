@@ -25,7 +25,8 @@ from tui.widgets.footer import KeyFooter
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Name"), ("contact_name", "Contact"), ("address1", "Address"), ("address2", ""),
-    ("city", "City"), ("region", "State/region"), ("postcode", "Postcode"), ("country", "Country"), ("email", "E-mail"), ("phone", "Phone"),
+    ("city", "City"), ("region", "State/region"), ("postcode", "Postcode"), ("country", "Country"),
+    ("email", "E-mail"), ("phone", "Phone"),
     ("currency", "Currency"), ("terms_days", "Terms (days)"), ("credit_limit_minor", "Credit limit"),
     ("tax_id", "Tax id"), ("tax_code", "Tax code"), ("channel", "Send by"), ("notes", "Notes"),
 )

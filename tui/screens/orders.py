@@ -71,6 +71,16 @@ def order_detail(o: Any) -> str:  # a store.orders.OrderView, as the pane shows 
     return "\n".join(out)
 
 
+def warnings_text(warnings: list[tuple[str, str]], most: int = 3) -> str:
+    """The warnings themselves under a question (which order, and why), the first few and a count of the rest."""
+    if not warnings:
+        return ""
+    orders = len({order for order, _w in warnings})
+    lines = [f"  {cut(f'{order}: {why}', 70)}" for order, why in warnings[:most]]
+    rest = len(warnings) - most
+    return (f"\n{_count(orders, 'order')} with warnings:\n" + "\n".join(lines)
+            + (f"\n  and {rest} more (each order's pane shows its own)" if rest > 0 else ""))
+
 class OrdersScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -210,11 +220,10 @@ class OrdersScreen(Screen[None]):
         if not waiting:
             self.say("No pending or held orders shown to approve.")
             return
-        warned = sum(1 for o in waiting if o.warnings)
         question = (f"Approve {_count(len(waiting), 'order')} shown ({FILTERS[self.filter]}"
                     f"{', ' + repr(self.text) if self.text else ''})?"
-                    + (f"\n{_count(warned, 'order')} with warnings (on hold or over the credit limit)." if warned
-                       else "") + "\nThe next billing run (F4) invoices them.")
+                    + warnings_text([(o.order_id, w) for o in waiting for w in o.warnings])
+                    + "\nThe next billing run (F4) invoices them.")
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -271,10 +280,8 @@ class OrdersScreen(Screen[None]):
             return
         totals = "\n".join(f"  {t.currency}  {_count(t.invoices, 'invoice'):>14}  "
                            f"{format_amount(t.total_minor, t.currency):>16}" for t in preview.totals)
-        warned = {order for order, _w in preview.warnings}
         question = (f"Bill {_count(preview.orders, 'approved order')} now?\n{totals}"
-                    + (f"\n{_count(len(warned), 'order')} with warnings (an account on hold is not billed)."
-                       if warned else "")
+                    + warnings_text(preview.warnings)
                     + "\nEach invoice is posted, numbered and queued for delivery by the customer's channel.")
 
         def answered(yes: bool | None) -> None:
